@@ -1,0 +1,1 @@
+//! Pure NMEA 0183 / AIS decoder.
