@@ -1,1 +1,43 @@
 //! Pure NMEA 0183 / AIS decoder.
+//!
+//! * [`decode_sentence`] decodes one single-sentence message from a byte slice into a
+//!   caller-provided [`BitBuf`], without allocating.
+//! * [`StreamDecoder`] reads any [`std::io::BufRead`], reassembles multi-sentence messages
+//!   (by channel, sequence id and source, or by tag-block group), and counts errors by kind.
+//! * [`gpsd`] writes messages as gpsd's AIS JSON; [`csv`] as NOAA MarineCadastre rows.
+//!
+//! The crate does no I/O besides reading the caller's reader, keeps no clock (time is an
+//! input), starts no threads and never panics on input data.
+
+pub mod bits;
+pub mod csv;
+pub mod error;
+pub mod gpsd;
+pub mod imo289;
+pub mod message;
+pub mod nmea;
+pub mod reassembly;
+pub mod stream;
+
+pub use bits::{BitBuf, Bits, SixBitText};
+pub use error::{Error, ErrorKind};
+pub use message::{Body, Header, Message};
+pub use nmea::{ParseOptions, Sentence, SentenceKind, TagBlock, TagGroup};
+pub use reassembly::{Reassembler, ReassemblyLimits};
+pub use stream::{Decoded, Meta, Stats, StreamDecoder, StreamOptions};
+
+/// Decodes one single-sentence AIS message (`!xxVDM,1,1,...`) from a line.
+///
+/// The bits go into `buf`, which the returned message borrows; reuse the buffer across
+/// calls. A fragment of a multi-sentence message is an error here (use [`Reassembler`] or
+/// [`StreamDecoder`] for those).
+#[inline]
+pub fn decode_sentence<'b>(line: &[u8], buf: &'b mut BitBuf) -> Result<Message<'b>, Error> {
+    let s = Sentence::parse(line)?;
+    if s.total != 1 {
+        return Err(Error::MalformedSentence("fragment of a multi-sentence message"));
+    }
+    buf.clear();
+    buf.push_armoured(s.payload, s.fill_bits)?;
+    Message::decode(buf)
+}

@@ -1,0 +1,1 @@
+//! Rows in the NOAA MarineCadastre AIS columns.
