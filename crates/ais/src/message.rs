@@ -857,11 +857,12 @@ impl<'a> Message<'a> {
                     type2_1: 0,
                     offset2_1: 0,
                 };
-                if n >= 108 {
+                // Like gpsd and libais, a part counts when it starts inside the message.
+                if n > 90 {
                     m.type1_2 = b.u(90, 6) as u8;
                     m.offset1_2 = b.u(96, 12) as u16;
                 }
-                if n >= 158 {
+                if n > 110 {
                     m.mmsi2 = b.u32(110, 30);
                     m.type2_1 = b.u(140, 6) as u8;
                     m.offset2_1 = b.u(146, 12) as u16;

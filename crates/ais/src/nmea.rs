@@ -125,6 +125,9 @@ pub struct Sentence<'a> {
     pub fill_bits: u8,
     /// The tag block in front of the sentence, if any.
     pub tag: Option<TagBlock<'a>>,
+    /// Why the tag block in front of the sentence was dropped, if it was malformed or
+    /// failed its checksum (the sentence itself is protected by its own checksum).
+    pub tag_error: Option<Error>,
 }
 
 /// Options for sentence parsing.
@@ -189,6 +192,7 @@ impl<'a> Sentence<'a> {
     pub fn parse_with(input: &'a [u8], opts: ParseOptions) -> Result<(Self, &'a [u8]), Error> {
         let mut rest = input;
         let mut tag = None;
+        let mut tag_error = None;
         loop {
             let Some(i) = find_start(rest) else {
                 return Err(Error::UnknownSentence);
@@ -198,14 +202,23 @@ impl<'a> Sentence<'a> {
                 let Some(end) = rest[1..].iter().position(|&b| b == b'\\') else {
                     return Err(Error::BadTagBlock("no closing backslash"));
                 };
-                tag = Some(TagBlock::parse(&rest[1..1 + end], opts.verify_tag_checksum)?);
+                match TagBlock::parse(&rest[1..1 + end], opts.verify_tag_checksum) {
+                    Ok(t) => {
+                        tag = Some(t);
+                        tag_error = None;
+                    }
+                    Err(e) => {
+                        tag = None;
+                        tag_error = Some(e);
+                    }
+                }
                 rest = &rest[end + 2..];
                 continue;
             }
             break;
         }
         let (s, after) = Self::parse_bare(rest)?;
-        Ok((Sentence { tag, ..s }, after))
+        Ok((Sentence { tag, tag_error, ..s }, after))
     }
 
     /// Parses a sentence starting at `s[0] == '!'` (or `$`).
@@ -268,6 +281,7 @@ impl<'a> Sentence<'a> {
                 payload,
                 fill_bits,
                 tag: None,
+                tag_error: None,
             },
             after,
         ))

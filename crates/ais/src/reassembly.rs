@@ -25,7 +25,7 @@ impl Default for ReassemblyLimits {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
-    Sentence { source: u64, channel: u8, seq_id: u8, total: u8, talker: [u8; 2] },
+    Sentence { source: u64, channel: u8, seq_id: u8, total: u8 },
     Group { source: u64, id: u32, total: u8 },
 }
 
@@ -38,6 +38,7 @@ struct Partial {
     started_seq: u64,
     bits: BitBuf,
     source: String,
+    source_hash: u64,
     key_has_source: bool,
     in_use: bool,
 }
@@ -124,7 +125,9 @@ impl Reassembler {
         }
     }
 
-    fn expire(&mut self, now: Option<i64>) {
+    /// Drops partial messages that are too old. Receive times are compared only between
+    /// sentences of the same source: merged feeds are not in time order across sources.
+    fn expire(&mut self, now: Option<i64>, source_hash: u64) {
         let seq = self.seq;
         let limits = self.limits;
         for p in &mut self.slots {
@@ -132,7 +135,8 @@ impl Reassembler {
                 continue;
             }
             let too_old = seq.saturating_sub(p.started_seq) > limits.max_age_sentences
-                || matches!((now, p.started_at), (Some(n), Some(s)) if n - s > limits.timeout_secs);
+                || (p.source_hash == source_hash
+                    && matches!((now, p.started_at), (Some(n), Some(s)) if n - s > limits.timeout_secs));
             if too_old {
                 p.in_use = false;
                 self.dropped += 1;
@@ -170,24 +174,24 @@ impl Reassembler {
         let now = tag.and_then(|t| t.time).or(now);
         let source = tag.and_then(|t| t.source);
         let group = tag.and_then(|t| t.group);
+        let source_hash = hash(source);
         let (key, number, total) = match group {
             Some(g) if g.total > 1 => {
                 (Key::Group { source: 0, id: g.id, total: g.total }, g.sentence, g.total)
             }
             _ => (
                 Key::Sentence {
-                    source: hash(source),
+                    source: source_hash,
                     channel: s.channel.unwrap_or(0),
                     seq_id: s.seq_id.unwrap_or(u8::MAX),
                     total: s.total,
-                    talker: s.talker,
                 },
                 s.number,
                 s.total,
             ),
         };
         if !self.slots.is_empty() {
-            self.expire(now);
+            self.expire(now, source_hash);
         }
         if total <= 1 {
             self.out.clear();
@@ -224,6 +228,7 @@ impl Reassembler {
                 p.source.push_str(src);
             }
             p.key_has_source = source.is_some();
+            p.source_hash = source_hash;
             p.in_use = true;
             if let Err(e) = p.bits.push_armoured(s.payload, s.fill_bits) {
                 p.in_use = false;
@@ -274,6 +279,7 @@ impl Reassembler {
                 started_seq: 0,
                 bits: BitBuf::new(),
                 source: String::new(),
+                source_hash: 0,
                 key_has_source: false,
                 in_use: false,
             });

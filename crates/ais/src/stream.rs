@@ -229,7 +229,7 @@ impl<R: BufRead> StreamDecoder<R> {
                 }
             } else {
                 // Another sentence on the same line?
-                match self.line[self.pos..].iter().position(|&b| b == b'!' || b == b'\\') {
+                match next_start(&self.line[self.pos..]) {
                     Some(i) => self.pos += i,
                     None => {
                         self.pos = self.line.len();
@@ -249,6 +249,10 @@ impl<R: BufRead> StreamDecoder<R> {
             };
             self.pos = self.line.len() - rest_len;
             self.stats.sentences += 1;
+            if let Some(e) = sentence.tag_error {
+                // The sentence is still good; its tag block is dropped and counted.
+                self.stats.count_error(e.kind());
+            }
             match self.reasm.push_sentence(&sentence, self.clock) {
                 Ok(false) => continue,
                 Ok(true) => {
@@ -269,4 +273,14 @@ impl<R: BufRead> StreamDecoder<R> {
             }
         }
     }
+}
+
+/// Where another sentence (or its tag block) starts in what follows a sentence on the same
+/// line; trailing receiver fields (which may hold stray `\` or `!`) are not one.
+fn next_start(rest: &[u8]) -> Option<usize> {
+    (0..rest.len()).find(|&i| match rest[i] {
+        b'!' => rest.get(i + 3..i + 6).is_some_and(|k| k == b"VDM" || k == b"VDO"),
+        b'\\' => matches!(rest.get(i + 1..i + 3), Some([k, b':']) if k.is_ascii_alphabetic()),
+        _ => false,
+    })
 }
