@@ -1,0 +1,157 @@
+//! Storage of an Interdict node: SQLite (one file, WAL) by default, PostgreSQL in
+//! production.
+//!
+//! Both engines are reached through `sqlx::Any` with the same SQL; the few places
+//! where the dialects differ are the per-dialect migrations under `migrations/` and the
+//! [`Dialect`] branches in [`sql`]. Nothing here decides who may see what: listing and
+//! search take the [`Branch`](interdict_core::policy::Branch)es computed by the policy
+//! module and turn them into SQL, so that the database pages and counts only visible
+//! records.
+
+mod agencies;
+mod agreements;
+mod audit;
+mod error;
+mod records;
+pub mod sql;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use agencies::{NewUser, TokenKind, TokenOwner, UserRow};
+pub use audit::AuditPage;
+pub use error::StoreError;
+pub use records::{ListFilter, Page, RecordSummary, StoredRecord, VersionRow};
+
+/// Which engine a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A handle to the node's database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+    /// SQLite allows one writer at a time; write transactions queue here instead of
+    /// failing with "database is locked". PostgreSQL serialises at the audit head row.
+    write_gate: Arc<tokio::sync::Mutex<()>>,
+}
+
+static DRIVERS: Once = Once::new();
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Store {
+    /// Opens the database at `url` (`sqlite://…` or `postgres://…`) and applies the
+    /// migrations of its dialect.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let dialect = if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Dialect::Postgres
+        } else {
+            return Err(StoreError::Config(format!(
+                "database url must start with sqlite: or postgres:, not {:?}",
+                url.split(':').next().unwrap_or_default()
+            )));
+        };
+        let options = AnyConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("bad database url: {e}")))?;
+        let pool_options = AnyPoolOptions::new()
+            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(match dialect {
+                Dialect::Sqlite => 8,
+                Dialect::Postgres => 16,
+            });
+        let pool_options = if dialect == Dialect::Sqlite {
+            pool_options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                        .await?;
+                    Ok(())
+                })
+            })
+        } else {
+            pool_options
+        };
+        let pool = pool_options.connect_with(options).await?;
+        if dialect == Dialect::Sqlite {
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        match dialect {
+            Dialect::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Dialect::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Self {
+            pool,
+            dialect,
+            write_gate: Arc::new(tokio::sync::Mutex::new(())),
+        })
+    }
+
+    /// Opens (creating if needed) the SQLite database `interdict.db` in `dir`.
+    pub async fn open_dir(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Config(format!(
+                "cannot create data directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+        let path = dir.join("interdict.db");
+        Self::open(&format!("sqlite://{}?mode=rwc", path.display())).await
+    }
+
+    /// The engine in use.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The connection pool, for storage tests and benchmarks.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a write transaction, queueing behind other writers on SQLite.
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx<'_>, StoreError> {
+        let guard = match self.dialect {
+            Dialect::Sqlite => Some(self.write_gate.lock().await),
+            Dialect::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _guard: guard })
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A write transaction; dropping it without [`WriteTx::commit`] rolls back.
+pub(crate) struct WriteTx<'a> {
+    pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+    _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
+}
+
+impl WriteTx<'_> {
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
