@@ -60,7 +60,9 @@ pub fn run(args: AisArgs) -> anyhow::Result<ExitCode> {
 /// Flush the output buffer when it grows past this.
 const OUT_CHUNK: usize = 256 * 1024;
 
-fn open_input(file: Option<&PathBuf>) -> anyhow::Result<(Box<dyn BufRead>, Option<u64>)> {
+/// Opens a file (or standard input for `None` and `-`), detects gzip, and shows a
+/// progress bar for large files when standard error is a terminal.
+pub fn open_input(file: Option<&PathBuf>) -> anyhow::Result<(Box<dyn BufRead>, Option<u64>)> {
     let (raw, len): (Box<dyn Read>, Option<u64>) = match file {
         None => (Box::new(io::stdin()), None),
         Some(p) if p.as_os_str() == "-" => (Box::new(io::stdin()), None),
@@ -74,15 +76,20 @@ fn open_input(file: Option<&PathBuf>) -> anyhow::Result<(Box<dyn BufRead>, Optio
         Some(len) if io::stderr().is_terminal() && len > 16 * 1024 * 1024 => {
             let bar = indicatif::ProgressBar::new(len);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             Box::new(bar.wrap_read(raw))
         }
         _ => raw,
     };
     let mut buffered = BufReader::with_capacity(256 * 1024, raw);
-    let gzip = buffered.fill_buf().context("cannot read input")?.starts_with(&[0x1f, 0x8b]);
+    let gzip = buffered
+        .fill_buf()
+        .context("cannot read input")?
+        .starts_with(&[0x1f, 0x8b]);
     if gzip {
         let gz = flate2::bufread::MultiGzDecoder::new(buffered);
         Ok((Box::new(BufReader::with_capacity(256 * 1024, gz)), len))
@@ -99,7 +106,10 @@ fn decode(args: &DecodeArgs) -> anyhow::Result<ExitCode> {
     let stats = match decode_to(input, &mut sink, args) {
         Ok(stats) => stats,
         // A closed pipe (`| head`) is a normal end.
-        Err(e) if e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) => {
+        Err(e)
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) =>
+        {
             return Ok(ExitCode::SUCCESS)
         }
         Err(e) => return Err(e),
@@ -112,12 +122,19 @@ fn decode(args: &DecodeArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Decodes `input` and writes the chosen format to `sink`; returns the counts.
-pub fn decode_to(input: impl BufRead, sink: &mut impl Write, args: &DecodeArgs) -> anyhow::Result<Stats> {
+pub fn decode_to(
+    input: impl BufRead,
+    sink: &mut impl Write,
+    args: &DecodeArgs,
+) -> anyhow::Result<Stats> {
     let mut dec = StreamDecoder::new(input);
     let mut out = Vec::with_capacity(OUT_CHUNK + 4096);
     match args.format {
         Format::Json => {
-            let mut w = JsonWriter::new(JsonOptions { scaled: !args.unscaled, ..JsonOptions::default() });
+            let mut w = JsonWriter::new(JsonOptions {
+                scaled: !args.unscaled,
+                ..JsonOptions::default()
+            });
             while let Some(r) = dec.try_next_message().context("cannot read input")? {
                 if let Ok(d) = r {
                     w.write(&d.message, &mut out);

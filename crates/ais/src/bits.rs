@@ -65,7 +65,10 @@ impl PartialEq for BitBuf {
 impl BitBuf {
     /// An empty buffer.
     pub const fn new() -> Self {
-        Self { data: [0; BUF_BYTES], len: 0 }
+        Self {
+            data: [0; BUF_BYTES],
+            len: 0,
+        }
     }
 
     /// Number of bits held.
@@ -97,7 +100,10 @@ impl BitBuf {
         let add = payload.len() * 6;
         let new_len = self.len + add;
         if new_len > MAX_BITS {
-            return Err(Error::PayloadTooLong { msg_type: 0, bits: new_len });
+            return Err(Error::PayloadTooLong {
+                msg_type: 0,
+                bits: new_len,
+            });
         }
         let mut acc: u32 = 0;
         let mut acc_bits: u32 = 0;
@@ -131,7 +137,7 @@ impl BitBuf {
         let end = (byte_idx + 8).min(BUF_BYTES);
         self.data[byte_idx..end].fill(0);
         self.len = pos;
-        if pos % 8 != 0 {
+        if !pos.is_multiple_of(8) {
             let b = pos / 8;
             self.data[b] &= 0xffu8 << (8 - pos % 8);
         }
@@ -211,7 +217,11 @@ impl BitBuf {
     #[inline]
     pub fn text(&self, start: usize, chars: usize) -> SixBitText<'_> {
         let avail = self.len.saturating_sub(start) / 6;
-        SixBitText { buf: self, start, chars: chars.min(avail) }
+        SixBitText {
+            buf: self,
+            start,
+            chars: chars.min(avail),
+        }
     }
 
     /// A view of the bits from `start` to `start + len`.
@@ -219,7 +229,11 @@ impl BitBuf {
     pub fn slice(&self, start: usize, len: usize) -> Bits<'_> {
         let start = start.min(self.len);
         let len = len.min(self.len - start);
-        Bits { buf: self, start, len }
+        Bits {
+            buf: self,
+            start,
+            len,
+        }
     }
 }
 

@@ -75,7 +75,8 @@ fn coord(out: &mut Vec<u8>, raw: i32) {
     // Five decimals, trailing zeros dropped (as in the MarineCadastre files).
     let start = out.len();
     write_fixed(out, i64::from(raw), 600_000, 5);
-    while out.len() > start + 1 && out.last() == Some(&b'0') && out[..out.len() - 1].contains(&b'.') {
+    while out.len() > start + 1 && out.last() == Some(&b'0') && out[..out.len() - 1].contains(&b'.')
+    {
         if out[out.len() - 2] == b'.' {
             break;
         }
@@ -129,7 +130,15 @@ impl CsvWriter {
         let mmsi = m.header.mmsi;
         // (lat, lon, speed 1/10 kn, course 1/10 deg, heading, status, class)
         let pos = match &m.body {
-            Body::Position(p) => (p.lat, p.lon, p.speed, p.course, p.heading, Some(p.status), b'A'),
+            Body::Position(p) => (
+                p.lat,
+                p.lon,
+                p.speed,
+                p.course,
+                p.heading,
+                Some(p.status),
+                b'A',
+            ),
             Body::ClassBPosition(p) => (p.lat, p.lon, p.speed, p.course, p.heading, None, b'B'),
             Body::ClassBExtended(p) => {
                 let v = self.vessel(mmsi);
@@ -154,11 +163,22 @@ impl CsvWriter {
                 self.vessel(mmsi).name = shipname.to_string();
                 return false;
             }
-            Body::StaticData(StaticData::B { shiptype, callsign, dims, .. }) => {
+            Body::StaticData(StaticData::B {
+                shiptype,
+                callsign,
+                dims,
+                ..
+            }) => {
                 let v = self.vessel(mmsi);
                 v.shiptype = *shiptype;
                 v.callsign = callsign.to_string();
-                if let PartBDimensions::Dimensions { to_bow, to_stern, to_port, to_starboard } = dims {
+                if let PartBDimensions::Dimensions {
+                    to_bow,
+                    to_stern,
+                    to_port,
+                    to_starboard,
+                } = dims
+                {
                     v.length = to_bow + to_stern;
                     v.width = u16::from(*to_port) + u16::from(*to_starboard);
                 }

@@ -142,7 +142,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::BadChecksum { expected, computed } => {
-                write!(f, "bad checksum: sentence says {expected:02X}, computed {computed:02X}")
+                write!(
+                    f,
+                    "bad checksum: sentence says {expected:02X}, computed {computed:02X}"
+                )
             }
             Error::UnknownSentence => f.write_str("no AIS sentence (!xxVDM or !xxVDO)"),
             Error::MalformedSentence(what) => write!(f, "malformed sentence: {what}"),

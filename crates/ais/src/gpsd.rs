@@ -43,7 +43,12 @@ pub fn epfd_text(v: u8) -> &'static str {
 
 /// Ship and cargo type texts (ITU-R M.1371 table 53).
 pub fn shiptype_text(v: u16) -> &'static str {
-    const HAZ: [&str; 4] = ["Hazardous category A", "Hazardous category B", "Hazardous category C", "Hazardous category D"];
+    const HAZ: [&str; 4] = [
+        "Hazardous category A",
+        "Hazardous category B",
+        "Hazardous category C",
+        "Hazardous category D",
+    ];
     let _ = HAZ;
     match v {
         0 => "Not available",
@@ -215,11 +220,29 @@ pub fn station_type_text(v: u8) -> &'static str {
 }
 
 const TRENDS: [&str; 4] = ["steady", "increasing", "decreasing", "N/A"];
-const PRECIP: [&str; 8] =
-    ["reserved", "rain", "thunderstorm", "freezing rain", "mixed/ice", "snow", "reserved", "N/A"];
+const PRECIP: [&str; 8] = [
+    "reserved",
+    "rain",
+    "thunderstorm",
+    "freezing rain",
+    "mixed/ice",
+    "snow",
+    "reserved",
+    "N/A",
+];
 const ICE: [&str; 4] = ["no", "yes", "reserved", "N/A"];
-const RACON: [&str; 4] = ["No RACON installed", "RACON not monitored", "RACON operational", "RACON ERROR"];
-const LIGHT: [&str; 4] = ["No light or no monitoring", "Light ON", "Light OFF", "Light ERROR"];
+const RACON: [&str; 4] = [
+    "No RACON installed",
+    "RACON not monitored",
+    "RACON operational",
+    "RACON ERROR",
+];
+const LIGHT: [&str; 4] = [
+    "No light or no monitoring",
+    "Light ON",
+    "Light OFF",
+    "Light ERROR",
+];
 const LOADED: [&str; 4] = ["N/A (default)", "Unloaded", "Loaded", "Not used"];
 const HAZARD: [&str; 6] = [
     "0 blue cones/lights",
@@ -259,7 +282,8 @@ impl Obj<'_> {
     #[inline]
     fn b(&mut self, k: &str, v: bool) {
         self.key(k);
-        self.out.extend_from_slice(if v { b"true" } else { b"false" });
+        self.out
+            .extend_from_slice(if v { b"true" } else { b"false" });
     }
     #[inline]
     fn s(&mut self, k: &str, v: &str) {
@@ -431,7 +455,10 @@ pub struct JsonOptions {
 
 impl Default for JsonOptions {
     fn default() -> Self {
-        Self { scaled: true, device: Some("stdin".to_owned()) }
+        Self {
+            scaled: true,
+            device: Some("stdin".to_owned()),
+        }
     }
 }
 
@@ -446,7 +473,8 @@ const TYPE24_CACHE: usize = 8;
 pub struct JsonWriter {
     opts: JsonOptions,
     head: Vec<u8>,
-    names: [(u32, [u8; 20], u8); TYPE24_CACHE],
+    /// (MMSI, name, name length, in use)
+    names: [(u32, [u8; 20], u8, bool); TYPE24_CACHE],
     next_name: usize,
 }
 
@@ -459,7 +487,12 @@ impl JsonWriter {
             head.extend_from_slice(b",\"device\":");
             write_str(&mut head, dev.bytes());
         }
-        Self { opts, head, names: [(0, [0; 20], 0); TYPE24_CACHE], next_name: 0 }
+        Self {
+            opts,
+            head,
+            names: [(0, [0; 20], 0, false); TYPE24_CACHE],
+            next_name: 0,
+        }
     }
 
     /// Appends one JSON line (with `\n`) for the message to `out`; returns false when
@@ -476,12 +509,12 @@ impl JsonWriter {
             // A ring, as in gpsd: the ninth part A pushes out the first.
             let slot = self.next_name;
             self.next_name = (self.next_name + 1) % TYPE24_CACHE;
-            self.names[slot] = (h.mmsi, name, len.max(1) as u8 | 0x80 * u8::from(len == 0));
+            self.names[slot] = (h.mmsi, name, len as u8, true);
             return false;
         }
         let mut name24 = None;
         if let Body::StaticData(StaticData::B { .. }) = m.body {
-            match self.names.iter().position(|e| e.0 == h.mmsi && e.2 != 0) {
+            match self.names.iter().position(|e| e.3 && e.0 == h.mmsi) {
                 Some(i) => {
                     // Like gpsd, a part A name is used once.
                     name24 = Some(i);
@@ -569,7 +602,15 @@ impl JsonWriter {
                 o.u("to_starboard", v.to_starboard);
                 o.u("epfd", v.epfd);
                 o.s("epfd_text", epfd_text(v.epfd));
-                o.daytime("eta", DayTime { month: v.month, day: v.day, hour: v.hour, minute: v.minute });
+                o.daytime(
+                    "eta",
+                    DayTime {
+                        month: v.month,
+                        day: v.day,
+                        hour: v.hour,
+                        minute: v.minute,
+                    },
+                );
                 if sc {
                     o.f("draught", i64::from(v.draught), 10, 1);
                 } else {
@@ -743,7 +784,12 @@ impl JsonWriter {
                 o.u("txrx", c.txrx);
                 o.b("power", c.power);
                 match c.area {
-                    ChannelArea::Area { ne_lon, ne_lat, sw_lon, sw_lat } => {
+                    ChannelArea::Area {
+                        ne_lon,
+                        ne_lat,
+                        sw_lon,
+                        sw_lat,
+                    } => {
                         corners(&mut o, sc, [ne_lon, ne_lat, sw_lon, sw_lat]);
                         o.b("addressed", false);
                     }
@@ -766,13 +812,19 @@ impl JsonWriter {
                 o.u("interval", g.interval);
                 o.u("quiet", g.quiet);
             }
-            Body::StaticData(StaticData::B { shiptype, vendorid, model, serial, callsign, dims }) => {
+            Body::StaticData(StaticData::B {
+                shiptype,
+                vendorid,
+                model,
+                serial,
+                callsign,
+                dims,
+            }) => {
                 o.key("shipname");
                 if let Some(i) = name24 {
-                    let (_, name, len) = self.names[i];
-                    self.names[i] = (0, [0; 20], 0);
-                    let len = if len & 0x80 != 0 { 0 } else { usize::from(len) };
-                    write_str(o.out, name[..len].iter().copied());
+                    let (_, name, len, _) = self.names[i];
+                    self.names[i] = (0, [0; 20], 0, false);
+                    write_str(o.out, name[..usize::from(len)].iter().copied());
                 }
                 o.u("shiptype", *shiptype);
                 o.s("shiptype_text", shiptype_text(u16::from(*shiptype)));
@@ -781,7 +833,12 @@ impl JsonWriter {
                 o.u("serial", *serial);
                 o.t("callsign", *callsign);
                 match dims {
-                    PartBDimensions::Dimensions { to_bow, to_stern, to_port, to_starboard } => {
+                    PartBDimensions::Dimensions {
+                        to_bow,
+                        to_stern,
+                        to_port,
+                        to_starboard,
+                    } => {
                         o.u("to_bow", *to_bow);
                         o.u("to_stern", *to_stern);
                         o.u("to_port", *to_port);
@@ -1037,7 +1094,12 @@ fn met_hydro(o: &mut Obj<'_>, sc: bool, m: &MetHydro) {
     o.u("swellperiod", m.swellperiod);
     o.u("swelldir", m.swelldir);
     o.u("seastate", m.seastate);
-    tenths(o, "watertemp", i64::from(m.watertemp), if new { 0 } else { -100 });
+    tenths(
+        o,
+        "watertemp",
+        i64::from(m.watertemp),
+        if new { 0 } else { -100 },
+    );
     if new {
         if sc {
             o.s("preciptype", PRECIP[usize::from(m.preciptype & 7)]);

@@ -318,7 +318,10 @@ pub fn decode_addressed<'a>(dac: u16, fid: u8, d: &Bits<'a>) -> Option<App<'a>> 
         }),
         (1, 30) => {
             let chars = n.saturating_sub(10) / 6;
-            App::Text(TextDescription { linkage: d.u(0, 10) as u16, text: text(d, 10, chars) })
+            App::Text(TextDescription {
+                linkage: d.u(0, 10) as u16,
+                text: text(d, 10, chars),
+            })
         }
         (200, 55) => App::InlandPersons(InlandPersons {
             crew: d.u(0, 8) as u8,

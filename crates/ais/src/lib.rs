@@ -35,7 +35,9 @@ pub use stream::{Decoded, Meta, Stats, StreamDecoder, StreamOptions};
 pub fn decode_sentence<'b>(line: &[u8], buf: &'b mut BitBuf) -> Result<Message<'b>, Error> {
     let s = Sentence::parse(line)?;
     if s.total != 1 {
-        return Err(Error::MalformedSentence("fragment of a multi-sentence message"));
+        return Err(Error::MalformedSentence(
+            "fragment of a multi-sentence message",
+        ));
     }
     buf.clear();
     buf.push_armoured(s.payload, s.fill_bits)?;

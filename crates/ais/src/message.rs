@@ -695,33 +695,33 @@ pub struct Message<'a> {
 /// whole slot (168 bits) where transmitters are seen to do so, and nothing beyond.
 const LENGTHS: [(usize, usize); 28] = [
     (0, 0),
-    (163, 168),   // 1
-    (163, 168),   // 2
-    (163, 168),   // 3
-    (163, 168),   // 4
-    (419, 432),   // 5 (some transmitters drop the two spare bits)
-    (88, 1008),   // 6
-    (72, 168),    // 7
-    (56, 1008),   // 8
-    (163, 168),   // 9
-    (70, 168),    // 10
-    (163, 168),   // 11
-    (72, 1008),   // 12
-    (72, 168),    // 13
-    (40, 1008),   // 14
-    (88, 168),    // 15
-    (96, 168),    // 16
-    (80, 816),    // 17
-    (163, 168),   // 18
-    (307, 312),   // 19
-    (72, 192),    // 20
-    (267, 372),   // 21
-    (163, 168),   // 22
-    (155, 168),   // 23
-    (155, 168),   // 24
-    (40, 168),    // 25
-    (60, 1064),   // 26
-    (96, 168),    // 27
+    (163, 168), // 1
+    (163, 168), // 2
+    (163, 168), // 3
+    (163, 168), // 4
+    (419, 432), // 5 (some transmitters drop the two spare bits)
+    (88, 1008), // 6
+    (72, 168),  // 7
+    (56, 1008), // 8
+    (163, 168), // 9
+    (70, 168),  // 10
+    (163, 168), // 11
+    (72, 1008), // 12
+    (72, 168),  // 13
+    (40, 1008), // 14
+    (88, 168),  // 15
+    (96, 168),  // 16
+    (80, 816),  // 17
+    (163, 168), // 18
+    (307, 312), // 19
+    (72, 192),  // 20
+    (267, 372), // 21
+    (163, 168), // 22
+    (155, 168), // 23
+    (155, 168), // 24
+    (40, 168),  // 25
+    (60, 1064), // 26
+    (96, 168),  // 27
 ];
 
 #[inline]
@@ -741,14 +741,21 @@ impl<'a> Message<'a> {
     /// Decodes a whole message from its bits.
     pub fn decode(b: &'a BitBuf) -> Result<Self, Error> {
         if b.len() < 38 {
-            return Err(Error::PayloadTooShort { msg_type: b.u(0, 6) as u8, bits: b.len() });
+            return Err(Error::PayloadTooShort {
+                msg_type: b.u(0, 6) as u8,
+                bits: b.len(),
+            });
         }
         let msg_type = b.u(0, 6) as u8;
         if msg_type == 0 || msg_type > 27 {
             return Err(Error::UnknownMessageType(msg_type));
         }
         check_len(b, msg_type)?;
-        let header = Header { msg_type, repeat: b.u(6, 2) as u8, mmsi: b.u32(8, 30) };
+        let header = Header {
+            msg_type,
+            repeat: b.u(6, 2) as u8,
+            mmsi: b.u32(8, 30),
+        };
         let body = match msg_type {
             1..=3 => Body::Position(PositionReport {
                 status: b.u(38, 4) as u8,
@@ -816,7 +823,10 @@ impl<'a> Message<'a> {
                         count += 1;
                     }
                 }
-                Body::Acknowledge(Acknowledge { acks, count: count as u8 })
+                Body::Acknowledge(Acknowledge {
+                    acks,
+                    count: count as u8,
+                })
             }
             8 => Body::BinaryBroadcast(BinaryBroadcast {
                 dac: b.u(40, 10) as u16,
@@ -837,14 +847,18 @@ impl<'a> Message<'a> {
                 raim: b.flag(147),
                 radio: b.u32(148, 20),
             }),
-            10 => Body::UtcInquiry(UtcInquiry { dest_mmsi: b.u32(40, 30) }),
+            10 => Body::UtcInquiry(UtcInquiry {
+                dest_mmsi: b.u32(40, 30),
+            }),
             12 => Body::SafetyAddressed(SafetyAddressed {
                 seqno: b.u(38, 2) as u8,
                 dest_mmsi: b.u32(40, 30),
                 retransmit: b.flag(70),
                 text: b.text(72, (b.len() - 72) / 6),
             }),
-            14 => Body::SafetyBroadcast(SafetyBroadcast { text: b.text(40, (b.len() - 40) / 6) }),
+            14 => Body::SafetyBroadcast(SafetyBroadcast {
+                text: b.text(40, (b.len() - 40) / 6),
+            }),
             15 => {
                 let n = b.len();
                 let mut m = Interrogation {
@@ -962,7 +976,10 @@ impl<'a> Message<'a> {
             22 => {
                 let addressed = b.flag(139);
                 let area = if addressed {
-                    ChannelArea::Addressed { dest1: b.u32(69, 30), dest2: b.u32(104, 30) }
+                    ChannelArea::Addressed {
+                        dest1: b.u32(69, 30),
+                        dest2: b.u32(104, 30),
+                    }
                 } else {
                     ChannelArea::Area {
                         ne_lon: b.i32(69, 18),
@@ -994,7 +1011,9 @@ impl<'a> Message<'a> {
                 quiet: b.u(150, 4) as u8,
             }),
             24 => match b.u(38, 2) {
-                0 => Body::StaticData(StaticData::A { shipname: b.text(40, 20) }),
+                0 => Body::StaticData(StaticData::A {
+                    shipname: b.text(40, 20),
+                }),
                 1 => {
                     let mmsi = header.mmsi;
                     let dims = if mmsi / 10_000_000 == 98 {
@@ -1039,7 +1058,10 @@ impl<'a> Message<'a> {
                     (b.len(), 0)
                 };
                 if end < at {
-                    return Err(Error::PayloadTooShort { msg_type, bits: b.len() });
+                    return Err(Error::PayloadTooShort {
+                        msg_type,
+                        bits: b.len(),
+                    });
                 }
                 Body::SlotBinary(SlotBinary {
                     addressed,

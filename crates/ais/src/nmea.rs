@@ -65,7 +65,10 @@ impl<'a> TagBlock<'a> {
             None => body,
         };
         let raw = core::str::from_utf8(body).map_err(|_| Error::BadTagBlock("not text"))?;
-        let mut tag = TagBlock { raw, ..TagBlock::default() };
+        let mut tag = TagBlock {
+            raw,
+            ..TagBlock::default()
+        };
         for field in raw.split(',') {
             let Some((key, value)) = field.split_once(':') else {
                 return Err(Error::BadTagBlock("field without ':'"));
@@ -75,11 +78,21 @@ impl<'a> TagBlock<'a> {
                 "c" => {
                     let v: i64 = value.parse().map_err(|_| Error::BadTagBlock("c: time"))?;
                     // Some feeds give milliseconds; UNIX seconds stay below 1e11 until year 5138.
-                    tag.time = Some(if v.abs() >= 100_000_000_000 { v / 1000 } else { v });
+                    tag.time = Some(if v.abs() >= 100_000_000_000 {
+                        v / 1000
+                    } else {
+                        v
+                    });
                 }
                 "g" => tag.group = Some(parse_group(value)?),
-                "n" => tag.line_count = Some(value.parse().map_err(|_| Error::BadTagBlock("n: count"))?),
-                "r" => tag.relative_time = Some(value.parse().map_err(|_| Error::BadTagBlock("r: time"))?),
+                "n" => {
+                    tag.line_count =
+                        Some(value.parse().map_err(|_| Error::BadTagBlock("n: count"))?)
+                }
+                "r" => {
+                    tag.relative_time =
+                        Some(value.parse().map_err(|_| Error::BadTagBlock("r: time"))?)
+                }
                 "d" => tag.destination = Some(value),
                 "t" => tag.text = Some(value),
                 _ => {}
@@ -101,7 +114,11 @@ fn parse_group(value: &str) -> Result<TagGroup, Error> {
     if sentence == 0 || total == 0 || sentence > total {
         return Err(err);
     }
-    Ok(TagGroup { sentence, total, id })
+    Ok(TagGroup {
+        sentence,
+        total,
+        id,
+    })
 }
 
 /// One `!xxVDM`/`!xxVDO` sentence, borrowed from the input line.
@@ -139,7 +156,9 @@ pub struct ParseOptions {
 
 impl Default for ParseOptions {
     fn default() -> Self {
-        Self { verify_tag_checksum: true }
+        Self {
+            verify_tag_checksum: true,
+        }
     }
 }
 
@@ -176,7 +195,8 @@ fn small_number(field: &[u8]) -> Option<u8> {
 
 /// Finds the start of the next AIS sentence or tag block in `line`.
 fn find_start(line: &[u8]) -> Option<usize> {
-    line.iter().position(|&b| b == b'!' || b == b'\\' || b == b'$')
+    line.iter()
+        .position(|&b| b == b'!' || b == b'\\' || b == b'$')
 }
 
 impl<'a> Sentence<'a> {
@@ -218,7 +238,14 @@ impl<'a> Sentence<'a> {
             break;
         }
         let (s, after) = Self::parse_bare(rest)?;
-        Ok((Sentence { tag, tag_error, ..s }, after))
+        Ok((
+            Sentence {
+                tag,
+                tag_error,
+                ..s
+            },
+            after,
+        ))
     }
 
     /// Parses a sentence starting at `s[0] == '!'` (or `$`).
@@ -247,7 +274,11 @@ impl<'a> Sentence<'a> {
         }
         let after = &s[star + 3..];
         let mut fields = body[6..].split(|&b| b == b',');
-        let mut next = || fields.next().ok_or(Error::MalformedSentence("too few fields"));
+        let mut next = || {
+            fields
+                .next()
+                .ok_or(Error::MalformedSentence("too few fields"))
+        };
         let total = small_number(next()?).ok_or(Error::MalformedSentence("sentence count"))?;
         let number = small_number(next()?).ok_or(Error::MalformedSentence("sentence number"))?;
         if total == 0 || number == 0 || number > total {

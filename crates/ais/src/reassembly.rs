@@ -19,14 +19,27 @@ pub struct ReassemblyLimits {
 
 impl Default for ReassemblyLimits {
     fn default() -> Self {
-        Self { max_partials: 64, timeout_secs: 60, max_age_sentences: 1000 }
+        Self {
+            max_partials: 64,
+            timeout_secs: 60,
+            max_age_sentences: 1000,
+        }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
-    Sentence { source: u64, channel: u8, seq_id: u8, total: u8 },
-    Group { source: u64, id: u32, total: u8 },
+    Sentence {
+        source: u64,
+        channel: u8,
+        seq_id: u8,
+        total: u8,
+    },
+    Group {
+        source: u64,
+        id: u32,
+        total: u8,
+    },
 }
 
 #[derive(Debug)]
@@ -92,7 +105,10 @@ impl Reassembler {
     /// A reassembler with the given limits.
     pub fn new(limits: ReassemblyLimits) -> Self {
         Self {
-            limits: ReassemblyLimits { max_partials: limits.max_partials.max(1), ..limits },
+            limits: ReassemblyLimits {
+                max_partials: limits.max_partials.max(1),
+                ..limits
+            },
             slots: Vec::new(),
             out: BitBuf::new(),
             out_source: String::new(),
@@ -148,7 +164,11 @@ impl Reassembler {
     ///
     /// `now` is the current time in UNIX seconds if the caller knows it; the tag block's
     /// `c:` time is used when present.
-    pub fn push(&mut self, s: &Sentence<'_>, now: Option<i64>) -> Result<Option<Assembled<'_>>, Error> {
+    pub fn push(
+        &mut self,
+        s: &Sentence<'_>,
+        now: Option<i64>,
+    ) -> Result<Option<Assembled<'_>>, Error> {
         if self.push_sentence(s, now)? {
             Ok(Some(self.assembled()))
         } else {
@@ -160,7 +180,11 @@ impl Reassembler {
     pub fn assembled(&self) -> Assembled<'_> {
         Assembled {
             bits: &self.out,
-            source: if self.out_has_source { Some(self.out_source.as_str()) } else { None },
+            source: if self.out_has_source {
+                Some(self.out_source.as_str())
+            } else {
+                None
+            },
             time: self.out_time,
             sentences: self.out_sentences,
         }
@@ -176,9 +200,15 @@ impl Reassembler {
         let group = tag.and_then(|t| t.group);
         let source_hash = hash(source);
         let (key, number, total) = match group {
-            Some(g) if g.total > 1 => {
-                (Key::Group { source: 0, id: g.id, total: g.total }, g.sentence, g.total)
-            }
+            Some(g) if g.total > 1 => (
+                Key::Group {
+                    source: 0,
+                    id: g.id,
+                    total: g.total,
+                },
+                g.sentence,
+                g.total,
+            ),
             _ => (
                 Key::Sentence {
                     source: source_hash,
@@ -272,7 +302,11 @@ impl Reassembler {
         }
         if self.slots.len() < self.limits.max_partials {
             self.slots.push(Partial {
-                key: Key::Group { source: 0, id: 0, total: 0 },
+                key: Key::Group {
+                    source: 0,
+                    id: 0,
+                    total: 0,
+                },
                 next: 0,
                 total: 0,
                 started_at: None,

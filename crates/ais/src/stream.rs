@@ -5,7 +5,7 @@ use std::io::BufRead;
 use crate::error::{Error, ErrorKind};
 use crate::message::Message;
 use crate::nmea::{ParseOptions, Sentence, SentenceKind, TagGroup};
-use crate::reassembly::{ReassemblyLimits, Reassembler};
+use crate::reassembly::{Reassembler, ReassemblyLimits};
 
 /// Counts kept by the stream decoder.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -36,7 +36,10 @@ impl Stats {
 
     /// Errors by kind, skipping kinds never seen.
     pub fn error_counts(&self) -> impl Iterator<Item = (ErrorKind, u64)> + '_ {
-        ErrorKind::ALL.into_iter().map(|k| (k, self.errors(k))).filter(|&(_, n)| n > 0)
+        ErrorKind::ALL
+            .into_iter()
+            .map(|k| (k, self.errors(k)))
+            .filter(|&(_, n)| n > 0)
     }
 
     /// Counts one error.
@@ -138,11 +141,11 @@ impl<R: BufRead> StreamDecoder<R> {
         &self.stats
     }
 
-
     fn read_line(&mut self) -> std::io::Result<bool> {
         self.line.clear();
         self.pos = 0;
-        let n = std::io::Read::take(&mut self.reader, MAX_LINE).read_until(b'\n', &mut self.line)?;
+        let n =
+            std::io::Read::take(&mut self.reader, MAX_LINE).read_until(b'\n', &mut self.line)?;
         if n == 0 {
             return Ok(false);
         }
@@ -190,7 +193,12 @@ impl<R: BufRead> StreamDecoder<R> {
             Ok(message) => {
                 self.stats.messages += 1;
                 self.stats.by_type[usize::from(message.header.msg_type)] += 1;
-                let meta = Meta { source: a.source, time: a.time, sentences: a.sentences, ..meta };
+                let meta = Meta {
+                    source: a.source,
+                    time: a.time,
+                    sentences: a.sentences,
+                    ..meta
+                };
                 Ok(Some(Ok(Decoded { message, meta })))
             }
             Err(e) => {
@@ -279,7 +287,9 @@ impl<R: BufRead> StreamDecoder<R> {
 /// line; trailing receiver fields (which may hold stray `\` or `!`) are not one.
 fn next_start(rest: &[u8]) -> Option<usize> {
     (0..rest.len()).find(|&i| match rest[i] {
-        b'!' => rest.get(i + 3..i + 6).is_some_and(|k| k == b"VDM" || k == b"VDO"),
+        b'!' => rest
+            .get(i + 3..i + 6)
+            .is_some_and(|k| k == b"VDM" || k == b"VDO"),
         b'\\' => matches!(rest.get(i + 1..i + 3), Some([k, b':']) if k.is_ascii_alphabetic()),
         _ => false,
     })

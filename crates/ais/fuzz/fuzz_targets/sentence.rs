@@ -10,7 +10,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(m) = decode_sentence(data, &mut buf) {
         let mut out = Vec::new();
         for scaled in [true, false] {
-            let mut w = JsonWriter::new(JsonOptions { scaled, ..JsonOptions::default() });
+            let mut w = JsonWriter::new(JsonOptions {
+                scaled,
+                ..JsonOptions::default()
+            });
             w.write(&m, &mut out);
         }
         let _ = format!("{m:?}");

@@ -8,7 +8,11 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     // Small limits so that eviction and timeouts are exercised too.
     let opts = StreamOptions {
-        limits: ReassemblyLimits { max_partials: 3, timeout_secs: 5, max_age_sentences: 8 },
+        limits: ReassemblyLimits {
+            max_partials: 3,
+            timeout_secs: 5,
+            max_age_sentences: 8,
+        },
         ..StreamOptions::default()
     };
     let mut dec = StreamDecoder::with_options(data, opts);

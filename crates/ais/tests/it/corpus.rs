@@ -11,7 +11,9 @@ fn sweep(rel: &str) -> Stats {
     let mut bytes = std::fs::read(data(rel)).unwrap();
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut plain = Vec::new();
-        flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut plain).unwrap();
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut plain)
+            .unwrap();
         bytes = plain;
     }
     let mut dec = StreamDecoder::new(&bytes[..]);
@@ -52,11 +54,20 @@ fn every_file_decodes_without_panic() {
     }
     assert!(files.len() > 30, "corpus found at {}", root.display());
     for f in files {
-        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let s = sweep(&rel);
-        let is_ais = !(rel.ends_with(".md") || rel.ends_with(".json") || rel.ends_with(".csv") || rel.contains("LICENSE"));
+        let is_ais = !(rel.ends_with(".md")
+            || rel.ends_with(".json")
+            || rel.ends_with(".csv")
+            || rel.contains("LICENSE"));
         // Files made of damaged sentences only.
-        let all_bad = ["type1-bad-bitcount", "bad-type5", "single-message-type-5"].iter().any(|b| rel.contains(b));
+        let all_bad = ["type1-bad-bitcount", "bad-type5", "single-message-type-5"]
+            .iter()
+            .any(|b| rel.contains(b));
         if is_ais && !rel.ends_with(".chk") && !all_bad {
             assert!(s.messages > 0, "{rel}: no message decoded");
         }
@@ -68,7 +79,10 @@ fn gfw_malformed_lines_are_the_right_error_kind() {
     use ErrorKind::*;
     // Two lines with truncated payloads keep their original checksums; two others carry
     // extra characters and are too long for a position report.
-    assert_eq!(errors(&sweep("gfw-ais-tools/errors.nmea")), [(BadChecksum, 2), (PayloadTooLong, 2)]);
+    assert_eq!(
+        errors(&sweep("gfw-ais-tools/errors.nmea")),
+        [(BadChecksum, 2), (PayloadTooLong, 2)]
+    );
     // Position reports of 180 and more bits: a type 1-3 report is 168.
     let s = sweep("gfw-ais-tools/type1-bad-bitcount.nmea");
     assert_eq!(errors(&s), [(PayloadTooLong, 12)]);
@@ -83,12 +97,28 @@ fn gfw_malformed_lines_are_the_right_error_kind() {
     assert_eq!(s.messages, 2);
     // Type 5 messages of 448, 400 and 444 bits (424 is right) and bare payload lines.
     let s = sweep("gfw-ais-tools/bad-type5.nmea");
-    assert_eq!(errors(&s), [(UnknownSentence, 3), (PayloadTooShort, 1), (PayloadTooLong, 2)]);
+    assert_eq!(
+        errors(&s),
+        [
+            (UnknownSentence, 3),
+            (PayloadTooShort, 1),
+            (PayloadTooLong, 2)
+        ]
+    );
     assert_eq!(s.messages, 0);
     // One sentence whose checksum does not match.
-    assert_eq!(errors(&sweep("gfw-ais-tools/single-message-type-5.nmea")), [(BadChecksum, 1)]);
+    assert_eq!(
+        errors(&sweep("gfw-ais-tools/single-message-type-5.nmea")),
+        [(BadChecksum, 1)]
+    );
     // Clean files stay clean, multi-sentence and tag-block groups included.
-    for clean in ["ee-multiline.nmea", "mixed_types.nmea", "multi-part.nmea", "sample.nmea", "type8.nmea"] {
+    for clean in [
+        "ee-multiline.nmea",
+        "mixed_types.nmea",
+        "multi-part.nmea",
+        "sample.nmea",
+        "type8.nmea",
+    ] {
         let s = sweep(&format!("gfw-ais-tools/{clean}"));
         assert_eq!(errors(&s), [], "{clean}");
         assert!(s.messages > 0, "{clean}");
@@ -105,21 +135,39 @@ fn other_files_have_sensible_counts() {
     let s = sweep("libais/tagblock.nmea");
     assert_eq!((s.messages, s.total_errors()), (4, 0));
     // Mixed receiver logs: other NMEA sentences are reported as unknown, nothing else.
-    for f in ["aislib/replay_dump.txt", "aislib/stream_example.txt", "pyais/gatehouse.nmea", "pyais/timestamped.ais"] {
+    for f in [
+        "aislib/replay_dump.txt",
+        "aislib/stream_example.txt",
+        "pyais/gatehouse.nmea",
+        "pyais/timestamped.ais",
+    ] {
         let s = sweep(f);
         assert!(s.errors(UnknownSentence) > 0, "{f}");
         assert_eq!(s.total_errors(), s.errors(UnknownSentence), "{f}");
     }
     // Tag blocks with a placeholder checksum: dropped and counted, every sentence decoded.
     let s = sweep("amsa-risky/nmea-timestamped.txt");
-    assert_eq!((s.messages, s.errors(BadTagBlock), s.total_errors()), (100, 100, 100));
+    assert_eq!(
+        (s.messages, s.errors(BadTagBlock), s.total_errors()),
+        (100, 100, 100)
+    );
     // Clean feeds.
-    for f in ["aislib/ais250.txt", "aislib/decode_encode_messages.txt", "amsa-risky/exact-earth-with-tag-block.txt", "libais/typeexamples.nmea", "pyais/messages.ais"] {
+    for f in [
+        "aislib/ais250.txt",
+        "aislib/decode_encode_messages.txt",
+        "amsa-risky/exact-earth-with-tag-block.txt",
+        "libais/typeexamples.nmea",
+        "pyais/messages.ais",
+    ] {
         assert_eq!(errors(&sweep(f)), [], "{f}");
     }
     // A real day of a coastal receiver: mostly other sentences, very few damaged ones.
     let s = sweep("amsa-risky/ais.txt.gz");
     assert!(s.messages > 30_000);
     let damaged = s.total_errors() - s.errors(UnknownSentence);
-    assert!(damaged * 100 < s.messages, "{damaged} damaged of {}", s.messages);
+    assert!(
+        damaged * 100 < s.messages,
+        "{damaged} damaged of {}",
+        s.messages
+    );
 }

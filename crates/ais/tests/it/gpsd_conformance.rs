@@ -20,9 +20,12 @@ const DELIBERATE: &[(u64, u64, &str)] = &[
 fn compare_lines(got: &[String], expected: &[String]) {
     let mut failures = Vec::new();
     for (i, (g, e)) in got.iter().zip(expected).enumerate() {
-        let gv: Value = serde_json::from_str(g).unwrap_or_else(|err| panic!("line {i}: {err}: {g}"));
+        let gv: Value =
+            serde_json::from_str(g).unwrap_or_else(|err| panic!("line {i}: {err}: {g}"));
         let ev: Value = serde_json::from_str(e).unwrap();
-        let (Value::Object(go), Value::Object(eo)) = (&gv, &ev) else { panic!("not objects") };
+        let (Value::Object(go), Value::Object(eo)) = (&gv, &ev) else {
+            panic!("not objects")
+        };
         if go.is_empty() || eo.is_empty() {
             if go.len() != eo.len() {
                 failures.push(format!("message {i}: ours {g}, gpsd {e}"));
@@ -37,8 +40,14 @@ fn compare_lines(got: &[String], expected: &[String]) {
                     if DELIBERATE.iter().any(|&(t, m, f)| {
                         t == ty && (m == 0 || Some(m) == eo["mmsi"].as_u64()) && f == k
                     }) => {}
-                Some(gvv) if gvv.as_f64().is_some() && gvv.as_f64() == v.as_f64() && gvv.is_f64() == v.is_f64() => {}
-                other => failures.push(format!("message {i} type {} mmsi {} field {k}: got {other:?}, gpsd {v}", eo["type"], eo["mmsi"])),
+                Some(gvv)
+                    if gvv.as_f64().is_some()
+                        && gvv.as_f64() == v.as_f64()
+                        && gvv.is_f64() == v.is_f64() => {}
+                other => failures.push(format!(
+                    "message {i} type {} mmsi {} field {k}: got {other:?}, gpsd {v}",
+                    eo["type"], eo["mmsi"]
+                )),
             }
         }
         for k in go.keys() {
@@ -55,7 +64,11 @@ fn compare_lines(got: &[String], expected: &[String]) {
 fn compare(input: &str, expected: &str, opts: JsonOptions) {
     let input = std::fs::read(data(input)).unwrap();
     let expected = std::fs::read_to_string(data(expected)).unwrap();
-    let expected: Vec<String> = expected.lines().filter(|l| l.starts_with('{')).map(str::to_owned).collect();
+    let expected: Vec<String> = expected
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(str::to_owned)
+        .collect();
     let got = decode_json(&input, opts);
     compare_lines(&got, &expected);
 }
@@ -85,18 +98,27 @@ fn compare_log(chk: &str, opts: JsonOptions) {
             got.push(p);
             expected.push("{}".to_owned());
         }
-        let Ok(s) = Sentence::parse(line.as_bytes()) else { continue };
+        let Ok(s) = Sentence::parse(line.as_bytes()) else {
+            continue;
+        };
         if let Ok(true) = reasm.push_sentence(&s, None) {
             match Message::decode(reasm.assembled().bits) {
                 Ok(m) => {
                     out.clear();
                     if w.write(&m, &mut out) {
-                        pending = Some(String::from_utf8(out.clone()).unwrap().trim_end().to_owned());
+                        pending = Some(
+                            String::from_utf8(out.clone())
+                                .unwrap()
+                                .trim_end()
+                                .to_owned(),
+                        );
                     }
                 }
                 // Deliberate: position reports longer than a slot are rejected (gpsd
                 // decodes them); pass gpsd's output through so the pairing holds.
-                Err(Error::PayloadTooLong { msg_type: 1..=3, .. }) => {
+                Err(Error::PayloadTooLong {
+                    msg_type: 1..=3, ..
+                }) => {
                     pending = Some("SKIP".to_owned());
                 }
                 Err(_) => {}
@@ -108,7 +130,11 @@ fn compare_log(chk: &str, opts: JsonOptions) {
 
 #[test]
 fn sample_aivdm_scaled() {
-    compare("gpsd/sample.aivdm", "gpsd/sample.aivdm.js.chk", JsonOptions::default());
+    compare(
+        "gpsd/sample.aivdm",
+        "gpsd/sample.aivdm.js.chk",
+        JsonOptions::default(),
+    );
 }
 
 #[test]
@@ -116,7 +142,10 @@ fn sample_aivdm_unscaled() {
     compare(
         "gpsd/sample.aivdm",
         "gpsd/sample.aivdm.ju.chk",
-        JsonOptions { scaled: false, ..JsonOptions::default() },
+        JsonOptions {
+            scaled: false,
+            ..JsonOptions::default()
+        },
     );
 }
 
@@ -124,7 +153,10 @@ fn sample_aivdm_unscaled() {
 fn type6_fid55_log() {
     compare_log(
         "gpsd/ais-nmea-type6-fid55.log.chk",
-        JsonOptions { scaled: false, device: None },
+        JsonOptions {
+            scaled: false,
+            device: None,
+        },
     );
 }
 
@@ -132,6 +164,9 @@ fn type6_fid55_log() {
 fn unpack_sixbit_log() {
     compare_log(
         "gpsd/ais_unpack_sixbit.log.chk",
-        JsonOptions { scaled: false, device: None },
+        JsonOptions {
+            scaled: false,
+            device: None,
+        },
     );
 }

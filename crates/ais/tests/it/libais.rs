@@ -42,7 +42,10 @@ fn agree(ours: &Value, theirs: &Value, tolerance: f64) -> bool {
         }
         (a, b) if a == b => true,
         (Value::Number(a), Value::Number(b)) => {
-            let (a, b) = (a.as_f64().unwrap_or(f64::NAN), b.as_f64().unwrap_or(f64::NAN));
+            let (a, b) = (
+                a.as_f64().unwrap_or(f64::NAN),
+                b.as_f64().unwrap_or(f64::NAN),
+            );
             // libais stores floats in single precision.
             (a - b).abs() <= 1e-4 * a.abs().max(1.0)
         }
@@ -57,7 +60,10 @@ fn agree(ours: &Value, theirs: &Value, tolerance: f64) -> bool {
     }
 }
 
-fn ours_as_map(input: &[u8]) -> Vec<(Map<String, Value>, Option<(Option<String>, Option<i64>)>)> {
+/// A decoded message as gpsd JSON, with its tag-block source and time.
+type Ours = (Map<String, Value>, Option<(Option<String>, Option<i64>)>);
+
+fn ours_as_map(input: &[u8]) -> Vec<Ours> {
     let mut dec = StreamDecoder::new(input);
     let mut w = JsonWriter::new(JsonOptions::default());
     let mut out = Vec::new();
@@ -119,7 +125,10 @@ fn typeexamples_values_agree() {
             if let Some(ov) = o.get(k) {
                 compared += 1;
                 if !agree(ov, tv, tolerance) {
-                    failures.push(format!("type {} field {k}: ours {ov}, libais {tv}", t["type"]));
+                    failures.push(format!(
+                        "type {} field {k}: ours {ov}, libais {tv}",
+                        t["type"]
+                    ));
                 }
             }
         }
@@ -133,8 +142,15 @@ fn tagblock_values_agree() {
     let input = std::fs::read(data("libais/tagblock.nmea")).unwrap();
     let expected = std::fs::read_to_string(data("libais/tagblock.json")).unwrap();
     let ours = ours_as_map(&input);
-    let theirs: Vec<Value> = expected.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(ours.len(), theirs.len(), "number of messages (the g: group reassembled)");
+    let theirs: Vec<Value> = expected
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        ours.len(),
+        theirs.len(),
+        "number of messages (the g: group reassembled)"
+    );
     for ((o, meta), t) in ours.iter().zip(&theirs) {
         assert_eq!(o.get("mmsi"), t.get("mmsi"));
         assert_eq!(o.get("type"), t.get("type"));
@@ -144,6 +160,9 @@ fn tagblock_values_agree() {
         let mut ts = Vec::new();
         interdict_ais::csv::write_datetime(&mut ts, time.unwrap());
         let ts = String::from_utf8(ts).unwrap();
-        assert_eq!(format!("{ts}.000000Z"), t["tagblock_timestamp"].as_str().unwrap());
+        assert_eq!(
+            format!("{ts}.000000Z"),
+            t["tagblock_timestamp"].as_str().unwrap()
+        );
     }
 }

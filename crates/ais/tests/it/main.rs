@@ -1,8 +1,11 @@
 //! Integration tests of the AIS decoder (one test binary, a module per area).
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod corpus;
 mod gpsd_conformance;
 mod libais;
-mod corpus;
 mod roundtrip;
 mod stream;
 
@@ -10,7 +13,11 @@ use std::path::PathBuf;
 
 /// Path of a file in the shared AIS test corpus (`../shared/data/ais` beside the repository).
 pub fn data(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/ais")).join(rel)
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/ais"
+    ))
+    .join(rel)
 }
 
 /// Decodes a whole input as gpsd JSON lines.
@@ -23,7 +30,12 @@ pub fn decode_json(input: &[u8], opts: interdict_ais::gpsd::JsonOptions) -> Vec<
         if let Ok(d) = r {
             out.clear();
             if w.write(&d.message, &mut out) {
-                lines.push(String::from_utf8(out.clone()).unwrap().trim_end().to_owned());
+                lines.push(
+                    String::from_utf8(out.clone())
+                        .unwrap()
+                        .trim_end()
+                        .to_owned(),
+                );
             }
         }
     }

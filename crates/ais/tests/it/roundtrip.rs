@@ -33,76 +33,241 @@ use K::*;
 type F = (&'static str, u32, K);
 
 const POSITION: &[F] = &[
-    ("status", 4, U), ("turn", 8, I), ("speed", 10, U), ("accuracy", 1, B), ("lon", 28, I), ("lat", 27, I),
-    ("course", 12, U), ("heading", 9, U), ("second", 6, U), ("maneuver", 2, U), ("_", 3, Skip), ("raim", 1, B),
+    ("status", 4, U),
+    ("turn", 8, I),
+    ("speed", 10, U),
+    ("accuracy", 1, B),
+    ("lon", 28, I),
+    ("lat", 27, I),
+    ("course", 12, U),
+    ("heading", 9, U),
+    ("second", 6, U),
+    ("maneuver", 2, U),
+    ("_", 3, Skip),
+    ("raim", 1, B),
     ("radio", 19, U),
 ];
 const BASE: &[F] = &[
-    ("year", 14, U), ("month", 4, U), ("day", 5, U), ("hour", 5, U), ("minute", 6, U), ("sec", 6, U),
-    ("accuracy", 1, B), ("lon", 28, I), ("lat", 27, I), ("epfd", 4, U), ("_", 10, Skip), ("raim", 1, B), ("radio", 19, U),
+    ("year", 14, U),
+    ("month", 4, U),
+    ("day", 5, U),
+    ("hour", 5, U),
+    ("minute", 6, U),
+    ("sec", 6, U),
+    ("accuracy", 1, B),
+    ("lon", 28, I),
+    ("lat", 27, I),
+    ("epfd", 4, U),
+    ("_", 10, Skip),
+    ("raim", 1, B),
+    ("radio", 19, U),
 ];
 const STATIC: &[F] = &[
-    ("ais_version", 2, U), ("imo", 30, U), ("callsign", 42, T(7)), ("shipname", 120, T(20)), ("shiptype", 8, U),
-    ("to_bow", 9, U), ("to_stern", 9, U), ("to_port", 6, U), ("to_starboard", 6, U), ("epfd", 4, U),
-    ("month", 4, U), ("day", 5, U), ("hour", 5, U), ("minute", 6, U), ("draught", 8, U), ("destination", 120, T(20)),
-    ("dte", 1, U), ("_", 1, Skip),
+    ("ais_version", 2, U),
+    ("imo", 30, U),
+    ("callsign", 42, T(7)),
+    ("shipname", 120, T(20)),
+    ("shiptype", 8, U),
+    ("to_bow", 9, U),
+    ("to_stern", 9, U),
+    ("to_port", 6, U),
+    ("to_starboard", 6, U),
+    ("epfd", 4, U),
+    ("month", 4, U),
+    ("day", 5, U),
+    ("hour", 5, U),
+    ("minute", 6, U),
+    ("draught", 8, U),
+    ("destination", 120, T(20)),
+    ("dte", 1, U),
+    ("_", 1, Skip),
 ];
 const ACK: &[F] = &[
-    ("_", 2, Skip), ("mmsi1", 30, U), ("_", 2, Skip), ("mmsi2", 30, U), ("_", 2, Skip), ("mmsi3", 30, U), ("_", 2, Skip),
-    ("mmsi4", 30, U), ("_", 2, Skip),
+    ("_", 2, Skip),
+    ("mmsi1", 30, U),
+    ("_", 2, Skip),
+    ("mmsi2", 30, U),
+    ("_", 2, Skip),
+    ("mmsi3", 30, U),
+    ("_", 2, Skip),
+    ("mmsi4", 30, U),
+    ("_", 2, Skip),
 ];
 const SAR: &[F] = &[
-    ("alt", 12, U), ("speed", 10, U), ("accuracy", 1, B), ("lon", 28, I), ("lat", 27, I), ("course", 12, U),
-    ("second", 6, U), ("regional", 8, U), ("dte", 1, U), ("_", 3, Skip), ("_", 1, Skip), ("raim", 1, B), ("radio", 20, U),
+    ("alt", 12, U),
+    ("speed", 10, U),
+    ("accuracy", 1, B),
+    ("lon", 28, I),
+    ("lat", 27, I),
+    ("course", 12, U),
+    ("second", 6, U),
+    ("regional", 8, U),
+    ("dte", 1, U),
+    ("_", 3, Skip),
+    ("_", 1, Skip),
+    ("raim", 1, B),
+    ("radio", 20, U),
 ];
 const INQUIRY: &[F] = &[("_", 2, Skip), ("dest_mmsi", 30, U), ("_", 2, Skip)];
 const INTERROGATION: &[F] = &[
-    ("_", 2, Skip), ("mmsi1", 30, U), ("type1_1", 6, U), ("offset1_1", 12, U), ("_", 2, Skip), ("type1_2", 6, U),
-    ("offset1_2", 12, U), ("_", 2, Skip), ("mmsi2", 30, U), ("type2_1", 6, U), ("offset2_1", 12, U), ("_", 2, Skip),
+    ("_", 2, Skip),
+    ("mmsi1", 30, U),
+    ("type1_1", 6, U),
+    ("offset1_1", 12, U),
+    ("_", 2, Skip),
+    ("type1_2", 6, U),
+    ("offset1_2", 12, U),
+    ("_", 2, Skip),
+    ("mmsi2", 30, U),
+    ("type2_1", 6, U),
+    ("offset2_1", 12, U),
+    ("_", 2, Skip),
 ];
 const ASSIGNMENT: &[F] = &[
-    ("_", 2, Skip), ("mmsi1", 30, U), ("offset1", 12, U), ("increment1", 10, U), ("mmsi2", 30, U), ("offset2", 12, U),
-    ("increment2", 10, U), ("_", 4, Skip),
+    ("_", 2, Skip),
+    ("mmsi1", 30, U),
+    ("offset1", 12, U),
+    ("increment1", 10, U),
+    ("mmsi2", 30, U),
+    ("offset2", 12, U),
+    ("increment2", 10, U),
+    ("_", 4, Skip),
 ];
 const CLASS_B: &[F] = &[
-    ("reserved", 8, U), ("speed", 10, U), ("accuracy", 1, B), ("lon", 28, I), ("lat", 27, I), ("course", 12, U),
-    ("heading", 9, U), ("second", 6, U), ("regional", 2, U), ("cs", 1, B), ("display", 1, B), ("dsc", 1, B),
-    ("band", 1, B), ("msg22", 1, B), ("_", 1, Skip), ("raim", 1, B), ("radio", 20, U),
+    ("reserved", 8, U),
+    ("speed", 10, U),
+    ("accuracy", 1, B),
+    ("lon", 28, I),
+    ("lat", 27, I),
+    ("course", 12, U),
+    ("heading", 9, U),
+    ("second", 6, U),
+    ("regional", 2, U),
+    ("cs", 1, B),
+    ("display", 1, B),
+    ("dsc", 1, B),
+    ("band", 1, B),
+    ("msg22", 1, B),
+    ("_", 1, Skip),
+    ("raim", 1, B),
+    ("radio", 20, U),
 ];
 const CLASS_B_EXT: &[F] = &[
-    ("reserved", 8, U), ("speed", 10, U), ("accuracy", 1, B), ("lon", 28, I), ("lat", 27, I), ("course", 12, U),
-    ("heading", 9, U), ("second", 6, U), ("regional", 4, U), ("shipname", 120, T(20)), ("shiptype", 8, U),
-    ("to_bow", 9, U), ("to_stern", 9, U), ("to_port", 6, U), ("to_starboard", 6, U), ("epfd", 4, U), ("raim", 1, B),
-    ("dte", 1, U), ("assigned", 1, B), ("_", 4, Skip),
+    ("reserved", 8, U),
+    ("speed", 10, U),
+    ("accuracy", 1, B),
+    ("lon", 28, I),
+    ("lat", 27, I),
+    ("course", 12, U),
+    ("heading", 9, U),
+    ("second", 6, U),
+    ("regional", 4, U),
+    ("shipname", 120, T(20)),
+    ("shiptype", 8, U),
+    ("to_bow", 9, U),
+    ("to_stern", 9, U),
+    ("to_port", 6, U),
+    ("to_starboard", 6, U),
+    ("epfd", 4, U),
+    ("raim", 1, B),
+    ("dte", 1, U),
+    ("assigned", 1, B),
+    ("_", 4, Skip),
 ];
 const DATALINK: &[F] = &[
-    ("_", 2, Skip), ("offset1", 12, U), ("number1", 4, U), ("timeout1", 3, U), ("increment1", 11, U),
-    ("offset2", 12, U), ("number2", 4, U), ("timeout2", 3, U), ("increment2", 11, U),
-    ("offset3", 12, U), ("number3", 4, U), ("timeout3", 3, U), ("increment3", 11, U),
-    ("offset4", 12, U), ("number4", 4, U), ("timeout4", 3, U), ("increment4", 11, U),
+    ("_", 2, Skip),
+    ("offset1", 12, U),
+    ("number1", 4, U),
+    ("timeout1", 3, U),
+    ("increment1", 11, U),
+    ("offset2", 12, U),
+    ("number2", 4, U),
+    ("timeout2", 3, U),
+    ("increment2", 11, U),
+    ("offset3", 12, U),
+    ("number3", 4, U),
+    ("timeout3", 3, U),
+    ("increment3", 11, U),
+    ("offset4", 12, U),
+    ("number4", 4, U),
+    ("timeout4", 3, U),
+    ("increment4", 11, U),
 ];
 const ATON: &[F] = &[
-    ("aid_type", 5, U), ("name", 120, T(20)), ("accuracy", 1, B), ("lon", 28, I), ("lat", 27, I), ("to_bow", 9, U),
-    ("to_stern", 9, U), ("to_port", 6, U), ("to_starboard", 6, U), ("epfd", 4, U), ("second", 6, U),
-    ("off_position", 1, B), ("regional", 8, U), ("raim", 1, B), ("virtual_aid", 1, B), ("_", 1, Skip), ("_", 1, Skip),
+    ("aid_type", 5, U),
+    ("name", 120, T(20)),
+    ("accuracy", 1, B),
+    ("lon", 28, I),
+    ("lat", 27, I),
+    ("to_bow", 9, U),
+    ("to_stern", 9, U),
+    ("to_port", 6, U),
+    ("to_starboard", 6, U),
+    ("epfd", 4, U),
+    ("second", 6, U),
+    ("off_position", 1, B),
+    ("regional", 8, U),
+    ("raim", 1, B),
+    ("virtual_aid", 1, B),
+    ("_", 1, Skip),
+    ("_", 1, Skip),
 ];
 const CHANNEL_AREA: &[F] = &[
-    ("_", 2, Skip), ("channel_a", 12, U), ("channel_b", 12, U), ("txrx", 4, U), ("power", 1, B), ("ne_lon", 18, I),
-    ("ne_lat", 17, I), ("sw_lon", 18, I), ("sw_lat", 17, I), ("addressed", 1, Fixed(0)), ("band_a", 1, B),
-    ("band_b", 1, B), ("zonesize", 3, U), ("_", 23, Skip),
+    ("_", 2, Skip),
+    ("channel_a", 12, U),
+    ("channel_b", 12, U),
+    ("txrx", 4, U),
+    ("power", 1, B),
+    ("ne_lon", 18, I),
+    ("ne_lat", 17, I),
+    ("sw_lon", 18, I),
+    ("sw_lat", 17, I),
+    ("addressed", 1, Fixed(0)),
+    ("band_a", 1, B),
+    ("band_b", 1, B),
+    ("zonesize", 3, U),
+    ("_", 23, Skip),
 ];
 const CHANNEL_ADDRESSED: &[F] = &[
-    ("_", 2, Skip), ("channel_a", 12, U), ("channel_b", 12, U), ("txrx", 4, U), ("power", 1, B), ("dest1", 30, U),
-    ("_", 5, Skip), ("dest2", 30, U), ("_", 5, Skip), ("addressed", 1, Fixed(1)), ("band_a", 1, B), ("band_b", 1, B),
-    ("zonesize", 3, U), ("_", 23, Skip),
+    ("_", 2, Skip),
+    ("channel_a", 12, U),
+    ("channel_b", 12, U),
+    ("txrx", 4, U),
+    ("power", 1, B),
+    ("dest1", 30, U),
+    ("_", 5, Skip),
+    ("dest2", 30, U),
+    ("_", 5, Skip),
+    ("addressed", 1, Fixed(1)),
+    ("band_a", 1, B),
+    ("band_b", 1, B),
+    ("zonesize", 3, U),
+    ("_", 23, Skip),
 ];
 const GROUP: &[F] = &[
-    ("_", 2, Skip), ("ne_lon", 18, I), ("ne_lat", 17, I), ("sw_lon", 18, I), ("sw_lat", 17, I), ("stationtype", 4, U),
-    ("shiptype", 8, U), ("_", 22, Skip), ("_", 2, Skip), ("interval", 4, U), ("quiet", 4, U), ("_", 6, Skip),
+    ("_", 2, Skip),
+    ("ne_lon", 18, I),
+    ("ne_lat", 17, I),
+    ("sw_lon", 18, I),
+    ("sw_lat", 17, I),
+    ("stationtype", 4, U),
+    ("shiptype", 8, U),
+    ("_", 22, Skip),
+    ("_", 2, Skip),
+    ("interval", 4, U),
+    ("quiet", 4, U),
+    ("_", 6, Skip),
 ];
 const LONG_RANGE: &[F] = &[
-    ("accuracy", 1, B), ("raim", 1, B), ("status", 4, U), ("lon", 18, I), ("lat", 17, I), ("speed", 6, U),
-    ("course", 9, U), ("gnss", 1, B), ("_", 1, Skip),
+    ("accuracy", 1, B),
+    ("raim", 1, B),
+    ("status", 4, U),
+    ("lon", 18, I),
+    ("lat", 17, I),
+    ("speed", 6, U),
+    ("course", 9, U),
+    ("gnss", 1, B),
+    ("_", 1, Skip),
 ];
 
 /// A small deterministic generator (SplitMix64).
@@ -184,7 +349,10 @@ impl Msg {
         self.expected.insert("data_bits".into(), json!(n));
     }
     fn take(&mut self, name: &str) -> u64 {
-        self.expected.remove(name).and_then(|v| v.as_u64()).unwrap_or(0)
+        self.expected
+            .remove(name)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0)
     }
 }
 
@@ -204,36 +372,76 @@ fn random_message(t: u8, rng: &mut Rng) -> Msg {
         1..=3 => m.fields(rng, POSITION),
         4 | 11 => {
             m.fields(rng, BASE);
-            let (y, mo, d, h, mi, s) =
-                (m.take("year"), m.take("month"), m.take("day"), m.take("hour"), m.take("minute"), m.take("sec"));
-            m.expected.insert("timestamp".into(), json!(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")));
+            let (y, mo, d, h, mi, s) = (
+                m.take("year"),
+                m.take("month"),
+                m.take("day"),
+                m.take("hour"),
+                m.take("minute"),
+                m.take("sec"),
+            );
+            m.expected.insert(
+                "timestamp".into(),
+                json!(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")),
+            );
         }
         5 => {
             m.fields(rng, STATIC);
-            let (mo, d, h, mi) = (m.take("month"), m.take("day"), m.take("hour"), m.take("minute"));
-            m.expected.insert("eta".into(), json!(format!("{mo:02}-{d:02}T{h:02}:{mi:02}Z")));
+            let (mo, d, h, mi) = (
+                m.take("month"),
+                m.take("day"),
+                m.take("hour"),
+                m.take("minute"),
+            );
+            m.expected.insert(
+                "eta".into(),
+                json!(format!("{mo:02}-{d:02}T{h:02}:{mi:02}Z")),
+            );
         }
         6 => {
             // A DAC that has no application decoder, so that the raw data is shown.
-            m.fields(rng, &[("seqno", 2, U), ("dest_mmsi", 30, U), ("retransmit", 1, B), ("_", 1, Skip)]);
+            m.fields(
+                rng,
+                &[
+                    ("seqno", 2, U),
+                    ("dest_mmsi", 30, U),
+                    ("retransmit", 1, B),
+                    ("_", 1, Skip),
+                ],
+            );
             let dac = 300 + rng.bits(9) % 600;
             m.fields(rng, &[("dac", 10, Fixed(dac)), ("fid", 6, U)]);
-            let dac = m.bits[72..82].iter().fold(0u64, |a, &b| a * 2 + u64::from(b));
+            let dac = m.bits[72..82]
+                .iter()
+                .fold(0u64, |a, &b| a * 2 + u64::from(b));
             m.expected.insert("dac".into(), json!(dac));
             m.data(rng, 920, 0);
         }
         7 | 13 => m.fields(rng, ACK),
         8 => {
             let dac = 300 + rng.bits(9) % 600;
-            m.fields(rng, &[("_", 2, Skip), ("dac", 10, Fixed(dac)), ("fid", 6, U)]);
-            let dac = m.bits[40..50].iter().fold(0u64, |a, &b| a * 2 + u64::from(b));
+            m.fields(
+                rng,
+                &[("_", 2, Skip), ("dac", 10, Fixed(dac)), ("fid", 6, U)],
+            );
+            let dac = m.bits[40..50]
+                .iter()
+                .fold(0u64, |a, &b| a * 2 + u64::from(b));
             m.expected.insert("dac".into(), json!(dac));
             m.data(rng, 952, 0);
         }
         9 => m.fields(rng, SAR),
         10 => m.fields(rng, INQUIRY),
         12 => {
-            m.fields(rng, &[("seqno", 2, U), ("dest_mmsi", 30, U), ("retransmit", 1, B), ("_", 1, Skip)]);
+            m.fields(
+                rng,
+                &[
+                    ("seqno", 2, U),
+                    ("dest_mmsi", 30, U),
+                    ("retransmit", 1, B),
+                    ("_", 1, Skip),
+                ],
+            );
             let chars = (rng.bits(8) % 150) as usize;
             let s = m.text(rng, chars);
             m.expected.insert("text".into(), s.into());
@@ -247,7 +455,15 @@ fn random_message(t: u8, rng: &mut Rng) -> Msg {
         15 => m.fields(rng, INTERROGATION),
         16 => m.fields(rng, ASSIGNMENT),
         17 => {
-            m.fields(rng, &[("_", 2, Skip), ("lon", 18, I), ("lat", 17, I), ("_", 5, Skip)]);
+            m.fields(
+                rng,
+                &[
+                    ("_", 2, Skip),
+                    ("lon", 18, I),
+                    ("lat", 17, I),
+                    ("_", 5, Skip),
+                ],
+            );
             m.data(rng, 736, 0);
         }
         18 => m.fields(rng, CLASS_B),
@@ -255,15 +471,26 @@ fn random_message(t: u8, rng: &mut Rng) -> Msg {
         20 => m.fields(rng, DATALINK),
         21 => m.fields(rng, ATON),
         22 => {
-            let layout = if rng.bits(1) == 1 { CHANNEL_AREA } else { CHANNEL_ADDRESSED };
+            let layout = if rng.bits(1) == 1 {
+                CHANNEL_AREA
+            } else {
+                CHANNEL_ADDRESSED
+            };
             m.fields(rng, layout);
         }
         23 => m.fields(rng, GROUP),
         25 | 26 => {
             let addressed = rng.bits(1);
             let structured = rng.bits(1);
-            m.fields(rng, &[("addressed", 1, Fixed(addressed)), ("structured", 1, Fixed(structured))]);
-            m.expected.insert("structured".into(), json!(structured == 1));
+            m.fields(
+                rng,
+                &[
+                    ("addressed", 1, Fixed(addressed)),
+                    ("structured", 1, Fixed(structured)),
+                ],
+            );
+            m.expected
+                .insert("structured".into(), json!(structured == 1));
             if addressed == 1 {
                 m.fields(rng, &[("dest_mmsi", 30, U)]);
             }
@@ -294,22 +521,36 @@ fn sentences(bits: &[bool], seq: u8, channel: char) -> Vec<String> {
         chars.push(char::from(interdict_ais::bits::armour(v)));
     }
     let fill = (6 - bits.len() % 6) % 6;
-    let parts: Vec<&str> = chars.as_bytes().chunks(60).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    let parts: Vec<&str> = chars
+        .as_bytes()
+        .chunks(60)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
     let total = parts.len();
     parts
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let fill = if i + 1 == total { fill } else { 0 };
-            let seq = if total > 1 { seq.to_string() } else { String::new() };
-            nmea(&format!("AIVDM,{total},{},{seq},{channel},{p},{fill}", i + 1))
+            let seq = if total > 1 {
+                seq.to_string()
+            } else {
+                String::new()
+            };
+            nmea(&format!(
+                "AIVDM,{total},{},{seq},{channel},{p},{fill}",
+                i + 1
+            ))
         })
         .collect()
 }
 
 fn decode_all(input: &str) -> Vec<Map<String, Value>> {
     let mut dec = StreamDecoder::new(input.as_bytes());
-    let mut w = JsonWriter::new(JsonOptions { scaled: false, device: None });
+    let mut w = JsonWriter::new(JsonOptions {
+        scaled: false,
+        device: None,
+    });
     let mut out = Vec::new();
     let mut all = Vec::new();
     while let Some(r) = dec.next_message() {
@@ -339,7 +580,9 @@ fn check(expected: &Map<String, Value>, got: &Map<String, Value>) {
     }
 }
 
-const TYPES: [u8; 26] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 25, 26, 27];
+const TYPES: [u8; 26] = [
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 25, 26, 27,
+];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
