@@ -101,8 +101,7 @@ pub fn open_input(file: Option<&PathBuf>) -> anyhow::Result<(Box<dyn BufRead>, O
 /// Decodes the input to standard output.
 fn decode(args: &DecodeArgs) -> anyhow::Result<ExitCode> {
     let (input, _) = open_input(args.file.as_ref())?;
-    let stdout = io::stdout();
-    let mut sink = stdout.lock();
+    let mut sink = io::stdout();
     let stats = match decode_to(input, &mut sink, args) {
         Ok(stats) => stats,
         // A closed pipe (`| head`) is a normal end.
@@ -122,11 +121,18 @@ fn decode(args: &DecodeArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Decodes `input` and writes the chosen format to `sink`; returns the counts.
+///
+/// JSON is produced on two threads: this one reads, checks and reassembles sentences, a
+/// second decodes the messages and writes JSON, in the same order and with the same
+/// counts as one thread would.
 pub fn decode_to(
     input: impl BufRead,
-    sink: &mut impl Write,
+    sink: &mut (impl Write + Send),
     args: &DecodeArgs,
 ) -> anyhow::Result<Stats> {
+    if args.format == Format::Json {
+        return decode_json_pipelined(input, sink, !args.unscaled);
+    }
     let mut dec = StreamDecoder::new(input);
     let mut out = Vec::with_capacity(OUT_CHUNK + 4096);
     match args.format {
@@ -162,6 +168,82 @@ pub fn decode_to(
     sink.write_all(&out)?;
     sink.flush()?;
     Ok(dec.stats().clone())
+}
+
+/// Messages are handed between the threads in batches of this many bytes of bits.
+const BATCH: usize = 64 * 1024;
+
+/// Reader side: sentences in, batches of `[bits: u16 little-endian][bytes]` records out.
+/// Writer side: messages decoded and written as JSON.
+fn decode_json_pipelined(input: impl BufRead, sink: &mut (impl Write + Send), scaled: bool) -> anyhow::Result<Stats> {
+    use std::sync::mpsc::sync_channel;
+
+    let (to_writer, batches) = sync_channel::<Vec<u8>>(8);
+    let (recycle, spare) = sync_channel::<Vec<u8>>(16);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> anyhow::Result<Stats> {
+            let mut stats = Stats::default();
+            let mut w = JsonWriter::new(JsonOptions { scaled, ..JsonOptions::default() });
+            let mut buf = interdict_ais::BitBuf::new();
+            let mut out = Vec::with_capacity(OUT_CHUNK + 4096);
+            for batch in batches {
+                let mut rest = &batch[..];
+                while let [lo, hi, tail @ ..] = rest {
+                    let bits = usize::from(u16::from_le_bytes([*lo, *hi]));
+                    let n = bits.div_ceil(8).min(tail.len());
+                    buf.set_bytes(&tail[..n], bits);
+                    rest = &tail[n..];
+                    match interdict_ais::Message::decode(&buf) {
+                        Ok(m) => {
+                            stats.messages += 1;
+                            stats.by_type[usize::from(m.header.msg_type)] += 1;
+                            w.write(&m, &mut out);
+                            if out.len() >= OUT_CHUNK {
+                                sink.write_all(&out)?;
+                                out.clear();
+                            }
+                        }
+                        Err(e) => stats.count_error(e.kind()),
+                    }
+                }
+                // The reader may have stopped; a full or closed return channel is fine.
+                let _ = recycle.try_send(batch);
+            }
+            sink.write_all(&out)?;
+            sink.flush()?;
+            Ok(stats)
+        });
+        let mut dec = StreamDecoder::new(input);
+        let mut batch = Vec::with_capacity(BATCH + 1024);
+        let read: anyhow::Result<()> = (|| {
+            while let Some(r) = dec.next_bits().context("cannot read input")? {
+                if let Ok((bits, _)) = r {
+                    let len = bits.len() as u16;
+                    batch.extend_from_slice(&len.to_le_bytes());
+                    batch.extend_from_slice(bits.bytes());
+                    if batch.len() >= BATCH {
+                        let next = spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH + 1024));
+                        let full = std::mem::replace(&mut batch, next);
+                        if to_writer.send(full).is_err() {
+                            // The writer stopped (its error is reported below).
+                            return Ok(());
+                        }
+                        batch.clear();
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                let _ = to_writer.send(std::mem::take(&mut batch));
+            }
+            Ok(())
+        })();
+        drop(to_writer);
+        let written = writer.join().map_err(|_| anyhow::anyhow!("output thread failed"))?;
+        read?;
+        let mut stats = dec.stats().clone();
+        stats.merge(&written?);
+        Ok(stats)
+    })
 }
 
 /// Writes the counts as a small report.

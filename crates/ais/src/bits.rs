@@ -20,6 +20,19 @@ pub const fn unarmour(c: u8) -> Option<u8> {
     }
 }
 
+/// Six-bit value of each byte, or 0x80 when the byte is not an armour character.
+static UNARMOUR: [u8; 256] = {
+    let mut t = [0x80u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        if let Some(v) = unarmour(c as u8) {
+            t[c] = v;
+        }
+        c += 1;
+    }
+    t
+};
+
 /// Armour character of a six-bit value (the low six bits of `v`).
 #[inline]
 pub const fn armour(v: u8) -> u8 {
@@ -100,25 +113,42 @@ impl BitBuf {
         let add = payload.len() * 6;
         let new_len = self.len + add;
         if new_len > MAX_BITS {
-            return Err(Error::PayloadTooLong {
-                msg_type: 0,
-                bits: new_len,
-            });
+            return Err(Error::PayloadTooLong { msg_type: 0, bits: new_len });
+        }
+        let mut byte_idx = self.len / 8;
+        let mut rest = payload;
+        if self.len % 8 == 0 {
+            // Fast path: four characters make three bytes.
+            let mut chunks = rest.chunks_exact(4);
+            for c in &mut chunks {
+                let (a, b, cc, d) =
+                    (UNARMOUR[usize::from(c[0])], UNARMOUR[usize::from(c[1])], UNARMOUR[usize::from(c[2])], UNARMOUR[usize::from(c[3])]);
+                if (a | b | cc | d) & 0x80 != 0 {
+                    let bad = c.iter().copied().find(|&x| UNARMOUR[usize::from(x)] & 0x80 != 0).unwrap_or(0);
+                    return Err(Error::InvalidArmour { byte: bad });
+                }
+                let v = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(cc) << 6 | u32::from(d);
+                self.data[byte_idx] = (v >> 16) as u8;
+                self.data[byte_idx + 1] = (v >> 8) as u8;
+                self.data[byte_idx + 2] = v as u8;
+                byte_idx += 3;
+            }
+            rest = chunks.remainder();
         }
         let mut acc: u32 = 0;
         let mut acc_bits: u32 = 0;
-        let mut pos = self.len;
-        // Start from a partial byte, if any.
-        let mut byte_idx = pos / 8;
+        // Continue from a partial byte, if any.
+        let pos = self.len + (payload.len() - rest.len()) * 6;
         let rem = (pos % 8) as u32;
         if rem != 0 {
             acc = u32::from(self.data[byte_idx] >> (8 - rem));
             acc_bits = rem;
         }
-        for &c in payload {
-            let Some(v) = unarmour(c) else {
+        for &c in rest {
+            let v = UNARMOUR[usize::from(c)];
+            if v & 0x80 != 0 {
                 return Err(Error::InvalidArmour { byte: c });
-            };
+            }
             acc = (acc << 6) | u32::from(v);
             acc_bits += 6;
             if acc_bits >= 8 {
@@ -132,16 +162,32 @@ impl BitBuf {
             self.data[byte_idx] = (acc << (8 - acc_bits)) as u8;
             byte_idx += 1;
         }
-        pos = new_len.saturating_sub(usize::from(fill_bits).min(add));
+        let end_len = new_len.saturating_sub(usize::from(fill_bits).min(add));
         // Zero what follows, so that reads past the end see zeros.
         let end = (byte_idx + 8).min(BUF_BYTES);
         self.data[byte_idx..end].fill(0);
-        self.len = pos;
-        if !pos.is_multiple_of(8) {
-            let b = pos / 8;
-            self.data[b] &= 0xffu8 << (8 - pos % 8);
+        self.len = end_len;
+        if !end_len.is_multiple_of(8) {
+            self.data[end_len / 8] &= 0xffu8 << (8 - end_len % 8);
         }
         Ok(())
+    }
+
+    /// Replaces the contents with `len` bits from `bytes` (as given by [`BitBuf::bytes`]).
+    /// Returns false, leaving the buffer empty, when they do not fit.
+    pub fn set_bytes(&mut self, bytes: &[u8], len: usize) -> bool {
+        let n = len.div_ceil(8);
+        if len > MAX_BITS || bytes.len() < n {
+            self.clear();
+            return false;
+        }
+        self.data[..n].copy_from_slice(&bytes[..n]);
+        self.data[n..n + 8].fill(0);
+        if !len.is_multiple_of(8) {
+            self.data[len / 8] &= 0xffu8 << (8 - len % 8);
+        }
+        self.len = len;
+        true
     }
 
     /// Appends the `n` (<= 32) low bits of `v` (used by encoders and tests).

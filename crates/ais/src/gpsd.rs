@@ -21,7 +21,7 @@ pub const NAV_STATUS: [&str; 16] = [
     "Reserved",
     "Reserved",
     "Reserved",
-    "AIS-SART is active",
+    "Reserved",
     "Not defined",
 ];
 
@@ -263,11 +263,16 @@ struct Obj<'o> {
 }
 
 impl Obj<'_> {
+    /// Writes `,"k":`; literal keys are given ready-made as `,"k":` (one copy).
     #[inline]
     fn key(&mut self, k: &str) {
-        self.out.extend_from_slice(b",\"");
-        self.out.extend_from_slice(k.as_bytes());
-        self.out.extend_from_slice(b"\":");
+        if k.starts_with(',') {
+            self.out.extend_from_slice(k.as_bytes());
+        } else {
+            self.out.extend_from_slice(b",\"");
+            self.out.extend_from_slice(k.as_bytes());
+            self.out.extend_from_slice(b"\":");
+        }
     }
     #[inline]
     fn u(&mut self, k: &str, v: impl Into<u64>) {
@@ -288,7 +293,7 @@ impl Obj<'_> {
     #[inline]
     fn s(&mut self, k: &str, v: &str) {
         self.key(k);
-        write_str(self.out, v.bytes());
+        write_bytes_str(self.out, v.as_bytes());
     }
     #[inline]
     fn t(&mut self, k: &str, v: SixBitText<'_>) {
@@ -300,6 +305,20 @@ impl Obj<'_> {
     fn f(&mut self, k: &str, num: i64, den: i64, decimals: u32) {
         self.key(k);
         write_fixed(self.out, num, den, decimals);
+    }
+    /// A value in 1/10 as `%.1f` (exact, no rounding needed).
+    #[inline]
+    fn tenths(&mut self, k: &str, v: u64) {
+        self.key(k);
+        write_u64(self.out, v / 10);
+        self.out.push(b'.');
+        self.out.push(b'0' + (v % 10) as u8);
+    }
+    /// A position in 1/10000 minute as degrees with `%.6f`.
+    #[inline]
+    fn deg6(&mut self, k: &str, raw: i32) {
+        self.key(k);
+        write_deg6(self.out, raw);
     }
     /// Same, inside quotes (gpsd prints type 22/23 corners as strings).
     fn fq(&mut self, k: &str, num: i64, den: i64, decimals: u32) {
@@ -345,15 +364,33 @@ fn two(out: &mut Vec<u8>, v: u8) {
 /// Writes an unsigned integer in decimal.
 #[inline]
 pub fn write_u64(out: &mut Vec<u8>, mut v: u64) {
+    if v < 10 {
+        out.push(b'0' + v as u8);
+        return;
+    }
+    // Two digits at a time.
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
     let mut buf = [0u8; 20];
     let mut i = buf.len();
-    loop {
+    while v >= 100 {
+        let d = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        buf[i] = PAIRS[d];
+        buf[i + 1] = PAIRS[d + 1];
+    }
+    if v >= 10 {
+        let d = v as usize * 2;
+        i -= 2;
+        buf[i] = PAIRS[d];
+        buf[i + 1] = PAIRS[d + 1];
+    } else {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        buf[i] = b'0' + v as u8;
     }
     out.extend_from_slice(&buf[i..]);
 }
@@ -367,13 +404,37 @@ pub fn write_i64(out: &mut Vec<u8>, v: i64) {
     write_u64(out, v.unsigned_abs());
 }
 
+/// Writes a position in 1/10000 minute as degrees with six decimals, as `%.6f` does:
+/// `raw / 600000` to six places is `raw * 5 / 3` millionths, which is never a tie.
+#[inline]
+pub fn write_deg6(out: &mut Vec<u8>, raw: i32) {
+    let a = u64::from(raw.unsigned_abs());
+    let millionths = (10 * a + 3) / 6;
+    if raw < 0 && millionths != 0 {
+        out.push(b'-');
+    }
+    write_u64(out, millionths / 1_000_000);
+    let mut frac = millionths % 1_000_000;
+    let mut digits = [b'0'; 7];
+    digits[0] = b'.';
+    for d in digits[1..].iter_mut().rev() {
+        *d = b'0' + (frac % 10) as u8;
+        frac /= 10;
+    }
+    out.extend_from_slice(&digits);
+}
+
 /// Writes `num / den` rounded to `decimals` places, exactly as C's `printf("%.Nf")` prints
 /// the nearest double: by integer arithmetic when the result is not a tie, else through
 /// the double itself.
 pub fn write_fixed(out: &mut Vec<u8>, num: i64, den: i64, decimals: u32) {
-    let scale = 10i128.pow(decimals);
+    let scale = 10i128.pow(decimals.min(30));
     let n = i128::from(num) * scale;
     let d = i128::from(den);
+    if d == 0 {
+        out.extend_from_slice(b"nan");
+        return;
+    }
     let (q, r) = (n / d, n % d);
     let twice = (2 * r).abs();
     if twice == d.abs() {
@@ -423,6 +484,18 @@ fn write_text(out: &mut Vec<u8>, raw: impl Iterator<Item = u8>) {
         }
     }
     write_str(out, buf[..shown].iter().copied());
+}
+
+/// Writes a JSON string from bytes, in one copy when nothing needs escaping.
+#[inline]
+pub fn write_bytes_str(out: &mut Vec<u8>, s: &[u8]) {
+    if s.iter().all(|&c| c >= 0x20 && c != b'"' && c != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s);
+        out.push(b'"');
+    } else {
+        write_str(out, s.iter().copied());
+    }
 }
 
 /// Writes a JSON string.
@@ -525,43 +598,43 @@ impl JsonWriter {
         let sc = self.opts.scaled;
         out.extend_from_slice(&self.head);
         let mut o = Obj { out };
-        o.u("type", h.msg_type);
-        o.u("repeat", h.repeat);
-        o.u("mmsi", h.mmsi);
-        o.b("scaled", sc);
+        o.u(",\"type\":", h.msg_type);
+        o.u(",\"repeat\":", h.repeat);
+        o.u(",\"mmsi\":", h.mmsi);
+        o.b(",\"scaled\":", sc);
         match &m.body {
             Body::Position(p) => {
-                o.u("status", p.status);
-                o.s("status_text", NAV_STATUS[usize::from(p.status & 15)]);
+                o.u(",\"status\":", p.status);
+                o.s(",\"status_text\":", NAV_STATUS[usize::from(p.status & 15)]);
                 if sc {
                     match p.turn {
-                        -128 => o.s("turn", "nan"),
-                        -127 => o.s("turn", "fastleft"),
-                        127 => o.s("turn", "fastright"),
+                        -128 => o.s(",\"turn\":", "nan"),
+                        -127 => o.s(",\"turn\":", "fastleft"),
+                        127 => o.s(",\"turn\":", "fastright"),
                         t => {
+                            // ROT = (ROT_AIS / 4.733)^2 degrees per minute, sign kept,
+                            // printed as "%.0f" (round half to even).
                             let r = f64::from(t) / 4.733;
-                            let v = (r * r).round_ties_even();
-                            o.key("turn");
-                            let s = format!("{:.0}", if t < 0 { -v } else { v });
-                            o.out.extend_from_slice(s.as_bytes());
+                            let v = (r * r).round_ties_even() as i64;
+                            o.i(",\"turn\":", if t < 0 { -v } else { v });
                         }
                     }
                     speed_scaled(&mut o, p.speed);
                 } else {
-                    o.i("turn", p.turn);
-                    o.u("speed", p.speed);
+                    o.i(",\"turn\":", p.turn);
+                    o.u(",\"speed\":", p.speed);
                 }
-                o.b("accuracy", p.accuracy);
+                o.b(",\"accuracy\":", p.accuracy);
                 latlon(&mut o, sc, p.lon, p.lat, 600_000, 6);
                 course(&mut o, sc, p.course);
-                o.u("heading", p.heading);
-                o.u("second", p.second);
-                o.u("maneuver", p.maneuver);
-                o.b("raim", p.raim);
-                o.u("radio", p.radio);
+                o.u(",\"heading\":", p.heading);
+                o.u(",\"second\":", p.second);
+                o.u(",\"maneuver\":", p.maneuver);
+                o.b(",\"raim\":", p.raim);
+                o.u(",\"radio\":", p.radio);
             }
             Body::BaseStation(b) => {
-                o.key("timestamp");
+                o.key(",\"timestamp\":");
                 let out = &mut *o.out;
                 out.push(b'"');
                 let y = b.year;
@@ -582,26 +655,26 @@ impl JsonWriter {
                 out.push(b':');
                 two(out, b.second);
                 out.extend_from_slice(b"Z\"");
-                o.b("accuracy", b.accuracy);
+                o.b(",\"accuracy\":", b.accuracy);
                 latlon(&mut o, sc, b.lon, b.lat, 600_000, 6);
-                o.u("epfd", b.epfd);
-                o.s("epfd_text", epfd_text(b.epfd));
-                o.b("raim", b.raim);
-                o.u("radio", b.radio);
+                o.u(",\"epfd\":", b.epfd);
+                o.s(",\"epfd_text\":", epfd_text(b.epfd));
+                o.b(",\"raim\":", b.raim);
+                o.u(",\"radio\":", b.radio);
             }
             Body::StaticVoyage(v) => {
-                o.u("imo", v.imo);
-                o.u("ais_version", v.ais_version);
-                o.t("callsign", v.callsign);
-                o.t("shipname", v.shipname);
-                o.u("shiptype", v.shiptype);
-                o.s("shiptype_text", shiptype_text(u16::from(v.shiptype)));
-                o.u("to_bow", v.to_bow);
-                o.u("to_stern", v.to_stern);
-                o.u("to_port", v.to_port);
-                o.u("to_starboard", v.to_starboard);
-                o.u("epfd", v.epfd);
-                o.s("epfd_text", epfd_text(v.epfd));
+                o.u(",\"imo\":", v.imo);
+                o.u(",\"ais_version\":", v.ais_version);
+                o.t(",\"callsign\":", v.callsign);
+                o.t(",\"shipname\":", v.shipname);
+                o.u(",\"shiptype\":", v.shiptype);
+                o.s(",\"shiptype_text\":", shiptype_text(u16::from(v.shiptype)));
+                o.u(",\"to_bow\":", v.to_bow);
+                o.u(",\"to_stern\":", v.to_stern);
+                o.u(",\"to_port\":", v.to_port);
+                o.u(",\"to_starboard\":", v.to_starboard);
+                o.u(",\"epfd\":", v.epfd);
+                o.s(",\"epfd_text\":", epfd_text(v.epfd));
                 o.daytime(
                     "eta",
                     DayTime {
@@ -612,22 +685,22 @@ impl JsonWriter {
                     },
                 );
                 if sc {
-                    o.f("draught", i64::from(v.draught), 10, 1);
+                    o.f(",\"draught\":", i64::from(v.draught), 10, 1);
                 } else {
-                    o.u("draught", v.draught);
+                    o.u(",\"draught\":", v.draught);
                 }
-                o.t("destination", v.destination);
-                o.u("dte", v.dte);
+                o.t(",\"destination\":", v.destination);
+                o.u(",\"dte\":", v.dte);
             }
             Body::BinaryAddressed(b) => {
-                o.u("seqno", b.seqno);
-                o.u("dest_mmsi", b.dest_mmsi);
-                o.b("retransmit", b.retransmit);
-                o.u("dac", b.dac);
-                o.u("fid", b.fid);
+                o.u(",\"seqno\":", b.seqno);
+                o.u(",\"dest_mmsi\":", b.dest_mmsi);
+                o.b(",\"retransmit\":", b.retransmit);
+                o.u(",\"dac\":", b.dac);
+                o.u(",\"fid\":", b.fid);
                 match imo289::decode_addressed(b.dac, b.fid, &b.data) {
                     Some(app) => write_app(&mut o, sc, &app),
-                    None => o.data("data", b.data),
+                    None => o.data(",\"data\":", b.data),
                 }
             }
             Body::Acknowledge(a) => {
@@ -636,109 +709,109 @@ impl JsonWriter {
                 }
             }
             Body::BinaryBroadcast(b) => {
-                o.u("dac", b.dac);
-                o.u("fid", b.fid);
+                o.u(",\"dac\":", b.dac);
+                o.u(",\"fid\":", b.fid);
                 match imo289::decode_broadcast(b.dac, b.fid, &b.data) {
                     Some(app) => write_app(&mut o, sc, &app),
-                    None => o.data("data", b.data),
+                    None => o.data(",\"data\":", b.data),
                 }
             }
             Body::SarAircraft(s) => {
-                o.u("alt", s.alt);
+                o.u(",\"alt\":", s.alt);
                 if sc {
                     match s.speed {
-                        1023 => o.s("speed", "nan"),
-                        1022 => o.s("speed", "fast"),
-                        v => o.u("speed", v),
+                        1023 => o.s(",\"speed\":", "nan"),
+                        1022 => o.s(",\"speed\":", "fast"),
+                        v => o.u(",\"speed\":", v),
                     }
                 } else {
-                    o.u("speed", s.speed);
+                    o.u(",\"speed\":", s.speed);
                 }
-                o.b("accuracy", s.accuracy);
+                o.b(",\"accuracy\":", s.accuracy);
                 latlon(&mut o, sc, s.lon, s.lat, 600_000, 6);
                 course(&mut o, sc, s.course);
-                o.u("second", s.second);
-                o.u("regional", s.regional);
-                o.u("dte", s.dte);
-                o.b("raim", s.raim);
-                o.u("radio", s.radio);
+                o.u(",\"second\":", s.second);
+                o.u(",\"regional\":", s.regional);
+                o.u(",\"dte\":", s.dte);
+                o.b(",\"raim\":", s.raim);
+                o.u(",\"radio\":", s.radio);
             }
-            Body::UtcInquiry(u) => o.u("dest_mmsi", u.dest_mmsi),
+            Body::UtcInquiry(u) => o.u(",\"dest_mmsi\":", u.dest_mmsi),
             Body::SafetyAddressed(s) => {
-                o.u("seqno", s.seqno);
-                o.u("dest_mmsi", s.dest_mmsi);
-                o.b("retransmit", s.retransmit);
-                o.t("text", s.text);
+                o.u(",\"seqno\":", s.seqno);
+                o.u(",\"dest_mmsi\":", s.dest_mmsi);
+                o.b(",\"retransmit\":", s.retransmit);
+                o.t(",\"text\":", s.text);
             }
-            Body::SafetyBroadcast(s) => o.t("text", s.text),
+            Body::SafetyBroadcast(s) => o.t(",\"text\":", s.text),
             Body::Interrogation(q) => {
-                o.u("mmsi1", q.mmsi1);
-                o.u("type1_1", q.type1_1);
-                o.u("offset1_1", q.offset1_1);
-                o.u("type1_2", q.type1_2);
-                o.u("offset1_2", q.offset1_2);
-                o.u("mmsi2", q.mmsi2);
-                o.u("type2_1", q.type2_1);
-                o.u("offset2_1", q.offset2_1);
+                o.u(",\"mmsi1\":", q.mmsi1);
+                o.u(",\"type1_1\":", q.type1_1);
+                o.u(",\"offset1_1\":", q.offset1_1);
+                o.u(",\"type1_2\":", q.type1_2);
+                o.u(",\"offset1_2\":", q.offset1_2);
+                o.u(",\"mmsi2\":", q.mmsi2);
+                o.u(",\"type2_1\":", q.type2_1);
+                o.u(",\"offset2_1\":", q.offset2_1);
             }
             Body::AssignmentCommand(a) => {
-                o.u("mmsi1", a.mmsi1);
-                o.u("offset1", a.offset1);
-                o.u("increment1", a.increment1);
-                o.u("mmsi2", a.mmsi2);
-                o.u("offset2", a.offset2);
-                o.u("increment2", a.increment2);
+                o.u(",\"mmsi1\":", a.mmsi1);
+                o.u(",\"offset1\":", a.offset1);
+                o.u(",\"increment1\":", a.increment1);
+                o.u(",\"mmsi2\":", a.mmsi2);
+                o.u(",\"offset2\":", a.offset2);
+                o.u(",\"increment2\":", a.increment2);
             }
             Body::DgnssBroadcast(d) => {
                 latlon(&mut o, sc, d.lon, d.lat, 600, 1);
-                o.data("data", d.data);
+                o.data(",\"data\":", d.data);
             }
             Body::ClassBPosition(p) => {
-                o.u("reserved", p.reserved);
+                o.u(",\"reserved\":", p.reserved);
                 if sc {
-                    speed_scaled(&mut o, p.speed);
+                    speed_scaled_b(&mut o, p.speed);
                 } else {
-                    o.u("speed", p.speed);
+                    o.u(",\"speed\":", p.speed);
                 }
-                o.b("accuracy", p.accuracy);
+                o.b(",\"accuracy\":", p.accuracy);
                 latlon(&mut o, sc, p.lon, p.lat, 600_000, 6);
                 course(&mut o, sc, p.course);
-                o.u("heading", p.heading);
-                o.u("second", p.second);
-                o.u("regional", p.regional);
-                o.b("cs", p.cs);
-                o.b("display", p.display);
-                o.b("dsc", p.dsc);
-                o.b("band", p.band);
-                o.b("msg22", p.msg22);
-                o.b("raim", p.raim);
-                o.u("radio", p.radio);
+                o.u(",\"heading\":", p.heading);
+                o.u(",\"second\":", p.second);
+                o.u(",\"regional\":", p.regional);
+                o.b(",\"cs\":", p.cs);
+                o.b(",\"display\":", p.display);
+                o.b(",\"dsc\":", p.dsc);
+                o.b(",\"band\":", p.band);
+                o.b(",\"msg22\":", p.msg22);
+                o.b(",\"raim\":", p.raim);
+                o.u(",\"radio\":", p.radio);
             }
             Body::ClassBExtended(p) => {
-                o.u("reserved", p.reserved);
+                o.u(",\"reserved\":", p.reserved);
                 if sc {
-                    speed_scaled(&mut o, p.speed);
+                    speed_scaled_b(&mut o, p.speed);
                 } else {
-                    o.u("speed", p.speed);
+                    o.u(",\"speed\":", p.speed);
                 }
-                o.b("accuracy", p.accuracy);
+                o.b(",\"accuracy\":", p.accuracy);
                 latlon(&mut o, sc, p.lon, p.lat, 600_000, 6);
                 course(&mut o, sc, p.course);
-                o.u("heading", p.heading);
-                o.u("second", p.second);
-                o.u("regional", p.regional);
-                o.t("shipname", p.shipname);
-                o.u("shiptype", p.shiptype);
-                o.s("shiptype_text", shiptype_text(u16::from(p.shiptype)));
-                o.u("to_bow", p.to_bow);
-                o.u("to_stern", p.to_stern);
-                o.u("to_port", p.to_port);
-                o.u("to_starboard", p.to_starboard);
-                o.u("epfd", p.epfd);
-                o.s("epfd_text", epfd_text(p.epfd));
-                o.b("raim", p.raim);
-                o.u("dte", p.dte);
-                o.b("assigned", p.assigned);
+                o.u(",\"heading\":", p.heading);
+                o.u(",\"second\":", p.second);
+                o.u(",\"regional\":", p.regional);
+                o.t(",\"shipname\":", p.shipname);
+                o.u(",\"shiptype\":", p.shiptype);
+                o.s(",\"shiptype_text\":", shiptype_text(u16::from(p.shiptype)));
+                o.u(",\"to_bow\":", p.to_bow);
+                o.u(",\"to_stern\":", p.to_stern);
+                o.u(",\"to_port\":", p.to_port);
+                o.u(",\"to_starboard\":", p.to_starboard);
+                o.u(",\"epfd\":", p.epfd);
+                o.s(",\"epfd_text\":", epfd_text(p.epfd));
+                o.b(",\"raim\":", p.raim);
+                o.u(",\"dte\":", p.dte);
+                o.b(",\"assigned\":", p.assigned);
             }
             Body::DataLinkManagement(d) => {
                 const K: [[&str; 4]; 4] = [
@@ -755,34 +828,34 @@ impl JsonWriter {
                 }
             }
             Body::AidToNavigation(a) => {
-                o.u("aid_type", a.aid_type);
-                o.s("aid_type_text", AID_TYPE[usize::from(a.aid_type & 31)]);
-                o.key("name");
+                o.u(",\"aid_type\":", a.aid_type);
+                o.s(",\"aid_type_text\":", AID_TYPE[usize::from(a.aid_type & 31)]);
+                o.key(",\"name\":");
                 write_text(o.out, a.name.raw_chars().chain(a.name_ext.raw_chars()));
                 if sc {
                     latlon(&mut o, sc, a.lon, a.lat, 600_000, 6);
-                    o.b("accuracy", a.accuracy);
+                    o.b(",\"accuracy\":", a.accuracy);
                 } else {
-                    o.b("accuracy", a.accuracy);
+                    o.b(",\"accuracy\":", a.accuracy);
                     latlon(&mut o, sc, a.lon, a.lat, 600_000, 6);
                 }
-                o.u("to_bow", a.to_bow);
-                o.u("to_stern", a.to_stern);
-                o.u("to_port", a.to_port);
-                o.u("to_starboard", a.to_starboard);
-                o.u("epfd", a.epfd);
-                o.s("epfd_text", epfd_text(a.epfd));
-                o.u("second", a.second);
-                o.u("regional", a.regional);
-                o.b("off_position", a.off_position);
-                o.b("raim", a.raim);
-                o.b("virtual_aid", a.virtual_aid);
+                o.u(",\"to_bow\":", a.to_bow);
+                o.u(",\"to_stern\":", a.to_stern);
+                o.u(",\"to_port\":", a.to_port);
+                o.u(",\"to_starboard\":", a.to_starboard);
+                o.u(",\"epfd\":", a.epfd);
+                o.s(",\"epfd_text\":", epfd_text(a.epfd));
+                o.u(",\"second\":", a.second);
+                o.u(",\"regional\":", a.regional);
+                o.b(",\"off_position\":", a.off_position);
+                o.b(",\"raim\":", a.raim);
+                o.b(",\"virtual_aid\":", a.virtual_aid);
             }
             Body::ChannelManagement(c) => {
-                o.u("channel_a", c.channel_a);
-                o.u("channel_b", c.channel_b);
-                o.u("txrx", c.txrx);
-                o.b("power", c.power);
+                o.u(",\"channel_a\":", c.channel_a);
+                o.u(",\"channel_b\":", c.channel_b);
+                o.u(",\"txrx\":", c.txrx);
+                o.b(",\"power\":", c.power);
                 match c.area {
                     ChannelArea::Area {
                         ne_lon,
@@ -791,26 +864,26 @@ impl JsonWriter {
                         sw_lat,
                     } => {
                         corners(&mut o, sc, [ne_lon, ne_lat, sw_lon, sw_lat]);
-                        o.b("addressed", false);
+                        o.b(",\"addressed\":", false);
                     }
                     ChannelArea::Addressed { dest1, dest2 } => {
-                        o.u("dest1", dest1);
-                        o.u("dest2", dest2);
-                        o.b("addressed", true);
+                        o.u(",\"dest1\":", dest1);
+                        o.u(",\"dest2\":", dest2);
+                        o.b(",\"addressed\":", true);
                     }
                 }
-                o.b("band_a", c.band_a);
-                o.b("band_b", c.band_b);
-                o.u("zonesize", c.zonesize);
+                o.b(",\"band_a\":", c.band_a);
+                o.b(",\"band_b\":", c.band_b);
+                o.u(",\"zonesize\":", c.zonesize);
             }
             Body::GroupAssignment(g) => {
                 corners(&mut o, sc, [g.ne_lon, g.ne_lat, g.sw_lon, g.sw_lat]);
-                o.u("stationtype", g.stationtype);
-                o.s("stationtype_text", station_type_text(g.stationtype));
-                o.u("shiptype", g.shiptype);
-                o.s("shiptype_text", shiptype_text(u16::from(g.shiptype)));
-                o.u("interval", g.interval);
-                o.u("quiet", g.quiet);
+                o.u(",\"stationtype\":", g.stationtype);
+                o.s(",\"stationtype_text\":", station_type_text(g.stationtype));
+                o.u(",\"shiptype\":", g.shiptype);
+                o.s(",\"shiptype_text\":", shiptype_text(u16::from(g.shiptype)));
+                o.u(",\"interval\":", g.interval);
+                o.u(",\"quiet\":", g.quiet);
             }
             Body::StaticData(StaticData::B {
                 shiptype,
@@ -820,18 +893,18 @@ impl JsonWriter {
                 callsign,
                 dims,
             }) => {
-                o.key("shipname");
+                o.key(",\"shipname\":");
                 if let Some(i) = name24 {
                     let (_, name, len, _) = self.names[i];
                     self.names[i] = (0, [0; 20], 0, false);
                     write_str(o.out, name[..usize::from(len)].iter().copied());
                 }
-                o.u("shiptype", *shiptype);
-                o.s("shiptype_text", shiptype_text(u16::from(*shiptype)));
-                o.t("vendorid", *vendorid);
-                o.u("model", *model);
-                o.u("serial", *serial);
-                o.t("callsign", *callsign);
+                o.u(",\"shiptype\":", *shiptype);
+                o.s(",\"shiptype_text\":", shiptype_text(u16::from(*shiptype)));
+                o.t(",\"vendorid\":", *vendorid);
+                o.u(",\"model\":", *model);
+                o.u(",\"serial\":", *serial);
+                o.t(",\"callsign\":", *callsign);
                 match dims {
                     PartBDimensions::Dimensions {
                         to_bow,
@@ -839,37 +912,37 @@ impl JsonWriter {
                         to_port,
                         to_starboard,
                     } => {
-                        o.u("to_bow", *to_bow);
-                        o.u("to_stern", *to_stern);
-                        o.u("to_port", *to_port);
-                        o.u("to_starboard", *to_starboard);
+                        o.u(",\"to_bow\":", *to_bow);
+                        o.u(",\"to_stern\":", *to_stern);
+                        o.u(",\"to_port\":", *to_port);
+                        o.u(",\"to_starboard\":", *to_starboard);
                     }
-                    PartBDimensions::Mothership(m) => o.u("mothership_mmsi", *m),
+                    PartBDimensions::Mothership(m) => o.u(",\"mothership_mmsi\":", *m),
                 }
             }
             Body::StaticData(StaticData::A { .. }) => {}
             Body::SlotBinary(s) => {
-                o.b("addressed", s.addressed);
-                o.b("structured", s.structured);
-                o.u("dest_mmsi", s.dest_mmsi);
-                o.u("app_id", s.app_id);
-                o.data("data", s.data);
+                o.b(",\"addressed\":", s.addressed);
+                o.b(",\"structured\":", s.structured);
+                o.u(",\"dest_mmsi\":", s.dest_mmsi);
+                o.u(",\"app_id\":", s.app_id);
+                o.data(",\"data\":", s.data);
                 if h.msg_type == 26 {
-                    o.u("radio", s.radio);
+                    o.u(",\"radio\":", s.radio);
                 }
             }
             Body::LongRange(l) => {
                 if sc {
-                    o.s("status", NAV_STATUS[usize::from(l.status & 15)]);
+                    o.s(",\"status\":", NAV_STATUS[usize::from(l.status & 15)]);
                 } else {
-                    o.u("status", l.status);
+                    o.u(",\"status\":", l.status);
                 }
-                o.b("accuracy", l.accuracy);
+                o.b(",\"accuracy\":", l.accuracy);
                 latlon(&mut o, sc, l.lon, l.lat, 600, 1);
-                o.u("speed", l.speed);
-                o.u("course", l.course);
-                o.b("raim", l.raim);
-                o.b("gnss", l.gnss);
+                o.u(",\"speed\":", l.speed);
+                o.u(",\"course\":", l.course);
+                o.b(",\"raim\":", l.raim);
+                o.b(",\"gnss\":", l.gnss);
             }
         }
         out.extend_from_slice(b"}\n");
@@ -877,29 +950,40 @@ impl JsonWriter {
     }
 }
 
+/// Class B speed: gpsd has no "fast" value there.
+fn speed_scaled_b(o: &mut Obj<'_>, speed: u16) {
+    match speed {
+        1023 => o.s(",\"speed\":", "nan"),
+        v => o.tenths(",\"speed\":", u64::from(v)),
+    }
+}
+
 fn speed_scaled(o: &mut Obj<'_>, speed: u16) {
     match speed {
-        1023 => o.s("speed", "nan"),
-        1022 => o.s("speed", "fast"),
-        v => o.f("speed", i64::from(v), 10, 1),
+        1023 => o.s(",\"speed\":", "nan"),
+        1022 => o.s(",\"speed\":", "fast"),
+        v => o.tenths(",\"speed\":", u64::from(v)),
     }
 }
 
 fn course(o: &mut Obj<'_>, sc: bool, c: u16) {
     if sc {
-        o.f("course", i64::from(c), 10, 1);
+        o.tenths(",\"course\":", u64::from(c));
     } else {
-        o.u("course", c);
+        o.u(",\"course\":", c);
     }
 }
 
 fn latlon(o: &mut Obj<'_>, sc: bool, lon: i32, lat: i32, den: i64, decimals: u32) {
-    if sc {
-        o.f("lon", i64::from(lon), den, decimals);
-        o.f("lat", i64::from(lat), den, decimals);
+    if sc && den == 600_000 && decimals == 6 {
+        o.deg6(",\"lon\":", lon);
+        o.deg6(",\"lat\":", lat);
+    } else if sc {
+        o.f(",\"lon\":", i64::from(lon), den, decimals);
+        o.f(",\"lat\":", i64::from(lat), den, decimals);
     } else {
-        o.i("lon", lon);
-        o.i("lat", lat);
+        o.i(",\"lon\":", lon);
+        o.i(",\"lat\":", lat);
     }
 }
 
@@ -917,38 +1001,38 @@ fn corners(o: &mut Obj<'_>, sc: bool, c: [i32; 4]) {
 fn write_app(o: &mut Obj<'_>, sc: bool, app: &App<'_>) {
     match app {
         App::AtonMonitoring(a) => {
-            o.b("off_pos", a.off_pos);
-            o.b("alarm", a.alarm);
-            o.u("stat_ext", a.stat_ext);
+            o.b(",\"off_pos\":", a.off_pos);
+            o.b(",\"alarm\":", a.alarm);
+            o.u(",\"stat_ext\":", a.stat_ext);
             if sc {
-                o.f("ana_int", i64::from(a.ana_int) * 5, 100, 2);
-                o.f("ana_ext1", i64::from(a.ana_ext1) * 5, 100, 2);
-                o.f("ana_ext2", i64::from(a.ana_ext2) * 5, 100, 2);
+                o.f(",\"ana_int\":", i64::from(a.ana_int) * 5, 100, 2);
+                o.f(",\"ana_ext1\":", i64::from(a.ana_ext1) * 5, 100, 2);
+                o.f(",\"ana_ext2\":", i64::from(a.ana_ext2) * 5, 100, 2);
             } else {
-                o.u("ana_int", a.ana_int);
-                o.u("ana_ext1", a.ana_ext1);
-                o.u("ana_ext2", a.ana_ext2);
+                o.u(",\"ana_int\":", a.ana_int);
+                o.u(",\"ana_ext1\":", a.ana_ext1);
+                o.u(",\"ana_ext2\":", a.ana_ext2);
             }
-            o.u("racon", a.racon);
-            o.s("racon_text", pick(&RACON, a.racon));
-            o.u("light", a.light);
-            o.s("light_text", pick(&LIGHT, a.light));
+            o.u(",\"racon\":", a.racon);
+            o.s(",\"racon_text\":", pick(&RACON, a.racon));
+            o.u(",\"light\":", a.light);
+            o.s(",\"light_text\":", pick(&LIGHT, a.light));
         }
         App::DangerousCargo(d) => {
-            o.t("lastport", d.lastport);
-            o.daytime("departure", d.departure);
-            o.t("nextport", d.nextport);
-            o.daytime("eta", d.eta);
-            o.t("dangerous", d.dangerous);
-            o.t("imdcat", d.imdcat);
-            o.u("unid", d.unid);
-            o.u("amount", d.amount);
-            o.u("unit", d.unit);
+            o.t(",\"lastport\":", d.lastport);
+            o.daytime(",\"departure\":", d.departure);
+            o.t(",\"nextport\":", d.nextport);
+            o.daytime(",\"eta\":", d.eta);
+            o.t(",\"dangerous\":", d.dangerous);
+            o.t(",\"imdcat\":", d.imdcat);
+            o.u(",\"unid\":", d.unid);
+            o.u(",\"amount\":", d.amount);
+            o.u(",\"unit\":", d.unit);
         }
         App::TidalWindow(t) => {
-            o.u("month", t.month);
-            o.u("day", t.day);
-            o.key("tidals");
+            o.u(",\"month\":", t.month);
+            o.u(",\"day\":", t.day);
+            o.key(",\"tidals\":");
             o.out.push(b'[');
             for (i, td) in t.tidals.iter().take(usize::from(t.count)).enumerate() {
                 if i > 0 {
@@ -958,56 +1042,56 @@ fn write_app(o: &mut Obj<'_>, sc: bool, app: &App<'_>) {
                 o.out.extend_from_slice(b"{\"lon\":");
                 if sc {
                     write_fixed(o.out, i64::from(td.lon), 60_000, 4);
-                    o.f("lat", i64::from(td.lat), 60_000, 4);
+                    o.f(",\"lat\":", i64::from(td.lat), 60_000, 4);
                 } else {
                     write_i64(o.out, i64::from(td.lon));
-                    o.i("lat", td.lat);
+                    o.i(",\"lat\":", td.lat);
                 }
-                o.u("from_hour", td.from_hour);
-                o.u("from_min", td.from_min);
-                o.u("to_hour", td.to_hour);
-                o.u("to_min", td.to_min);
-                o.u("cdir", td.cdir);
+                o.u(",\"from_hour\":", td.from_hour);
+                o.u(",\"from_min\":", td.from_min);
+                o.u(",\"to_hour\":", td.to_hour);
+                o.u(",\"to_min\":", td.to_min);
+                o.u(",\"cdir\":", td.cdir);
                 if sc {
-                    o.f("cspeed", i64::from(td.cspeed), 10, 1);
+                    o.f(",\"cspeed\":", i64::from(td.cspeed), 10, 1);
                 } else {
-                    o.u("cspeed", td.cspeed);
+                    o.u(",\"cspeed\":", td.cspeed);
                 }
                 o.out.push(b'}');
             }
             o.out.push(b']');
         }
         App::ClearanceTime(c) => {
-            o.u("linkage", c.linkage);
-            o.daytime("arrival", c.arrival);
-            o.t("portname", c.portname);
-            o.t("destination", c.destination);
+            o.u(",\"linkage\":", c.linkage);
+            o.daytime(",\"arrival\":", c.arrival);
+            o.t(",\"portname\":", c.portname);
+            o.t(",\"destination\":", c.destination);
             latlon(o, sc, c.lon, c.lat, 60_000, 4);
         }
         App::Text(t) => {
-            o.u("linkage", t.linkage);
-            o.t("text", t.text);
+            o.u(",\"linkage\":", t.linkage);
+            o.t(",\"text\":", t.text);
         }
         App::InlandPersons(p) => {
-            o.u("crew", p.crew);
-            o.u("passengers", p.passengers);
-            o.u("personnel", p.personnel);
+            o.u(",\"crew\":", p.crew);
+            o.u(",\"passengers\":", p.passengers);
+            o.u(",\"personnel\":", p.personnel);
         }
         App::MetHydro(m) => met_hydro(o, sc, m),
         App::InlandStatic(s) => {
-            o.t("vin", s.vin);
-            o.u("length", s.length);
-            o.u("beam", s.beam);
-            o.u("shiptype", s.shiptype);
-            o.s("shiptype_text", eri_shiptype_text(s.shiptype));
-            o.u("hazard", s.hazard);
-            o.s("hazard_text", pick(&HAZARD, s.hazard.min(5)));
-            o.u("draught", s.draught);
-            o.u("loaded", s.loaded);
-            o.s("loaded_text", pick(&LOADED, s.loaded));
-            o.b("speed_q", s.speed_q);
-            o.b("course_q", s.course_q);
-            o.b("heading_q", s.heading_q);
+            o.t(",\"vin\":", s.vin);
+            o.u(",\"length\":", s.length);
+            o.u(",\"beam\":", s.beam);
+            o.u(",\"shiptype\":", s.shiptype);
+            o.s(",\"shiptype_text\":", eri_shiptype_text(s.shiptype));
+            o.u(",\"hazard\":", s.hazard);
+            o.s(",\"hazard_text\":", pick(&HAZARD, s.hazard.min(5)));
+            o.u(",\"draught\":", s.draught);
+            o.u(",\"loaded\":", s.loaded);
+            o.s(",\"loaded_text\":", pick(&LOADED, s.loaded));
+            o.b(",\"speed_q\":", s.speed_q);
+            o.b(",\"course_q\":", s.course_q);
+            o.b(",\"heading_q\":", s.heading_q);
         }
     }
 }
@@ -1015,16 +1099,16 @@ fn write_app(o: &mut Obj<'_>, sc: bool, app: &App<'_>) {
 fn met_hydro(o: &mut Obj<'_>, sc: bool, m: &MetHydro) {
     let new = m.imo289;
     if sc {
-        o.f("lat", i64::from(m.lat), 60_000, 4);
-        o.f("lon", i64::from(m.lon), 60_000, 4);
+        o.f(",\"lat\":", i64::from(m.lat), 60_000, 4);
+        o.f(",\"lon\":", i64::from(m.lon), 60_000, 4);
     } else {
-        o.i("lat", m.lat);
-        o.i("lon", m.lon);
+        o.i(",\"lat\":", m.lat);
+        o.i(",\"lon\":", m.lon);
     }
     if new {
-        o.b("accuracy", m.accuracy);
+        o.b(",\"accuracy\":", m.accuracy);
     }
-    o.key("timestamp");
+    o.key(",\"timestamp\":");
     o.out.push(b'"');
     two(o.out, m.day);
     o.out.push(b'T');
@@ -1032,11 +1116,11 @@ fn met_hydro(o: &mut Obj<'_>, sc: bool, m: &MetHydro) {
     o.out.push(b':');
     two(o.out, m.minute);
     o.out.extend_from_slice(b"Z\"");
-    o.u("wspeed", m.wspeed);
-    o.u("wgust", m.wgust);
-    o.u("wdir", m.wdir);
-    o.u("wgustdir", m.wgustdir);
-    o.u("humidity", m.humidity);
+    o.u(",\"wspeed\":", m.wspeed);
+    o.u(",\"wgust\":", m.wgust);
+    o.u(",\"wdir\":", m.wdir);
+    o.u(",\"wgustdir\":", m.wgustdir);
+    o.u(",\"humidity\":", m.humidity);
     let tenths = |o: &mut Obj<'_>, k: &str, raw: i64, offset_tenths: i64| {
         if sc {
             o.f(k, raw + offset_tenths, 10, 1);
@@ -1045,55 +1129,55 @@ fn met_hydro(o: &mut Obj<'_>, sc: bool, m: &MetHydro) {
         }
     };
     if new {
-        tenths(o, "airtemp", i64::from(m.airtemp), 0);
-        tenths(o, "dewpoint", i64::from(m.dewpoint), 0);
+        tenths(o, ",\"airtemp\":", i64::from(m.airtemp), 0);
+        tenths(o, ",\"dewpoint\":", i64::from(m.dewpoint), 0);
         if sc {
-            o.u("pressure", u32::from(m.pressure) + 799);
-            o.s("pressuretend", TRENDS[usize::from(m.pressuretend & 3)]);
+            o.u(",\"pressure\":", u32::from(m.pressure) + 799);
+            o.s(",\"pressuretend\":", TRENDS[usize::from(m.pressuretend & 3)]);
         } else {
-            o.u("pressure", m.pressure);
-            o.u("pressuretend", m.pressuretend);
+            o.u(",\"pressure\":", m.pressure);
+            o.u(",\"pressuretend\":", m.pressuretend);
         }
-        o.b("visgreater", m.visgreater);
-        tenths(o, "visibility", i64::from(m.visibility), 0);
+        o.b(",\"visgreater\":", m.visgreater);
+        tenths(o, ",\"visibility\":", i64::from(m.visibility), 0);
         if sc {
-            o.f("waterlevel", i64::from(m.waterlevel) - 1000, 100, 1);
+            o.f(",\"waterlevel\":", i64::from(m.waterlevel) - 1000, 100, 1);
         } else {
-            o.i("waterlevel", m.waterlevel);
+            o.i(",\"waterlevel\":", m.waterlevel);
         }
     } else {
-        tenths(o, "airtemp", i64::from(m.airtemp), -600);
-        tenths(o, "dewpoint", i64::from(m.dewpoint), -200);
+        tenths(o, ",\"airtemp\":", i64::from(m.airtemp), -600);
+        tenths(o, ",\"dewpoint\":", i64::from(m.dewpoint), -200);
         if sc {
-            o.u("pressure", u32::from(m.pressure) + 800);
-            o.s("pressuretend", TRENDS[usize::from(m.pressuretend & 3)]);
+            o.u(",\"pressure\":", u32::from(m.pressure) + 800);
+            o.s(",\"pressuretend\":", TRENDS[usize::from(m.pressuretend & 3)]);
         } else {
-            o.u("pressure", m.pressure);
-            o.u("pressuretend", m.pressuretend);
+            o.u(",\"pressure\":", m.pressure);
+            o.u(",\"pressuretend\":", m.pressuretend);
         }
-        tenths(o, "visibility", i64::from(m.visibility), 0);
-        tenths(o, "waterlevel", i64::from(m.waterlevel), -100);
+        tenths(o, ",\"visibility\":", i64::from(m.visibility), 0);
+        tenths(o, ",\"waterlevel\":", i64::from(m.waterlevel), -100);
     }
     if sc {
-        o.s("leveltrend", TRENDS[usize::from(m.leveltrend & 3)]);
+        o.s(",\"leveltrend\":", TRENDS[usize::from(m.leveltrend & 3)]);
     } else {
-        o.u("leveltrend", m.leveltrend);
+        o.u(",\"leveltrend\":", m.leveltrend);
     }
-    tenths(o, "cspeed", i64::from(m.cspeed), 0);
-    o.u("cdir", m.cdir);
-    tenths(o, "cspeed2", i64::from(m.cspeed2), 0);
-    o.u("cdir2", m.cdir2);
-    o.u("cdepth2", m.cdepth2);
-    tenths(o, "cspeed3", i64::from(m.cspeed3), 0);
-    o.u("cdir3", m.cdir3);
-    o.u("cdepth3", m.cdepth3);
-    tenths(o, "waveheight", i64::from(m.waveheight), 0);
-    o.u("waveperiod", m.waveperiod);
-    o.u("wavedir", m.wavedir);
-    tenths(o, "swellheight", i64::from(m.swellheight), 0);
-    o.u("swellperiod", m.swellperiod);
-    o.u("swelldir", m.swelldir);
-    o.u("seastate", m.seastate);
+    tenths(o, ",\"cspeed\":", i64::from(m.cspeed), 0);
+    o.u(",\"cdir\":", m.cdir);
+    tenths(o, ",\"cspeed2\":", i64::from(m.cspeed2), 0);
+    o.u(",\"cdir2\":", m.cdir2);
+    o.u(",\"cdepth2\":", m.cdepth2);
+    tenths(o, ",\"cspeed3\":", i64::from(m.cspeed3), 0);
+    o.u(",\"cdir3\":", m.cdir3);
+    o.u(",\"cdepth3\":", m.cdepth3);
+    tenths(o, ",\"waveheight\":", i64::from(m.waveheight), 0);
+    o.u(",\"waveperiod\":", m.waveperiod);
+    o.u(",\"wavedir\":", m.wavedir);
+    tenths(o, ",\"swellheight\":", i64::from(m.swellheight), 0);
+    o.u(",\"swellperiod\":", m.swellperiod);
+    o.u(",\"swelldir\":", m.swelldir);
+    o.u(",\"seastate\":", m.seastate);
     tenths(
         o,
         "watertemp",
@@ -1102,21 +1186,21 @@ fn met_hydro(o: &mut Obj<'_>, sc: bool, m: &MetHydro) {
     );
     if new {
         if sc {
-            o.s("preciptype", PRECIP[usize::from(m.preciptype & 7)]);
+            o.s(",\"preciptype\":", PRECIP[usize::from(m.preciptype & 7)]);
         } else {
-            o.u("preciptype", m.preciptype);
+            o.u(",\"preciptype\":", m.preciptype);
         }
-        tenths(o, "salinity", i64::from(m.salinity), 0);
+        tenths(o, ",\"salinity\":", i64::from(m.salinity), 0);
         if sc {
-            o.s("ice", ICE[usize::from(m.ice & 3)]);
+            o.s(",\"ice\":", ICE[usize::from(m.ice & 3)]);
         } else {
-            o.u("ice", m.ice);
+            o.u(",\"ice\":", m.ice);
         }
     } else {
-        o.u("preciptype", m.preciptype);
-        o.s("preciptype_text", PRECIP[usize::from(m.preciptype & 7)]);
-        tenths(o, "salinity", i64::from(m.salinity), 0);
-        o.u("ice", m.ice);
-        o.s("ice_text", ICE[usize::from(m.ice & 3)]);
+        o.u(",\"preciptype\":", m.preciptype);
+        o.s(",\"preciptype_text\":", PRECIP[usize::from(m.preciptype & 7)]);
+        tenths(o, ",\"salinity\":", i64::from(m.salinity), 0);
+        o.u(",\"ice\":", m.ice);
+        o.s(",\"ice_text\":", ICE[usize::from(m.ice & 3)]);
     }
 }

@@ -164,7 +164,18 @@ impl Default for ParseOptions {
 
 #[inline]
 fn xor(bytes: &[u8]) -> u8 {
-    bytes.iter().fold(0, |a, &b| a ^ b)
+    // Eight bytes at a time, then fold the word.
+    let mut chunks = bytes.chunks_exact(8);
+    let mut w = 0u64;
+    for c in &mut chunks {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c);
+        w ^= u64::from_le_bytes(a);
+    }
+    let w = w ^ (w >> 32);
+    let w = w ^ (w >> 16);
+    let w = w ^ (w >> 8);
+    chunks.remainder().iter().fold(w as u8, |a, &b| a ^ b)
 }
 
 #[inline]

@@ -2,6 +2,7 @@
 
 use std::io::BufRead;
 
+use crate::bits::BitBuf;
 use crate::error::{Error, ErrorKind};
 use crate::message::Message;
 use crate::nmea::{ParseOptions, Sentence, SentenceKind, TagGroup};
@@ -45,6 +46,20 @@ impl Stats {
     /// Counts one error.
     pub fn count_error(&mut self, kind: ErrorKind) {
         self.errors[kind.index()] += 1;
+    }
+
+    /// Adds another set of counts to these.
+    pub fn merge(&mut self, other: &Stats) {
+        self.lines += other.lines;
+        self.skipped_lines += other.skipped_lines;
+        self.sentences += other.sentences;
+        self.messages += other.messages;
+        for (a, b) in self.by_type.iter_mut().zip(other.by_type) {
+            *a += b;
+        }
+        for (a, b) in self.errors.iter_mut().zip(other.errors) {
+            *a += b;
+        }
     }
 
     /// Adds `n` errors of one kind.
@@ -206,6 +221,19 @@ impl<R: BufRead> StreamDecoder<R> {
                 Ok(Some(Err(e)))
             }
         }
+    }
+
+    /// The next whole message as bits, before decoding (for callers that decode elsewhere,
+    /// e.g. on another thread); `None` at the end of input. Errors of sentences and
+    /// reassembly are counted here; decoding errors are the caller's to count.
+    pub fn next_bits(&mut self) -> std::io::Result<Option<Result<(&BitBuf, Meta<'_>), Error>>> {
+        let meta = match self.advance()? {
+            None => return Ok(None),
+            Some(Err(e)) => return Ok(Some(Err(e))),
+            Some(Ok(meta)) => meta,
+        };
+        let a = self.reasm.assembled();
+        Ok(Some(Ok((a.bits, Meta { source: a.source, time: a.time, sentences: a.sentences, ..meta }))))
     }
 
     /// Reads until a message completes or an error occurs; the message is then held by
