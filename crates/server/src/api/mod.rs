@@ -1,0 +1,317 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document that the routes
+//! themselves produce (so the two cannot drift apart).
+
+pub mod extract;
+pub mod records;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use interdict_core::agency::Agency;
+use interdict_core::audit::AuditEntry;
+use interdict_core::record::RecordKind;
+use interdict_core::{AgencyCode, Agreement, RecordStatus, RoleSet, Tlp, Username};
+use interdict_store::TokenKind;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::service::{check_limit, AppState};
+use extract::{Auth, ClientAddr, JsonBody, QueryParams};
+use records::{list_filter, parse_cursor, ListParams};
+
+/// Username and password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// A bearer token and who it belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: Me,
+}
+
+/// The signed-in user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub username: Username,
+    pub display_name: String,
+    pub agency: AgencyCode,
+    pub roles: RoleSet,
+}
+
+/// Exchange a username and password for a bearer token.
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
+    responses((status = 201, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "Too many failed attempts")))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    JsonBody(request): JsonBody<TokenRequest>,
+) -> AppResult<(StatusCode, Json<TokenResponse>)> {
+    if request.username.len() > 200 || request.password.len() > 1024 {
+        return Err(AppError::Unauthorized("wrong username or password".into()));
+    }
+    let (token, expires_at, session) = state
+        .login(
+            &request.username,
+            &request.password,
+            &client,
+            TokenKind::Api,
+        )
+        .await?;
+    let user = Me {
+        username: session.actor.username,
+        display_name: session.display_name,
+        agency: session.actor.agency,
+        roles: session.actor.roles,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenResponse {
+            token,
+            expires_at,
+            user,
+        }),
+    ))
+}
+
+/// Revoke the token used for this request.
+#[utoipa::path(delete, path = "/api/v1/auth/token", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Auth(_): Auth,
+    headers: axum::http::HeaderMap,
+) -> AppResult<StatusCode> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    state.logout(token.trim()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who am I.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn me(Auth(session): Auth) -> Json<Me> {
+    Json(Me {
+        username: session.actor.username,
+        display_name: session.display_name,
+        agency: session.actor.agency,
+        roles: session.actor.roles,
+    })
+}
+
+/// The agencies this node knows.
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "agencies",
+    responses((status = 200, body = Vec<Agency>), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn agencies(
+    State(state): State<AppState>,
+    Auth(_): Auth,
+) -> AppResult<Json<Vec<Agency>>> {
+    Ok(Json(state.store.agencies().await?))
+}
+
+/// An agreement as listed, with whether it is in force today.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgreementView {
+    #[serde(flatten)]
+    pub agreement: Agreement,
+    pub in_force: bool,
+}
+
+/// The agreements that bind your agency.
+#[utoipa::path(get, path = "/api/v1/agreements", tag = "agencies",
+    responses((status = 200, body = Vec<AgreementView>), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn agreements(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+) -> AppResult<Json<Vec<AgreementView>>> {
+    let today = state.today();
+    let list = state.agreements_for(&session.actor).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|a| AgreementView {
+                in_force: a.in_force(today),
+                agreement: a,
+            })
+            .collect(),
+    ))
+}
+
+/// Search parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// The words to find; Korean and Thai match inside words.
+    pub q: String,
+    /// `report` or `seizure`; both when absent.
+    pub kind: Option<String>,
+    pub agency: Option<String>,
+    pub drug: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A search result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub kind: RecordKind,
+    pub id: Uuid,
+    pub agency: AgencyCode,
+    pub title: String,
+    pub status: RecordStatus,
+    pub tlp: Tlp,
+    pub occurred_on: Option<NaiveDate>,
+    pub updated_at: String,
+}
+
+/// A page of search results, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchPage {
+    pub items: Vec<SearchHit>,
+    pub next_cursor: Option<String>,
+    pub total: i64,
+    pub total_capped: bool,
+}
+
+/// Search reports and seizures you may see.
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
+    responses((status = 200, body = SearchPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn search(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    QueryParams(params): QueryParams<SearchParams>,
+) -> AppResult<Json<SearchPage>> {
+    let kind = match params.kind.as_deref() {
+        None | Some("") => None,
+        Some("report") => Some(RecordKind::Report),
+        Some("seizure") => Some(RecordKind::Seizure),
+        Some(_) => return Err(AppError::field("kind", "must be report or seizure")),
+    };
+    let list = ListParams {
+        agency: params.agency,
+        drug: params.drug,
+        from: params.from,
+        to: params.to,
+        ..ListParams::default()
+    };
+    let (filter, _) = list_filter(&list)?;
+    let cursor = parse_cursor(params.cursor.as_deref())?;
+    let limit = check_limit(params.limit)?;
+    let page = state
+        .search(&session.actor, &params.q, kind, filter, cursor, limit)
+        .await?;
+    Ok(Json(SearchPage {
+        items: page
+            .items
+            .into_iter()
+            .map(|s| SearchHit {
+                kind: s.kind,
+                id: s.id,
+                agency: s.agency,
+                title: s.title,
+                status: s.status,
+                tlp: s.tlp,
+                occurred_on: s.occurred_on,
+                updated_at: s.updated_at,
+            })
+            .collect(),
+        next_cursor: page.next_cursor.map(|c| c.to_string()),
+        total: page.total,
+        total_capped: page.total_capped,
+    }))
+}
+
+/// Audit paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// Entries before this sequence number (the `next_before` of the previous page).
+    pub before: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+/// A page of the audit log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPageBody {
+    pub entries: Vec<AuditEntry>,
+    pub next_before: Option<i64>,
+}
+
+/// The audit entries that concern your agency (agency admins and auditors).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
+    responses((status = 200, body = AuditPageBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn audit(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    QueryParams(params): QueryParams<AuditParams>,
+) -> AppResult<Json<AuditPageBody>> {
+    let limit = check_limit(params.limit)?;
+    let page = state
+        .audit_page(&session.actor, params.before, limit)
+        .await?;
+    Ok(Json(AuditPageBody {
+        entries: page.entries,
+        next_before: page.next_before,
+    }))
+}
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Interdict", description = "The API of an Interdict node: intelligence reports, seizures, agreements and search, under need-to-know."),
+    modifiers(&BearerScheme),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+/// The API routes and the OpenAPI document describing exactly them.
+pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(create_token, revoke_token))
+        .routes(routes!(me))
+        .routes(routes!(agencies))
+        .routes(routes!(agreements))
+        .routes(routes!(search))
+        .routes(routes!(audit))
+        .routes(routes!(records::reports::list, records::reports::create))
+        .routes(routes!(records::reports::get, records::reports::update))
+        .routes(routes!(records::reports::withdraw))
+        .routes(routes!(records::reports::versions))
+        .routes(routes!(records::seizures::list, records::seizures::create))
+        .routes(routes!(records::seizures::get, records::seizures::update))
+        .routes(routes!(records::seizures::withdraw))
+        .routes(routes!(records::seizures::versions))
+        .split_for_parts()
+}

@@ -1,0 +1,249 @@
+//! `/api/v1/reports` and `/api/v1/seizures`: one set of handlers per kind, written once.
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use interdict_core::record::DrugType;
+use interdict_core::{AgencyCode, RecordStatus, Tlp};
+use interdict_store::ListFilter;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+
+/// Filters and paging of a listing.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Full-text query; all words must match (Korean and Thai match inside words).
+    pub q: Option<String>,
+    /// Only records of this agency, such as `KR-KCG`.
+    pub agency: Option<String>,
+    /// `draft`, `published` or `withdrawn`.
+    pub status: Option<String>,
+    /// `CLEAR`, `GREEN`, `AMBER`, `AMBER+STRICT` or `RED`.
+    pub tlp: Option<String>,
+    /// Only records naming this drug, such as `methamphetamine`.
+    pub drug: Option<String>,
+    /// Seizures on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Seizures on or before this day.
+    pub to: Option<NaiveDate>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The filter and cursor of a listing, checked.
+pub fn list_filter(params: &ListParams) -> AppResult<(ListFilter, Option<i64>)> {
+    let mut filter = ListFilter::default();
+    if let Some(agency) = &params.agency {
+        filter.agency =
+            Some(AgencyCode::parse(agency).map_err(|e| AppError::field("agency", e.to_string()))?);
+    }
+    if let Some(status) = &params.status {
+        filter.status =
+            Some(RecordStatus::parse(status).ok_or_else(|| {
+                AppError::field("status", "must be draft, published or withdrawn")
+            })?);
+    }
+    if let Some(tlp) = &params.tlp {
+        filter.tlp = Some(Tlp::parse(tlp).ok_or_else(|| {
+            AppError::field("tlp", "must be CLEAR, GREEN, AMBER, AMBER+STRICT or RED")
+        })?);
+    }
+    if let Some(drug) = &params.drug {
+        filter.drug =
+            Some(DrugType::parse(drug).ok_or_else(|| AppError::field("drug", "unknown drug"))?);
+    }
+    filter.from = params.from;
+    filter.to = params.to;
+    if let Some(q) = params.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        if q.chars().count() > 200 {
+            return Err(AppError::field("q", "must be at most 200 characters"));
+        }
+        filter.terms = Some(
+            interdict_core::text::query_terms(q)
+                .ok_or_else(|| AppError::field("q", "needs at least one letter or digit"))?,
+        );
+    }
+    Ok((filter, parse_cursor(params.cursor.as_deref())?))
+}
+
+/// Parses the opaque cursor of a page.
+pub fn parse_cursor(cursor: Option<&str>) -> AppResult<Option<i64>> {
+    cursor
+        .map(|c| {
+            c.parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| AppError::field("cursor", "is not a cursor from a previous page"))
+        })
+        .transpose()
+}
+
+/// Why a record is withdrawn.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawRequest {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Parses a record id from the path; a malformed id names no record.
+pub fn parse_id(raw: &str) -> AppResult<Uuid> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+/// The version named by `If-Match: "3"`.
+pub fn if_match(headers: &HeaderMap) -> AppResult<i64> {
+    let value = headers.get(header::IF_MATCH).ok_or_else(|| {
+        AppError::PreconditionRequired(
+            "send If-Match with the version you changed, as in If-Match: \"3\"".into(),
+        )
+    })?;
+    value
+        .to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse::<i64>().ok())
+        .ok_or_else(|| {
+            AppError::BadRequest("If-Match must be a version number in quotes, as in \"3\"".into())
+        })
+}
+
+/// A JSON response with the record's version as its ETag.
+pub fn with_etag<T: serde::Serialize>(
+    status: StatusCode,
+    version: i64,
+    body: &T,
+    location: Option<String>,
+) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    if let Some(location) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
+macro_rules! record_api {
+    ($module:ident, $record:ty, $input:ty, $page:ident, $path:literal, $tag:literal, $noun:literal) => {
+        pub mod $module {
+            use axum::extract::{Path, State};
+            use axum::http::{HeaderMap, StatusCode};
+            use axum::response::Response;
+            use axum::Json;
+            use serde::Serialize;
+            use utoipa::ToSchema;
+
+            use super::{if_match, list_filter, parse_id, with_etag, ListParams, WithdrawRequest};
+            use crate::api::extract::{Auth, JsonBody, QueryParams};
+            use crate::error::{AppResult, ErrorBody};
+            use crate::service::{check_limit, AppState};
+
+            /// A page of records, newest first.
+            #[derive(Debug, Serialize, ToSchema)]
+            pub struct $page {
+                pub items: Vec<$record>,
+                /// Pass as `cursor` for the next page; absent on the last page.
+                pub next_cursor: Option<String>,
+                /// Matching records in all, counted up to 10,000.
+                pub total: i64,
+                /// Whether `total` stopped at 10,000.
+                pub total_capped: bool,
+            }
+
+            #[utoipa::path(get, path = $path, tag = $tag, params(ListParams),
+                summary = concat!("List the ", $noun, "s you may see"),
+                responses((status = 200, body = $page), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+                security(("bearer" = [])))]
+            pub async fn list(State(state): State<AppState>, Auth(session): Auth, QueryParams(params): QueryParams<ListParams>) -> AppResult<Json<$page>> {
+                let (filter, cursor) = list_filter(&params)?;
+                let limit = check_limit(params.limit)?;
+                let page = state.list_records::<$record>(&session.actor, &filter, cursor, limit).await?;
+                Ok(Json($page {
+                    items: page.items,
+                    next_cursor: page.next_cursor.map(|c| c.to_string()),
+                    total: page.total,
+                    total_capped: page.total_capped,
+                }))
+            }
+
+            #[utoipa::path(post, path = $path, tag = $tag, request_body = $input,
+                summary = concat!("Create a ", $noun, " of your agency"),
+                responses((status = 201, body = $record), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+                security(("bearer" = [])))]
+            pub async fn create(State(state): State<AppState>, Auth(session): Auth, JsonBody(input): JsonBody<$input>) -> AppResult<Response> {
+                let record = state.create_record::<$record>(&session.actor, input).await?;
+                let location = format!("{}/{}", $path, record.id);
+                Ok(with_etag(StatusCode::CREATED, record.version, &record, Some(location)))
+            }
+
+            #[utoipa::path(get, path = concat!($path, "/{id}"), tag = $tag,
+                params(("id" = String, Path, description = "Record id")),
+                summary = concat!("Read one ", $noun),
+                responses((status = 200, body = $record, headers(("ETag" = String, description = "The version, for If-Match"))), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody, description = "No such record, or not visible to you")),
+                security(("bearer" = [])))]
+            pub async fn get(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>) -> AppResult<Response> {
+                let record = state.get_record::<$record>(&session.actor, parse_id(&id)?).await?;
+                Ok(with_etag(StatusCode::OK, record.version, &record, None))
+            }
+
+            #[utoipa::path(put, path = concat!($path, "/{id}"), tag = $tag, request_body = $input,
+                params(("id" = String, Path, description = "Record id"), ("If-Match" = String, Header, description = "The version you changed, as in \"3\"")),
+                summary = concat!("Replace a ", $noun, " of your agency with a new version"),
+                responses((status = 200, body = $record), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Changed by someone else meanwhile"), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)),
+                security(("bearer" = [])))]
+            pub async fn update(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>, headers: HeaderMap, JsonBody(input): JsonBody<$input>) -> AppResult<Response> {
+                let version = if_match(&headers)?;
+                let record = state.update_record::<$record>(&session.actor, parse_id(&id)?, version, input).await?;
+                Ok(with_etag(StatusCode::OK, record.version, &record, None))
+            }
+
+            #[utoipa::path(post, path = concat!($path, "/{id}/withdraw"), tag = $tag, request_body = WithdrawRequest,
+                params(("id" = String, Path, description = "Record id")),
+                summary = concat!("Withdraw a ", $noun, ": partners stop seeing it"),
+                responses((status = 200, body = $record), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+                security(("bearer" = [])))]
+            pub async fn withdraw(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>, JsonBody(request): JsonBody<WithdrawRequest>) -> AppResult<Response> {
+                let record = state.withdraw_record::<$record>(&session.actor, parse_id(&id)?, &request.reason).await?;
+                Ok(with_etag(StatusCode::OK, record.version, &record, None))
+            }
+
+            #[utoipa::path(get, path = concat!($path, "/{id}/versions"), tag = $tag,
+                params(("id" = String, Path, description = "Record id")),
+                summary = concat!("Earlier versions of a ", $noun, " of your agency"),
+                responses((status = 200, body = Vec<$record>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+                security(("bearer" = [])))]
+            pub async fn versions(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>) -> AppResult<Json<Vec<$record>>> {
+                Ok(Json(state.record_history::<$record>(&session.actor, parse_id(&id)?).await?))
+            }
+        }
+    };
+}
+
+record_api!(
+    reports,
+    interdict_core::Report,
+    interdict_core::ReportInput,
+    ReportPage,
+    "/api/v1/reports",
+    "reports",
+    "report"
+);
+record_api!(
+    seizures,
+    interdict_core::Seizure,
+    interdict_core::SeizureInput,
+    SeizurePage,
+    "/api/v1/seizures",
+    "seizures",
+    "seizure"
+);
