@@ -35,17 +35,27 @@ fi
 lines=$(wc -l < "$file")
 echo "input: $file ($lines sentences, $(du -h "$file" | cut -f1))"
 echo "ours:  $OURS decode --format json"
+echo "best of ${RUNS:-3} runs for ours and gpsdecode, one run of pyais; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
-measure() { # name, command...; prints "seconds KB"
+measure() { # name, command...; prints "seconds KB" of one run
     local name=$1; shift
     local t
     t=$( { /usr/bin/time -f "%e %M" "$@" > /dev/null; } 2>&1 | tail -n 1)
     echo "$t"
 }
 
-ours=$(measure ours sh -c "$OURS decode --format json '$file'")
-gpsd=$(measure gpsdecode sh -c "gpsdecode -j < '$file'")
+# Best of RUNS runs (the machine may be shared), ours and gpsdecode alternating.
+best() { # current best, new; prints the faster
+    python3 -c 'import sys; a, b = sys.argv[1], sys.argv[2]; print(a if a and float(a.split()[0]) <= float(b.split()[0]) else b)' "$1" "$2"
+}
+runs=${RUNS:-3}
+ours=""
+gpsd=""
+for _ in $(seq "$runs"); do
+    ours=$(best "$ours" "$(measure ours sh -c "$OURS decode --format json '$file'")")
+    gpsd=$(best "$gpsd" "$(measure gpsdecode sh -c "gpsdecode -j < '$file'")")
+done
 if [ -z "${SKIP_PYAIS:-}" ]; then
     pyais=$(measure pyais python3 "$here/pyais_decode.py" "$file")
 else

@@ -175,7 +175,11 @@ const BATCH: usize = 64 * 1024;
 
 /// Reader side: sentences in, batches of `[bits: u16 little-endian][bytes]` records out.
 /// Writer side: messages decoded and written as JSON.
-fn decode_json_pipelined(input: impl BufRead, sink: &mut (impl Write + Send), scaled: bool) -> anyhow::Result<Stats> {
+fn decode_json_pipelined(
+    input: impl BufRead,
+    sink: &mut (impl Write + Send),
+    scaled: bool,
+) -> anyhow::Result<Stats> {
     use std::sync::mpsc::sync_channel;
 
     let (to_writer, batches) = sync_channel::<Vec<u8>>(8);
@@ -183,7 +187,10 @@ fn decode_json_pipelined(input: impl BufRead, sink: &mut (impl Write + Send), sc
     std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> anyhow::Result<Stats> {
             let mut stats = Stats::default();
-            let mut w = JsonWriter::new(JsonOptions { scaled, ..JsonOptions::default() });
+            let mut w = JsonWriter::new(JsonOptions {
+                scaled,
+                ..JsonOptions::default()
+            });
             let mut buf = interdict_ais::BitBuf::new();
             let mut out = Vec::with_capacity(OUT_CHUNK + 4096);
             for batch in batches {
@@ -222,7 +229,9 @@ fn decode_json_pipelined(input: impl BufRead, sink: &mut (impl Write + Send), sc
                     batch.extend_from_slice(&len.to_le_bytes());
                     batch.extend_from_slice(bits.bytes());
                     if batch.len() >= BATCH {
-                        let next = spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH + 1024));
+                        let next = spare
+                            .try_recv()
+                            .unwrap_or_else(|_| Vec::with_capacity(BATCH + 1024));
                         let full = std::mem::replace(&mut batch, next);
                         if to_writer.send(full).is_err() {
                             // The writer stopped (its error is reported below).
@@ -238,7 +247,9 @@ fn decode_json_pipelined(input: impl BufRead, sink: &mut (impl Write + Send), sc
             Ok(())
         })();
         drop(to_writer);
-        let written = writer.join().map_err(|_| anyhow::anyhow!("output thread failed"))?;
+        let written = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("output thread failed"))?;
         read?;
         let mut stats = dec.stats().clone();
         stats.merge(&written?);

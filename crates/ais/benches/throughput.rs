@@ -22,8 +22,14 @@ fn best_of<F: FnMut() -> usize>(runs: usize, mut f: F) -> (f64, usize) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/ais/gpsd/ais-nmea-type6-fid55.log");
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let corpus = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/ais/gpsd/ais-nmea-type6-fid55.log"
+    );
     let text = std::fs::read_to_string(corpus).unwrap_or_default();
     let mut buf = BitBuf::new();
     let positions: Vec<&str> = text
@@ -46,7 +52,10 @@ fn main() {
         }
         ok
     });
-    println!("decode_sentence, position reports: {:.2} M sentences/s ({n} in {t:.3} s)", n as f64 / t / 1e6);
+    println!(
+        "decode_sentence, position reports: {:.2} M sentences/s ({n} in {t:.3} s)",
+        n as f64 / t / 1e6
+    );
 
     let mut out = Vec::with_capacity(1 << 20);
     let mut w = JsonWriter::new(JsonOptions::default());
@@ -64,7 +73,10 @@ fn main() {
         }
         ok
     });
-    println!("decode_sentence + gpsd JSON, position reports: {:.2} M sentences/s ({n} in {t:.3} s)", n as f64 / t / 1e6);
+    println!(
+        "decode_sentence + gpsd JSON, position reports: {:.2} M sentences/s ({n} in {t:.3} s)",
+        n as f64 / t / 1e6
+    );
 
     let input: Vec<u8> = match args.first() {
         Some(path) => std::fs::read(path).unwrap_or_default(),
@@ -81,7 +93,11 @@ fn main() {
         }
         ok
     });
-    println!("stream decoder: {:.2} M messages/s ({n} in {t:.3} s, {:.0} MB/s)", n as f64 / t / 1e6, input.len() as f64 / t / 1e6);
+    println!(
+        "stream decoder: {:.2} M messages/s ({n} in {t:.3} s, {:.0} MB/s)",
+        n as f64 / t / 1e6,
+        input.len() as f64 / t / 1e6
+    );
 
     let (t, n) = best_of(3, || {
         let mut dec = StreamDecoder::new(&input[..]);
@@ -98,5 +114,8 @@ fn main() {
         }
         ok
     });
-    println!("stream decoder + gpsd JSON: {:.2} M messages/s ({n} in {t:.3} s)", n as f64 / t / 1e6);
+    println!(
+        "stream decoder + gpsd JSON: {:.2} M messages/s ({n} in {t:.3} s)",
+        n as f64 / t / 1e6
+    );
 }

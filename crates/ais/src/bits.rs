@@ -113,18 +113,29 @@ impl BitBuf {
         let add = payload.len() * 6;
         let new_len = self.len + add;
         if new_len > MAX_BITS {
-            return Err(Error::PayloadTooLong { msg_type: 0, bits: new_len });
+            return Err(Error::PayloadTooLong {
+                msg_type: 0,
+                bits: new_len,
+            });
         }
         let mut byte_idx = self.len / 8;
         let mut rest = payload;
-        if self.len % 8 == 0 {
+        if self.len.is_multiple_of(8) {
             // Fast path: four characters make three bytes.
             let mut chunks = rest.chunks_exact(4);
             for c in &mut chunks {
-                let (a, b, cc, d) =
-                    (UNARMOUR[usize::from(c[0])], UNARMOUR[usize::from(c[1])], UNARMOUR[usize::from(c[2])], UNARMOUR[usize::from(c[3])]);
+                let (a, b, cc, d) = (
+                    UNARMOUR[usize::from(c[0])],
+                    UNARMOUR[usize::from(c[1])],
+                    UNARMOUR[usize::from(c[2])],
+                    UNARMOUR[usize::from(c[3])],
+                );
                 if (a | b | cc | d) & 0x80 != 0 {
-                    let bad = c.iter().copied().find(|&x| UNARMOUR[usize::from(x)] & 0x80 != 0).unwrap_or(0);
+                    let bad = c
+                        .iter()
+                        .copied()
+                        .find(|&x| UNARMOUR[usize::from(x)] & 0x80 != 0)
+                        .unwrap_or(0);
                     return Err(Error::InvalidArmour { byte: bad });
                 }
                 let v = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(cc) << 6 | u32::from(d);

@@ -264,7 +264,7 @@ struct Obj<'o> {
 
 impl Obj<'_> {
     /// Writes `,"k":`; literal keys are given ready-made as `,"k":` (one copy).
-    #[inline]
+    #[inline(always)]
     fn key(&mut self, k: &str) {
         if k.starts_with(',') {
             self.out.extend_from_slice(k.as_bytes());
@@ -274,40 +274,40 @@ impl Obj<'_> {
             self.out.extend_from_slice(b"\":");
         }
     }
-    #[inline]
+    #[inline(always)]
     fn u(&mut self, k: &str, v: impl Into<u64>) {
         self.key(k);
         write_u64(self.out, v.into());
     }
-    #[inline]
+    #[inline(always)]
     fn i(&mut self, k: &str, v: impl Into<i64>) {
         self.key(k);
         write_i64(self.out, v.into());
     }
-    #[inline]
+    #[inline(always)]
     fn b(&mut self, k: &str, v: bool) {
         self.key(k);
         self.out
             .extend_from_slice(if v { b"true" } else { b"false" });
     }
-    #[inline]
+    #[inline(always)]
     fn s(&mut self, k: &str, v: &str) {
         self.key(k);
         write_bytes_str(self.out, v.as_bytes());
     }
-    #[inline]
+    #[inline(always)]
     fn t(&mut self, k: &str, v: SixBitText<'_>) {
         self.key(k);
         write_str(self.out, v.chars());
     }
     /// `num / den` with `decimals` decimals, as printf's `%.Nf` would print it.
-    #[inline]
+    #[inline(always)]
     fn f(&mut self, k: &str, num: i64, den: i64, decimals: u32) {
         self.key(k);
         write_fixed(self.out, num, den, decimals);
     }
     /// A value in 1/10 as `%.1f` (exact, no rounding needed).
-    #[inline]
+    #[inline(always)]
     fn tenths(&mut self, k: &str, v: u64) {
         self.key(k);
         write_u64(self.out, v / 10);
@@ -315,12 +315,13 @@ impl Obj<'_> {
         self.out.push(b'0' + (v % 10) as u8);
     }
     /// A position in 1/10000 minute as degrees with `%.6f`.
-    #[inline]
+    #[inline(always)]
     fn deg6(&mut self, k: &str, raw: i32) {
         self.key(k);
         write_deg6(self.out, raw);
     }
     /// Same, inside quotes (gpsd prints type 22/23 corners as strings).
+    #[inline(always)]
     fn fq(&mut self, k: &str, num: i64, den: i64, decimals: u32) {
         self.key(k);
         self.out.push(b'"');
@@ -376,6 +377,7 @@ pub fn write_u64(out: &mut Vec<u8>, mut v: u64) {
         8081828384858687888990919293949596979899";
     let mut buf = [0u8; 20];
     let mut i = buf.len();
+    // Digits are pushed one by one: cheaper than a copy call for so few bytes.
     while v >= 100 {
         let d = (v % 100) as usize * 2;
         v /= 100;
@@ -392,7 +394,9 @@ pub fn write_u64(out: &mut Vec<u8>, mut v: u64) {
         i -= 1;
         buf[i] = b'0' + v as u8;
     }
-    out.extend_from_slice(&buf[i..]);
+    for &b in &buf[i..] {
+        out.push(b);
+    }
 }
 
 /// Writes a signed integer in decimal.
@@ -829,7 +833,10 @@ impl JsonWriter {
             }
             Body::AidToNavigation(a) => {
                 o.u(",\"aid_type\":", a.aid_type);
-                o.s(",\"aid_type_text\":", AID_TYPE[usize::from(a.aid_type & 31)]);
+                o.s(
+                    ",\"aid_type_text\":",
+                    AID_TYPE[usize::from(a.aid_type & 31)],
+                );
                 o.key(",\"name\":");
                 write_text(o.out, a.name.raw_chars().chain(a.name_ext.raw_chars()));
                 if sc {
@@ -1133,7 +1140,10 @@ fn met_hydro(o: &mut Obj<'_>, sc: bool, m: &MetHydro) {
         tenths(o, ",\"dewpoint\":", i64::from(m.dewpoint), 0);
         if sc {
             o.u(",\"pressure\":", u32::from(m.pressure) + 799);
-            o.s(",\"pressuretend\":", TRENDS[usize::from(m.pressuretend & 3)]);
+            o.s(
+                ",\"pressuretend\":",
+                TRENDS[usize::from(m.pressuretend & 3)],
+            );
         } else {
             o.u(",\"pressure\":", m.pressure);
             o.u(",\"pressuretend\":", m.pressuretend);
@@ -1150,7 +1160,10 @@ fn met_hydro(o: &mut Obj<'_>, sc: bool, m: &MetHydro) {
         tenths(o, ",\"dewpoint\":", i64::from(m.dewpoint), -200);
         if sc {
             o.u(",\"pressure\":", u32::from(m.pressure) + 800);
-            o.s(",\"pressuretend\":", TRENDS[usize::from(m.pressuretend & 3)]);
+            o.s(
+                ",\"pressuretend\":",
+                TRENDS[usize::from(m.pressuretend & 3)],
+            );
         } else {
             o.u(",\"pressure\":", m.pressure);
             o.u(",\"pressuretend\":", m.pressuretend);
@@ -1198,7 +1211,10 @@ fn met_hydro(o: &mut Obj<'_>, sc: bool, m: &MetHydro) {
         }
     } else {
         o.u(",\"preciptype\":", m.preciptype);
-        o.s(",\"preciptype_text\":", PRECIP[usize::from(m.preciptype & 7)]);
+        o.s(
+            ",\"preciptype_text\":",
+            PRECIP[usize::from(m.preciptype & 7)],
+        );
         tenths(o, ",\"salinity\":", i64::from(m.salinity), 0);
         o.u(",\"ice\":", m.ice);
         o.s(",\"ice_text\":", ICE[usize::from(m.ice & 3)]);

@@ -8,6 +8,18 @@
 //!
 //! The crate does no I/O besides reading the caller's reader, keeps no clock (time is an
 //! input), starts no threads and never panics on input data.
+//!
+//! # Deliberate differences from gpsd
+//!
+//! The JSON output equals gpsd's field by field on gpsd's regression data, except (reasons
+//! in `docs/ais.md`):
+//!
+//! * the scaled rate of turn keeps its sign (gpsd squares it away);
+//! * type 26 radio status is decoded (gpsd prints 0);
+//! * position reports longer than 168 bits are `PayloadTooLong` (gpsd decodes them);
+//! * fields cut short by a truncated message read their missing bits as zeros;
+//! * tag blocks are parsed, and a bad one is dropped and counted while its sentence is kept;
+//! * fragments are reassembled by channel, sequence id and source (gpsd: by channel).
 
 pub mod bits;
 pub mod csv;

@@ -271,43 +271,64 @@ impl<'a> Sentence<'a> {
             _ => return Err(Error::UnknownSentence),
         };
         let talker = [s[1], s[2]];
-        let Some(star) = s.iter().position(|&b| b == b'*') else {
+        // One pass: checksum and the positions of the field separators, up to '*'.
+        let mut computed = 0u8;
+        let mut commas = [0usize; 6];
+        let mut n_commas = 0;
+        let mut star = None;
+        for (i, &b) in s.iter().enumerate().skip(1) {
+            if b == b'*' {
+                star = Some(i);
+                break;
+            }
+            computed ^= b;
+            if b == b',' && n_commas < commas.len() {
+                commas[n_commas] = i;
+                n_commas += 1;
+            }
+        }
+        let Some(star) = star else {
             return Err(Error::MalformedSentence("no checksum"));
         };
-        let body = &s[1..star];
         let expected = s
             .get(star + 1..star + 3)
             .and_then(parse_hex2)
             .ok_or(Error::MalformedSentence("checksum digits"))?;
-        let computed = xor(body);
         if computed != expected {
             return Err(Error::BadChecksum { expected, computed });
         }
         let after = &s[star + 3..];
-        let mut fields = body[6..].split(|&b| b == b',');
-        let mut next = || {
-            fields
-                .next()
-                .ok_or(Error::MalformedSentence("too few fields"))
+        if n_commas < 6 {
+            return Err(Error::MalformedSentence("too few fields"));
+        }
+        // Fields: [0] is "!AIVDM"; then count, number, sequence id, channel, payload, fill
+        // bits (the last one ends at the next ',' or at '*').
+        let field = |k: usize| &s[commas[k - 1] + 1..commas[k]];
+        let fill_field = {
+            let rest = &s[commas[5] + 1..star];
+            match rest.iter().position(|&b| b == b',') {
+                Some(e) => &rest[..e],
+                None => rest,
+            }
         };
-        let total = small_number(next()?).ok_or(Error::MalformedSentence("sentence count"))?;
-        let number = small_number(next()?).ok_or(Error::MalformedSentence("sentence number"))?;
+        let total = small_number(field(1)).ok_or(Error::MalformedSentence("sentence count"))?;
+        let number = small_number(field(2)).ok_or(Error::MalformedSentence("sentence number"))?;
         if total == 0 || number == 0 || number > total {
             return Err(Error::MalformedSentence("sentence number out of range"));
         }
-        let seq = next()?;
+        let seq = field(3);
         let seq_id = if seq.is_empty() {
             None
         } else {
             Some(small_number(seq).ok_or(Error::MalformedSentence("sequence id"))?)
         };
-        let channel = match next()? {
+        let channel = match field(4) {
             [] => None,
             [c] => Some(*c),
             _ => return Err(Error::MalformedSentence("channel")),
         };
-        let payload = next()?;
-        let fill_bits = match next()? {
+        let payload = field(5);
+        let fill_bits = match fill_field {
             [d @ b'0'..=b'5'] => d - b'0',
             [] => 0,
             _ => return Err(Error::MalformedSentence("fill bits")),

@@ -233,7 +233,15 @@ impl<R: BufRead> StreamDecoder<R> {
             Some(Ok(meta)) => meta,
         };
         let a = self.reasm.assembled();
-        Ok(Some(Ok((a.bits, Meta { source: a.source, time: a.time, sentences: a.sentences, ..meta }))))
+        Ok(Some(Ok((
+            a.bits,
+            Meta {
+                source: a.source,
+                time: a.time,
+                sentences: a.sentences,
+                ..meta
+            },
+        ))))
     }
 
     /// Reads until a message completes or an error occurs; the message is then held by
