@@ -72,14 +72,14 @@ pub fn write_datetime(out: &mut Vec<u8>, t: i64) {
 }
 
 fn coord(out: &mut Vec<u8>, raw: i32) {
-    // Five decimals, trailing zeros dropped (as in the MarineCadastre files).
+    // Five decimals, trailing zeros dropped (as in the MarineCadastre files), one kept.
     let start = out.len();
     write_fixed(out, i64::from(raw), 600_000, 5);
-    while out.len() > start + 1 && out.last() == Some(&b'0') && out[..out.len() - 1].contains(&b'.')
-    {
-        if out[out.len() - 2] == b'.' {
-            break;
-        }
+    let Some(dot) = out[start..].iter().position(|&b| b == b'.') else {
+        return;
+    };
+    let keep = start + dot + 2;
+    while out.len() > keep && out.last() == Some(&b'0') {
         out.pop();
     }
 }
