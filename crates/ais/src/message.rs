@@ -810,7 +810,7 @@ impl<'a> Message<'a> {
                 retransmit: b.flag(70),
                 dac: b.u(72, 10) as u16,
                 fid: b.u(82, 6) as u8,
-                data: b.slice(88, b.len() - 88),
+                data: b.slice(88, b.len().saturating_sub(88)),
             }),
             7 | 13 => {
                 let mut acks = [(0, 0); 4];
@@ -831,7 +831,7 @@ impl<'a> Message<'a> {
             8 => Body::BinaryBroadcast(BinaryBroadcast {
                 dac: b.u(40, 10) as u16,
                 fid: b.u(50, 6) as u8,
-                data: b.slice(56, b.len() - 56),
+                data: b.slice(56, b.len().saturating_sub(56)),
             }),
             9 => Body::SarAircraft(SarAircraft {
                 alt: b.u(38, 12) as u16,
@@ -854,10 +854,10 @@ impl<'a> Message<'a> {
                 seqno: b.u(38, 2) as u8,
                 dest_mmsi: b.u32(40, 30),
                 retransmit: b.flag(70),
-                text: b.text(72, (b.len() - 72) / 6),
+                text: b.text(72, b.len().saturating_sub(72) / 6),
             }),
             14 => Body::SafetyBroadcast(SafetyBroadcast {
-                text: b.text(40, (b.len() - 40) / 6),
+                text: b.text(40, b.len().saturating_sub(40) / 6),
             }),
             15 => {
                 let n = b.len();
@@ -897,7 +897,7 @@ impl<'a> Message<'a> {
             17 => Body::DgnssBroadcast(DgnssBroadcast {
                 lon: b.i32(40, 18),
                 lat: b.i32(58, 17),
-                data: b.slice(80, b.len() - 80),
+                data: b.slice(80, b.len().saturating_sub(80)),
             }),
             18 => Body::ClassBPosition(ClassBPosition {
                 reserved: b.u(38, 8) as u8,
@@ -971,7 +971,7 @@ impl<'a> Message<'a> {
                 raim: b.flag(268),
                 virtual_aid: b.flag(269),
                 assigned: b.flag(270),
-                name_ext: b.text(272, ((b.len() - 272) / 6).min(14)),
+                name_ext: b.text(272, (b.len().saturating_sub(272) / 6).min(14)),
             }),
             22 => {
                 let addressed = b.flag(139);

@@ -78,7 +78,7 @@ impl<'a> TagBlock<'a> {
                 "c" => {
                     let v: i64 = value.parse().map_err(|_| Error::BadTagBlock("c: time"))?;
                     // Some feeds give milliseconds; UNIX seconds stay below 1e11 until year 5138.
-                    tag.time = Some(if v.abs() >= 100_000_000_000 {
+                    tag.time = Some(if v.unsigned_abs() >= 100_000_000_000 {
                         v / 1000
                     } else {
                         v

@@ -152,7 +152,7 @@ impl Reassembler {
             }
             let too_old = seq.saturating_sub(p.started_seq) > limits.max_age_sentences
                 || (p.source_hash == source_hash
-                    && matches!((now, p.started_at), (Some(n), Some(s)) if n - s > limits.timeout_secs));
+                    && matches!((now, p.started_at), (Some(n), Some(s)) if n.saturating_sub(s) > limits.timeout_secs));
             if too_old {
                 p.in_use = false;
                 self.dropped += 1;

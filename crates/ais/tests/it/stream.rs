@@ -293,3 +293,32 @@ fn position_fields_and_not_available() {
     };
     assert_eq!(p.heading(), None, "511 is not available");
 }
+
+#[test]
+fn regression_extreme_tag_times_and_short_aid_to_navigation() {
+    // c: at the limits of i64, and partial messages compared across them.
+    let f1 = format!(
+        "{}{}",
+        tag("c:-9223372036854775808"),
+        nmea(&format!("AIVDM,2,1,3,A,{T5A},0"))
+    );
+    let f2 = format!(
+        "{}{}",
+        tag("c:9223372036854775807"),
+        nmea(&format!("AIVDM,2,2,3,A,{T5B},2"))
+    );
+    let (out, stats) = run(&[f1, f2].join("\n"), StreamOptions::default());
+    assert_eq!(out, [Err(ErrorKind::OrphanFragment)]);
+    assert_eq!(stats.errors(ErrorKind::FragmentTimeout), 1);
+    // A type 21 of 270 bits: shorter than its 272 bits of fixed fields, within the tolerance.
+    let mut bits = BitBuf::new();
+    bits.push_bits(21, 6);
+    for _ in 0..264 {
+        bits.push_bits(0, 1);
+    }
+    let m = interdict_ais::Message::decode(&bits).unwrap();
+    let Body::AidToNavigation(a) = m.body else {
+        panic!("not type 21")
+    };
+    assert!(a.name_ext.is_empty());
+}
