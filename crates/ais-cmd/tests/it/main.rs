@@ -134,3 +134,31 @@ fn csv_joins_static_data() {
 fn missing_file_is_an_error() {
     assert!(interdict_ais_cmd::open_input(Some(&PathBuf::from("/nonexistent/file"))).is_err());
 }
+
+#[test]
+fn two_thread_json_equals_one_thread() {
+    use interdict_ais::gpsd::{JsonOptions, JsonWriter};
+    use interdict_ais::StreamDecoder;
+    for file in [
+        "gpsd/ais-nmea-type6-fid55.log",
+        "pyais/nmea_data_sample.txt",
+        "gfw-ais-tools/bad-type5.nmea",
+    ] {
+        let input = std::fs::read(data(file)).unwrap();
+        let mut piped = Vec::new();
+        let stats = decode_to(&input[..], &mut piped, &parse(&["decode", "--unscaled"])).unwrap();
+        let mut dec = StreamDecoder::new(&input[..]);
+        let mut w = JsonWriter::new(JsonOptions {
+            scaled: false,
+            ..JsonOptions::default()
+        });
+        let mut single = Vec::new();
+        while let Some(r) = dec.next_message() {
+            if let Ok(d) = r {
+                w.write(&d.message, &mut single);
+            }
+        }
+        assert_eq!(piped, single, "{file}");
+        assert_eq!(&stats, dec.stats(), "{file}");
+    }
+}
