@@ -64,7 +64,7 @@ fn tokens(text: &str) -> Vec<Token> {
             for d in c.to_string().nfkd().filter(|d| !is_combining_mark(*d)) {
                 word.extend(d.to_lowercase());
             }
-        } else if !(is_combining_mark(c) && !word.is_empty()) {
+        } else if !is_combining_mark(c) || word.is_empty() {
             flush_word(&mut word, &mut out);
         }
     }

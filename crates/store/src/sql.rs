@@ -137,19 +137,21 @@ pub fn push_search(sql: &mut SqlBuf, dialect: Dialect, terms: &[QueryTerm]) {
                 .push(")");
         }
         Dialect::Postgres => {
+            // A tsquery literal, not to_tsquery: the text parser would split terms such
+            // as `3e5kg` (see migration 0002), and the index holds them whole.
             let expr: Vec<String> = terms
                 .iter()
                 .map(|t| {
                     if t.prefix {
-                        format!("{}:*", t.term)
+                        format!("'{}':*", t.term)
                     } else {
-                        t.term.clone()
+                        format!("'{}'", t.term)
                     }
                 })
                 .collect();
-            sql.push("r.search_vec @@ to_tsquery('simple', ")
+            sql.push("r.search_vec @@ CAST(")
                 .bind(expr.join(" & "))
-                .push(")");
+                .push(" AS tsquery)");
         }
     }
 }

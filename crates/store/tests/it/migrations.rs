@@ -1,0 +1,70 @@
+//! Opening a store: migrations on a fresh database, and re-opening an existing one.
+
+use interdict_core::{RecordKind, RecordStatus, Report, Tlp};
+use interdict_store::{Store, StoreError};
+use sqlx::Row;
+
+use crate::fixtures::*;
+use crate::harness::reopen;
+
+async fn applied_migrations(store: &Store) -> i64 {
+    sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE success")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get("n")
+}
+
+backend_tests! {
+    async fn migrations_apply_and_reopening_keeps_data(store: Store) {
+        let n_migrations = applied_migrations(&store).await;
+        assert!(n_migrations >= 1);
+        // A fresh database: an empty chain whose head is the genesis.
+        assert_eq!(store.verify_audit().await.unwrap(), Ok(0));
+        assert!(store.agencies().await.unwrap().is_empty());
+
+        seed_agencies(&store).await;
+        let report = report(KCS, "부산항에서 필로폰 적발", Tlp::Amber, RecordStatus::Published);
+        store.insert_record(&report, &event("report.create")).await.unwrap();
+
+        // Opening again runs the migrator again, which must find nothing to do.
+        let again = reopen(&store).await;
+        assert_eq!(applied_migrations(&again).await, n_migrations);
+        assert_eq!(again.agencies().await.unwrap().len(), AGENCY_CODES.len());
+        let stored = again.record(RecordKind::Report, report.id).await.unwrap().unwrap();
+        assert_eq!(serde_json::from_str::<Report>(&stored.body).unwrap(), report);
+        assert_eq!(again.verify_audit().await.unwrap(), Ok(6));
+
+        // Both handles write to the same chain.
+        let second = crate::fixtures::report(KCG, "second", Tlp::Clear, RecordStatus::Published);
+        again.insert_record(&second, &event("report.create")).await.unwrap();
+        assert!(store.record(RecordKind::Report, second.id).await.unwrap().is_some());
+        store.audit(&event("report.read")).await.unwrap();
+        assert_eq!(again.verify_audit().await.unwrap(), Ok(8));
+        again.close().await;
+        assert_eq!(store.verify_audit().await.unwrap(), Ok(8));
+    }
+}
+
+#[tokio::test]
+async fn unknown_database_urls_are_refused() {
+    for url in ["mysql://localhost/interdict", "interdict.db", ""] {
+        assert!(
+            matches!(Store::open(url).await, Err(StoreError::Config(_))),
+            "{url:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn open_dir_creates_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("a").join("b");
+    let store = Store::open_dir(&nested).await.unwrap();
+    assert!(nested.join("interdict.db").exists());
+    store.close().await;
+    // And opens it again.
+    let store = Store::open_dir(&nested).await.unwrap();
+    assert_eq!(store.verify_audit().await.unwrap(), Ok(0));
+    store.close().await;
+}
