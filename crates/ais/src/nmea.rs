@@ -178,6 +178,26 @@ fn xor(bytes: &[u8]) -> u8 {
     chunks.remainder().iter().fold(w as u8, |a, &b| a ^ b)
 }
 
+/// Position of the first `b` in `s`, eight bytes at a time.
+#[inline]
+fn find_byte(s: &[u8], b: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let pattern = ONES * u64::from(b);
+    let mut chunks = s.chunks_exact(8);
+    let mut at = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let v = u64::from_le_bytes(w) ^ pattern;
+        if v.wrapping_sub(ONES) & !v & HIGHS != 0 {
+            return c.iter().position(|&x| x == b).map(|p| at + p);
+        }
+        at += 8;
+    }
+    chunks.remainder().iter().position(|&x| x == b).map(|p| at + p)
+}
+
 #[inline]
 fn hex(b: u8) -> Option<u8> {
     match b {
@@ -271,25 +291,29 @@ impl<'a> Sentence<'a> {
             _ => return Err(Error::UnknownSentence),
         };
         let talker = [s[1], s[2]];
-        // One pass: checksum and the positions of the field separators, up to '*'.
-        let mut computed = 0u8;
+        // The first '*' ends the sentence; the separators before the payload are found by
+        // a short scan, the one after it by a word-at-a-time search.
+        let Some(star) = find_byte(s, b'*') else {
+            return Err(Error::MalformedSentence("no checksum"));
+        };
+        let computed = xor(&s[1..star]);
         let mut commas = [0usize; 6];
-        let mut n_commas = 0;
-        let mut star = None;
-        for (i, &b) in s.iter().enumerate().skip(1) {
-            if b == b'*' {
-                star = Some(i);
-                break;
-            }
-            computed ^= b;
-            if b == b',' && n_commas < commas.len() {
+        commas[0] = 6;
+        let mut n_commas = 1;
+        let mut i = 7;
+        while n_commas < 5 && i < star {
+            if s[i] == b',' {
                 commas[n_commas] = i;
                 n_commas += 1;
             }
+            i += 1;
         }
-        let Some(star) = star else {
-            return Err(Error::MalformedSentence("no checksum"));
-        };
+        if n_commas == 5 {
+            if let Some(p) = find_byte(&s[i..star], b',') {
+                commas[5] = i + p;
+                n_commas = 6;
+            }
+        }
         let expected = s
             .get(star + 1..star + 3)
             .and_then(parse_hex2)
