@@ -134,7 +134,10 @@ impl From<FieldErrors> for AppError {
 
 impl From<Denied> for AppError {
     fn from(denied: Denied) -> Self {
-        AppError::Forbidden(denied.to_string())
+        match denied {
+            Denied::Withdrawn => AppError::Conflict(denied.to_string()),
+            Denied::Role | Denied::NotOwner => AppError::Forbidden(denied.to_string()),
+        }
     }
 }
 

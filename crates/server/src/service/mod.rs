@@ -14,7 +14,7 @@ use interdict_core::record::RecordKind;
 use interdict_core::{Actor, Agreement};
 use interdict_store::{AuditPage, Store};
 
-pub use auth::{hash_password, LoginLimiter, Session};
+pub use auth::{hash_password, new_token, LoginLimiter, Session};
 pub use records::RecordType;
 
 use crate::config::Config;

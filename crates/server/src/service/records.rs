@@ -306,18 +306,25 @@ impl AppState {
             .collect()
     }
 
+    /// Audits the other agencies' records that a listing or search showed: one event per
+    /// owning agency, so that each owner sees in its audit log who read its records.
     async fn audit_foreign_reads(
         &self,
         actor: &Actor,
         action: &str,
         seen: Vec<(String, String)>,
     ) -> AppResult<()> {
-        if seen.is_empty() {
-            return Ok(());
+        let mut by_owner: std::collections::BTreeMap<String, Vec<String>> =
+            std::collections::BTreeMap::new();
+        for (agency, id) in seen {
+            by_owner.entry(agency).or_default().push(id);
         }
-        let mut event = self.event(Some(actor), action);
-        event.detail = serde_json::json!({ "records": seen }).to_string();
-        self.store.audit(&event).await?;
+        for (agency, ids) in by_owner {
+            let mut event = self.event(Some(actor), action);
+            event.target_agency = Some(agency);
+            event.detail = serde_json::json!({ "records": ids }).to_string();
+            self.store.audit(&event).await?;
+        }
         Ok(())
     }
 

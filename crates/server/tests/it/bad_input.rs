@@ -1,0 +1,316 @@
+//! Bad input gets a precise error in one shape, the right status, and changes nothing.
+
+use chrono::{Duration, Utc};
+use interdict_server::service::new_token;
+use interdict_store::TokenKind;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::support::{report_json, seed_world, seizure_json, token_for, Backend, TestNode};
+
+async fn node() -> (TestNode, String) {
+    let node = TestNode::start(Backend::Sqlite).await.expect("sqlite node");
+    seed_world(node.store()).await;
+    let token = token_for(node.store(), "kcs.analyst").await;
+    (node, token)
+}
+
+fn assert_error(body: &Value, code: &str) {
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+}
+
+async fn raw_post(
+    node: &TestNode,
+    path: &str,
+    token: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (StatusCode, Value) {
+    let response = node
+        .http
+        .post(node.url(path))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("send");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn malformed_and_wrongly_typed_bodies_are_refused_and_nothing_is_written() {
+    let (node, token) = node().await;
+    let (code, body) = raw_post(
+        &node,
+        "/api/v1/reports",
+        &token,
+        "application/json",
+        b"{\"title\": ".to_vec(),
+    )
+    .await;
+    assert_eq!(code, StatusCode::BAD_REQUEST);
+    assert_error(&body, "bad_request");
+
+    let (code, body) = raw_post(
+        &node,
+        "/api/v1/reports",
+        &token,
+        "text/plain",
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(code, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_error(&body, "unsupported_media_type");
+
+    let mut unknown = report_json("t", "GREEN", &[], "published");
+    unknown["secret"] = json!("x");
+    let (code, body) = node.post("/api/v1/reports", &token, &unknown).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_error(&body, "invalid_input");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `secret`"),
+        "{body}"
+    );
+
+    let mut wrong_imo = report_json("t", "GREEN", &[], "published");
+    wrong_imo["subjects"][0]["imo"] = json!("9074728");
+    let (code, body) = node.post("/api/v1/reports", &token, &wrong_imo).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields = body["error"]["fields"].as_object().expect("fields");
+    let (field, message) = fields.iter().next().expect("one field");
+    assert!(field.starts_with("subjects[0]"), "{field}");
+    assert!(
+        message
+            .as_str()
+            .unwrap()
+            .contains("check digit is 8, expected 9"),
+        "{message}"
+    );
+
+    let mut wrong_container = seizure_json("x", "GREEN", &[], "published");
+    wrong_container["subjects"][0]["number"] = json!("CSQU3054384");
+    let (code, body) = node
+        .post("/api/v1/seizures", &token, &wrong_container)
+        .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("check digit"), "{body}");
+
+    let mut bad_country = seizure_json("x", "GREEN", &[], "published");
+    bad_country["route"]["origin"] = json!("XX");
+    let (code, body) = node.post("/api/v1/seizures", &token, &bad_country).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["fields"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .any(|k| k == "route.origin"),
+        "{body}"
+    );
+
+    let (code, body) = node
+        .post(
+            "/api/v1/reports",
+            &token,
+            &report_json("  ", "GREEN", &[], "published"),
+        )
+        .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"]["title"], "must not be empty");
+
+    let (code, body) = node
+        .post(
+            "/api/v1/reports",
+            &token,
+            &report_json("t", "RED", &[], "published"),
+        )
+        .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]["fields"]["handling.recipients"].is_string(),
+        "{body}"
+    );
+
+    let mut phone = report_json("t", "GREEN", &[], "published");
+    phone["subjects"] = json!([{ "kind": "phone", "number": "010-1234" }]);
+    let (code, _) = node.post("/api/v1/reports", &token, &phone).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let mut future = seizure_json("x", "GREEN", &[], "published");
+    future["occurred_on"] = json!((Utc::now() + Duration::days(3)).date_naive().to_string());
+    let (code, body) = node.post("/api/v1/seizures", &token, &future).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["occurred_on"].is_string());
+
+    let big = report_json(&"x".repeat(300 * 1024), "GREEN", &[], "published");
+    let (code, body) = node.post("/api/v1/reports", &token, &big).await;
+    assert_eq!(code, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_error(&body, "payload_too_large");
+
+    // None of it was written, and the audit chain is intact.
+    let (_, page) = node.get("/api/v1/reports", &token).await;
+    assert_eq!(page["total"], 0);
+    let (_, page) = node.get("/api/v1/seizures", &token).await;
+    assert_eq!(page["total"], 0);
+    assert!(node.store().verify_audit().await.unwrap().is_ok());
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn bad_tokens_are_refused() {
+    let (node, _) = node().await;
+    let (code, body) = node.call(Method::GET, "/api/v1/reports", None, None).await;
+    assert_eq!(code, StatusCode::UNAUTHORIZED);
+    assert_error(&body, "unauthorized");
+    let (code, _) = node
+        .get(
+            "/api/v1/reports",
+            "idt_forgedforgedforgedforgedforgedforgedforg",
+        )
+        .await;
+    assert_eq!(code, StatusCode::UNAUTHORIZED);
+    let (code, _) = node.get("/api/v1/reports", "not-even-a-token").await;
+    assert_eq!(code, StatusCode::UNAUTHORIZED);
+
+    let user = node
+        .store()
+        .user_by_name("kcs.analyst")
+        .await
+        .unwrap()
+        .unwrap();
+    let (expired, hash) = new_token();
+    let past = Utc::now() - Duration::hours(2);
+    node.store()
+        .create_token(
+            user.id,
+            &hash,
+            TokenKind::Api,
+            "old",
+            None,
+            past,
+            Some(past + Duration::hours(1)),
+            None,
+        )
+        .await
+        .unwrap();
+    let (code, body) = node.get("/api/v1/me", &expired).await;
+    assert_eq!(code, StatusCode::UNAUTHORIZED);
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("expired"));
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn changes_need_the_current_version_and_a_live_record() {
+    let (node, token) = node().await;
+    let (_, created) = node
+        .post(
+            "/api/v1/reports",
+            &token,
+            &report_json("first", "GREEN", &[], "published"),
+        )
+        .await;
+    let path = format!("/api/v1/reports/{}", created["id"].as_str().unwrap());
+    let body = report_json("second", "GREEN", &[], "published");
+
+    let response = node
+        .http
+        .put(node.url(&path))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PRECONDITION_REQUIRED);
+
+    let response = node
+        .http
+        .put(node.url(&path))
+        .bearer_auth(&token)
+        .header("If-Match", "\"1\"")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["etag"], "\"2\"");
+
+    let response = node
+        .http
+        .put(node.url(&path))
+        .bearer_auth(&token)
+        .header("If-Match", "\"1\"")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+
+    let (code, _) = node
+        .post(
+            &format!("{path}/withdraw"),
+            &token,
+            &json!({"reason": "duplicate"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    let response = node
+        .http
+        .put(node.url(&path))
+        .bearer_auth(&token)
+        .header("If-Match", "\"3\"")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let (code, body) = node
+        .post(&format!("{path}/withdraw"), &token, &json!({}))
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("withdrawn"));
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn malformed_paths_and_queries_are_answered_precisely() {
+    let (node, token) = node().await;
+    let (code, body) = node.get("/api/v1/reports/not-a-uuid", &token).await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    assert_error(&body, "not_found");
+    let (code, body) = node.get("/api/v1/reports?colour=red", &token).await;
+    assert_eq!(code, StatusCode::BAD_REQUEST);
+    assert_error(&body, "bad_request");
+    let (code, body) = node.get("/api/v1/reports?limit=0", &token).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["fields"]["limit"],
+        "must be between 1 and 200"
+    );
+    let (code, _) = node.get("/api/v1/reports?tlp=WHITE", &token).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    let (code, _) = node.get("/api/v1/reports?cursor=abc", &token).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    let (code, _) = node.get("/api/v1/search?q=%20%2C%2C", &token).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    let (code, body) = node.get("/api/v1/nothing-here", &token).await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    assert_error(&body, "not_found");
+    node.finish().await;
+}

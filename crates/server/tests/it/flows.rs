@@ -1,0 +1,271 @@
+//! Whole flows: login, the life of a record, auditing, search, the OpenAPI document.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::support::{report_json, seed_world, token_for, Backend, TestNode, PASSWORD};
+
+async fn node() -> TestNode {
+    let node = TestNode::start(Backend::Sqlite).await.expect("sqlite node");
+    seed_world(node.store()).await;
+    node
+}
+
+#[tokio::test]
+async fn login_issues_a_token_and_failed_logins_are_limited() {
+    let node = node().await;
+    let (code, body) = node
+        .call(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(&json!({"username": "kcs.analyst", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{body}");
+    let token = body["token"].as_str().unwrap().to_owned();
+    assert_eq!(body["user"]["agency"], "KR-KCS");
+    let (code, me) = node.get("/api/v1/me", &token).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(me["username"], "kcs.analyst");
+    assert_eq!(me["roles"], json!(["analyst"]));
+
+    for _ in 0..5 {
+        let (code, body) = node
+            .call(
+                Method::POST,
+                "/api/v1/auth/token",
+                None,
+                Some(&json!({"username": "kcg.analyst", "password": "wrong"})),
+            )
+            .await;
+        assert_eq!(code, StatusCode::UNAUTHORIZED, "{body}");
+    }
+    let response = node
+        .http
+        .post(node.url("/api/v1/auth/token"))
+        .json(&json!({"username": "kcg.analyst", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked even with the right password"
+    );
+    assert!(response.headers().contains_key("retry-after"));
+
+    // Logging out revokes the token.
+    let (code, _) = node
+        .call(Method::DELETE, "/api/v1/auth/token", Some(&token), None)
+        .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    let (code, _) = node.get("/api/v1/me", &token).await;
+    assert_eq!(code, StatusCode::UNAUTHORIZED);
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn a_report_lives_is_shared_changed_and_withdrawn() {
+    let node = node().await;
+    let kcs = token_for(node.store(), "kcs.analyst").await;
+    let kcg = token_for(node.store(), "kcg.analyst").await;
+    let admin = token_for(node.store(), "kcs.agency_admin").await;
+
+    let (code, created) = node
+        .post(
+            "/api/v1/reports",
+            &kcs,
+            &report_json("부산항에서 필로폰 적발 첩보", "AMBER", &[], "published"),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/reports/{id}");
+    assert_eq!(created["version"], 1);
+    assert_eq!(created["subjects"][0]["imo"], "9074729");
+
+    // The partner finds it by a Korean fragment and reads it; the read is audited.
+    let (code, hits) = node.get("/api/v1/search?q=부산항", &kcg).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(hits["items"][0]["id"], id.as_str(), "{hits}");
+    let (code, _) = node.get(&path, &kcg).await;
+    assert_eq!(code, StatusCode::OK);
+    let (code, audit) = node.get("/api/v1/audit?limit=200", &admin).await;
+    assert_eq!(code, StatusCode::OK);
+    let entries = audit["entries"].as_array().unwrap();
+    assert!(
+        entries.iter().any(|e| e["action"] == "report.read"
+            && e["actor"] == "kcg.analyst"
+            && e["target_id"] == id.as_str()),
+        "{audit}"
+    );
+    assert!(entries
+        .iter()
+        .any(|e| e["action"] == "search" && e["actor"] == "kcg.analyst"));
+    let (code, _) = node.get("/api/v1/audit", &kcs).await;
+    assert_eq!(
+        code,
+        StatusCode::FORBIDDEN,
+        "analysts do not read the audit log"
+    );
+
+    // A new version keeps the old one in the history.
+    let response = node
+        .http
+        .put(node.url(&path))
+        .bearer_auth(&kcs)
+        .header("If-Match", "\"1\"")
+        .json(&report_json(
+            "인천항 필로폰 첩보 (정정)",
+            "AMBER",
+            &[],
+            "published",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let updated: Value = response.json().await.unwrap();
+    assert_eq!(updated["version"], 2);
+    assert_eq!(updated["created_at"], created["created_at"]);
+    let (_, versions) = node.get(&format!("{path}/versions"), &kcs).await;
+    assert_eq!(versions[0]["title"], "부산항에서 필로폰 적발 첩보");
+    let (_, hits) = node.get("/api/v1/search?q=부산항", &kcg).await;
+    assert_eq!(hits["total"], 0, "the old title is no longer indexed");
+
+    // Withdrawn: gone for the partner, kept and marked for its agency.
+    let (code, withdrawn) = node
+        .post(
+            &format!("{path}/withdraw"),
+            &kcs,
+            &json!({"reason": "source retracted"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(withdrawn["status"], "withdrawn");
+    let (code, _) = node.get(&path, &kcg).await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    let (_, page) = node.get("/api/v1/reports", &kcg).await;
+    assert_eq!(page["total"], 0);
+    let (code, own) = node.get(&path, &kcs).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(own["status"], "withdrawn");
+
+    assert!(node.store().verify_audit().await.unwrap().is_ok());
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn pages_follow_cursors_without_gaps() {
+    let node = node().await;
+    let kcs = token_for(node.store(), "kcs.analyst").await;
+    for i in 0..7 {
+        let (code, _) = node
+            .post(
+                "/api/v1/reports",
+                &kcs,
+                &report_json(&format!("paging {i}"), "GREEN", &[], "published"),
+            )
+            .await;
+        assert_eq!(code, StatusCode::CREATED);
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/reports?limit=3&cursor={c}"),
+            None => "/api/v1/reports?limit=3".to_owned(),
+        };
+        let (_, page) = node.get(&path, &kcs).await;
+        assert_eq!(page["total"], 7);
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["title"].as_str().unwrap().to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..7).rev().map(|i| format!("paging {i}")).collect();
+    assert_eq!(seen, expected);
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn every_documented_route_is_served() {
+    let node = node().await;
+    let (code, doc) = node
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 12, "{}", paths.len());
+    let mut operations = 0;
+    for (path, item) in paths {
+        for method in ["get", "post", "put", "delete"] {
+            if item.get(method).is_none() {
+                continue;
+            }
+            operations += 1;
+            let concrete = path.replace("{id}", "0196f6a0-0000-7000-8000-000000000000");
+            let response = node
+                .http
+                .request(method.to_uppercase().parse().unwrap(), node.url(&concrete))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            // Unauthenticated calls reach the handler's extractors: 401, or 415 for the
+            // login endpoint without a body — never the router's 404.
+            assert!(
+                matches!(
+                    status,
+                    StatusCode::UNAUTHORIZED | StatusCode::UNSUPPORTED_MEDIA_TYPE
+                ),
+                "{method} {path}: {status}"
+            );
+        }
+    }
+    assert!(operations >= 18, "{operations}");
+    assert!(doc["components"]["schemas"]["Report"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn metrics_and_security_headers() {
+    let node = node().await;
+    let kcs = token_for(node.store(), "kcs.analyst").await;
+    let response = node
+        .http
+        .get(node.url("/api/v1/reports"))
+        .bearer_auth(&kcs)
+        .send()
+        .await
+        .unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("default-src 'self'"));
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert!(response.headers().contains_key("x-request-id"));
+    let text = node
+        .http
+        .get(node.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("interdict_http_requests_total{method=\"GET\",route=\"/api/v1/reports\",status=\"200\"} 1"), "{text}");
+    assert!(text.contains("interdict_http_request_duration_seconds_bucket"));
+    node.finish().await;
+}

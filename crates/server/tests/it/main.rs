@@ -1,0 +1,7 @@
+//! Integration tests of the HTTP API: each test starts the real server on port 0 with
+//! a fresh database and speaks HTTP to it.
+
+mod access;
+mod bad_input;
+mod flows;
+mod support;
