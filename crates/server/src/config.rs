@@ -65,12 +65,16 @@ pub enum ConfigError {
     Env { name: String, message: String },
 }
 
-/// Environment variables with the prefix that are not configuration keys.
+/// Environment variables with the prefix that are not configuration keys: the log
+/// filter, passwords read by `interdict admin` and `interdict demo`, and the switches of
+/// the test suites (`INTERDICT_TEST_*`, `INTERDICT_REQUIRE_*`, `INTERDICT_BIN`).
 const NOT_CONFIG: &[&str] = &[
-    "INTERDICT_REQUIRE_POSTGRES",
-    "INTERDICT_TEST_DATABASE_URL",
     "INTERDICT_LOG",
+    "INTERDICT_PASSWORD",
+    "INTERDICT_DEMO_PASSWORD",
+    "INTERDICT_BIN",
 ];
+const NOT_CONFIG_PREFIXES: &[&str] = &["INTERDICT_TEST_", "INTERDICT_REQUIRE_"];
 
 impl Config {
     /// Reads `file` (if given) and applies the `INTERDICT_*` variables of `env`.
@@ -95,7 +99,9 @@ impl Config {
             let Some(key) = name.strip_prefix("INTERDICT_") else {
                 continue;
             };
-            if NOT_CONFIG.contains(&name.as_str()) {
+            if NOT_CONFIG.contains(&name.as_str())
+                || NOT_CONFIG_PREFIXES.iter().any(|p| name.starts_with(p))
+            {
                 continue;
             }
             let bad = |message: String| ConfigError::Env {
