@@ -269,3 +269,20 @@ async fn metrics_and_security_headers() {
     assert!(text.contains("interdict_http_request_duration_seconds_bucket"));
     node.finish().await;
 }
+
+/// The OpenAPI document in `docs/openapi.json` is the one the routes produce; run with
+/// `INTERDICT_TEST_UPDATE_OPENAPI=1` to rewrite it after changing the API.
+#[test]
+fn the_committed_openapi_document_is_current() {
+    let (_, doc) = interdict_server::api::router();
+    let generated = serde_json::to_string_pretty(&doc).expect("serialize") + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    if std::env::var("INTERDICT_TEST_UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, &generated).expect("write docs/openapi.json");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/openapi.json is out of date; run INTERDICT_TEST_UPDATE_OPENAPI=1 cargo test -p interdict-server --test it openapi"
+    );
+}
