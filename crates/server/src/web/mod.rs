@@ -1,10 +1,93 @@
-//! The web interface, rendered on the server.
+//! The web interface, rendered on the server with `maud`.
+//!
+//! Pages call the same [`AppState`] operations as the JSON API, so access control,
+//! validation and auditing are identical on both paths. The browser holds a session
+//! cookie (`interdict_session`, HttpOnly, SameSite=Strict); every state-changing form
+//! carries the session's CSRF token in a hidden `csrf` field. The pages need no
+//! script to work: the little JavaScript in `static/app.js` only adds rows to forms
+//! and hides the TLP:RED recipients when they do not apply. Nothing is loaded from
+//! outside the node, and the content security policy forbids inline scripts and styles.
 
+// Handlers answer `Result<Response, Response>`: both sides are finished pages, and
+// boxing the error side would only add noise to every handler.
+#![allow(clippy::result_large_err)]
+
+mod ctx;
+mod forms;
+pub mod i18n;
+mod layout;
+mod pages;
+mod records;
+mod statics;
+
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::service::AppState;
 
+pub use ctx::{LANG_COOKIE, SESSION_COOKIE};
+
 /// The routes of the web interface.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/lang", get(pages::set_lang))
+        .route("/search", get(pages::search))
+        .route("/agreements", get(pages::agreements))
+        .route("/audit", get(pages::audit))
+        .route(
+            "/reports",
+            get(records::list::<interdict_core::Report>)
+                .post(records::create::<interdict_core::Report>),
+        )
+        .route(
+            "/reports/new",
+            get(records::new_form::<interdict_core::Report>),
+        )
+        .route(
+            "/reports/{id}",
+            get(records::detail::<interdict_core::Report>)
+                .post(records::update::<interdict_core::Report>),
+        )
+        .route(
+            "/reports/{id}/edit",
+            get(records::edit_form::<interdict_core::Report>),
+        )
+        .route(
+            "/reports/{id}/history",
+            get(records::history::<interdict_core::Report>),
+        )
+        .route(
+            "/reports/{id}/withdraw",
+            post(records::withdraw::<interdict_core::Report>),
+        )
+        .route(
+            "/seizures",
+            get(records::list::<interdict_core::Seizure>)
+                .post(records::create::<interdict_core::Seizure>),
+        )
+        .route(
+            "/seizures/new",
+            get(records::new_form::<interdict_core::Seizure>),
+        )
+        .route(
+            "/seizures/{id}",
+            get(records::detail::<interdict_core::Seizure>)
+                .post(records::update::<interdict_core::Seizure>),
+        )
+        .route(
+            "/seizures/{id}/edit",
+            get(records::edit_form::<interdict_core::Seizure>),
+        )
+        .route(
+            "/seizures/{id}/history",
+            get(records::history::<interdict_core::Seizure>),
+        )
+        .route(
+            "/seizures/{id}/withdraw",
+            post(records::withdraw::<interdict_core::Seizure>),
+        )
+        .route("/static/{file}", get(statics::serve))
 }

@@ -1,0 +1,1211 @@
+//! The report and seizure forms: what the browser sends, turned into the same input
+//! types the API takes, and rendered back with the user's input and the failing
+//! fields marked.
+//!
+//! A form is first read into a plain struct of strings (so that whatever the user
+//! typed can be shown again), then converted. Conversion collects every problem it
+//! finds under the same field names the service uses (`title`, `subjects[0].imo`,
+//! `items[1].quantity`), so both kinds of error are shown the same way.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use interdict_core::agency::Agency;
+use interdict_core::geo::Position;
+use interdict_core::ident::{
+    ContainerNumber, CountryCode, EmailAddress, ImoNumber, Mmsi, PhoneNumber,
+};
+use interdict_core::record::{
+    Conveyance, DrugItem, DrugType, PlaceKind, Route, SeizurePlace, Unit,
+};
+use interdict_core::{
+    AgencyCode, Grading, Handling, RecordStatus, Report, ReportInput, Seizure, SeizureInput,
+    Subject, Tlp,
+};
+use maud::{html, Markup};
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use super::ctx::FormData;
+use super::i18n::{quantity, Lang};
+
+/// Field errors by field name.
+pub type Errors = BTreeMap<String, String>;
+
+/// Every kind of subject, in the order the select offers them.
+pub const SUBJECT_KINDS: [&str; 13] = [
+    "person",
+    "organisation",
+    "vessel",
+    "aircraft",
+    "vehicle",
+    "container",
+    "parcel",
+    "phone",
+    "email",
+    "bank_account",
+    "document",
+    "address",
+    "place",
+];
+
+/// One row of the subjects table as typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SubjectRow {
+    pub kind: String,
+    pub name: String,
+    pub ident: String,
+    pub country: String,
+    /// Fields of an existing subject the row does not show (a person's aliases, a
+    /// place's position), as JSON, so that editing does not lose them.
+    pub extra: String,
+}
+
+impl SubjectRow {
+    fn is_blank(&self) -> bool {
+        self.name.trim().is_empty() && self.ident.trim().is_empty()
+    }
+}
+
+/// The subject rows of a form, blank rows dropped.
+pub fn subject_rows(form: &FormData) -> Vec<SubjectRow> {
+    let kinds = form.all("subject_kind");
+    let names = form.all("subject_name");
+    let idents = form.all("subject_id");
+    let countries = form.all("subject_country");
+    let extras = form.all("subject_extra");
+    let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
+    (0..kinds.len())
+        .map(|i| SubjectRow {
+            kind: at(&kinds, i),
+            name: at(&names, i),
+            ident: at(&idents, i),
+            country: at(&countries, i),
+            extra: at(&extras, i),
+        })
+        .filter(|row| !row.is_blank())
+        .collect()
+}
+
+fn opt(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+fn country_opt(errors: &mut Errors, field: &str, raw: &str) -> Option<CountryCode> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match CountryCode::parse(raw) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.entry(field.to_owned()).or_insert(e.to_string());
+            None
+        }
+    }
+}
+
+/// Turns a row into a subject. Identifier problems are recorded under
+/// `subjects[i].<field>`; the caller drops the subject when any were found.
+pub fn row_to_subject(row: &SubjectRow, i: usize, errors: &mut Errors) -> Option<Subject> {
+    let prefix = format!("subjects[{i}]");
+    let before = errors.len();
+    let add = |errors: &mut Errors, field: &str, message: String| {
+        errors.entry(format!("{prefix}.{field}")).or_insert(message);
+    };
+    let name = opt(&row.name);
+    let ident = opt(&row.ident);
+    let either = ident.clone().or_else(|| name.clone());
+    let country = country_opt(errors, &format!("{prefix}.country"), &row.country);
+    let country = country.map(|c| c.as_str().to_owned());
+    let mut obj = Map::new();
+    obj.insert("kind".into(), json!(row.kind));
+    let mut put = |key: &str, value: Option<String>| {
+        if let Some(v) = value {
+            obj.insert(key.into(), json!(v));
+        }
+    };
+    match row.kind.as_str() {
+        "person" => {
+            put("name", name);
+            put("nationality", country);
+            if let Some(id) = ident {
+                match NaiveDate::parse_from_str(&id, "%Y-%m-%d") {
+                    Ok(d) => put("birth_date", Some(d.to_string())),
+                    Err(_) => add(
+                        errors,
+                        "birth_date",
+                        "must be a date like 1980-04-25".into(),
+                    ),
+                }
+            }
+        }
+        "organisation" => {
+            put("name", name);
+            put("country", country);
+            put("registration", ident);
+        }
+        "vessel" => {
+            put("name", name);
+            put("flag", country);
+            // Several identifiers may be given, separated by spaces: each is taken as an
+            // IMO number if it is one, else as an MMSI, else as a call sign.
+            for token in ident.iter().flat_map(|s| s.split_whitespace()) {
+                if let Ok(imo) = ImoNumber::parse(token) {
+                    put("imo", Some(imo.as_str().to_owned()));
+                } else if let Ok(mmsi) = Mmsi::parse(token) {
+                    put("mmsi", Some(mmsi.as_str().to_owned()));
+                } else if token.len() == 7 && token.bytes().all(|b| b.is_ascii_digit()) {
+                    // Seven digits is meant as an IMO number: say why it is refused.
+                    if let Err(e) = ImoNumber::parse(token) {
+                        add(errors, "imo", e.to_string());
+                    }
+                } else if token.len() == 9 && token.bytes().all(|b| b.is_ascii_digit()) {
+                    if let Err(e) = Mmsi::parse(token) {
+                        add(errors, "mmsi", e.to_string());
+                    }
+                } else {
+                    put("call_sign", Some(token.to_owned()));
+                }
+            }
+        }
+        "aircraft" => {
+            put("registration", Some(either.clone().unwrap_or_default()));
+            if row.ident.trim().is_empty() {
+                // The name was the registration.
+            } else {
+                put("operator", name);
+            }
+        }
+        "vehicle" => {
+            put("plate", Some(either.unwrap_or_default()));
+            put("country", country);
+        }
+        "container" => match ContainerNumber::parse(either.as_deref().unwrap_or_default()) {
+            Ok(n) => put("number", Some(n.as_str().to_owned())),
+            Err(e) => add(errors, "number", e.to_string()),
+        },
+        "parcel" => {
+            put("tracking_number", Some(either.unwrap_or_default()));
+            if !row.ident.trim().is_empty() {
+                put("carrier", name);
+            }
+        }
+        "phone" => match PhoneNumber::parse(either.as_deref().unwrap_or_default()) {
+            Ok(n) => put("number", Some(n.as_str().to_owned())),
+            Err(e) => add(errors, "number", e.to_string()),
+        },
+        "email" => match EmailAddress::parse(either.as_deref().unwrap_or_default()) {
+            Ok(a) => put("address", Some(a.as_str().to_owned())),
+            Err(e) => add(errors, "address", e.to_string()),
+        },
+        "bank_account" => {
+            put("account", Some(ident.unwrap_or_default()));
+            put("bank", name);
+            put("country", country);
+        }
+        "document" => {
+            put("document_type", Some(name.unwrap_or_default()));
+            put("number", Some(ident.unwrap_or_default()));
+            put("country", country);
+        }
+        "address" => {
+            put("text", Some(either.unwrap_or_default()));
+            put("country", country);
+        }
+        "place" => {
+            put("name", Some(either.unwrap_or_default()));
+            put("country", country);
+        }
+        _ => {
+            errors
+                .entry(format!("{prefix}.kind"))
+                .or_insert("unknown kind of subject".into());
+        }
+    }
+    if errors.len() > before {
+        return None;
+    }
+    // Keep what the row cannot show, if the kind is still the same.
+    if let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(&row.extra) {
+        if extra.get("kind") == Some(&json!(row.kind)) {
+            for key in ["aliases", "position"] {
+                if let Some(v) = extra.get(key) {
+                    obj.entry(key).or_insert(v.clone());
+                }
+            }
+        }
+    }
+    match serde_json::from_value::<Subject>(Value::Object(obj)) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            errors.entry(prefix).or_insert(e.to_string());
+            None
+        }
+    }
+}
+
+/// The row that shows a stored subject.
+pub fn subject_to_row(subject: &Subject) -> SubjectRow {
+    let c = |c: &Option<CountryCode>| c.map(|c| c.as_str().to_owned()).unwrap_or_default();
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut extra = Map::new();
+    let (name, ident, country) = match subject {
+        Subject::Person(p) => {
+            if !p.aliases.is_empty() {
+                extra.insert("aliases".into(), json!(p.aliases));
+            }
+            (
+                p.name.clone(),
+                p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+                c(&p.nationality),
+            )
+        }
+        Subject::Organisation(o) => (o.name.clone(), s(&o.registration), c(&o.country)),
+        Subject::Vessel(v) => {
+            let ids: Vec<String> = [
+                v.imo.as_ref().map(|i| i.as_str().to_owned()),
+                v.mmsi.as_ref().map(|m| m.as_str().to_owned()),
+                v.call_sign.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (s(&v.name), ids.join(" "), c(&v.flag))
+        }
+        Subject::Aircraft(a) => (s(&a.operator), a.registration.clone(), String::new()),
+        Subject::Vehicle(v) => (String::new(), v.plate.clone(), c(&v.country)),
+        Subject::Container(k) => (String::new(), k.number.as_str().to_owned(), String::new()),
+        Subject::Parcel(p) => (s(&p.carrier), p.tracking_number.clone(), String::new()),
+        Subject::Phone(p) => (String::new(), p.number.as_str().to_owned(), String::new()),
+        Subject::Email(e) => (String::new(), e.address.as_str().to_owned(), String::new()),
+        Subject::BankAccount(b) => (s(&b.bank), b.account.clone(), c(&b.country)),
+        Subject::Document(d) => (d.document_type.clone(), d.number.clone(), c(&d.country)),
+        Subject::Address(a) => (a.text.clone(), String::new(), c(&a.country)),
+        Subject::Place(p) => {
+            if let Some(pos) = &p.position {
+                extra.insert("position".into(), json!(pos));
+            }
+            (p.name.clone(), String::new(), c(&p.country))
+        }
+    };
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        extra.insert("kind".into(), json!(subject.kind()));
+        Value::Object(extra).to_string()
+    };
+    SubjectRow {
+        kind: subject.kind().to_owned(),
+        name,
+        ident,
+        country,
+        extra,
+    }
+}
+
+fn subjects_from_rows(rows: &[SubjectRow], errors: &mut Errors) -> Vec<Subject> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row_to_subject(row, i, errors).unwrap_or_else(|| {
+                // A stand-in keeps the numbering of later rows; the form is refused anyway.
+                Subject::Place(interdict_core::subject::Place {
+                    name: "-".into(),
+                    country: None,
+                    position: None,
+                })
+            })
+        })
+        .collect()
+}
+
+fn handling_from(tlp: &str, recipients: &[String], errors: &mut Errors) -> Handling {
+    let tlp = Tlp::parse(tlp).unwrap_or_else(|| {
+        errors.insert("handling.tlp".into(), "choose a TLP label".into());
+        Tlp::Amber
+    });
+    let mut parsed = Vec::new();
+    if tlp == Tlp::Red {
+        for r in recipients {
+            match AgencyCode::parse(r) {
+                Ok(code) => parsed.push(code),
+                Err(e) => {
+                    errors.insert("handling.recipients".into(), e.to_string());
+                }
+            }
+        }
+    }
+    // Recipients ticked before switching away from RED are ignored rather than refused.
+    Handling {
+        tlp,
+        recipients: parsed,
+    }
+}
+
+fn status_from(raw: &str, errors: &mut Errors) -> RecordStatus {
+    match raw {
+        "draft" => RecordStatus::Draft,
+        "published" | "" => RecordStatus::Published,
+        _ => {
+            errors.insert("status".into(), "must be draft or published".into());
+            RecordStatus::Published
+        }
+    }
+}
+
+/// The report form as typed.
+#[derive(Clone, Debug, Default)]
+pub struct ReportForm {
+    pub title: String,
+    pub narrative: String,
+    pub grading: String,
+    pub tlp: String,
+    pub recipients: Vec<String>,
+    pub drugs: Vec<String>,
+    pub modus_operandi: String,
+    pub status: String,
+    pub subjects: Vec<SubjectRow>,
+    pub version: String,
+}
+
+impl ReportForm {
+    /// Reads the posted form.
+    pub fn read(form: &FormData) -> Self {
+        Self {
+            title: form.get("title").to_owned(),
+            narrative: form.get("narrative").to_owned(),
+            grading: form.get("grading").to_owned(),
+            tlp: form.get("tlp").to_owned(),
+            recipients: form.all("recipients"),
+            drugs: form.all("drugs"),
+            modus_operandi: form.get("modus_operandi").to_owned(),
+            status: form.get("status").to_owned(),
+            subjects: subject_rows(form),
+            version: form.get("version").to_owned(),
+        }
+    }
+
+    /// A blank form with sensible defaults.
+    pub fn blank() -> Self {
+        Self {
+            grading: "B2".into(),
+            tlp: "AMBER".into(),
+            status: "published".into(),
+            ..Self::default()
+        }
+    }
+
+    /// The form that edits a stored report.
+    pub fn of(report: &Report) -> Self {
+        Self {
+            title: report.title.clone(),
+            narrative: report.narrative.clone(),
+            grading: report.grading.to_string(),
+            tlp: report.handling.tlp.as_str().to_owned(),
+            recipients: report
+                .handling
+                .recipients
+                .iter()
+                .map(|r| r.to_string())
+                .collect(),
+            drugs: report.drugs.iter().map(|d| d.as_str().to_owned()).collect(),
+            modus_operandi: report.modus_operandi.clone(),
+            status: report.status.as_str().to_owned(),
+            subjects: report.subjects.iter().map(subject_to_row).collect(),
+            version: report.version.to_string(),
+        }
+    }
+
+    /// The API input, or every problem found.
+    pub fn input(&self, agency: &AgencyCode) -> Result<ReportInput, Errors> {
+        let mut errors = Errors::new();
+        // A stand-in grading lets the rest of the form be checked too.
+        let grading = Grading::parse(&self.grading).or_else(|e| {
+            errors.insert("grading".into(), e.to_string());
+            Grading::parse("F6")
+        });
+        let Ok(grading) = grading else {
+            return Err(errors);
+        };
+        let handling = handling_from(&self.tlp, &self.recipients, &mut errors);
+        let mut drugs = Vec::new();
+        for d in &self.drugs {
+            match DrugType::parse(d) {
+                Some(d) => drugs.push(d),
+                None => {
+                    errors.insert("drugs".into(), "unknown drug".into());
+                }
+            }
+        }
+        let status = status_from(&self.status, &mut errors);
+        let subjects = subjects_from_rows(&self.subjects, &mut errors);
+        let input = ReportInput {
+            title: self.title.clone(),
+            narrative: self.narrative.clone(),
+            grading,
+            handling,
+            drugs,
+            modus_operandi: self.modus_operandi.clone(),
+            status,
+            subjects,
+        };
+        if let Err(more) = input.validate(agency) {
+            for (k, v) in more.fields() {
+                errors.entry(k.clone()).or_insert(v.clone());
+            }
+        }
+        if errors.is_empty() {
+            Ok(input)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// One row of drug items as typed.
+#[derive(Clone, Debug, Default)]
+pub struct ItemRow {
+    pub drug: String,
+    pub quantity: String,
+    pub unit: String,
+}
+
+/// The seizure form as typed.
+#[derive(Clone, Debug, Default)]
+pub struct SeizureForm {
+    pub occurred_on: String,
+    pub place_kind: String,
+    pub place_name: String,
+    pub place_country: String,
+    pub lat: String,
+    pub lon: String,
+    pub conveyance: String,
+    pub items: Vec<ItemRow>,
+    pub concealment: String,
+    pub origin: String,
+    pub transit: String,
+    pub destination: String,
+    pub tlp: String,
+    pub recipients: Vec<String>,
+    pub status: String,
+    pub subjects: Vec<SubjectRow>,
+    pub linked_reports: Vec<String>,
+    pub version: String,
+}
+
+impl SeizureForm {
+    /// Reads the posted form.
+    pub fn read(form: &FormData) -> Self {
+        let drugs = form.all("item_drug");
+        let quantities = form.all("item_quantity");
+        let units = form.all("item_unit");
+        let items = (0..drugs.len())
+            .map(|i| ItemRow {
+                drug: drugs.get(i).cloned().unwrap_or_default(),
+                quantity: quantities.get(i).cloned().unwrap_or_default(),
+                unit: units.get(i).cloned().unwrap_or_default(),
+            })
+            .filter(|row| !row.quantity.trim().is_empty())
+            .collect();
+        Self {
+            occurred_on: form.get("occurred_on").to_owned(),
+            place_kind: form.get("place_kind").to_owned(),
+            place_name: form.get("place_name").to_owned(),
+            place_country: form.get("place_country").to_owned(),
+            lat: form.get("lat").to_owned(),
+            lon: form.get("lon").to_owned(),
+            conveyance: form.get("conveyance").to_owned(),
+            items,
+            concealment: form.get("concealment").to_owned(),
+            origin: form.get("origin").to_owned(),
+            transit: form.get("transit").to_owned(),
+            destination: form.get("destination").to_owned(),
+            tlp: form.get("tlp").to_owned(),
+            recipients: form.all("recipients"),
+            status: form.get("status").to_owned(),
+            subjects: subject_rows(form),
+            linked_reports: form.all("linked_report"),
+            version: form.get("version").to_owned(),
+        }
+    }
+
+    /// A blank form with sensible defaults.
+    pub fn blank(today: NaiveDate) -> Self {
+        Self {
+            occurred_on: today.to_string(),
+            place_kind: "port".into(),
+            conveyance: "sea_container".into(),
+            tlp: "AMBER".into(),
+            status: "published".into(),
+            ..Self::default()
+        }
+    }
+
+    /// The form that edits a stored seizure.
+    pub fn of(s: &Seizure) -> Self {
+        let c = |c: &Option<CountryCode>| c.map(|c| c.as_str().to_owned()).unwrap_or_default();
+        Self {
+            occurred_on: s.occurred_on.to_string(),
+            place_kind: s.place.kind.as_str().to_owned(),
+            place_name: s.place.name.clone(),
+            place_country: s.place.country.as_str().to_owned(),
+            lat: s
+                .place
+                .position
+                .map(|p| p.lat.to_string())
+                .unwrap_or_default(),
+            lon: s
+                .place
+                .position
+                .map(|p| p.lon.to_string())
+                .unwrap_or_default(),
+            conveyance: s.conveyance.as_str().to_owned(),
+            items: s
+                .items
+                .iter()
+                .map(|i| ItemRow {
+                    drug: i.drug.as_str().to_owned(),
+                    quantity: i.quantity.to_string(),
+                    unit: i.unit.as_str().to_owned(),
+                })
+                .collect(),
+            concealment: s.concealment.clone(),
+            origin: c(&s.route.origin),
+            transit: s
+                .route
+                .transit
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            destination: c(&s.route.destination),
+            tlp: s.handling.tlp.as_str().to_owned(),
+            recipients: s
+                .handling
+                .recipients
+                .iter()
+                .map(|r| r.to_string())
+                .collect(),
+            status: s.status.as_str().to_owned(),
+            subjects: s.subjects.iter().map(subject_to_row).collect(),
+            linked_reports: s.linked_reports.iter().map(|u| u.to_string()).collect(),
+            version: s.version.to_string(),
+        }
+    }
+
+    /// The API input, or every problem found.
+    pub fn input(&self, agency: &AgencyCode, today: NaiveDate) -> Result<SeizureInput, Errors> {
+        let mut errors = Errors::new();
+        let occurred_on = NaiveDate::parse_from_str(self.occurred_on.trim(), "%Y-%m-%d")
+            .unwrap_or_else(|_| {
+                errors.insert(
+                    "occurred_on".into(),
+                    "must be a date like 2026-05-01".into(),
+                );
+                today
+            });
+        let kind = PlaceKind::parse(&self.place_kind).unwrap_or_else(|| {
+            errors.insert("place.kind".into(), "choose a kind of place".into());
+            PlaceKind::Port
+        });
+        let country = country_opt(&mut errors, "place.country", &self.place_country);
+        if country.is_none() && !errors.contains_key("place.country") {
+            errors.insert("place.country".into(), "choose a country".into());
+        }
+        let position = match (self.lat.trim(), self.lon.trim()) {
+            ("", "") => None,
+            (lat, lon) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
+                (Ok(lat), Ok(lon)) => match Position::new(lat, lon) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        errors.insert("place.position".into(), e.to_string());
+                        None
+                    }
+                },
+                _ => {
+                    errors.insert(
+                        "place.position".into(),
+                        "latitude and longitude must both be decimal degrees".into(),
+                    );
+                    None
+                }
+            },
+        };
+        let conveyance = Conveyance::parse(&self.conveyance).unwrap_or_else(|| {
+            errors.insert("conveyance".into(), "choose a conveyance".into());
+            Conveyance::SeaContainer
+        });
+        let mut items = Vec::new();
+        for (i, row) in self.items.iter().enumerate() {
+            let drug = DrugType::parse(&row.drug);
+            let unit = Unit::parse(&row.unit);
+            let q = row.quantity.trim().replace(',', "").parse::<f64>();
+            if drug.is_none() {
+                errors.insert(format!("items[{i}].drug"), "choose a drug".into());
+            }
+            if unit.is_none() {
+                errors.insert(format!("items[{i}].unit"), "choose a unit".into());
+            }
+            if q.is_err() {
+                errors.insert(format!("items[{i}].quantity"), "must be a number".into());
+            }
+            items.push(DrugItem {
+                drug: drug.unwrap_or(DrugType::Other),
+                quantity: q.unwrap_or(1.0),
+                unit: unit.unwrap_or(Unit::Kilogram),
+            });
+        }
+        let origin = country_opt(&mut errors, "route.origin", &self.origin);
+        let destination = country_opt(&mut errors, "route.destination", &self.destination);
+        let mut transit = Vec::new();
+        for code in self
+            .transit
+            .split([',', ' ', ';'])
+            .filter(|s| !s.trim().is_empty())
+        {
+            if let Some(c) = country_opt(&mut errors, "route.transit", code) {
+                transit.push(c);
+            }
+        }
+        let mut linked_reports = Vec::new();
+        for (i, raw) in self.linked_reports.iter().enumerate() {
+            match Uuid::parse_str(raw.trim()) {
+                Ok(u) => linked_reports.push(u),
+                Err(_) => {
+                    errors.insert(format!("linked_reports[{i}]"), "no such report".into());
+                }
+            }
+        }
+        let handling = handling_from(&self.tlp, &self.recipients, &mut errors);
+        let status = status_from(&self.status, &mut errors);
+        let subjects = subjects_from_rows(&self.subjects, &mut errors);
+        let input = SeizureInput {
+            occurred_on,
+            place: SeizurePlace {
+                kind,
+                name: self.place_name.clone(),
+                country: match country.map(Ok).unwrap_or_else(|| CountryCode::parse("KR")) {
+                    Ok(c) => c,
+                    Err(_) => return Err(errors),
+                },
+                position,
+            },
+            conveyance,
+            items,
+            concealment: self.concealment.clone(),
+            route: Route {
+                origin,
+                transit,
+                destination,
+            },
+            subjects,
+            linked_reports,
+            handling,
+            status,
+        };
+        if let Err(more) = input.validate(agency, today) {
+            for (k, v) in more.fields() {
+                errors.entry(k.clone()).or_insert(v.clone());
+            }
+        }
+        if errors.is_empty() {
+            Ok(input)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+// ---- rendering -------------------------------------------------------------------
+
+/// The error of exactly `key`.
+fn err<'a>(errors: &'a Errors, key: &str) -> Option<&'a str> {
+    errors.get(key).map(String::as_str)
+}
+
+/// All errors under `prefix` (the key itself and `prefix.…`/`prefix[…]`), joined.
+fn errs_under(errors: &Errors, prefix: &str) -> Option<String> {
+    let found: Vec<String> = errors
+        .iter()
+        .filter(|(k, _)| {
+            k.as_str() == prefix
+                || k.strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+        })
+        .map(|(k, v)| {
+            let field = k.rsplit('.').next().unwrap_or(k);
+            if k.as_str() == prefix {
+                v.clone()
+            } else {
+                format!("{field}: {v}")
+            }
+        })
+        .collect();
+    (!found.is_empty()).then(|| found.join("; "))
+}
+
+/// A labelled field with its error underneath. `wide` spans the whole grid row.
+fn field(label: &str, id: &str, error: Option<&str>, wide: bool, control: Markup) -> Markup {
+    let class = match (wide, error.is_some()) {
+        (true, true) => "field wide invalid",
+        (true, false) => "field wide",
+        (false, true) => "field invalid",
+        (false, false) => "field",
+    };
+    html! {
+        div class=(class) {
+            label for=(id) { (label) }
+            (control)
+            @if let Some(e) = error {
+                p.field-error id={ (id) "-error" } { (e) }
+            }
+        }
+    }
+}
+
+/// A select of every country, named in the page's language.
+pub fn country_select(
+    lang: Lang,
+    name: &str,
+    id: Option<&str>,
+    selected: &str,
+    required: bool,
+) -> Markup {
+    let mut countries: Vec<CountryCode> = CountryCode::all().collect();
+    countries.sort_by_key(|c| lang.country(*c));
+    let selected = selected.trim().to_ascii_uppercase();
+    html! {
+        select name=(name) id=[id] required[required] {
+            option value="" { "—" }
+            @for c in countries {
+                option value=(c.as_str()) selected[c.as_str() == selected] { (lang.country(c)) " (" (c.as_str()) ")" }
+            }
+        }
+    }
+}
+
+fn simple_select(name: &str, id: &str, options: &[(String, String)], selected: &str) -> Markup {
+    html! {
+        select name=(name) id=[(!id.is_empty()).then_some(id)] {
+            @for (value, label) in options {
+                option value=(value) selected[value == selected] { (label) }
+            }
+        }
+    }
+}
+
+fn tlp_select(lang: Lang, selected: &str) -> Markup {
+    let _ = lang;
+    let options: Vec<(String, String)> = Tlp::ALL
+        .iter()
+        .map(|t| (t.as_str().to_owned(), format!("TLP:{}", t.as_str())))
+        .collect();
+    html! {
+        select name="tlp" id="tlp" data-tlp-select {
+            @for (value, label) in &options {
+                option value=(value) selected[value == selected] { (label) }
+            }
+        }
+    }
+}
+
+fn status_options(lang: Lang) -> Vec<(String, String)> {
+    ["published", "draft"]
+        .iter()
+        .map(|s| ((*s).to_owned(), lang.t(&format!("status.{s}")).to_owned()))
+        .collect()
+}
+
+fn recipients_box(
+    lang: Lang,
+    agencies: &[Agency],
+    own: &AgencyCode,
+    chosen: &[String],
+    errors: &Errors,
+) -> Markup {
+    let error = err(errors, "handling.recipients");
+    html! {
+        fieldset.field.wide.checks.invalid[error.is_some()] id="recipients" data-red-only {
+            legend { (lang.t("field.recipients")) }
+            div.check-grid {
+                @for a in agencies.iter().filter(|a| &a.code != own) {
+                    label.check {
+                        input type="checkbox" name="recipients" value=(a.code.as_str()) checked[chosen.iter().any(|c| c == a.code.as_str())];
+                        span { (a.code.as_str()) " — " (a.name) }
+                    }
+                }
+            }
+            @if let Some(e) = error { p.field-error { (e) } }
+        }
+    }
+}
+
+fn subjects_box(lang: Lang, rows: &[SubjectRow], errors: &Errors) -> Markup {
+    let kind_options: Vec<(String, String)> = SUBJECT_KINDS
+        .iter()
+        .map(|k| ((*k).to_owned(), lang.t(&format!("subject.{k}")).to_owned()))
+        .collect();
+    let row_markup = |row: &SubjectRow, error: Option<String>| {
+        html! {
+            tr.subject-row.invalid[error.is_some()] {
+                td { (simple_select("subject_kind", "", &kind_options, &row.kind)) }
+                td { input type="text" name="subject_name" value=(row.name) maxlength="200" aria-label=(lang.t("field.name")); }
+                td { input type="text" name="subject_id" value=(row.ident) maxlength="200" aria-label=(lang.t("field.identifier")); }
+                td {
+                    (country_select(lang, "subject_country", None, &row.country, false))
+                    input type="hidden" name="subject_extra" value=(row.extra);
+                }
+                td.row-actions { button.link-button type="button" data-remove-row hidden { "✕" } }
+            }
+            @if let Some(e) = error {
+                tr.row-error { td colspan="5" { p.field-error { (e) } } }
+            }
+        }
+    };
+    let blank = SubjectRow {
+        kind: "person".into(),
+        ..SubjectRow::default()
+    };
+    html! {
+        fieldset.field.wide.rows.invalid[err(errors, "subjects").is_some()] {
+            legend { (lang.t("field.subjects")) }
+            div.table-scroll {
+                table.form-table {
+                    thead { tr {
+                        th { (lang.t("field.kind")) }
+                        th { (lang.t("field.name")) }
+                        th { (lang.t("field.identifier")) }
+                        th { (lang.t("field.country")) }
+                        th {}
+                    } }
+                    tbody data-rows="subject" {
+                        @for (i, row) in rows.iter().enumerate() {
+                            (row_markup(row, errs_under(errors, &format!("subjects[{i}]"))))
+                        }
+                        (row_markup(&blank, None))
+                    }
+                }
+            }
+            template id="subject-template" { table { tbody { (row_markup(&blank, None)) } } }
+            @if let Some(e) = err(errors, "subjects") { p.field-error { (e) } }
+            p { button.button.secondary type="button" data-add-row="subject" hidden { "+ " (lang.t("subject.add")) } }
+            p.help { (lang.t("subject.help")) }
+        }
+    }
+}
+
+fn drug_label(lang: Lang, d: DrugType) -> &'static str {
+    lang.t(&format!("drug.{}", d.as_str()))
+}
+
+fn error_banner(lang: Lang, errors: &Errors) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.alert.alert-error role="alert" { (lang.t("common.fix_fields")) }
+        }
+    }
+}
+
+/// The report form.
+#[allow(clippy::too_many_arguments)]
+pub fn report_form(
+    lang: Lang,
+    action: &str,
+    csrf: &str,
+    form: &ReportForm,
+    errors: &Errors,
+    agencies: &[Agency],
+    own: &AgencyCode,
+    cancel: &str,
+) -> Markup {
+    let gradings: Vec<(String, String)> = ["A", "B", "C", "D", "E", "F"]
+        .iter()
+        .flat_map(|s| (1..=6).map(move |c| (format!("{s}{c}"), format!("{s}{c}"))))
+        .collect();
+    html! {
+        (error_banner(lang, errors))
+        form.record-form method="post" action=(action) novalidate {
+            input type="hidden" name="csrf" value=(csrf);
+            @if !form.version.is_empty() { input type="hidden" name="version" value=(form.version); }
+            div.form-grid {
+                (field(lang.t("field.title"), "title", err(errors, "title"), true, html! {
+                    input type="text" id="title" name="title" value=(form.title) maxlength="200" required;
+                }))
+                (field(lang.t("field.grading"), "grading", err(errors, "grading"), false, html! {
+                    (simple_select("grading", "grading", &gradings, &form.grading))
+                    small.help { (lang.t("field.grading_help")) }
+                }))
+                (field(lang.t("field.tlp"), "tlp", err(errors, "handling.tlp"), false, tlp_select(lang, &form.tlp)))
+                (field(lang.t("field.status"), "status", err(errors, "status"), false,
+                    simple_select("status", "status", &status_options(lang), &form.status)))
+                (recipients_box(lang, agencies, own, &form.recipients, errors))
+                fieldset.field.wide.checks.invalid[err(errors, "drugs").is_some()] {
+                    legend { (lang.t("field.drugs")) }
+                    div.check-grid {
+                        @for d in DrugType::ALL {
+                            label.check {
+                                input type="checkbox" name="drugs" value=(d.as_str()) checked[form.drugs.iter().any(|x| x == d.as_str())];
+                                span { (drug_label(lang, *d)) }
+                            }
+                        }
+                    }
+                    @if let Some(e) = err(errors, "drugs") { p.field-error { (e) } }
+                }
+                (field(lang.t("field.narrative"), "narrative", err(errors, "narrative"), true, html! {
+                    textarea id="narrative" name="narrative" rows="8" { (form.narrative) }
+                }))
+                (field(lang.t("field.modus_operandi"), "modus_operandi", err(errors, "modus_operandi"), true, html! {
+                    textarea id="modus_operandi" name="modus_operandi" rows="3" { (form.modus_operandi) }
+                }))
+                (subjects_box(lang, &form.subjects, errors))
+            }
+            div.form-actions {
+                button.button type="submit" { (lang.t("common.save")) }
+                a.button.secondary href=(cancel) { (lang.t("common.cancel")) }
+            }
+        }
+    }
+}
+
+fn items_box(lang: Lang, rows: &[ItemRow], errors: &Errors) -> Markup {
+    let drugs: Vec<(String, String)> = DrugType::ALL
+        .iter()
+        .map(|d| (d.as_str().to_owned(), drug_label(lang, *d).to_owned()))
+        .collect();
+    let units: Vec<(String, String)> = Unit::ALL
+        .iter()
+        .map(|u| {
+            (
+                u.as_str().to_owned(),
+                lang.t(&format!("unit.{}", u.as_str())).to_owned(),
+            )
+        })
+        .collect();
+    let row_markup = |row: &ItemRow, error: Option<String>| {
+        html! {
+            tr.item-row.invalid[error.is_some()] {
+                td { (simple_select("item_drug", "", &drugs, &row.drug)) }
+                td { input type="text" inputmode="decimal" name="item_quantity" value=(row.quantity) aria-label=(lang.t("field.quantity")); }
+                td { (simple_select("item_unit", "", &units, &row.unit)) }
+                td.row-actions { button.link-button type="button" data-remove-row hidden { "✕" } }
+            }
+            @if let Some(e) = error {
+                tr.row-error { td colspan="4" { p.field-error { (e) } } }
+            }
+        }
+    };
+    let blank = ItemRow {
+        drug: "methamphetamine".into(),
+        quantity: String::new(),
+        unit: "kg".into(),
+    };
+    html! {
+        fieldset.field.wide.rows.invalid[err(errors, "items").is_some()] {
+            legend { (lang.t("field.items")) }
+            table.form-table {
+                thead { tr {
+                    th { (lang.t("field.drug")) }
+                    th { (lang.t("field.quantity")) }
+                    th { (lang.t("field.unit")) }
+                    th {}
+                } }
+                tbody data-rows="item" {
+                    @for (i, row) in rows.iter().enumerate() {
+                        (row_markup(row, errs_under(errors, &format!("items[{i}]"))))
+                    }
+                    (row_markup(&blank, None))
+                }
+            }
+            template id="item-template" { table { tbody { (row_markup(&blank, None)) } } }
+            @if let Some(e) = err(errors, "items") { p.field-error { (e) } }
+            p { button.button.secondary type="button" data-add-row="item" hidden { "+ " (lang.t("item.add")) } }
+        }
+    }
+}
+
+/// The seizure form.
+#[allow(clippy::too_many_arguments)]
+pub fn seizure_form(
+    lang: Lang,
+    action: &str,
+    csrf: &str,
+    form: &SeizureForm,
+    errors: &Errors,
+    agencies: &[Agency],
+    own: &AgencyCode,
+    cancel: &str,
+) -> Markup {
+    let places: Vec<(String, String)> = PlaceKind::ALL
+        .iter()
+        .map(|p| {
+            (
+                p.as_str().to_owned(),
+                lang.t(&format!("place.{}", p.as_str())).to_owned(),
+            )
+        })
+        .collect();
+    let conveyances: Vec<(String, String)> = Conveyance::ALL
+        .iter()
+        .map(|c| {
+            (
+                c.as_str().to_owned(),
+                lang.t(&format!("conveyance.{}", c.as_str())).to_owned(),
+            )
+        })
+        .collect();
+    html! {
+        (error_banner(lang, errors))
+        form.record-form method="post" action=(action) novalidate {
+            input type="hidden" name="csrf" value=(csrf);
+            @if !form.version.is_empty() { input type="hidden" name="version" value=(form.version); }
+            @for l in &form.linked_reports { input type="hidden" name="linked_report" value=(l); }
+            div.form-grid {
+                (field(lang.t("field.occurred_on"), "occurred_on", err(errors, "occurred_on"), false, html! {
+                    input type="date" id="occurred_on" name="occurred_on" value=(form.occurred_on) required;
+                }))
+                (field(lang.t("field.conveyance"), "conveyance", err(errors, "conveyance"), false,
+                    simple_select("conveyance", "conveyance", &conveyances, &form.conveyance)))
+                (field(lang.t("field.tlp"), "tlp", err(errors, "handling.tlp"), false, tlp_select(lang, &form.tlp)))
+                (field(lang.t("field.status"), "status", err(errors, "status"), false,
+                    simple_select("status", "status", &status_options(lang), &form.status)))
+                (recipients_box(lang, agencies, own, &form.recipients, errors))
+                (field(lang.t("field.place_kind"), "place_kind", err(errors, "place.kind"), false,
+                    simple_select("place_kind", "place_kind", &places, &form.place_kind)))
+                (field(lang.t("field.place_name"), "place_name", err(errors, "place.name"), false, html! {
+                    input type="text" id="place_name" name="place_name" value=(form.place_name) maxlength="200" required;
+                }))
+                (field(lang.t("field.country"), "place_country", err(errors, "place.country"), false,
+                    country_select(lang, "place_country", Some("place_country"), &form.place_country, true)))
+                (field(lang.t("field.lat"), "lat", err(errors, "place.position"), false, html! {
+                    input type="text" inputmode="decimal" id="lat" name="lat" value=(form.lat) placeholder="35.1";
+                }))
+                (field(lang.t("field.lon"), "lon", None, false, html! {
+                    input type="text" inputmode="decimal" id="lon" name="lon" value=(form.lon) placeholder="129.04";
+                }))
+                (items_box(lang, &form.items, errors))
+                (field(lang.t("field.concealment"), "concealment", err(errors, "concealment"), true, html! {
+                    textarea id="concealment" name="concealment" rows="3" { (form.concealment) }
+                }))
+                (field(lang.t("field.origin"), "origin", err(errors, "route.origin"), false,
+                    country_select(lang, "origin", Some("origin"), &form.origin, false)))
+                (field(lang.t("field.transit"), "transit", err(errors, "route.transit"), false, html! {
+                    input type="text" id="transit" name="transit" value=(form.transit) placeholder="TH, VN";
+                }))
+                (field(lang.t("field.destination"), "destination", err(errors, "route.destination"), false,
+                    country_select(lang, "destination", Some("destination"), &form.destination, false)))
+                @if let Some(e) = errs_under(errors, "linked_reports") {
+                    div.field.wide.invalid { p.field-error { (lang.t("field.linked_reports")) ": " (e) } }
+                }
+                (subjects_box(lang, &form.subjects, errors))
+            }
+            div.form-actions {
+                button.button type="submit" { (lang.t("common.save")) }
+                a.button.secondary href=(cancel) { (lang.t("common.cancel")) }
+            }
+        }
+    }
+}
+
+/// A drug item as text: `22 kg methamphetamine`.
+pub fn item_text(lang: Lang, item: &DrugItem) -> String {
+    format!(
+        "{} {} {}",
+        quantity(item.quantity),
+        lang.t(&format!("unit.{}", item.unit.as_str())),
+        drug_label(lang, item.drug)
+    )
+}
+
+/// A drug's name.
+pub fn drug_name(lang: Lang, d: DrugType) -> &'static str {
+    drug_label(lang, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(kind: &str, name: &str, ident: &str, country: &str) -> SubjectRow {
+        SubjectRow {
+            kind: kind.into(),
+            name: name.into(),
+            ident: ident.into(),
+            country: country.into(),
+            extra: String::new(),
+        }
+    }
+
+    #[test]
+    fn vessel_identifiers_are_told_apart() {
+        let mut errors = Errors::new();
+        let s = row_to_subject(
+            &row("vessel", "해양호", "9074729 440123450 D7AB", "KR"),
+            0,
+            &mut errors,
+        )
+        .unwrap();
+        let Subject::Vessel(v) = s else {
+            panic!("not a vessel")
+        };
+        assert_eq!(v.imo.unwrap().as_str(), "9074729");
+        assert_eq!(v.mmsi.unwrap().as_str(), "440123450");
+        assert_eq!(v.call_sign.as_deref(), Some("D7AB"));
+        assert_eq!(v.flag.unwrap().as_str(), "KR");
+        assert!(row_to_subject(&row("vessel", "x", "9074728", ""), 1, &mut errors).is_none());
+        assert!(errors.contains_key("subjects[1].imo"), "{errors:?}");
+    }
+
+    #[test]
+    fn identifiers_are_checked_per_kind() {
+        let mut errors = Errors::new();
+        assert!(row_to_subject(&row("container", "", "CSQU3054383", ""), 0, &mut errors).is_some());
+        assert!(row_to_subject(&row("container", "", "CSQU3054384", ""), 1, &mut errors).is_none());
+        assert!(
+            row_to_subject(&row("phone", "", "+82 10 1234 5678", ""), 2, &mut errors).is_some()
+        );
+        assert!(row_to_subject(&row("email", "", "not an address", ""), 3, &mut errors).is_none());
+        assert!(row_to_subject(&row("person", "Kim", "", "XX"), 4, &mut errors).is_none());
+        for key in [
+            "subjects[1].number",
+            "subjects[3].address",
+            "subjects[4].country",
+        ] {
+            assert!(errors.contains_key(key), "{key}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn every_kind_round_trips_through_a_row() {
+        let rows = [
+            row("person", "Kim Min-jun", "1980-04-25", "KR"),
+            row(
+                "organisation",
+                "Blue Ocean Trading Co.",
+                "110-81-12345",
+                "KR",
+            ),
+            row("vessel", "해양호", "9074729", "PA"),
+            row("aircraft", "Jet Cargo", "HL8001", ""),
+            row("vehicle", "", "12가3456", "KR"),
+            row("container", "", "CSQU3054383", ""),
+            row("parcel", "EMS", "EE123456789KR", ""),
+            row("phone", "", "+66812345678", ""),
+            row("email", "", "broker@example.com", ""),
+            row("bank_account", "Krungthai", "123-4-56789-0", "TH"),
+            row("document", "passport", "M12345678", "KR"),
+            row("address", "Busan, Jung-gu 1", "", "KR"),
+            row("place", "Gamcheon port", "", "KR"),
+        ];
+        for (i, r) in rows.iter().enumerate() {
+            let mut errors = Errors::new();
+            let s =
+                row_to_subject(r, i, &mut errors).unwrap_or_else(|| panic!("{r:?}: {errors:?}"));
+            assert_eq!(s.kind(), r.kind);
+            let back = subject_to_row(&s);
+            let mut errors = Errors::new();
+            assert_eq!(row_to_subject(&back, i, &mut errors), Some(s), "{r:?}");
+        }
+    }
+}

@@ -1,0 +1,425 @@
+//! The message catalogue of the web interface, in English and Korean, and the
+//! formatting of dates and numbers per language.
+//!
+//! Every string a page shows comes from here, so that a missing translation is one
+//! look at one file away. Keys are short dotted names; an unknown key renders as
+//! itself, which a test below guards against.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use interdict_core::ident::CountryCode;
+
+/// A language of the interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ko,
+}
+
+impl Lang {
+    /// The BCP 47 tag, for `<html lang>` and the `lang` cookie.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+
+    /// Parses the cookie value.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim() {
+            "en" => Some(Lang::En),
+            "ko" => Some(Lang::Ko),
+            _ => None,
+        }
+    }
+
+    /// The other language, offered by the switch on every page.
+    pub fn other(self) -> Self {
+        match self {
+            Lang::En => Lang::Ko,
+            Lang::Ko => Lang::En,
+        }
+    }
+
+    /// The language's own name, as the switch shows it.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Ko => "한국어",
+        }
+    }
+
+    /// The preferred supported language of an `Accept-Language` header, by quality;
+    /// English when none is supported.
+    pub fn from_accept_language(header: &str) -> Self {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            let quality = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or_default();
+            let lang = match primary {
+                "ko" => Lang::Ko,
+                "en" => Lang::En,
+                _ => continue,
+            };
+            if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
+                best = Some((quality, lang));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Lang::En)
+    }
+
+    /// The text of `key` in this language.
+    pub fn t(self, key: &str) -> &'static str {
+        match lookup(key) {
+            Some((en, ko)) => match self {
+                Lang::En => en,
+                Lang::Ko => ko,
+            },
+            None => {
+                tracing::warn!(key, "missing message");
+                ""
+            }
+        }
+    }
+
+    /// A day: `21 Nov 2026` or `2026년 11월 21일`.
+    pub fn date(self, day: NaiveDate) -> String {
+        match self {
+            Lang::En => day.format("%-d %b %Y").to_string(),
+            Lang::Ko => day.format("%Y년 %-m월 %-d일").to_string(),
+        }
+    }
+
+    /// An instant in UTC, to the minute.
+    pub fn datetime(self, at: DateTime<Utc>) -> String {
+        format!("{} {} UTC", self.date(at.date_naive()), at.format("%H:%M"))
+    }
+
+    /// A country's name in this language, falling back to English.
+    pub fn country(self, country: CountryCode) -> &'static str {
+        match self {
+            Lang::Ko => country.name_ko().unwrap_or_else(|| country.name()),
+            Lang::En => country.name(),
+        }
+    }
+}
+
+/// An integer with thousands separators: `290,000`.
+pub fn int(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    let first = match digits.len() % 3 {
+        0 => 3.min(digits.len()),
+        n => n,
+    };
+    out.push_str(&digits[..first]);
+    for group in digits.as_bytes()[first..].chunks(3) {
+        out.push(',');
+        out.push_str(std::str::from_utf8(group).unwrap_or_default());
+    }
+    out
+}
+
+/// A quantity with thousands separators and at most three decimals: `1,250.5`.
+pub fn quantity(q: f64) -> String {
+    if !q.is_finite() {
+        return q.to_string();
+    }
+    let text = format!("{:.3}", q.abs());
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let frac = frac.trim_end_matches('0');
+    let whole: i64 = whole.parse().unwrap_or(0);
+    let sign = if q < 0.0 { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{}", int(whole))
+    } else {
+        format!("{sign}{}.{frac}", int(whole))
+    }
+}
+
+macro_rules! catalogue {
+    ($($key:literal => $en:literal, $ko:literal;)*) => {
+        /// Every key of the catalogue.
+        #[cfg(test)]
+        pub const KEYS: &[&str] = &[$($key),*];
+
+        fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
+            match key {
+                $($key => Some(($en, $ko)),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+catalogue! {
+    "app.name" => "Interdict", "인터딕트";
+    "app.tagline" => "Drug-enforcement intelligence sharing", "마약 단속 정보 공유";
+    "nav.dashboard" => "Dashboard", "대시보드";
+    "nav.reports" => "Reports", "첩보 보고서";
+    "nav.seizures" => "Seizures", "압수 기록";
+    "nav.search" => "Search", "검색";
+    "nav.agreements" => "Agreements", "협정";
+    "nav.audit" => "Audit", "감사 기록";
+    "nav.logout" => "Log out", "로그아웃";
+    "nav.main" => "Main navigation", "주 메뉴";
+    "lang.switch" => "Language", "언어";
+
+    "login.title" => "Sign in", "로그인";
+    "login.username" => "Username", "사용자 이름";
+    "login.password" => "Password", "비밀번호";
+    "login.submit" => "Sign in", "로그인";
+    "login.failed" => "Wrong username or password.", "사용자 이름 또는 비밀번호가 올바르지 않습니다.";
+    "login.limited" => "Too many failed attempts. Try again in a few minutes.", "로그인 실패가 너무 많습니다. 몇 분 뒤에 다시 시도하십시오.";
+    "login.expired" => "The sign-in form expired. Please try again.", "로그인 양식이 만료되었습니다. 다시 시도하십시오.";
+    "login.notice" => "Authorised users only. Every access is recorded.", "인가된 사용자만 이용할 수 있습니다. 모든 접속은 기록됩니다.";
+
+    "dash.title" => "Dashboard", "대시보드";
+    "dash.visible_reports" => "Reports you may see", "열람 가능한 보고서";
+    "dash.visible_seizures" => "Seizures you may see", "열람 가능한 압수 기록";
+    "dash.agreements_in_force" => "Agreements in force", "발효 중인 협정";
+    "dash.latest_reports" => "Latest reports", "최근 보고서";
+    "dash.latest_seizures" => "Latest seizures", "최근 압수 기록";
+    "dash.you" => "Signed in as", "로그인 사용자";
+    "dash.roles" => "Roles", "역할";
+    "dash.agency" => "Agency", "기관";
+    "dash.see_all" => "See all", "전체 보기";
+    "dash.none_in_force" => "No agreement is in force: only your own agency's records are visible.", "발효 중인 협정이 없습니다. 자기 기관의 기록만 볼 수 있습니다.";
+
+    "common.more_than" => "more than", "이상";
+    "common.none" => "None", "없음";
+    "common.empty" => "Nothing to show.", "표시할 항목이 없습니다.";
+    "common.next_page" => "Next page", "다음 페이지";
+    "common.first_page" => "First page", "첫 페이지";
+    "common.filter" => "Filter", "필터";
+    "common.clear" => "Clear", "초기화";
+    "common.any" => "Any", "전체";
+    "common.save" => "Save", "저장";
+    "common.cancel" => "Cancel", "취소";
+    "common.edit" => "Edit", "수정";
+    "common.yes" => "Yes", "예";
+    "common.no" => "No", "아니요";
+    "common.results" => "results", "건";
+    "common.total" => "Total", "합계";
+    "common.remove" => "Remove", "삭제";
+    "common.fix_fields" => "Some fields need correcting; they are marked below.", "수정이 필요한 항목이 아래에 표시되어 있습니다.";
+    "common.back" => "Back", "돌아가기";
+
+    "field.title" => "Title", "제목";
+    "field.narrative" => "Narrative", "내용";
+    "field.grading" => "Grading", "평가 등급";
+    "field.grading_help" => "Source reliability A–F and information credibility 1–6 (Admiralty)", "출처 신뢰도 A–F, 정보 신빙성 1–6 (애드미럴티 방식)";
+    "field.tlp" => "Handling (TLP)", "취급 등급 (TLP)";
+    "field.recipients" => "Recipient agencies (TLP:RED only)", "수신 기관 (TLP:RED 전용)";
+    "field.drugs" => "Drugs", "마약류";
+    "field.modus_operandi" => "Modus operandi", "범행 수법";
+    "field.status" => "Status", "상태";
+    "field.agency" => "Agency", "기관";
+    "field.version" => "Version", "버전";
+    "field.created" => "Created", "작성";
+    "field.updated" => "Last changed", "최종 수정";
+    "field.created_by" => "Created by", "작성자";
+    "field.subjects" => "Subjects", "대상";
+    "field.kind" => "Kind", "종류";
+    "field.name" => "Name", "이름";
+    "field.identifier" => "Identifier", "식별자";
+    "field.country" => "Country", "국가";
+    "field.date" => "Date", "일자";
+    "field.occurred_on" => "Date of seizure", "압수 일자";
+    "field.place" => "Place", "장소";
+    "field.place_kind" => "Kind of place", "장소 유형";
+    "field.place_name" => "Place name", "장소 이름";
+    "field.lat" => "Latitude", "위도";
+    "field.lon" => "Longitude", "경도";
+    "field.conveyance" => "Conveyance", "운송 수단";
+    "field.items" => "Drugs seized", "압수 마약류";
+    "field.drug" => "Drug", "마약류";
+    "field.quantity" => "Quantity", "수량";
+    "field.unit" => "Unit", "단위";
+    "field.concealment" => "Concealment", "은닉 수법";
+    "field.route" => "Route", "경로";
+    "field.origin" => "Origin", "출발국";
+    "field.transit" => "Transit (country codes, comma-separated)", "경유국 (국가 코드, 쉼표로 구분)";
+    "field.transit_short" => "Transit", "경유국";
+    "field.destination" => "Destination", "도착국";
+    "field.linked_reports" => "Linked reports", "연결된 보고서";
+    "field.reason" => "Reason", "사유";
+    "field.query" => "Search", "검색어";
+    "field.record_kind" => "Record type", "기록 종류";
+
+    "subject.add" => "Add subject", "대상 추가";
+    "subject.help" => "Identifier by kind: vessel — IMO number, MMSI or call sign; container — ISO 6346 number; phone — international number (+82…); e-mail — address; aircraft — registration; vehicle — plate; parcel — tracking number; bank account — account number; document — number (name: document type); organisation — registration number; person — date of birth (YYYY-MM-DD).", "종류별 식별자: 선박 — IMO 번호, MMSI 또는 호출부호; 컨테이너 — ISO 6346 번호; 전화 — 국제 번호 (+82…); 이메일 — 주소; 항공기 — 등록 기호; 차량 — 번호판; 소포 — 운송장 번호; 은행 계좌 — 계좌 번호; 문서 — 번호 (이름: 문서 종류); 단체 — 등록 번호; 인물 — 생년월일 (YYYY-MM-DD).";
+    "subject.person" => "Person", "인물";
+    "subject.organisation" => "Organisation", "단체";
+    "subject.vessel" => "Vessel", "선박";
+    "subject.aircraft" => "Aircraft", "항공기";
+    "subject.vehicle" => "Vehicle", "차량";
+    "subject.container" => "Container", "컨테이너";
+    "subject.parcel" => "Parcel", "소포";
+    "subject.phone" => "Phone", "전화";
+    "subject.email" => "E-mail", "이메일";
+    "subject.bank_account" => "Bank account", "은행 계좌";
+    "subject.document" => "Document", "문서";
+    "subject.address" => "Address", "주소";
+    "subject.place" => "Place", "장소";
+    "item.add" => "Add drug", "마약류 추가";
+
+    "status.draft" => "Draft", "임시 저장";
+    "status.published" => "Published", "게시";
+    "status.withdrawn" => "Withdrawn", "철회";
+
+    "drug.methamphetamine" => "Methamphetamine", "메트암페타민 (필로폰)";
+    "drug.yaba" => "Yaba", "야바";
+    "drug.cocaine" => "Cocaine", "코카인";
+    "drug.heroin" => "Heroin", "헤로인";
+    "drug.opium" => "Opium", "아편";
+    "drug.cannabis" => "Cannabis", "대마";
+    "drug.ketamine" => "Ketamine", "케타민";
+    "drug.mdma" => "MDMA", "MDMA (엑스터시)";
+    "drug.fentanyl" => "Fentanyl", "펜타닐";
+    "drug.lsd" => "LSD", "LSD";
+    "drug.ghb" => "GHB", "GHB";
+    "drug.new_psychoactive_substance" => "New psychoactive substance", "신종 향정신성 물질";
+    "drug.precursor" => "Precursor", "원료 물질";
+    "drug.other" => "Other", "기타";
+
+    "unit.g" => "g", "g";
+    "unit.kg" => "kg", "kg";
+    "unit.tablets" => "tablets", "정";
+    "unit.litres" => "litres", "리터";
+
+    "conveyance.sea_container" => "Sea container", "해상 컨테이너";
+    "conveyance.vessel" => "Vessel", "선박";
+    "conveyance.air_passenger" => "Air passenger", "항공 여행자";
+    "conveyance.air_cargo" => "Air cargo", "항공 화물";
+    "conveyance.express_courier" => "Express courier", "특송 화물";
+    "conveyance.post" => "Post", "국제 우편";
+
+    "place.port" => "Port", "항만";
+    "place.airport" => "Airport", "공항";
+    "place.at_sea" => "At sea", "해상";
+    "place.mail_centre" => "Mail centre", "우편 센터";
+    "place.land_border" => "Land border", "육상 국경";
+    "place.inland" => "Inland", "내륙";
+
+    "scope.intelligence" => "Intelligence", "첩보";
+    "scope.surveillance" => "Surveillance", "감시";
+    "scope.resources" => "Resources", "자원";
+    "scope.training" => "Training", "교육";
+    "scope.seizures" => "Seizures", "압수";
+
+    "role.analyst" => "Analyst", "분석관";
+    "role.watch_officer" => "Watch officer", "상황 근무자";
+    "role.coordinator" => "Coordinator", "작전 조정관";
+    "role.resource_manager" => "Resource manager", "자원 관리자";
+    "role.trainer" => "Trainer", "교육 담당";
+    "role.agency_admin" => "Agency administrator", "기관 관리자";
+    "role.auditor" => "Auditor", "감사관";
+
+    "report.list_title" => "Intelligence reports", "첩보 보고서";
+    "report.new" => "New report", "새 보고서";
+    "report.edit" => "Edit report", "보고서 수정";
+    "report.one" => "Report", "보고서";
+    "report.history" => "Version history", "버전 이력";
+    "seizure.list_title" => "Seizure records", "압수 기록";
+    "seizure.new" => "New seizure", "새 압수 기록";
+    "seizure.edit" => "Edit seizure", "압수 기록 수정";
+    "seizure.one" => "Seizure", "압수 기록";
+
+    "record.withdraw" => "Withdraw", "철회";
+    "record.withdraw_help" => "Partners stop seeing a withdrawn record at once. This cannot be undone.", "철회된 기록은 즉시 협력 기관에 보이지 않게 됩니다. 되돌릴 수 없습니다.";
+    "record.withdrawn_notice" => "This record is withdrawn.", "이 기록은 철회되었습니다.";
+    "record.conflict" => "Someone changed this record while you were editing it. Your input is kept below; open the record again to see the current version, then apply your change to it.", "수정하는 동안 다른 사람이 이 기록을 변경했습니다. 입력한 내용은 아래에 남아 있습니다. 기록을 다시 열어 현재 버전을 확인한 뒤 변경 사항을 다시 적용하십시오.";
+    "record.foreign" => "Shared with you by", "공유 기관";
+    "record.open_current" => "Open the current version", "현재 버전 열기";
+
+    "search.title" => "Search", "검색";
+    "search.placeholder" => "Names, vessels, identifiers, places…", "이름, 선박, 식별자, 장소…";
+    "search.submit" => "Search", "검색";
+    "search.all_kinds" => "Reports and seizures", "보고서 및 압수 기록";
+    "search.hint" => "Search reports and seizures you may see. Korean and Thai words match inside words.", "열람 가능한 보고서와 압수 기록을 검색합니다. 한국어와 태국어는 단어 일부로도 검색됩니다.";
+
+    "agreements.title" => "Agreements", "협정";
+    "agreements.parties" => "Parties", "당사 기관";
+    "agreements.scopes" => "Scopes", "협력 분야";
+    "agreements.valid" => "Valid", "유효 기간";
+    "agreements.max_tlp" => "Highest TLP shared", "최고 공유 TLP";
+    "agreements.in_force" => "In force", "발효 여부";
+    "agreements.open_ended" => "open-ended", "기한 없음";
+    "agreements.none" => "Your agency has no agreements.", "소속 기관의 협정이 없습니다.";
+
+    "audit.title" => "Audit log", "감사 기록";
+    "audit.seq" => "No.", "번호";
+    "audit.time" => "Time", "시각";
+    "audit.actor" => "Actor", "행위자";
+    "audit.action" => "Action", "행위";
+    "audit.target" => "Target", "대상";
+    "audit.detail" => "Detail", "세부 내용";
+    "audit.system" => "system", "시스템";
+    "audit.older" => "Older entries", "이전 기록";
+
+    "error.title" => "Error", "오류";
+    "error.not_found" => "Not found", "찾을 수 없음";
+    "error.not_found_text" => "There is no such page or record, or it is not shared with your agency.", "해당 페이지나 기록이 없거나 소속 기관에 공유되지 않았습니다.";
+    "error.forbidden" => "Not allowed", "권한 없음";
+    "error.forbidden_text" => "Your roles do not allow this.", "이 작업을 할 수 있는 역할이 없습니다.";
+    "error.csrf" => "The form was stale or did not come from this site. Go back, reload the page and try again.", "양식이 만료되었거나 이 사이트에서 제출된 것이 아닙니다. 돌아가서 페이지를 새로 고친 뒤 다시 시도하십시오.";
+    "error.bad_request" => "The request could not be read.", "요청을 읽을 수 없습니다.";
+    "error.internal" => "Something went wrong on the server. The problem was logged.", "서버에 문제가 발생했으며 기록되었습니다.";
+    "error.conflict" => "Conflict", "충돌";
+    "error.invalid" => "Invalid input", "잘못된 입력";
+    "error.home" => "Go to the dashboard", "대시보드로 가기";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for key in KEYS {
+            assert!(!Lang::En.t(key).is_empty(), "{key}");
+            assert!(!Lang::Ko.t(key).is_empty(), "{key}");
+        }
+    }
+
+    #[test]
+    fn dates_per_language() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        assert_eq!(Lang::En.date(day), "21 Nov 2026");
+        assert_eq!(Lang::Ko.date(day), "2026년 11월 21일");
+    }
+
+    #[test]
+    fn numbers_have_separators() {
+        assert_eq!(int(290_000), "290,000");
+        assert_eq!(int(-1_234_567), "-1,234,567");
+        assert_eq!(int(999), "999");
+        assert_eq!(quantity(22.0), "22");
+        assert_eq!(quantity(1250.5), "1,250.5");
+    }
+
+    #[test]
+    fn accept_language_picks_by_quality() {
+        assert_eq!(
+            Lang::from_accept_language("ko-KR,ko;q=0.9,en;q=0.8"),
+            Lang::Ko
+        );
+        assert_eq!(Lang::from_accept_language("en-US,ko;q=0.5"), Lang::En);
+        assert_eq!(Lang::from_accept_language("th,ko;q=0.3"), Lang::Ko);
+        assert_eq!(Lang::from_accept_language("fr"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::En);
+    }
+}

@@ -1,0 +1,229 @@
+//! The page shell (header, navigation, language switch), error pages and the small
+//! pieces many pages share: badges, labels, pagination.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use interdict_core::policy::Action;
+use interdict_core::{Handling, RecordStatus, Role, Tlp};
+use maud::{html, Markup, DOCTYPE};
+
+use super::ctx::encode;
+use super::i18n::Lang;
+use super::statics;
+use crate::error::AppError;
+use crate::service::Session;
+
+/// The section of the site a page belongs to, highlighted in the navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nav {
+    Dashboard,
+    Reports,
+    Seizures,
+    Search,
+    Agreements,
+    Audit,
+    None,
+}
+
+/// A whole page. `here` is the current path and query, for the language switch.
+pub fn page(
+    lang: Lang,
+    session: Option<&Session>,
+    here: &str,
+    title: &str,
+    nav: Nav,
+    body: Markup,
+) -> Markup {
+    let other = lang.other();
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (lang.t("app.name")) }
+                link rel="stylesheet" href=(statics::url("app.css"));
+                link rel="icon" href=(statics::url("favicon.svg")) type="image/svg+xml";
+                script src=(statics::url("app.js")) defer {}
+            }
+            body {
+                header.topbar {
+                    a.brand href="/" {
+                        span.brand-mark aria-hidden="true" { "◆" }
+                        span.brand-name { (lang.t("app.name")) }
+                        span.brand-tagline { (lang.t("app.tagline")) }
+                    }
+                    div.topbar-right {
+                        @if let Some(s) = session {
+                            span.who {
+                                span.who-agency { (s.actor.agency.as_str()) }
+                                span.who-user { (s.display_name) " (" (s.actor.username.as_str()) ")" }
+                            }
+                        }
+                        a.lang-switch href={ "/lang?set=" (other.code()) "&next=" (encode(here)) }
+                            hreflang=(other.code()) lang=(other.code()) title=(lang.t("lang.switch")) {
+                            (other.own_name())
+                        }
+                        @if let Some(s) = session {
+                            form.inline method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(s.csrf.as_deref().unwrap_or_default());
+                                button.link-button type="submit" { (lang.t("nav.logout")) }
+                            }
+                        }
+                    }
+                }
+                @if let Some(s) = session {
+                    nav.mainnav aria-label=(lang.t("nav.main")) {
+                        (nav_link(lang, "/", "nav.dashboard", nav == Nav::Dashboard))
+                        (nav_link(lang, "/reports", "nav.reports", nav == Nav::Reports))
+                        (nav_link(lang, "/seizures", "nav.seizures", nav == Nav::Seizures))
+                        (nav_link(lang, "/search", "nav.search", nav == Nav::Search))
+                        (nav_link(lang, "/agreements", "nav.agreements", nav == Nav::Agreements))
+                        @if s.actor.may(Action::ReadAudit) {
+                            (nav_link(lang, "/audit", "nav.audit", nav == Nav::Audit))
+                        }
+                    }
+                }
+                main.content { (body) }
+                footer.footer { (lang.t("login.notice")) }
+            }
+        }
+    }
+}
+
+fn nav_link(lang: Lang, href: &str, key: &str, active: bool) -> Markup {
+    html! {
+        a href=(href) class=[active.then_some("active")] aria-current=[active.then_some("page")] { (lang.t(key)) }
+    }
+}
+
+/// An HTML response. (maud's own axum integration targets another axum version.)
+pub fn html_response(status: StatusCode, markup: Markup) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        markup.into_string(),
+    )
+        .into_response()
+}
+
+/// A page with a heading and a message, at `status`.
+pub fn message_response(
+    lang: Lang,
+    session: Option<&Session>,
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+) -> Response {
+    let body = html! {
+        section.panel.error-panel {
+            h1 { (heading) }
+            p { (message) }
+            p { a.button href="/" { (lang.t("error.home")) } }
+        }
+    };
+    html_response(status, page(lang, session, "/", heading, Nav::None, body))
+}
+
+/// The HTML page for an error. Records that are not visible read exactly like
+/// records that do not exist.
+pub fn error_response(lang: Lang, session: Option<&Session>, error: &AppError) -> Response {
+    if let AppError::Internal(e) = error {
+        tracing::error!(error = format!("{e:#}"), "page failed");
+    }
+    let status = error.status();
+    let (heading, message) = match error {
+        AppError::NotFound => (
+            lang.t("error.not_found"),
+            lang.t("error.not_found_text").to_owned(),
+        ),
+        AppError::Forbidden(_) => (
+            lang.t("error.forbidden"),
+            lang.t("error.forbidden_text").to_owned(),
+        ),
+        AppError::Internal(_) => (lang.t("error.title"), lang.t("error.internal").to_owned()),
+        AppError::BadRequest(_) => (
+            lang.t("error.title"),
+            lang.t("error.bad_request").to_owned(),
+        ),
+        AppError::Conflict(m) => (lang.t("error.conflict"), m.clone()),
+        AppError::Invalid { .. } => (lang.t("error.invalid"), error.to_string()),
+        other => (lang.t("error.title"), other.to_string()),
+    };
+    message_response(lang, session, status, heading, &message)
+}
+
+/// A TLP 2.0 badge.
+pub fn tlp_badge(tlp: Tlp) -> Markup {
+    let class = match tlp {
+        Tlp::Clear => "tlp tlp-clear",
+        Tlp::Green => "tlp tlp-green",
+        Tlp::Amber => "tlp tlp-amber",
+        Tlp::AmberStrict => "tlp tlp-amber-strict",
+        Tlp::Red => "tlp tlp-red",
+    };
+    html! { span class=(class) { "TLP:" (tlp.as_str()) } }
+}
+
+/// The TLP badge and, for TLP:RED, the named recipients.
+pub fn handling_badge(handling: &Handling) -> Markup {
+    html! {
+        (tlp_badge(handling.tlp))
+        @if !handling.recipients.is_empty() {
+            " "
+            span.recipients {
+                @for (i, r) in handling.recipients.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    (r.as_str())
+                }
+            }
+        }
+    }
+}
+
+/// A status badge.
+pub fn status_badge(lang: Lang, status: RecordStatus) -> Markup {
+    html! {
+        span class={ "status status-" (status.as_str()) } { (lang.t(&format!("status.{}", status.as_str()))) }
+    }
+}
+
+/// A role's name.
+pub fn role_name(lang: Lang, role: Role) -> &'static str {
+    lang.t(&format!("role.{}", role.as_str()))
+}
+
+/// A "next page" link that keeps the other query parameters.
+pub fn pager(
+    lang: Lang,
+    base: &str,
+    params: &[(&str, String)],
+    cursor_name: &str,
+    next: Option<i64>,
+) -> Markup {
+    let keep: Vec<(&str, &str)> = params
+        .iter()
+        .filter(|(k, v)| *k != cursor_name && !v.is_empty())
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    let has_cursor = params
+        .iter()
+        .any(|(k, v)| *k == cursor_name && !v.is_empty());
+    let query = serde_urlencoded::to_string(&keep).unwrap_or_default();
+    let first = if query.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{query}")
+    };
+    html! {
+        nav.pager {
+            @if has_cursor {
+                a.button.secondary href=(first) { (lang.t("common.first_page")) }
+            }
+            @if let Some(next) = next {
+                @let sep = if query.is_empty() { "?" } else { "&" };
+                a.button.secondary rel="next" href={ (first) (sep) (cursor_name) "=" (next) } { (lang.t("common.next_page")) " →" }
+            }
+        }
+    }
+}

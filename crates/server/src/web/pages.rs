@@ -1,0 +1,563 @@
+//! Sign-in and sign-out, the language switch, the dashboard, search, agreements and
+//! the audit log.
+
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine as _;
+use interdict_core::record::RecordKind;
+use interdict_core::{Report, Seizure};
+use interdict_store::{ListFilter, TokenKind};
+use maud::{html, Markup};
+use rand::RngCore;
+use subtle::ConstantTimeEq;
+
+use super::ctx::{
+    is_local_path, query_pairs, redirect_with_cookies, safe_next, Authed, Ctx, FormData,
+    LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE,
+};
+use super::i18n::{int, Lang};
+use super::layout::{html_response, page, pager, role_name, status_badge, tlp_badge, Nav};
+use super::records::short_table;
+use crate::api::extract::ClientAddr;
+use crate::api::records::parse_cursor;
+use crate::error::AppError;
+use crate::service::AppState;
+
+type Page = Result<Response, Response>;
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn login_page(
+    ctx: &Ctx,
+    status: StatusCode,
+    next: &str,
+    username: &str,
+    problem: Option<&str>,
+) -> Response {
+    let lang = ctx.lang;
+    // A fresh double-submit token with every form: the cookie and the hidden field
+    // must match, so another site cannot sign a browser in to an account of its choice.
+    let token = random_token();
+    let body = html! {
+        section.panel.login-panel {
+            h1 { (lang.t("login.title")) }
+            @if let Some(p) = problem {
+                div.alert.alert-error role="alert" { (p) }
+            }
+            form method="post" action="/login" {
+                input type="hidden" name="csrf" value=(token);
+                input type="hidden" name="next" value=(next);
+                div.field {
+                    label for="username" { (lang.t("login.username")) }
+                    input type="text" id="username" name="username" value=(username) autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus;
+                }
+                div.field {
+                    label for="password" { (lang.t("login.password")) }
+                    input type="password" id="password" name="password" autocomplete="current-password" required;
+                }
+                button.button.wide type="submit" { (lang.t("login.submit")) }
+            }
+            p.muted.small { (lang.t("login.notice")) }
+        }
+    };
+    let here = format!("/login?next={}", super::ctx::encode(next));
+    let mut response = html_response(
+        status,
+        page(lang, None, &here, lang.t("login.title"), Nav::None, body),
+    );
+    let cookie = ctx.cookie(LOGIN_CSRF_COOKIE, &token, "/login", Some(3600));
+    if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// `GET /login`.
+pub async fn login_form(ctx: Ctx, RawQuery(query): RawQuery) -> Response {
+    let q = query_pairs(query.as_deref());
+    let next = safe_next(q.get("next"));
+    if ctx.session.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    login_page(&ctx, StatusCode::OK, &next, "", None)
+}
+
+/// `POST /login`: checks the double-submit token, then the password.
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ClientAddr(client): ClientAddr,
+    form: FormData,
+) -> Response {
+    let lang = ctx.lang;
+    let next = safe_next(form.get("next"));
+    let username = form.get("username");
+    let sent = form.get("csrf");
+    let cookie_ok = ctx.jar.get(LOGIN_CSRF_COOKIE).is_some_and(|c| {
+        !sent.is_empty() && bool::from(c.value().as_bytes().ct_eq(sent.as_bytes()))
+    });
+    if !cookie_ok {
+        return login_page(
+            &ctx,
+            StatusCode::FORBIDDEN,
+            &next,
+            username,
+            Some(lang.t("login.expired")),
+        );
+    }
+    let password = form.get("password");
+    if username.len() > 200 || password.len() > 1024 {
+        return login_page(
+            &ctx,
+            StatusCode::UNAUTHORIZED,
+            &next,
+            "",
+            Some(lang.t("login.failed")),
+        );
+    }
+    match state
+        .login(username, password, &client, TokenKind::Session)
+        .await
+    {
+        Ok((token, expires_at, _session)) => {
+            let max_age = (expires_at - state.now()).num_seconds().max(0);
+            redirect_with_cookies(
+                &next,
+                &[
+                    ctx.cookie(SESSION_COOKIE, &token, "/", Some(max_age)),
+                    ctx.cookie(LOGIN_CSRF_COOKIE, "", "/login", Some(0)),
+                ],
+            )
+        }
+        Err(AppError::Unauthorized(_)) => login_page(
+            &ctx,
+            StatusCode::UNAUTHORIZED,
+            &next,
+            username,
+            Some(lang.t("login.failed")),
+        ),
+        Err(AppError::RateLimited(_)) => login_page(
+            &ctx,
+            StatusCode::TOO_MANY_REQUESTS,
+            &next,
+            username,
+            Some(lang.t("login.limited")),
+        ),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+/// `POST /logout`: revokes the session and clears the cookie.
+pub async fn logout(State(state): State<AppState>, auth: Authed, form: FormData) -> Page {
+    auth.check_csrf(&form)?;
+    if let Some(token) = &auth.ctx.token {
+        state.logout(token).await.map_err(|e| auth.fail(e))?;
+    }
+    Ok(redirect_with_cookies(
+        "/login",
+        &[auth.ctx.cookie(SESSION_COOKIE, "", "/", Some(0))],
+    ))
+}
+
+/// `GET /lang?set=ko&next=/reports`: remembers the language and goes back. Only a
+/// preference changes, so a plain link does.
+pub async fn set_lang(ctx: Ctx, RawQuery(query): RawQuery) -> Response {
+    let q = query_pairs(query.as_deref());
+    let next = match q.get("next") {
+        n if is_local_path(n) => n.to_owned(),
+        _ => "/".to_owned(),
+    };
+    let Some(lang) = Lang::parse(q.get("set")) else {
+        return Redirect::to(&next).into_response();
+    };
+    let mut cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.code()
+    );
+    if ctx.secure_cookies {
+        cookie.push_str("; Secure");
+    }
+    redirect_with_cookies(&next, &[cookie])
+}
+
+/// `GET /`: counts, the latest records, agreements in force, and who the user is.
+pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
+    let lang = auth.ctx.lang;
+    let actor = &auth.session.actor;
+    let today = state.today();
+    let agreements = state
+        .agreements_for(actor)
+        .await
+        .map_err(|e| auth.fail(e))?;
+    let in_force: Vec<_> = agreements.iter().filter(|a| a.in_force(today)).collect();
+    let may_read = actor.may(interdict_core::policy::Action::ReadRecords);
+    let (reports, seizures) = if may_read {
+        let filter = ListFilter::default();
+        let r = state
+            .list_records::<Report>(actor, &filter, None, 5)
+            .await
+            .map_err(|e| auth.fail(e))?;
+        let s = state
+            .list_records::<Seizure>(actor, &filter, None, 5)
+            .await
+            .map_err(|e| auth.fail(e))?;
+        (Some(r), Some(s))
+    } else {
+        (None, None)
+    };
+    let agency = state
+        .store
+        .agency(&actor.agency)
+        .await
+        .map_err(|e| auth.fail(e.into()))?;
+    let count = |total: i64, capped: bool| -> Markup {
+        html! { @if capped { (lang.t("common.more_than")) " " } (int(total)) }
+    };
+    let body = html! {
+        h1 { (lang.t("dash.title")) }
+        div.cards {
+            div.card {
+                div.card-label { (lang.t("dash.you")) }
+                div.card-value.small { (auth.session.display_name) }
+                div.card-sub {
+                    (actor.agency.as_str())
+                    @if let Some(a) = &agency { " — " (a.name) }
+                }
+                div.card-sub {
+                    (lang.t("dash.roles")) ": "
+                    @for (i, r) in actor.roles.iter().enumerate() { @if i > 0 { ", " } (role_name(lang, r)) }
+                }
+            }
+            @if let Some(r) = &reports {
+                a.card href="/reports" {
+                    div.card-label { (lang.t("dash.visible_reports")) }
+                    div.card-value { (count(r.total, r.total_capped)) }
+                }
+            }
+            @if let Some(s) = &seizures {
+                a.card href="/seizures" {
+                    div.card-label { (lang.t("dash.visible_seizures")) }
+                    div.card-value { (count(s.total, s.total_capped)) }
+                }
+            }
+            a.card href="/agreements" {
+                div.card-label { (lang.t("dash.agreements_in_force")) }
+                div.card-value { (int(in_force.len() as i64)) }
+            }
+        }
+        @if let Some(r) = &reports {
+            section.panel {
+                div.panel-head { h2 { (lang.t("dash.latest_reports")) } a href="/reports" { (lang.t("dash.see_all")) " →" } }
+                (short_table(lang, &r.items))
+            }
+        }
+        @if let Some(s) = &seizures {
+            section.panel {
+                div.panel-head { h2 { (lang.t("dash.latest_seizures")) } a href="/seizures" { (lang.t("dash.see_all")) " →" } }
+                (short_table(lang, &s.items))
+            }
+        }
+        section.panel {
+            div.panel-head { h2 { (lang.t("dash.agreements_in_force")) } a href="/agreements" { (lang.t("dash.see_all")) " →" } }
+            @if in_force.is_empty() {
+                p.empty { (lang.t("dash.none_in_force")) }
+            } @else {
+                ul.plain {
+                    @for a in &in_force {
+                        li {
+                            strong { (a.title) } " — "
+                            @for (i, p) in a.parties.iter().enumerate() { @if i > 0 { ", " } (p.as_str()) }
+                            " · " (scope_list(lang, &a.scopes)) " · " (tlp_badge(a.max_tlp))
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(html_response(
+        StatusCode::OK,
+        page(
+            lang,
+            Some(&auth.session),
+            &auth.ctx.here,
+            lang.t("dash.title"),
+            Nav::Dashboard,
+            body,
+        ),
+    ))
+}
+
+fn scope_list(lang: Lang, scopes: &[interdict_core::Scope]) -> Markup {
+    html! {
+        @for (i, s) in scopes.iter().enumerate() { @if i > 0 { ", " } (lang.t(&format!("scope.{}", s.as_str()))) }
+    }
+}
+
+/// `GET /search?q=…&kind=…`: full-text search over every visible record.
+pub async fn search(
+    State(state): State<AppState>,
+    auth: Authed,
+    RawQuery(query): RawQuery,
+) -> Page {
+    let lang = auth.ctx.lang;
+    let q = query_pairs(query.as_deref());
+    let text = q.get("q").trim().to_owned();
+    let kind = match q.get("kind") {
+        "report" => Some(RecordKind::Report),
+        "seizure" => Some(RecordKind::Seizure),
+        _ => None,
+    };
+    let mut problem = None;
+    let mut results = None;
+    if !text.is_empty() {
+        let cursor = match parse_cursor(Some(q.get("cursor")).filter(|c| !c.is_empty())) {
+            Ok(c) => c,
+            Err(e) => return Err(auth.fail(e)),
+        };
+        match state
+            .search(
+                &auth.session.actor,
+                &text,
+                kind,
+                ListFilter::default(),
+                cursor,
+                25,
+            )
+            .await
+        {
+            Ok(page) => results = Some(page),
+            Err(AppError::Invalid { fields, message }) => {
+                problem = Some(fields.get("q").cloned().unwrap_or(message));
+            }
+            Err(e) => return Err(auth.fail(e)),
+        }
+    }
+    let kept: Vec<(&str, String)> = ["q", "kind", "cursor"]
+        .iter()
+        .map(|k| (*k, q.get(k).trim().to_owned()))
+        .collect();
+    let body = html! {
+        h1 { (lang.t("search.title")) }
+        form.filters method="get" action="/search" role="search" {
+            div.filter-field.grow {
+                label for="q" { (lang.t("field.query")) }
+                input type="search" id="q" name="q" value=(text) placeholder=(lang.t("search.placeholder")) autofocus;
+            }
+            div.filter-field {
+                label for="kind" { (lang.t("field.record_kind")) }
+                select id="kind" name="kind" {
+                    option value="" { (lang.t("search.all_kinds")) }
+                    option value="report" selected[kind == Some(RecordKind::Report)] { (lang.t("nav.reports")) }
+                    option value="seizure" selected[kind == Some(RecordKind::Seizure)] { (lang.t("nav.seizures")) }
+                }
+            }
+            div.filter-actions { button.button type="submit" { (lang.t("search.submit")) } }
+        }
+        p.muted { (lang.t("search.hint")) }
+        @if let Some(p) = problem { div.alert.alert-error role="alert" { (p) } }
+        @if let Some(page_data) = &results {
+            p.count {
+                (lang.t("common.total")) ": "
+                strong { @if page_data.total_capped { (lang.t("common.more_than")) " " } (int(page_data.total)) }
+                " " (lang.t("common.results"))
+            }
+            @if page_data.items.is_empty() {
+                p.empty { (lang.t("common.empty")) }
+            } @else {
+                div.table-scroll {
+                    table.data.search-results {
+                        thead { tr {
+                            th { (lang.t("field.record_kind")) }
+                            th { (lang.t("field.title")) }
+                            th { (lang.t("field.agency")) }
+                            th { (lang.t("field.tlp")) }
+                            th { (lang.t("field.status")) }
+                            th { (lang.t("field.date")) }
+                        } }
+                        tbody {
+                            @for s in &page_data.items {
+                                @let path = match s.kind { RecordKind::Report => "reports", RecordKind::Seizure => "seizures" };
+                                tr {
+                                    td { span.kind { (lang.t(&format!("{}.one", s.kind.as_str()))) } }
+                                    td.title-cell { a href={ "/" (path) "/" (s.id) } { (s.title) } }
+                                    td { (s.agency.as_str()) }
+                                    td { (tlp_badge(s.tlp)) }
+                                    td { (status_badge(lang, s.status)) }
+                                    td.nowrap { @if let Some(d) = s.occurred_on { (lang.date(d)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            (pager(lang, "/search", &kept, "cursor", page_data.next_cursor))
+        }
+    };
+    Ok(html_response(
+        StatusCode::OK,
+        page(
+            lang,
+            Some(&auth.session),
+            &auth.ctx.here,
+            lang.t("search.title"),
+            Nav::Search,
+            body,
+        ),
+    ))
+}
+
+/// `GET /agreements`: the agreements that bind the user's agency.
+pub async fn agreements(State(state): State<AppState>, auth: Authed) -> Page {
+    let lang = auth.ctx.lang;
+    let today = state.today();
+    let list = state
+        .agreements_for(&auth.session.actor)
+        .await
+        .map_err(|e| auth.fail(e))?;
+    let agencies = state
+        .store
+        .agencies()
+        .await
+        .map_err(|e| auth.fail(e.into()))?;
+    let name_of = |code: &interdict_core::AgencyCode| {
+        agencies
+            .iter()
+            .find(|a| &a.code == code)
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    };
+    let body = html! {
+        h1 { (lang.t("agreements.title")) }
+        @if list.is_empty() {
+            p.empty { (lang.t("agreements.none")) }
+        } @else {
+            div.table-scroll {
+                table.data {
+                    thead { tr {
+                        th { (lang.t("field.title")) }
+                        th { (lang.t("agreements.parties")) }
+                        th { (lang.t("agreements.scopes")) }
+                        th { (lang.t("agreements.valid")) }
+                        th { (lang.t("agreements.max_tlp")) }
+                        th { (lang.t("agreements.in_force")) }
+                    } }
+                    tbody {
+                        @for a in &list {
+                            tr {
+                                td.title-cell { (a.title) }
+                                td {
+                                    @for p in &a.parties {
+                                        div { strong { (p.as_str()) } " " span.muted { (name_of(p)) } }
+                                    }
+                                }
+                                td { (scope_list(lang, &a.scopes)) }
+                                td.nowrap {
+                                    (lang.date(a.valid_from)) " – "
+                                    @match a.valid_to { Some(d) => (lang.date(d)), None => (lang.t("agreements.open_ended")) }
+                                }
+                                td { (tlp_badge(a.max_tlp)) }
+                                td {
+                                    @if a.in_force(today) {
+                                        span.status.status-published { (lang.t("common.yes")) }
+                                    } @else {
+                                        span.status.status-withdrawn { (lang.t("common.no")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(html_response(
+        StatusCode::OK,
+        page(
+            lang,
+            Some(&auth.session),
+            &auth.ctx.here,
+            lang.t("agreements.title"),
+            Nav::Agreements,
+            body,
+        ),
+    ))
+}
+
+/// `GET /audit?before=…`: the audit entries that concern the user's agency, for
+/// agency administrators and auditors.
+pub async fn audit(State(state): State<AppState>, auth: Authed, RawQuery(query): RawQuery) -> Page {
+    let lang = auth.ctx.lang;
+    let q = query_pairs(query.as_deref());
+    let before =
+        parse_cursor(Some(q.get("before")).filter(|c| !c.is_empty())).map_err(|e| auth.fail(e))?;
+    let page_data = state
+        .audit_page(&auth.session.actor, before, 50)
+        .await
+        .map_err(|e| auth.fail(e))?;
+    let kept = vec![("before", q.get("before").to_owned())];
+    let body = html! {
+        h1 { (lang.t("audit.title")) }
+        div.table-scroll {
+            table.data.audit {
+                thead { tr {
+                    th.num { (lang.t("audit.seq")) }
+                    th { (lang.t("audit.time")) }
+                    th { (lang.t("audit.actor")) }
+                    th { (lang.t("audit.action")) }
+                    th { (lang.t("audit.target")) }
+                    th { (lang.t("audit.detail")) }
+                } }
+                tbody {
+                    @for e in &page_data.entries {
+                        tr {
+                            td.num { (e.seq) }
+                            td.nowrap { (lang.datetime(e.event.at)) }
+                            td {
+                                @match &e.event.actor {
+                                    Some(a) => { (a) @if let Some(ag) = &e.event.actor_agency { br; span.muted { (ag) } } }
+                                    None => span.muted { (lang.t("audit.system")) },
+                                }
+                            }
+                            td.mono { (e.event.action) }
+                            td.mono {
+                                @if let Some(k) = &e.event.target_kind { (k) " " }
+                                @if let Some(id) = &e.event.target_id { (id.get(..8).unwrap_or(id)) }
+                                @if let Some(ag) = &e.event.target_agency { br; span.muted { (ag) } }
+                            }
+                            td.mono.detail { @if e.event.detail != "{}" { (truncate(&e.event.detail, 160)) } }
+                        }
+                    }
+                }
+            }
+        }
+        (pager(lang, "/audit", &kept, "before", page_data.next_before))
+    };
+    Ok(html_response(
+        StatusCode::OK,
+        page(
+            lang,
+            Some(&auth.session),
+            &auth.ctx.here,
+            lang.t("audit.title"),
+            Nav::Audit,
+            body,
+        ),
+    ))
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut t: String = text.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,823 @@
+//! Pages of reports and seizures: list, detail, create, edit, withdraw and history,
+//! written once for both kinds over [`WebRecord`].
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use interdict_core::agency::Agency;
+use interdict_core::ident::CountryCode;
+use interdict_core::policy::Action;
+use interdict_core::record::DrugType;
+use interdict_core::{AgencyCode, RecordStatus, Report, Seizure, Subject, Tlp};
+use maud::{html, Markup};
+use uuid::Uuid;
+
+use super::ctx::{query_pairs, Authed, FormData};
+use super::forms::{self, Errors, ReportForm, SeizureForm};
+use super::i18n::{int, Lang};
+use super::layout::{handling_badge, html_response, page, pager, status_badge, tlp_badge, Nav};
+use crate::api::records::{list_filter, ListParams};
+use crate::error::AppError;
+use crate::service::{AppState, RecordType};
+
+type Page = Result<Response, Response>;
+
+/// What the pages need to know of a kind of record beyond [`RecordType`].
+pub trait WebRecord: RecordType {
+    /// The path segment: `reports` or `seizures`.
+    const PATH: &'static str;
+    /// The message-key prefix: `report` or `seizure`.
+    const KEY: &'static str;
+    const NAV: Nav;
+    /// The form as typed.
+    type Form: Clone;
+
+    fn blank_form(today: NaiveDate) -> Self::Form;
+    fn form_of(&self) -> Self::Form;
+    fn read_form(form: &FormData) -> Self::Form;
+    fn to_input(
+        form: &Self::Form,
+        agency: &AgencyCode,
+        today: NaiveDate,
+    ) -> Result<Self::Input, Errors>;
+    #[allow(clippy::too_many_arguments)]
+    fn render_form(
+        lang: Lang,
+        action: &str,
+        csrf: &str,
+        form: &Self::Form,
+        errors: &Errors,
+        agencies: &[Agency],
+        own: &AgencyCode,
+        cancel: &str,
+    ) -> Markup;
+    /// The table of a list page.
+    fn table(lang: Lang, items: &[Self]) -> Markup;
+    /// The fields of the detail page.
+    fn body(&self, lang: Lang) -> Markup;
+}
+
+impl WebRecord for Report {
+    const PATH: &'static str = "reports";
+    const KEY: &'static str = "report";
+    const NAV: Nav = Nav::Reports;
+    type Form = ReportForm;
+
+    fn blank_form(_today: NaiveDate) -> ReportForm {
+        ReportForm::blank()
+    }
+    fn form_of(&self) -> ReportForm {
+        ReportForm::of(self)
+    }
+    fn read_form(form: &FormData) -> ReportForm {
+        ReportForm::read(form)
+    }
+    fn to_input(
+        form: &ReportForm,
+        agency: &AgencyCode,
+        _today: NaiveDate,
+    ) -> Result<Self::Input, Errors> {
+        form.input(agency)
+    }
+    fn render_form(
+        lang: Lang,
+        action: &str,
+        csrf: &str,
+        form: &ReportForm,
+        errors: &Errors,
+        agencies: &[Agency],
+        own: &AgencyCode,
+        cancel: &str,
+    ) -> Markup {
+        forms::report_form(lang, action, csrf, form, errors, agencies, own, cancel)
+    }
+
+    fn table(lang: Lang, items: &[Report]) -> Markup {
+        html! {
+            div.table-scroll {
+                table.data {
+                    thead { tr {
+                        th { (lang.t("field.title")) }
+                        th { (lang.t("field.agency")) }
+                        th { (lang.t("field.tlp")) }
+                        th { (lang.t("field.grading")) }
+                        th { (lang.t("field.drugs")) }
+                        th { (lang.t("field.status")) }
+                        th { (lang.t("field.updated")) }
+                    } }
+                    tbody {
+                        @for r in items {
+                            tr {
+                                td.title-cell { a href={ "/reports/" (r.id) } { (r.title) } }
+                                td { (r.agency.as_str()) }
+                                td { (tlp_badge(r.handling.tlp)) }
+                                td { span.grading { (r.grading.to_string()) } }
+                                td { (drug_list(lang, &r.drugs)) }
+                                td { (status_badge(lang, r.status)) }
+                                td.nowrap { (lang.date(r.updated_at.date_naive())) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn body(&self, lang: Lang) -> Markup {
+        html! {
+            dl.facts {
+                dt { (lang.t("field.grading")) }
+                dd { span.grading { (self.grading.to_string()) } }
+                dt { (lang.t("field.drugs")) }
+                dd { @if self.drugs.is_empty() { (lang.t("common.none")) } @else { (drug_list(lang, &self.drugs)) } }
+            }
+            @if !self.narrative.trim().is_empty() {
+                h2 { (lang.t("field.narrative")) }
+                div.prose { (self.narrative) }
+            }
+            @if !self.modus_operandi.trim().is_empty() {
+                h2 { (lang.t("field.modus_operandi")) }
+                div.prose { (self.modus_operandi) }
+            }
+            (subjects_table(lang, &self.subjects))
+        }
+    }
+}
+
+impl WebRecord for Seizure {
+    const PATH: &'static str = "seizures";
+    const KEY: &'static str = "seizure";
+    const NAV: Nav = Nav::Seizures;
+    type Form = SeizureForm;
+
+    fn blank_form(today: NaiveDate) -> SeizureForm {
+        SeizureForm::blank(today)
+    }
+    fn form_of(&self) -> SeizureForm {
+        SeizureForm::of(self)
+    }
+    fn read_form(form: &FormData) -> SeizureForm {
+        SeizureForm::read(form)
+    }
+    fn to_input(
+        form: &SeizureForm,
+        agency: &AgencyCode,
+        today: NaiveDate,
+    ) -> Result<Self::Input, Errors> {
+        form.input(agency, today)
+    }
+    fn render_form(
+        lang: Lang,
+        action: &str,
+        csrf: &str,
+        form: &SeizureForm,
+        errors: &Errors,
+        agencies: &[Agency],
+        own: &AgencyCode,
+        cancel: &str,
+    ) -> Markup {
+        forms::seizure_form(lang, action, csrf, form, errors, agencies, own, cancel)
+    }
+
+    fn table(lang: Lang, items: &[Seizure]) -> Markup {
+        html! {
+            div.table-scroll {
+                table.data {
+                    thead { tr {
+                        th { (lang.t("field.date")) }
+                        th { (lang.t("field.place")) }
+                        th { (lang.t("field.items")) }
+                        th { (lang.t("field.conveyance")) }
+                        th { (lang.t("field.agency")) }
+                        th { (lang.t("field.tlp")) }
+                        th { (lang.t("field.status")) }
+                    } }
+                    tbody {
+                        @for s in items {
+                            tr {
+                                td.nowrap { a href={ "/seizures/" (s.id) } { (lang.date(s.occurred_on)) } }
+                                td.title-cell { a href={ "/seizures/" (s.id) } { (s.place.name) } ", " (lang.country(s.place.country)) }
+                                td { @for (i, item) in s.items.iter().enumerate() { @if i > 0 { br; } (forms::item_text(lang, item)) } }
+                                td { (lang.t(&format!("conveyance.{}", s.conveyance.as_str()))) }
+                                td { (s.agency.as_str()) }
+                                td { (tlp_badge(s.handling.tlp)) }
+                                td { (status_badge(lang, s.status)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn body(&self, lang: Lang) -> Markup {
+        let country = |c: &Option<CountryCode>| {
+            c.map(|c| lang.country(c).to_owned())
+                .unwrap_or_else(|| "—".into())
+        };
+        html! {
+            dl.facts {
+                dt { (lang.t("field.occurred_on")) }
+                dd { (lang.date(self.occurred_on)) }
+                dt { (lang.t("field.place")) }
+                dd {
+                    (lang.t(&format!("place.{}", self.place.kind.as_str()))) " — " (self.place.name) ", " (lang.country(self.place.country))
+                    @if let Some(p) = &self.place.position { " (" (format!("{:.4}, {:.4}", p.lat, p.lon)) ")" }
+                }
+                dt { (lang.t("field.conveyance")) }
+                dd { (lang.t(&format!("conveyance.{}", self.conveyance.as_str()))) }
+                dt { (lang.t("field.route")) }
+                dd {
+                    (country(&self.route.origin))
+                    @for t in &self.route.transit { " → " (lang.country(*t)) }
+                    " → " (country(&self.route.destination))
+                }
+                @if !self.linked_reports.is_empty() {
+                    dt { (lang.t("field.linked_reports")) }
+                    dd { @for (i, id) in self.linked_reports.iter().enumerate() { @if i > 0 { ", " } a href={ "/reports/" (id) } { (id.to_string().get(..8).unwrap_or_default()) } } }
+                }
+            }
+            h2 { (lang.t("field.items")) }
+            table.data.compact {
+                thead { tr { th { (lang.t("field.drug")) } th.num { (lang.t("field.quantity")) } th { (lang.t("field.unit")) } } }
+                tbody {
+                    @for item in &self.items {
+                        tr {
+                            td { (forms::drug_name(lang, item.drug)) }
+                            td.num { (super::i18n::quantity(item.quantity)) }
+                            td { (lang.t(&format!("unit.{}", item.unit.as_str()))) }
+                        }
+                    }
+                }
+            }
+            @if !self.concealment.trim().is_empty() {
+                h2 { (lang.t("field.concealment")) }
+                div.prose { (self.concealment) }
+            }
+            (subjects_table(lang, &self.subjects))
+        }
+    }
+}
+
+fn drug_list(lang: Lang, drugs: &[DrugType]) -> Markup {
+    html! {
+        @for (i, d) in drugs.iter().enumerate() {
+            @if i > 0 { ", " }
+            (forms::drug_name(lang, *d))
+        }
+    }
+}
+
+fn subject_country(s: &Subject) -> Option<CountryCode> {
+    match s {
+        Subject::Person(p) => p.nationality,
+        Subject::Organisation(o) => o.country,
+        Subject::Vessel(v) => v.flag,
+        Subject::Vehicle(v) => v.country,
+        Subject::BankAccount(b) => b.country,
+        Subject::Document(d) => d.country,
+        Subject::Address(a) => a.country,
+        Subject::Place(p) => p.country,
+        _ => None,
+    }
+}
+
+fn subjects_table(lang: Lang, subjects: &[Subject]) -> Markup {
+    html! {
+        h2 { (lang.t("field.subjects")) }
+        @if subjects.is_empty() {
+            p.muted { (lang.t("common.none")) }
+        } @else {
+            div.table-scroll {
+                table.data.compact {
+                    thead { tr {
+                        th { (lang.t("field.kind")) }
+                        th { (lang.t("field.name")) }
+                        th { (lang.t("field.identifier")) }
+                        th { (lang.t("field.country")) }
+                    } }
+                    tbody {
+                        @for s in subjects {
+                            tr {
+                                td { span.kind { (lang.t(&format!("subject.{}", s.kind()))) } }
+                                td { (s.label()) }
+                                td.mono {
+                                    @for (i, (scheme, value)) in s.identifiers().iter().enumerate() {
+                                        @if i > 0 { br; }
+                                        span.scheme { (scheme.to_uppercase().replace('_', " ")) } " " (value)
+                                    }
+                                }
+                                td { @if let Some(c) = subject_country(s) { (lang.country(c)) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn title_of<R: WebRecord>(lang: Lang, record: &R) -> String {
+    let title = record.title();
+    if title.trim().is_empty() {
+        lang.t(&format!("{}.one", R::KEY)).to_owned()
+    } else {
+        title
+    }
+}
+
+async fn agencies(state: &AppState) -> Result<Vec<Agency>, AppError> {
+    Ok(state.store.agencies().await?)
+}
+
+fn id_of(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+/// `GET /reports`, `GET /seizures`: a filtered page of visible records.
+pub async fn list<R: WebRecord>(
+    State(state): State<AppState>,
+    auth: Authed,
+    RawQuery(query): RawQuery,
+) -> Page {
+    let lang = auth.ctx.lang;
+    let q = query_pairs(query.as_deref());
+    let opt = |k: &str| Some(q.get(k).trim().to_owned()).filter(|v| !v.is_empty());
+    let params = ListParams {
+        q: opt("q"),
+        agency: opt("agency"),
+        status: opt("status"),
+        tlp: opt("tlp"),
+        drug: opt("drug"),
+        cursor: opt("cursor"),
+        ..ListParams::default()
+    };
+    let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
+    let result = match list_filter(&params) {
+        Ok((filter, cursor)) => state
+            .list_records::<R>(&auth.session.actor, &filter, cursor, 25)
+            .await
+            .map(Some),
+        Err(e @ AppError::Invalid { .. }) => Err(e),
+        Err(e) => return Err(auth.fail(e)),
+    };
+    let (page_data, problem) = match result {
+        Ok(p) => (p, None),
+        Err(AppError::Invalid { message, .. }) => (None, Some(message)),
+        Err(e) => return Err(auth.fail(e)),
+    };
+    let kept: Vec<(&str, String)> = ["q", "agency", "status", "tlp", "drug", "cursor"]
+        .iter()
+        .map(|k| (*k, q.get(k).trim().to_owned()))
+        .collect();
+    let sel = |k: &str| q.get(k).trim().to_owned();
+    let title = lang.t(&format!("{}.list_title", R::KEY));
+    let base = format!("/{}", R::PATH);
+    let body = html! {
+        div.page-head {
+            h1 { (title) }
+            @if auth.session.actor.may(Action::WriteRecords) {
+                a.button href={ (base) "/new" } { "+ " (lang.t(&format!("{}.new", R::KEY))) }
+            }
+        }
+        form.filters method="get" action=(base) role="search" {
+            div.filter-field.grow {
+                label for="q" { (lang.t("field.query")) }
+                input type="search" id="q" name="q" value=(sel("q")) placeholder=(lang.t("search.placeholder"));
+            }
+            div.filter-field {
+                label for="agency" { (lang.t("field.agency")) }
+                select id="agency" name="agency" {
+                    option value="" { (lang.t("common.any")) }
+                    @for a in &agencies { option value=(a.code.as_str()) selected[sel("agency") == a.code.as_str()] { (a.code.as_str()) } }
+                }
+            }
+            div.filter-field {
+                label for="status" { (lang.t("field.status")) }
+                select id="status" name="status" {
+                    option value="" { (lang.t("common.any")) }
+                    @for s in [RecordStatus::Published, RecordStatus::Draft, RecordStatus::Withdrawn] {
+                        option value=(s.as_str()) selected[sel("status") == s.as_str()] { (lang.t(&format!("status.{}", s.as_str()))) }
+                    }
+                }
+            }
+            div.filter-field {
+                label for="tlp" { "TLP" }
+                select id="tlp" name="tlp" {
+                    option value="" { (lang.t("common.any")) }
+                    @for t in Tlp::ALL { option value=(t.as_str()) selected[sel("tlp") == t.as_str()] { (t.as_str()) } }
+                }
+            }
+            div.filter-field {
+                label for="drug" { (lang.t("field.drug")) }
+                select id="drug" name="drug" {
+                    option value="" { (lang.t("common.any")) }
+                    @for d in DrugType::ALL { option value=(d.as_str()) selected[sel("drug") == d.as_str()] { (forms::drug_name(lang, *d)) } }
+                }
+            }
+            div.filter-actions {
+                button.button type="submit" { (lang.t("common.filter")) }
+                a.button.secondary href=(base) { (lang.t("common.clear")) }
+            }
+        }
+        @if let Some(problem) = problem {
+            div.alert.alert-error role="alert" { (problem) }
+        }
+        @if let Some(p) = &page_data {
+            p.count {
+                (lang.t("common.total")) ": "
+                strong { @if p.total_capped { (lang.t("common.more_than")) " " } (int(p.total)) }
+                " " (lang.t("common.results"))
+            }
+            @if p.items.is_empty() {
+                p.empty { (lang.t("common.empty")) }
+            } @else {
+                (R::table(lang, &p.items))
+            }
+            (pager(lang, &base, &kept, "cursor", p.next_cursor))
+        }
+    };
+    Ok(html_response(
+        StatusCode::OK,
+        page(
+            lang,
+            Some(&auth.session),
+            &auth.ctx.here,
+            title,
+            R::NAV,
+            body,
+        ),
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn form_page<R: WebRecord>(
+    auth: &Authed,
+    status: StatusCode,
+    heading: &str,
+    action: &str,
+    form: &R::Form,
+    errors: &Errors,
+    agencies: &[Agency],
+    notice: Option<Markup>,
+    cancel: &str,
+) -> Response {
+    let lang = auth.ctx.lang;
+    let body = html! {
+        div.page-head { h1 { (heading) } }
+        @if let Some(n) = notice { (n) }
+        section.panel {
+            (R::render_form(lang, action, auth.csrf(), form, errors, agencies, &auth.session.actor.agency, cancel))
+        }
+    };
+    html_response(
+        status,
+        page(
+            lang,
+            Some(&auth.session),
+            &auth.ctx.here,
+            heading,
+            R::NAV,
+            body,
+        ),
+    )
+}
+
+/// `GET /reports/new`, `GET /seizures/new`.
+pub async fn new_form<R: WebRecord>(State(state): State<AppState>, auth: Authed) -> Page {
+    if !auth.session.actor.may(Action::WriteRecords) {
+        return Err(auth.fail(AppError::Forbidden("your roles do not allow this".into())));
+    }
+    let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
+    let heading = auth.ctx.lang.t(&format!("{}.new", R::KEY));
+    let form = R::blank_form(state.today());
+    Ok(form_page::<R>(
+        &auth,
+        StatusCode::OK,
+        heading,
+        &format!("/{}", R::PATH),
+        &form,
+        &Errors::new(),
+        &agencies,
+        None,
+        &format!("/{}", R::PATH),
+    ))
+}
+
+/// `POST /reports`, `POST /seizures`: creates the record and shows it, or shows the
+/// form again with the problems marked.
+pub async fn create<R: WebRecord>(
+    State(state): State<AppState>,
+    auth: Authed,
+    form: FormData,
+) -> Page {
+    auth.check_csrf(&form)?;
+    let typed = R::read_form(&form);
+    let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
+    let heading = auth.ctx.lang.t(&format!("{}.new", R::KEY));
+    let action = format!("/{}", R::PATH);
+    let result = match R::to_input(&typed, &auth.session.actor.agency, state.today()) {
+        Ok(input) => state.create_record::<R>(&auth.session.actor, input).await,
+        Err(errors) => {
+            return Ok(form_page::<R>(
+                &auth,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                heading,
+                &action,
+                &typed,
+                &errors,
+                &agencies,
+                None,
+                &action,
+            ));
+        }
+    };
+    match result {
+        Ok(record) => Ok(Redirect::to(&format!("/{}/{}", R::PATH, record.id())).into_response()),
+        Err(AppError::Invalid { fields, .. }) => Ok(form_page::<R>(
+            &auth,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            heading,
+            &action,
+            &typed,
+            &fields,
+            &agencies,
+            None,
+            &action,
+        )),
+        Err(e) => Err(auth.fail(e)),
+    }
+}
+
+/// `GET /reports/{id}`, `GET /seizures/{id}`.
+pub async fn detail<R: WebRecord>(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+) -> Page {
+    let lang = auth.ctx.lang;
+    let actor = &auth.session.actor;
+    let id = id_of(&id).map_err(|e| auth.fail(e))?;
+    let record = state
+        .get_record::<R>(actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
+    let may_modify = actor.may_modify(&record.meta()).is_ok();
+    let own = record.agency() == &actor.agency;
+    let (created, updated) = record.times();
+    let title = title_of(lang, &record);
+    let base = format!("/{}/{}", R::PATH, id);
+    let body = html! {
+        p.breadcrumb { a href={ "/" (R::PATH) } { "← " (lang.t(&format!("{}.list_title", R::KEY))) } }
+        div.page-head {
+            h1 { (title) }
+            div.actions {
+                @if may_modify {
+                    a.button href={ (base) "/edit" } { (lang.t("common.edit")) }
+                }
+                @if own {
+                    a.button.secondary href={ (base) "/history" } { (lang.t("report.history")) }
+                }
+            }
+        }
+        div.badges {
+            (handling_badge(record.handling()))
+            " " (status_badge(lang, record.status()))
+            " " span.version { (lang.t("field.version")) " " (record.version()) }
+        }
+        @if record.status() == RecordStatus::Withdrawn {
+            div.alert.alert-warn { (lang.t("record.withdrawn_notice")) }
+        }
+        @if !own {
+            div.alert.alert-info { (lang.t("record.foreign")) " " strong { (record.agency().as_str()) } }
+        }
+        section.panel {
+            dl.facts {
+                dt { (lang.t("field.agency")) }
+                dd { (record.agency().as_str()) }
+                dt { (lang.t("field.created_by")) }
+                dd { (record.created_by().as_str()) }
+                dt { (lang.t("field.created")) }
+                dd { (lang.datetime(created)) }
+                dt { (lang.t("field.updated")) }
+                dd { (lang.datetime(updated)) }
+            }
+            (record.body(lang))
+        }
+        @if may_modify {
+            section.panel.danger-zone {
+                h2 { (lang.t("record.withdraw")) }
+                p.muted { (lang.t("record.withdraw_help")) }
+                form method="post" action={ (base) "/withdraw" } {
+                    input type="hidden" name="csrf" value=(auth.csrf());
+                    div.field {
+                        label for="reason" { (lang.t("field.reason")) }
+                        textarea id="reason" name="reason" rows="2" maxlength="2000" {}
+                    }
+                    button.button.danger type="submit" { (lang.t("record.withdraw")) }
+                }
+            }
+        }
+    };
+    Ok(html_response(
+        StatusCode::OK,
+        page(
+            lang,
+            Some(&auth.session),
+            &auth.ctx.here,
+            &title,
+            R::NAV,
+            body,
+        ),
+    ))
+}
+
+/// `GET /reports/{id}/edit`.
+pub async fn edit_form<R: WebRecord>(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+) -> Page {
+    let actor = &auth.session.actor;
+    let id = id_of(&id).map_err(|e| auth.fail(e))?;
+    let record = state
+        .get_record::<R>(actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
+    actor
+        .may_modify(&record.meta())
+        .map_err(|e| auth.fail(e.into()))?;
+    let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
+    let heading = auth.ctx.lang.t(&format!("{}.edit", R::KEY));
+    let action = format!("/{}/{}", R::PATH, id);
+    Ok(form_page::<R>(
+        &auth,
+        StatusCode::OK,
+        heading,
+        &action,
+        &record.form_of(),
+        &Errors::new(),
+        &agencies,
+        None,
+        &action,
+    ))
+}
+
+/// `POST /reports/{id}`: saves a new version, or explains a conflict.
+pub async fn update<R: WebRecord>(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Page {
+    auth.check_csrf(&form)?;
+    let lang = auth.ctx.lang;
+    let id = id_of(&id).map_err(|e| auth.fail(e))?;
+    let typed = R::read_form(&form);
+    let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
+    let heading = lang.t(&format!("{}.edit", R::KEY));
+    let action = format!("/{}/{}", R::PATH, id);
+    let Ok(version) = form.get("version").trim().parse::<i64>() else {
+        return Err(auth.fail(AppError::BadRequest("the form has no version".into())));
+    };
+    let result = match R::to_input(&typed, &auth.session.actor.agency, state.today()) {
+        Ok(input) => {
+            state
+                .update_record::<R>(&auth.session.actor, id, version, input)
+                .await
+        }
+        Err(errors) => {
+            return Ok(form_page::<R>(
+                &auth,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                heading,
+                &action,
+                &typed,
+                &errors,
+                &agencies,
+                None,
+                &action,
+            ));
+        }
+    };
+    match result {
+        Ok(record) => Ok(Redirect::to(&format!("/{}/{}", R::PATH, record.id())).into_response()),
+        Err(AppError::Invalid { fields, .. }) => Ok(form_page::<R>(
+            &auth,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            heading,
+            &action,
+            &typed,
+            &fields,
+            &agencies,
+            None,
+            &action,
+        )),
+        Err(AppError::Conflict(_)) => {
+            let notice = html! {
+                div.alert.alert-error role="alert" {
+                    p { (lang.t("record.conflict")) }
+                    p { a href=(action) target="_blank" rel="noopener" { (lang.t("record.open_current")) " ↗" } }
+                }
+            };
+            Ok(form_page::<R>(
+                &auth,
+                StatusCode::CONFLICT,
+                heading,
+                &action,
+                &typed,
+                &Errors::new(),
+                &agencies,
+                Some(notice),
+                &action,
+            ))
+        }
+        Err(e) => Err(auth.fail(e)),
+    }
+}
+
+/// `POST /reports/{id}/withdraw`.
+pub async fn withdraw<R: WebRecord>(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Page {
+    auth.check_csrf(&form)?;
+    let id = id_of(&id).map_err(|e| auth.fail(e))?;
+    state
+        .withdraw_record::<R>(&auth.session.actor, id, form.get("reason").trim())
+        .await
+        .map_err(|e| auth.fail(e))?;
+    Ok(Redirect::to(&format!("/{}/{}", R::PATH, id)).into_response())
+}
+
+/// `GET /reports/{id}/history`: earlier versions, for the originating agency.
+pub async fn history<R: WebRecord>(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+) -> Page {
+    let lang = auth.ctx.lang;
+    let id = id_of(&id).map_err(|e| auth.fail(e))?;
+    let current = state
+        .get_record::<R>(&auth.session.actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
+    let versions = state
+        .record_history::<R>(&auth.session.actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
+    let title = format!(
+        "{} — {}",
+        lang.t("report.history"),
+        title_of(lang, &current)
+    );
+    let body = html! {
+        p.breadcrumb { a href={ "/" (R::PATH) "/" (id) } { "← " (title_of(lang, &current)) } }
+        h1 { (lang.t("report.history")) }
+        div.table-scroll {
+            table.data {
+                thead { tr {
+                    th.num { (lang.t("field.version")) }
+                    th { (lang.t("field.updated")) }
+                    th { (lang.t("field.title")) }
+                    th { (lang.t("field.tlp")) }
+                    th { (lang.t("field.status")) }
+                } }
+                tbody {
+                    @for r in std::iter::once(&current).chain(versions.iter().filter(|v| v.version() != current.version())) {
+                        tr {
+                            td.num { (r.version()) }
+                            td.nowrap { (lang.datetime(r.times().1)) }
+                            td { (title_of(lang, r)) }
+                            td { (tlp_badge(r.handling().tlp)) }
+                            td { (status_badge(lang, r.status())) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(html_response(
+        StatusCode::OK,
+        page(
+            lang,
+            Some(&auth.session),
+            &auth.ctx.here,
+            &title,
+            R::NAV,
+            body,
+        ),
+    ))
+}
+
+/// Used by the dashboard: a short table of the latest records.
+pub fn short_table<R: WebRecord>(lang: Lang, items: &[R]) -> Markup {
+    if items.is_empty() {
+        html! { p.empty { (lang.t("common.empty")) } }
+    } else {
+        R::table(lang, items)
+    }
+}

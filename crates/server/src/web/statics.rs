@@ -1,0 +1,73 @@
+//! The stylesheet, script and icon of the web interface, compiled into the binary so
+//! that a node on a closed network needs nothing else. URLs carry a hash of the
+//! content, so browsers may cache them for good.
+
+use std::sync::LazyLock;
+
+use axum::extract::{Path, Query};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    body: &'static [u8],
+}
+
+const ASSETS: &[Asset] = &[
+    Asset {
+        name: "app.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/app.css"),
+    },
+    Asset {
+        name: "app.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/app.js"),
+    },
+    Asset {
+        name: "favicon.svg",
+        content_type: "image/svg+xml",
+        body: include_bytes!("../../static/favicon.svg"),
+    },
+];
+
+/// A short hash of all assets, appended to their URLs.
+static VERSION: LazyLock<String> = LazyLock::new(|| {
+    let mut hasher = Sha256::new();
+    for asset in ASSETS {
+        hasher.update(asset.body);
+    }
+    hex::encode(&hasher.finalize()[..6])
+});
+
+/// The URL of an asset, with the content hash.
+pub fn url(name: &str) -> String {
+    format!("/static/{name}?v={}", *VERSION)
+}
+
+#[derive(serde::Deserialize)]
+pub struct VersionParam {
+    v: Option<String>,
+}
+
+/// Serves an asset: for a year when the URL names the current hash, else briefly.
+pub async fn serve(Path(file): Path<String>, Query(params): Query<VersionParam>) -> Response {
+    let Some(asset) = ASSETS.iter().find(|a| a.name == file) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let cache = if params.v.as_deref() == Some(VERSION.as_str()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=300"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, asset.content_type),
+            (header::CACHE_CONTROL, cache),
+        ],
+        asset.body,
+    )
+        .into_response()
+}

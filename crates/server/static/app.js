@@ -1,0 +1,50 @@
+// Interdict web interface: small progressive enhancements. Every page works without
+// this script; it only adds rows to repeating form sections and shows the TLP:RED
+// recipients when they apply.
+(function () {
+  "use strict";
+
+  function removable(row) {
+    var button = row.querySelector("[data-remove-row]");
+    if (!button) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var next = row.nextElementSibling;
+      if (next && next.classList.contains("row-error")) next.remove();
+      row.remove();
+    });
+  }
+
+  function setUpRows(button) {
+    var kind = button.getAttribute("data-add-row");
+    var body = document.querySelector('tbody[data-rows="' + kind + '"]');
+    var template = document.getElementById(kind + "-template");
+    if (!body || !template) return;
+    button.hidden = false;
+    Array.prototype.forEach.call(body.querySelectorAll("tr." + kind + "-row"), removable);
+    button.addEventListener("click", function () {
+      var source = template.content.querySelector("tr");
+      var row = document.importNode(source, true);
+      body.appendChild(row);
+      removable(row);
+      var first = row.querySelector("input[type=text], select");
+      if (first) first.focus();
+    });
+  }
+
+  function setUpTlp(select) {
+    var form = select.form;
+    var box = form && form.querySelector("[data-red-only]");
+    if (!box) return;
+    function update() {
+      box.hidden = select.value !== "RED";
+    }
+    select.addEventListener("change", update);
+    update();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-add-row]"), setUpRows);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-tlp-select]"), setUpTlp);
+  });
+})();

@@ -1,0 +1,600 @@
+//! The web interface over real HTTP: a node on port 0 with a fresh SQLite database,
+//! three agencies, and browsers simulated by reqwest clients with cookie stores.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+
+use chrono::NaiveDate;
+use interdict_core::agency::Agency;
+use interdict_core::ident::CountryCode;
+use interdict_core::{AgencyCode, AgencyKind, Agreement, Role, RoleSet, Scope, Tlp, Username};
+use interdict_server::service::hash_password;
+use interdict_server::{AppState, Application, Clock, Config};
+use interdict_store::NewUser;
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+use uuid::Uuid;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Node {
+    base: String,
+    _dir: tempfile::TempDir,
+    _state: AppState,
+}
+
+async fn start() -> Node {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: dir.path().to_owned(),
+        secure_cookies: false,
+        ..Config::default()
+    };
+    let app = Application::build(config, Clock::system()).await.unwrap();
+    let addr = app.local_addr().unwrap();
+    let state = app.state().clone();
+    seed(&state).await;
+    tokio::spawn(app.run_until(std::future::pending()));
+    Node {
+        base: format!("http://{addr}"),
+        _dir: dir,
+        _state: state,
+    }
+}
+
+async fn seed(state: &AppState) {
+    let store = &state.store;
+    for (code, name, country, kind) in [
+        ("KR-KCS", "Korea Customs Service", "KR", AgencyKind::Customs),
+        ("KR-KCG", "Korea Coast Guard", "KR", AgencyKind::CoastGuard),
+        ("JP-CUSTOMS", "Japan Customs", "JP", AgencyKind::Customs),
+    ] {
+        let agency = Agency {
+            code: AgencyCode::parse(code).unwrap(),
+            name: name.into(),
+            country: CountryCode::parse(country).unwrap(),
+            kind,
+        };
+        store
+            .create_agency(&agency, &state.event(None, "seed"))
+            .await
+            .unwrap();
+    }
+    let hash = hash_password(PASSWORD).unwrap();
+    for (username, agency, roles) in [
+        ("kcs.analyst", "KR-KCS", vec![Role::Analyst]),
+        ("kcg.analyst", "KR-KCG", vec![Role::Analyst]),
+        ("japan.analyst", "JP-CUSTOMS", vec![Role::Analyst]),
+        ("kcs.auditor", "KR-KCS", vec![Role::Auditor]),
+    ] {
+        let user = NewUser {
+            username: Username::parse(username).unwrap(),
+            agency: AgencyCode::parse(agency).unwrap(),
+            display_name: username.to_owned(),
+            roles: roles.into_iter().collect::<RoleSet>(),
+            password_hash: Some(hash.clone()),
+        };
+        store
+            .create_user(&user, &state.event(None, "seed"))
+            .await
+            .unwrap();
+    }
+    let agreement = Agreement {
+        id: Uuid::now_v7(),
+        title: "KCG–KCS maritime narcotics MOU".into(),
+        parties: vec![
+            AgencyCode::parse("KR-KCG").unwrap(),
+            AgencyCode::parse("KR-KCS").unwrap(),
+        ],
+        scopes: Scope::ALL.to_vec(),
+        valid_from: NaiveDate::from_ymd_opt(2023, 4, 5).unwrap(),
+        valid_to: None,
+        max_tlp: Tlp::Amber,
+    };
+    store
+        .create_agreement(&agreement, &state.event(None, "seed"))
+        .await
+        .unwrap();
+}
+
+fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::limited(5))
+        .build()
+        .unwrap()
+}
+
+fn browser_no_redirects() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of the first hidden `csrf` field of a page.
+fn csrf_of(html: &str) -> String {
+    let marker = r#"name="csrf" value=""#;
+    let start = html.find(marker).expect("page has a csrf field") + marker.len();
+    let end = html[start..].find('"').unwrap();
+    html[start..start + end].to_owned()
+}
+
+async fn login(client: &Client, base: &str, username: &str) -> String {
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("next", "/"),
+            ("username", username),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "login of {username}");
+    let dashboard = response.text().await.unwrap();
+    assert!(dashboard.contains(username), "dashboard names the user");
+    csrf_of(&dashboard)
+}
+
+async fn get(client: &Client, url: &str) -> (StatusCode, String) {
+    let response = client.get(url).send().await.unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+fn report_form<'a>(csrf: &'a str, title: &'a str, imo: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("title", title),
+        (
+            "narrative",
+            "화물선 해양호가 부산항 입항 전 해상에서 환적할 것으로 보임.",
+        ),
+        ("grading", "B2"),
+        ("tlp", "AMBER"),
+        ("drugs", "methamphetamine"),
+        ("drugs", "yaba"),
+        ("modus_operandi", "ship-to-ship transfer"),
+        ("status", "published"),
+        ("subject_kind", "vessel"),
+        ("subject_name", "해양호"),
+        ("subject_id", imo),
+        ("subject_country", "PA"),
+        ("subject_extra", ""),
+        ("subject_kind", "phone"),
+        ("subject_name", ""),
+        ("subject_id", "+82 10 1234 5678"),
+        ("subject_country", ""),
+        ("subject_extra", ""),
+        ("subject_kind", "person"),
+        ("subject_name", ""),
+        ("subject_id", ""),
+        ("subject_country", ""),
+        ("subject_extra", ""),
+    ]
+}
+
+#[tokio::test]
+async fn login_sets_a_strict_http_only_session_cookie() {
+    let node = start().await;
+    let client = browser_no_redirects();
+    let page = client
+        .get(format!("{}/login", node.base))
+        .send()
+        .await
+        .unwrap();
+    let login_cookie = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("interdict_login_csrf="))
+        .expect("login form sets its csrf cookie");
+    assert!(login_cookie.contains("HttpOnly") && login_cookie.contains("SameSite=Strict"));
+    let html = page.text().await.unwrap();
+    let response = client
+        .post(format!("{}/login", node.base))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("next", "/reports"),
+            ("username", "kcs.analyst"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/reports");
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("interdict_session="))
+        .expect("session cookie");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert!(
+        !cookie.contains("Secure"),
+        "secure_cookies is off: {cookie}"
+    );
+}
+
+#[tokio::test]
+async fn login_refuses_a_wrong_password_and_a_missing_login_token() {
+    let node = start().await;
+    let client = browser();
+    let (_, html) = get(&client, &format!("{}/login", node.base)).await;
+    let response = client
+        .post(format!("{}/login", node.base))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("username", "kcs.analyst"),
+            ("password", "wrong"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Wrong username or password"));
+    let fresh = browser();
+    let response = fresh
+        .post(format!("{}/login", node.base))
+        .form(&[("username", "kcs.analyst"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn pages_need_a_session_and_next_stays_local() {
+    let node = start().await;
+    let client = browser_no_redirects();
+    let response = client
+        .get(format!("{}/reports?q=x", node.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        "/login?next=%2Freports%3Fq%3Dx"
+    );
+    let (_, html) = get(
+        &client,
+        &format!("{}/login?next=//evil.example/x", node.base),
+    )
+    .await;
+    assert!(html.contains(r#"name="next" value="/""#));
+}
+
+#[tokio::test]
+async fn posts_without_the_csrf_token_are_refused() {
+    let node = start().await;
+    let client = browser();
+    let csrf = login(&client, &node.base, "kcs.analyst").await;
+    let mut form = report_form(&csrf, "Without token", "9074729");
+    form.retain(|(k, _)| *k != "csrf");
+    let response = client
+        .post(format!("{}/reports", node.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let mut form = report_form(&csrf, "Wrong token", "9074729");
+    form[0].1 = "idt_forged";
+    let response = client
+        .post(format!("{}/reports", node.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = client
+        .post(format!("{}/logout", node.base))
+        .form(&[("csrf", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (_, list) = get(&client, &format!("{}/reports", node.base)).await;
+    assert!(!list.contains("Without token") && !list.contains("Wrong token"));
+}
+
+#[tokio::test]
+async fn a_report_filed_in_the_browser_is_shared_by_agreement_only() {
+    let node = start().await;
+    let base = &node.base;
+    let kcs = browser();
+    let csrf = login(&kcs, base, "kcs.analyst").await;
+
+    let response = kcs
+        .post(format!("{base}/reports"))
+        .form(&report_form(&csrf, "해양호 환적 첩보", "9074729"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let detail_url = response.url().to_string();
+    assert!(
+        detail_url.starts_with(&format!("{base}/reports/")),
+        "{detail_url}"
+    );
+    let detail = response.text().await.unwrap();
+    for expected in [
+        "해양호 환적 첩보",
+        "TLP:AMBER",
+        "9074729",
+        "+821012345678",
+        "B2",
+        "/edit",
+        "/withdraw",
+    ] {
+        assert!(detail.contains(expected), "detail shows {expected}");
+    }
+
+    // The partner under an AMBER agreement sees it, but may not change it.
+    let kcg = browser();
+    login(&kcg, base, "kcg.analyst").await;
+    let (status, seen) = get(&kcg, &detail_url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(seen.contains("해양호 환적 첩보"));
+    assert!(!seen.contains("/edit\"") && !seen.contains("/withdraw"));
+    let (_, list) = get(&kcg, &format!("{base}/reports")).await;
+    assert!(list.contains("해양호 환적 첩보"));
+    let (_, found) = get(&kcg, &format!("{base}/search?q=%ED%95%B4%EC%96%91")).await;
+    assert!(
+        found.contains("해양호 환적 첩보"),
+        "search for 해양 finds it"
+    );
+    let (status, _) = get(&kcg, &format!("{detail_url}/edit")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Japan has no agreement: the report does not exist for it.
+    let japan = browser();
+    login(&japan, base, "japan.analyst").await;
+    let (status, hidden) = get(&japan, &detail_url).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, missing) = get(&japan, &format!("{base}/reports/{}", Uuid::now_v7())).await;
+    assert_eq!(
+        strip_request_specific(&hidden),
+        strip_request_specific(&missing),
+        "hidden reads exactly like nonexistent"
+    );
+    assert!(!hidden.contains("해양호"));
+    let (_, list) = get(&japan, &format!("{base}/reports")).await;
+    assert!(!list.contains("해양호"));
+    let (_, found) = get(&japan, &format!("{base}/search?q=%ED%95%B4%EC%96%91")).await;
+    assert!(!found.contains("해양호"));
+    let (_, dashboard) = get(&japan, &format!("{base}/")).await;
+    assert!(!dashboard.contains("해양호"));
+}
+
+/// The CSRF token and the language-switch link differ per session and page.
+fn strip_request_specific(html: &str) -> String {
+    html.lines()
+        .filter(|l| !l.contains("csrf") && !l.contains("/lang?"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn bad_input_is_shown_on_the_form_with_the_input_kept() {
+    let node = start().await;
+    let client = browser();
+    let csrf = login(&client, &node.base, "kcs.analyst").await;
+    let mut form = report_form(&csrf, "", "9074728");
+    form.retain(|(k, _)| *k != "title");
+    form.push(("title", "   "));
+    let response = client
+        .post(format!("{}/reports", node.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("check digit"), "the IMO error is shown");
+    assert!(
+        html.contains("must not be empty"),
+        "the title error is shown"
+    );
+    assert!(
+        html.contains(r#"value="해양호""#),
+        "the subject name is kept"
+    );
+    assert!(html.contains("field wide invalid"), "the title is marked");
+}
+
+#[tokio::test]
+async fn seizures_are_created_edited_and_conflicts_explained() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+    let seizure = |version: Option<&'static str>, place: &'static str| {
+        let mut form = vec![
+            ("csrf", csrf.clone()),
+            ("occurred_on", "2026-05-01".to_owned()),
+            ("place_kind", "port".to_owned()),
+            ("place_name", place.to_owned()),
+            ("place_country", "KR".to_owned()),
+            ("lat", String::new()),
+            ("lon", String::new()),
+            ("conveyance", "sea_container".to_owned()),
+            ("item_drug", "methamphetamine".to_owned()),
+            ("item_quantity", "22.5".to_owned()),
+            ("item_unit", "kg".to_owned()),
+            ("item_drug", "yaba".to_owned()),
+            ("item_quantity", "290000".to_owned()),
+            ("item_unit", "tablets".to_owned()),
+            ("concealment", "false floor".to_owned()),
+            ("origin", "TH".to_owned()),
+            ("transit", "VN, CN".to_owned()),
+            ("destination", "KR".to_owned()),
+            ("tlp", "GREEN".to_owned()),
+            ("status", "published".to_owned()),
+            ("subject_kind", "container".to_owned()),
+            ("subject_name", String::new()),
+            ("subject_id", "CSQU3054383".to_owned()),
+            ("subject_country", String::new()),
+            ("subject_extra", String::new()),
+        ];
+        if let Some(v) = version {
+            form.push(("version", v.to_owned()));
+        }
+        form
+    };
+    let response = client
+        .post(format!("{base}/seizures"))
+        .form(&seizure(None, "Busan New Port"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let url = response.url().to_string();
+    let html = response.text().await.unwrap();
+    assert!(html.contains("290,000"), "quantities have separators");
+    assert!(html.contains("CSQU3054383"));
+    assert!(html.contains("1 May 2026"));
+
+    let response = client
+        .post(&url)
+        .form(&seizure(Some("1"), "Busan North Port"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.text().await.unwrap().contains("Busan North Port"));
+
+    // A second edit made on version 1 conflicts and keeps what was typed.
+    let response = client
+        .post(&url)
+        .form(&seizure(Some("1"), "Gamcheon Port"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Someone changed this record"));
+    assert!(html.contains("Gamcheon Port"));
+
+    let (status, history) = get(&client, &format!("{url}/history")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(history.contains("Busan New Port") || history.contains("Busan North Port"));
+
+    let response = client
+        .post(format!("{url}/withdraw"))
+        .form(&[("csrf", csrf.as_str()), ("reason", "duplicate")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("This record is withdrawn"));
+}
+
+#[tokio::test]
+async fn the_language_switch_changes_the_strings_and_dates() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    login(&client, base, "kcs.analyst").await;
+    let (_, english) = get(&client, &format!("{base}/")).await;
+    assert!(english.contains(r#"<html lang="en">"#));
+    assert!(english.contains("Dashboard") && english.contains("Agreements in force"));
+    assert!(english.contains("5 Apr 2023") || english.contains("KCG–KCS"));
+
+    let (status, korean) = get(&client, &format!("{base}/lang?set=ko&next=%2Fagreements")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(korean.contains(r#"<html lang="ko">"#));
+    assert!(korean.contains("협정") && korean.contains("2023년 4월 5일"));
+    let (_, dashboard) = get(&client, &format!("{base}/")).await;
+    assert!(dashboard.contains("대시보드") && !dashboard.contains("Agreements in force"));
+
+    // Without a cookie, Accept-Language decides.
+    let fresh = browser();
+    let page = fresh
+        .get(format!("{base}/login"))
+        .header("accept-language", "ko-KR,ko;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("비밀번호"));
+}
+
+#[tokio::test]
+async fn audit_is_for_auditors_and_pages_carry_security_headers() {
+    let node = start().await;
+    let base = &node.base;
+    let analyst = browser();
+    login(&analyst, base, "kcs.analyst").await;
+    let (status, _) = get(&analyst, &format!("{base}/audit")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let auditor = browser();
+    login(&auditor, base, "kcs.auditor").await;
+    let response = auditor.get(format!("{base}/audit")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("auth.login"), "the audit log lists logins");
+    assert!(!html.contains("style="), "no inline styles");
+    assert!(!html.contains("<style"), "no style blocks");
+    assert!(!html.contains("<script>"), "no inline scripts");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no external URLs"
+    );
+
+    let css_url = html
+        .split(r#"href=""#)
+        .find(|s| s.starts_with("/static/app.css"))
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let css = auditor
+        .get(format!("{base}{css_url}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), StatusCode::OK);
+    assert!(css.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert!(css.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+}

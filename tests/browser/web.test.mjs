@@ -1,0 +1,220 @@
+// End-to-end test of the web interface in a real Chromium, against `interdict demo`.
+//
+// A KCS analyst switches to Korean, files a TLP:AMBER report on a vessel named in
+// Hangul, finds it by a Korean fragment and logs out; the KCG analyst (AMBER agreement)
+// sees it; the Thai analyst (GREEN only) does not, neither in search nor by its address.
+//
+// Environment: INTERDICT_BIN (default target/debug/interdict under the repository
+// root), CHROMIUM (default /usr/bin/chromium). Screenshots go to ./screenshots/.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..", "..");
+const bin = resolve(root, process.env.INTERDICT_BIN || "target/debug/interdict");
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const password = "demo-password-e2e";
+const shots = join(here, "screenshots");
+const runId = Date.now().toString(36).slice(-5);
+const title = `해양호 환적 첩보 ${runId}`;
+
+let server;
+let serverLog = "";
+let dataDir;
+let base;
+let browser;
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForHealth(url, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new Error(`interdict exited with ${server.exitCode}:\n${serverLog}`);
+    }
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`interdict did not become healthy:\n${serverLog}`);
+}
+
+before(async () => {
+  assert.ok(existsSync(bin), `no interdict binary at ${bin}; build it or set INTERDICT_BIN`);
+  assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath}`);
+  mkdirSync(shots, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), "interdict-e2e-"));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(bin, ["demo", "--port", String(port), "--data-dir", dataDir, "--password", password], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, INTERDICT_SECURE_COOKIES: "false" },
+  });
+  server.stdout.on("data", (d) => (serverLog += d));
+  server.stderr.on("data", (d) => (serverLog += d));
+  await waitForHealth(`${base}/healthz`, 120_000);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(String(e)));
+  page.on("request", (r) => {
+    if (!r.url().startsWith(base)) problems.push(`request outside the node: ${r.url()}`);
+  });
+  return { context, page, problems };
+}
+
+async function signIn(page, username) {
+  await page.goto(`${base}/`);
+  assert.match(page.url(), /\/login\?next=%2F$/);
+  await page.fill("#username", username);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
+  await page.locator(".who-user", { hasText: username }).waitFor();
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+async function searchFor(page, fragment) {
+  await page.click("nav.mainnav a[href='/search']");
+  await page.fill("#q", fragment);
+  await Promise.all([page.waitForURL(/\/search\?q=/), page.click("form.filters button[type=submit]")]);
+}
+
+test("a Korean report is filed, found, and shared only as agreements allow", async () => {
+  // KCS analyst, in Korean.
+  const kcs = await newPage();
+  await signIn(kcs.page, "kcs.analyst");
+  await shot(kcs.page, "01-dashboard-en");
+  assert.equal(await kcs.page.getAttribute("html", "lang"), "en");
+  await Promise.all([kcs.page.waitForURL(`${base}/`), kcs.page.click("a.lang-switch")]);
+  assert.equal(await kcs.page.getAttribute("html", "lang"), "ko");
+  await kcs.page.locator("h1", { hasText: "대시보드" }).waitFor();
+  await shot(kcs.page, "02-dashboard-ko");
+
+  // The report form.
+  await kcs.page.click("nav.mainnav a[href='/reports']");
+  await Promise.all([kcs.page.waitForURL(`${base}/reports/new`), kcs.page.click("a[href='/reports/new']")]);
+  await kcs.page.fill("#title", title);
+  await kcs.page.fill("#narrative", "파나마 선적 화물선 해양호가 공해상에서 메트암페타민을 환적할 것으로 보임.");
+  await kcs.page.selectOption("#grading", "B2");
+  // The recipients box shows for TLP:RED only.
+  await kcs.page.selectOption("#tlp", "RED");
+  assert.equal(await kcs.page.isVisible("#recipients"), true);
+  await kcs.page.selectOption("#tlp", "AMBER");
+  assert.equal(await kcs.page.isVisible("#recipients"), false);
+  await kcs.page.check("input[name=drugs][value=methamphetamine]");
+  await kcs.page.fill("#modus_operandi", "선박 간 환적");
+  const rows = kcs.page.locator("tbody[data-rows=subject] tr.subject-row");
+  await rows.nth(0).locator("select[name=subject_kind]").selectOption("vessel");
+  await rows.nth(0).locator("input[name=subject_name]").fill("해양호");
+  await rows.nth(0).locator("input[name=subject_id]").fill("9074729");
+  await rows.nth(0).locator("select[name=subject_country]").selectOption("PA");
+  await kcs.page.click("button[data-add-row=subject]");
+  assert.equal(await rows.count(), 2);
+  await rows.nth(1).locator("select[name=subject_kind]").selectOption("phone");
+  await rows.nth(1).locator("input[name=subject_id]").fill("+82 10 1234 5678");
+  await shot(kcs.page, "03-report-form-ko");
+  await Promise.all([
+    kcs.page.waitForURL(/\/reports\/[0-9a-f-]{36}$/),
+    kcs.page.click("form.record-form button[type=submit]"),
+  ]);
+  const detailUrl = kcs.page.url();
+  const detail = await kcs.page.textContent("main");
+  assert.ok(detail.includes(title));
+  assert.ok(detail.includes("TLP:AMBER"));
+  assert.ok(detail.includes("9074729"));
+  assert.ok(detail.includes("선박"), "subject kind in Korean");
+  assert.ok(detail.includes("파나마"), "flag state in Korean");
+  await shot(kcs.page, "04-report-detail-ko");
+
+  // Found by a Korean fragment.
+  await searchFor(kcs.page, "해양");
+  await kcs.page.locator("table.search-results a", { hasText: title }).waitFor();
+  await shot(kcs.page, "05-search-ko");
+
+  // Log out.
+  await Promise.all([kcs.page.waitForURL(/\/login$/), kcs.page.click("form[action='/logout'] button")]);
+  const after = await kcs.page.goto(detailUrl);
+  assert.match(kcs.page.url(), /\/login\?next=/, "the session is gone");
+  assert.equal(after.status(), 200);
+  assert.deepEqual(kcs.problems, []);
+  await kcs.context.close();
+
+  // The coast guard shares intelligence up to AMBER: it sees the report.
+  const kcg = await newPage();
+  await signIn(kcg.page, "kcg.analyst");
+  await searchFor(kcg.page, "해양");
+  const hit = kcg.page.locator("table.search-results a", { hasText: title });
+  await hit.waitFor();
+  await Promise.all([kcg.page.waitForURL(detailUrl), hit.click()]);
+  assert.ok((await kcg.page.textContent("main")).includes("KR-KCS"));
+  assert.equal(await kcg.page.locator("a[href$='/edit']").count(), 0, "a partner cannot edit");
+  await shot(kcg.page, "06-kcg-sees-report");
+  assert.deepEqual(kcg.problems, []);
+  await kcg.context.close();
+
+  // Thai customs shares up to GREEN only: the report does not exist for it.
+  const thai = await newPage();
+  await signIn(thai.page, "thai.analyst");
+  await searchFor(thai.page, "해양");
+  assert.equal(await thai.page.locator("table.search-results a", { hasText: title }).count(), 0);
+  await shot(thai.page, "07-thai-search");
+  const response = await thai.page.goto(detailUrl);
+  assert.equal(response.status(), 404);
+  assert.ok(!(await thai.page.textContent("body")).includes("해양호"));
+  await shot(thai.page, "08-thai-not-found");
+  await thai.page.goto(`${base}/reports`);
+  assert.equal(await thai.page.locator("a", { hasText: title }).count(), 0);
+  await thai.context.close();
+});
