@@ -64,34 +64,42 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Counts failed logins per key (username and client address) and refuses further
-/// attempts for a while after too many.
+/// Counts failed logins per username and per client address and refuses further
+/// attempts for a while after too many. A client address gets more room than a username
+/// because many officers may sit behind one address.
 #[derive(Debug)]
 pub struct LoginLimiter {
-    max_failures: usize,
+    user_max: usize,
+    client_max: usize,
     window: Duration,
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
 impl Default for LoginLimiter {
     fn default() -> Self {
-        Self::new(5, Duration::from_secs(15 * 60))
+        Self::new(5, 50, Duration::from_secs(15 * 60))
     }
 }
 
 impl LoginLimiter {
-    /// At most `max_failures` failures per key within `window`.
-    pub fn new(max_failures: usize, window: Duration) -> Self {
+    /// At most `user_max` failures per username and `client_max` per client address
+    /// within `window`.
+    pub fn new(user_max: usize, client_max: usize, window: Duration) -> Self {
         Self {
-            max_failures,
+            user_max,
+            client_max,
             window,
             failures: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Seconds to wait before `key` may try again, if it must wait.
-    pub fn blocked(&self, key: &str, now: Instant) -> Option<u64> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+    fn wait(
+        &self,
+        map: &mut HashMap<String, VecDeque<Instant>>,
+        key: &str,
+        max: usize,
+        now: Instant,
+    ) -> Option<u64> {
         let entries = map.get_mut(key)?;
         while entries
             .front()
@@ -99,30 +107,46 @@ impl LoginLimiter {
         {
             entries.pop_front();
         }
-        if entries.len() >= self.max_failures {
-            let oldest = entries.front().copied()?;
-            let wait = self.window.saturating_sub(now.duration_since(oldest));
-            Some(wait.as_secs().max(1))
-        } else {
-            None
+        if entries.len() < max {
+            return None;
         }
+        let oldest = entries.front().copied()?;
+        Some(
+            self.window
+                .saturating_sub(now.duration_since(oldest))
+                .as_secs()
+                .max(1),
+        )
     }
 
-    /// Records a failure of `key`.
-    pub fn fail(&self, key: &str, now: Instant) {
+    /// Seconds to wait before `username` may try again from `client`, if it must wait.
+    pub fn blocked(&self, username: &str, client: &str, now: Instant) -> Option<u64> {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let user = self.wait(&mut map, &format!("user:{username}"), self.user_max, now);
+        let client = self.wait(&mut map, &format!("client:{client}"), self.client_max, now);
+        user.max(client)
+    }
+
+    /// Records a failed attempt.
+    pub fn fail(&self, username: &str, client: &str, now: Instant) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 100_000 {
             map.clear();
         }
-        map.entry(key.to_owned()).or_default().push_back(now);
+        map.entry(format!("user:{username}"))
+            .or_default()
+            .push_back(now);
+        map.entry(format!("client:{client}"))
+            .or_default()
+            .push_back(now);
     }
 
-    /// Forgets the failures of `key`.
-    pub fn clear(&self, key: &str) {
+    /// Forgets the failures of `username` after a successful login.
+    pub fn succeed(&self, username: &str) {
         self.failures
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .remove(key);
+            .remove(&format!("user:{username}"));
     }
 }
 
@@ -151,12 +175,9 @@ impl AppState {
         kind: TokenKind,
     ) -> AppResult<(String, DateTime<Utc>, Session)> {
         let now_instant = Instant::now();
-        let user_key = format!("user:{}", username.trim().to_ascii_lowercase());
-        let client_key = format!("client:{client}");
-        for key in [&user_key, &client_key] {
-            if let Some(wait) = self.limiter.blocked(key, now_instant) {
-                return Err(AppError::RateLimited(wait));
-            }
+        let user_key = username.trim().to_ascii_lowercase();
+        if let Some(wait) = self.limiter.blocked(&user_key, client, now_instant) {
+            return Err(AppError::RateLimited(wait));
         }
         let user = match Username::parse(username) {
             Ok(name) => self.store.user_by_name(name.as_str()).await?,
@@ -178,15 +199,14 @@ impl AppState {
         let user = match user {
             Some(user) if valid && !user.disabled => user,
             _ => {
-                self.limiter.fail(&user_key, now_instant);
-                self.limiter.fail(&client_key, now_instant);
+                self.limiter.fail(&user_key, client, now_instant);
                 let mut event = self.event(None, "auth.login_failed");
                 event.detail = serde_json::json!({ "username": username.chars().take(64).collect::<String>(), "client": client }).to_string();
                 self.store.audit(&event).await?;
                 return Err(AppError::Unauthorized("wrong username or password".into()));
             }
         };
-        self.limiter.clear(&user_key);
+        self.limiter.succeed(&user_key);
         let (token, hash) = new_token();
         let now = self.now();
         let expires_at = now + chrono::Duration::hours(self.config.session_hours);
@@ -248,15 +268,31 @@ mod tests {
 
     #[test]
     fn limiter_blocks_after_too_many_failures_and_forgets_later() {
-        let limiter = LoginLimiter::new(3, Duration::from_secs(60));
+        let limiter = LoginLimiter::new(3, 5, Duration::from_secs(60));
         let t0 = Instant::now();
         for _ in 0..3 {
-            assert_eq!(limiter.blocked("k", t0), None);
-            limiter.fail("k", t0);
+            assert_eq!(limiter.blocked("kim", "10.0.0.1", t0), None);
+            limiter.fail("kim", "10.0.0.1", t0);
         }
-        assert!(limiter.blocked("k", t0).is_some());
-        assert_eq!(limiter.blocked("k", t0 + Duration::from_secs(61)), None);
-        assert_eq!(limiter.blocked("other", t0), None);
+        assert!(
+            limiter.blocked("kim", "10.0.0.9", t0).is_some(),
+            "the username is locked from anywhere"
+        );
+        assert_eq!(
+            limiter.blocked("lee", "10.0.0.1", t0),
+            None,
+            "others behind the same address may still log in"
+        );
+        limiter.fail("park", "10.0.0.1", t0);
+        limiter.fail("choi", "10.0.0.1", t0);
+        assert!(
+            limiter.blocked("lee", "10.0.0.1", t0).is_some(),
+            "the address is locked after five failures"
+        );
+        assert_eq!(
+            limiter.blocked("kim", "10.0.0.1", t0 + Duration::from_secs(61)),
+            None
+        );
     }
 
     #[test]
