@@ -38,11 +38,11 @@ echo "ours:  $OURS decode --format json"
 echo "best of ${RUNS:-3} runs for ours and gpsdecode, one run of pyais; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
-measure() { # name, command...; prints "seconds KB" of one run
+measure() { # name, command...; prints "wall-seconds KB cpu-seconds" of one run
     local name=$1; shift
     local t
-    t=$( { /usr/bin/time -f "%e %M" "$@" > /dev/null; } 2>&1 | tail -n 1)
-    echo "$t"
+    t=$( { /usr/bin/time -f "%e %M %U %S" "$@" > /dev/null; } 2>&1 | tail -n 1)
+    echo "$t" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
 }
 
 # Best of RUNS runs (the machine may be shared), ours and gpsdecode alternating.
@@ -59,33 +59,35 @@ done
 if [ -z "${SKIP_PYAIS:-}" ]; then
     pyais=$(measure pyais python3 "$here/pyais_decode.py" "$file")
 else
-    pyais="nan 0"
+    pyais="nan 0 nan"
 fi
 
-read -r ours_s ours_kb <<< "$ours"
-read -r gpsd_s gpsd_kb <<< "$gpsd"
-read -r pyais_s pyais_kb <<< "$pyais"
+read -r ours_s ours_kb ours_cpu <<< "$ours"
+read -r gpsd_s gpsd_kb gpsd_cpu <<< "$gpsd"
+read -r pyais_s pyais_kb pyais_cpu <<< "$pyais"
 
-printf "%-10s %10s %12s %16s %10s\n" tool "wall (s)" "peak RSS" "sentences/s" "ours is"
+printf "%-10s %9s %9s %12s %14s %14s %14s\n" tool "wall (s)" "cpu (s)" "peak RSS" "sentences/s" "wall ratio" "cpu ratio"
 row() {
     python3 - "$@" <<'PY'
 import sys
-name, s, kb, lines, ours = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+name, s, cpu, kb, lines, ours, ours_cpu = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
 rate = lines / s if s > 0 else float("nan")
-ratio = "-" if name == "ours" else "%.1fx faster" % (s / ours)
-print("%-10s %10.2f %9d KB %16.0f %10s" % (name, s, kb, rate, ratio))
+wall = "-" if name == "ours" else "%.1fx" % (s / ours)
+cpur = "-" if name == "ours" else "%.1fx" % (cpu / ours_cpu)
+print("%-10s %9.2f %9.2f %9d KB %14.0f %14s %14s" % (name, s, cpu, kb, rate, wall, cpur))
 PY
 }
-row ours "$ours_s" "$ours_kb" "$lines" "$ours_s"
-row gpsdecode "$gpsd_s" "$gpsd_kb" "$lines" "$ours_s"
+row ours "$ours_s" "$ours_cpu" "$ours_kb" "$lines" "$ours_s" "$ours_cpu"
+row gpsdecode "$gpsd_s" "$gpsd_cpu" "$gpsd_kb" "$lines" "$ours_s" "$ours_cpu"
 if [ -z "${SKIP_PYAIS:-}" ]; then
-    row pyais "$pyais_s" "$pyais_kb" "$lines" "$ours_s"
+    row pyais "$pyais_s" "$pyais_cpu" "$pyais_kb" "$lines" "$ours_s" "$ours_cpu"
 fi
+echo "(ratios: how many times longer the other tool takes than ours)"
 
 # Memory stays flat as the input grows: the same input four times over.
 big="${file%.nmea}-x4.nmea"
 [ -f "$big" ] || cat "$file" "$file" "$file" "$file" > "$big"
 big_run=$(measure ours sh -c "$OURS decode --format json '$big'")
-read -r big_s big_kb <<< "$big_run"
+read -r big_s big_kb big_cpu <<< "$big_run"
 echo
 echo "memory: ${ours_kb} KB peak on 1x input, ${big_kb} KB on 4x input (${big_s} s)"
