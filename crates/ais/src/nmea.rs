@@ -195,7 +195,11 @@ fn find_byte(s: &[u8], b: u8) -> Option<usize> {
         }
         at += 8;
     }
-    chunks.remainder().iter().position(|&x| x == b).map(|p| at + p)
+    chunks
+        .remainder()
+        .iter()
+        .position(|&x| x == b)
+        .map(|p| at + p)
 }
 
 #[inline]
