@@ -290,10 +290,13 @@ impl Obj<'_> {
         self.out
             .extend_from_slice(if v { b"true" } else { b"false" });
     }
+    /// A string from this module's tables or literals, which need no escaping.
     #[inline(always)]
-    fn s(&mut self, k: &str, v: &str) {
+    fn s(&mut self, k: &str, v: &'static str) {
         self.key(k);
-        write_bytes_str(self.out, v.as_bytes());
+        self.out.push(b'"');
+        self.out.extend_from_slice(v.as_bytes());
+        self.out.push(b'"');
     }
     #[inline(always)]
     fn t(&mut self, k: &str, v: SixBitText<'_>) {
