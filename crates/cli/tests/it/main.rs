@@ -1,5 +1,7 @@
 //! The `interdict` binary, run as a user would run it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

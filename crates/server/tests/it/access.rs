@@ -55,6 +55,7 @@ fn may_read(reader: &str, role: Role, rec: &Rec) -> bool {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn create(
     node: &TestNode,
     token: &str,
@@ -107,9 +108,9 @@ async fn world(node: &TestNode) -> Vec<Rec> {
     let mut recs = Vec::new();
     let mut n = 0;
     for kind in ["report", "seizure"] {
-        for tlp in 0..TLPS.len() {
+        for (tlp, label) in TLPS.iter().enumerate() {
             for status in ["draft", "published", "withdrawn"] {
-                let recipients = if TLPS[tlp] == "RED" {
+                let recipients = if *label == "RED" {
                     vec!["KR-KCG"]
                 } else {
                     vec![]
@@ -245,21 +246,13 @@ async fn matrix(backend: Backend) {
                 } else {
                     seizure_json("changed", "GREEN", &[], "published")
                 };
-                let response = node
-                    .http
-                    .put(node.url(&path))
-                    .bearer_auth(&token)
-                    .header("If-Match", "\"999\"")
-                    .json(&body)
-                    .send()
-                    .await
-                    .expect("put");
+                let (status, _, _) = node.put(&path, &token, Some("\"999\""), &body).await;
                 let want = match (visible, own && writer) {
                     (false, _) => StatusCode::NOT_FOUND,
                     (true, true) => StatusCode::CONFLICT,
                     (true, false) => StatusCode::FORBIDDEN,
                 };
-                assert_eq!(response.status(), want, "{who} changes {rec:?}");
+                assert_eq!(status, want, "{who} changes {rec:?}");
                 // Withdrawing is tried by everyone but the record's own writers (whose
                 // withdrawals would change the world under the other cases; the flows
                 // tests cover them).

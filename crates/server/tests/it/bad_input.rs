@@ -226,38 +226,15 @@ async fn changes_need_the_current_version_and_a_live_record() {
     let path = format!("/api/v1/reports/{}", created["id"].as_str().unwrap());
     let body = report_json("second", "GREEN", &[], "published");
 
-    let response = node
-        .http
-        .put(node.url(&path))
-        .bearer_auth(&token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::PRECONDITION_REQUIRED);
+    let (status, _, _) = node.put(&path, &token, None, &body).await;
+    assert_eq!(status, StatusCode::PRECONDITION_REQUIRED);
 
-    let response = node
-        .http
-        .put(node.url(&path))
-        .bearer_auth(&token)
-        .header("If-Match", "\"1\"")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["etag"], "\"2\"");
+    let (status, etag, _) = node.put(&path, &token, Some("\"1\""), &body).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(etag.as_deref(), Some("\"2\""));
 
-    let response = node
-        .http
-        .put(node.url(&path))
-        .bearer_auth(&token)
-        .header("If-Match", "\"1\"")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let (status, _, _) = node.put(&path, &token, Some("\"1\""), &body).await;
+    assert_eq!(status, StatusCode::CONFLICT);
 
     let (code, _) = node
         .post(
@@ -267,16 +244,8 @@ async fn changes_need_the_current_version_and_a_live_record() {
         )
         .await;
     assert_eq!(code, StatusCode::OK);
-    let response = node
-        .http
-        .put(node.url(&path))
-        .bearer_auth(&token)
-        .header("If-Match", "\"3\"")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let (status, _, _) = node.put(&path, &token, Some("\"3\""), &body).await;
+    assert_eq!(status, StatusCode::CONFLICT);
     let (code, body) = node
         .post(&format!("{path}/withdraw"), &token, &json!({}))
         .await;

@@ -1,7 +1,7 @@
 //! Whole flows: login, the life of a record, auditing, search, the OpenAPI document.
 
 use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::support::{report_json, seed_world, token_for, Backend, TestNode, PASSWORD};
 
@@ -111,22 +111,16 @@ async fn a_report_lives_is_shared_changed_and_withdrawn() {
     );
 
     // A new version keeps the old one in the history.
-    let response = node
-        .http
-        .put(node.url(&path))
-        .bearer_auth(&kcs)
-        .header("If-Match", "\"1\"")
-        .json(&report_json(
-            "인천항 필로폰 첩보 (정정)",
-            "AMBER",
-            &[],
-            "published",
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let updated: Value = response.json().await.unwrap();
+    let (status, _, response_body) = node
+        .put(
+            &path,
+            &kcs,
+            Some("\"1\""),
+            &report_json("인천항 필로폰 첩보 (정정)", "AMBER", &[], "published"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let updated = response_body;
     assert_eq!(updated["version"], 2);
     assert_eq!(updated["created_at"], created["created_at"]);
     let (_, versions) = node.get(&format!("{path}/versions"), &kcs).await;

@@ -1,6 +1,8 @@
 //! Integration tests of the HTTP API: each test starts the real server on port 0 with
 //! a fresh database and speaks HTTP to it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod access;
 mod bad_input;
 mod flows;

@@ -131,6 +131,29 @@ impl TestNode {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
+    /// Sends a PUT with an optional `If-Match` version; returns the status, the ETag and
+    /// the JSON body.
+    pub async fn put(
+        &self,
+        path: &str,
+        token: &str,
+        if_match: Option<&str>,
+        body: &Value,
+    ) -> (StatusCode, Option<String>, Value) {
+        let mut request = self.http.put(self.url(path)).bearer_auth(token).json(body);
+        if let Some(version) = if_match {
+            request = request.header("If-Match", version);
+        }
+        let response = request.send().await.expect("put");
+        let status = response.status();
+        let etag = response
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        (status, etag, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// Drops the PostgreSQL database of the node (best effort).
     pub async fn finish(self) {
         self.state.store.close().await;
