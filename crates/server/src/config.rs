@@ -178,3 +178,15 @@ mod tests {
         assert!(err.to_string().contains("unknown field"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    #[test]
+    fn the_example_file_holds_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../interdict.example.toml");
+        let config = Config::load(Some(&path), Vec::new()).unwrap();
+        assert_eq!(config, Config::default());
+    }
+}
