@@ -16,6 +16,16 @@ if [ ! -x "$chromium" ]; then
     fi
 fi
 
+# Korean text needs a Korean system font; without one, Hangul renders as boxes in the
+# screenshots (the test itself would still pass).
+if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=ko 2>/dev/null)" ]; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get install -y fonts-noto-cjk || (apt-get update && apt-get install -y fonts-noto-cjk)
+    else
+        echo "warning: no Korean font installed (Debian package fonts-noto-cjk)" >&2
+    fi
+fi
+
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 npm ci --no-audit --no-fund
 

@@ -103,7 +103,10 @@ async function newPage() {
   const page = await context.newPage();
   const problems = [];
   page.on("console", (m) => {
-    if (m.type() === "error") problems.push(m.text());
+    // Chromium logs every 4xx page as a console error; the test checks statuses itself.
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource: the server responded with a status of 4")) {
+      problems.push(m.text());
+    }
   });
   page.on("pageerror", (e) => problems.push(String(e)));
   page.on("request", (r) => {
@@ -112,9 +115,10 @@ async function newPage() {
   return { context, page, problems };
 }
 
-async function signIn(page, username) {
+async function signIn(page, username, screenshot) {
   await page.goto(`${base}/`);
   assert.match(page.url(), /\/login\?next=%2F$/);
+  if (screenshot) await shot(page, screenshot);
   await page.fill("#username", username);
   await page.fill("#password", password);
   await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
@@ -134,7 +138,7 @@ async function searchFor(page, fragment) {
 test("a Korean report is filed, found, and shared only as agreements allow", async () => {
   // KCS analyst, in Korean.
   const kcs = await newPage();
-  await signIn(kcs.page, "kcs.analyst");
+  await signIn(kcs.page, "kcs.analyst", "00-login-en");
   await shot(kcs.page, "01-dashboard-en");
   assert.equal(await kcs.page.getAttribute("html", "lang"), "en");
   await Promise.all([kcs.page.waitForURL(`${base}/`), kcs.page.click("a.lang-switch")]);
@@ -165,6 +169,18 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   await rows.nth(1).locator("select[name=subject_kind]").selectOption("phone");
   await rows.nth(1).locator("input[name=subject_id]").fill("+82 10 1234 5678");
   await shot(kcs.page, "03-report-form-ko");
+
+  // A wrong IMO check digit is refused, the field marked and the input kept.
+  await rows.nth(0).locator("input[name=subject_id]").fill("9074728");
+  await Promise.all([
+    kcs.page.waitForURL(`${base}/reports`),
+    kcs.page.click("form.record-form button[type=submit]"),
+  ]);
+  await kcs.page.locator("tr.subject-row.invalid").first().waitFor();
+  assert.ok((await kcs.page.textContent("main")).includes("check digit"));
+  assert.equal(await kcs.page.inputValue("#title"), title);
+  await shot(kcs.page, "03b-report-form-error-ko");
+  await kcs.page.locator("tbody[data-rows=subject] tr.subject-row").nth(0).locator("input[name=subject_id]").fill("9074729");
   await Promise.all([
     kcs.page.waitForURL(/\/reports\/[0-9a-f-]{36}$/),
     kcs.page.click("form.record-form button[type=submit]"),
@@ -182,6 +198,12 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   await searchFor(kcs.page, "해양");
   await kcs.page.locator("table.search-results a", { hasText: title }).waitFor();
   await shot(kcs.page, "05-search-ko");
+
+  // The seizure form and the agreements, for the record.
+  await kcs.page.goto(`${base}/seizures/new`);
+  await shot(kcs.page, "05b-seizure-form-ko");
+  await kcs.page.goto(`${base}/agreements`);
+  await shot(kcs.page, "05c-agreements-ko");
 
   // Log out.
   await Promise.all([kcs.page.waitForURL(/\/login$/), kcs.page.click("form[action='/logout'] button")]);
@@ -215,6 +237,16 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   assert.ok(!(await thai.page.textContent("body")).includes("해양호"));
   await shot(thai.page, "08-thai-not-found");
   await thai.page.goto(`${base}/reports`);
+  await shot(thai.page, "08b-thai-reports-list");
   assert.equal(await thai.page.locator("a", { hasText: title }).count(), 0);
   await thai.context.close();
+
+  // An administrator reads the audit log, which records the partner's read.
+  const admin = await newPage();
+  await signIn(admin.page, "kcs.admin");
+  await admin.page.click("nav.mainnav a[href='/audit']");
+  await admin.page.locator("table.audit tbody tr").first().waitFor();
+  assert.ok((await admin.page.textContent("table.audit")).includes("report.read"));
+  await shot(admin.page, "09-audit-en");
+  await admin.context.close();
 });

@@ -1071,30 +1071,40 @@ pub fn seizure_form(
                 (field(lang.t("field.status"), "status", err(errors, "status"), false,
                     simple_select("status", "status", &status_options(lang), &form.status)))
                 (recipients_box(lang, agencies, own, &form.recipients, errors))
-                (field(lang.t("field.place_kind"), "place_kind", err(errors, "place.kind"), false,
-                    simple_select("place_kind", "place_kind", &places, &form.place_kind)))
-                (field(lang.t("field.place_name"), "place_name", err(errors, "place.name"), false, html! {
-                    input type="text" id="place_name" name="place_name" value=(form.place_name) maxlength="200" required;
-                }))
-                (field(lang.t("field.country"), "place_country", err(errors, "place.country"), false,
-                    country_select(lang, "place_country", Some("place_country"), &form.place_country, true)))
-                (field(lang.t("field.lat"), "lat", err(errors, "place.position"), false, html! {
-                    input type="text" inputmode="decimal" id="lat" name="lat" value=(form.lat) placeholder="35.1";
-                }))
-                (field(lang.t("field.lon"), "lon", None, false, html! {
-                    input type="text" inputmode="decimal" id="lon" name="lon" value=(form.lon) placeholder="129.04";
-                }))
+                fieldset.field.wide {
+                    legend { (lang.t("field.place")) }
+                    div.sub-grid.place-grid {
+                        (field(lang.t("field.place_kind"), "place_kind", err(errors, "place.kind"), false,
+                            simple_select("place_kind", "place_kind", &places, &form.place_kind)))
+                        (field(lang.t("field.place_name"), "place_name", err(errors, "place.name"), false, html! {
+                            input type="text" id="place_name" name="place_name" value=(form.place_name) maxlength="200" required;
+                        }))
+                        (field(lang.t("field.country"), "place_country", err(errors, "place.country"), false,
+                            country_select(lang, "place_country", Some("place_country"), &form.place_country, true)))
+                        (field(lang.t("field.lat"), "lat", err(errors, "place.position"), false, html! {
+                            input type="text" inputmode="decimal" id="lat" name="lat" value=(form.lat) placeholder="35.1";
+                        }))
+                        (field(lang.t("field.lon"), "lon", None, false, html! {
+                            input type="text" inputmode="decimal" id="lon" name="lon" value=(form.lon) placeholder="129.04";
+                        }))
+                    }
+                }
                 (items_box(lang, &form.items, errors))
                 (field(lang.t("field.concealment"), "concealment", err(errors, "concealment"), true, html! {
                     textarea id="concealment" name="concealment" rows="3" { (form.concealment) }
                 }))
-                (field(lang.t("field.origin"), "origin", err(errors, "route.origin"), false,
-                    country_select(lang, "origin", Some("origin"), &form.origin, false)))
-                (field(lang.t("field.transit"), "transit", err(errors, "route.transit"), false, html! {
-                    input type="text" id="transit" name="transit" value=(form.transit) placeholder="TH, VN";
-                }))
-                (field(lang.t("field.destination"), "destination", err(errors, "route.destination"), false,
-                    country_select(lang, "destination", Some("destination"), &form.destination, false)))
+                fieldset.field.wide {
+                    legend { (lang.t("field.route")) }
+                    div.sub-grid.route-grid {
+                        (field(lang.t("field.origin"), "origin", err(errors, "route.origin"), false,
+                            country_select(lang, "origin", Some("origin"), &form.origin, false)))
+                        (field(lang.t("field.transit"), "transit", err(errors, "route.transit"), false, html! {
+                            input type="text" id="transit" name="transit" value=(form.transit) placeholder="TH, VN";
+                        }))
+                        (field(lang.t("field.destination"), "destination", err(errors, "route.destination"), false,
+                            country_select(lang, "destination", Some("destination"), &form.destination, false)))
+                    }
+                }
                 @if let Some(e) = errs_under(errors, "linked_reports") {
                     div.field.wide.invalid { p.field-error { (lang.t("field.linked_reports")) ": " (e) } }
                 }

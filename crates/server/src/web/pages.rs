@@ -62,7 +62,6 @@ fn login_page(
                 }
                 button.button.wide type="submit" { (lang.t("login.submit")) }
             }
-            p.muted.small { (lang.t("login.notice")) }
         }
     };
     let here = format!("/login?next={}", super::ctx::encode(next));
@@ -387,7 +386,7 @@ pub async fn search(
                                 tr {
                                     td { span.kind { (lang.t(&format!("{}.one", s.kind.as_str()))) } }
                                     td.title-cell { a href={ "/" (path) "/" (s.id) } { (s.title) } }
-                                    td { (s.agency.as_str()) }
+                                    td.nowrap { (s.agency.as_str()) }
                                     td { (tlp_badge(s.tlp)) }
                                     td { (status_badge(lang, s.status)) }
                                     td.nowrap { @if let Some(d) = s.occurred_on { (lang.date(d)) } }
@@ -529,7 +528,10 @@ pub async fn audit(State(state): State<AppState>, auth: Authed, RawQuery(query):
                             td.mono {
                                 @if let Some(k) = &e.event.target_kind { (k) " " }
                                 @if let Some(id) = &e.event.target_id { (id.get(..8).unwrap_or(id)) }
-                                @if let Some(ag) = &e.event.target_agency { br; span.muted { (ag) } }
+                                @if let Some(ag) = &e.event.target_agency {
+                                    @if e.event.target_kind.is_some() || e.event.target_id.is_some() { br; }
+                                    span.muted { (ag) }
+                                }
                             }
                             td.mono.detail { @if e.event.detail != "{}" { (truncate(&e.event.detail, 160)) } }
                         }

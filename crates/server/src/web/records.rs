@@ -110,7 +110,7 @@ impl WebRecord for Report {
                         @for r in items {
                             tr {
                                 td.title-cell { a href={ "/reports/" (r.id) } { (r.title) } }
-                                td { (r.agency.as_str()) }
+                                td.nowrap { (r.agency.as_str()) }
                                 td { (tlp_badge(r.handling.tlp)) }
                                 td { span.grading { (r.grading.to_string()) } }
                                 td { (drug_list(lang, &r.drugs)) }
@@ -200,7 +200,7 @@ impl WebRecord for Seizure {
                                 td.title-cell { a href={ "/seizures/" (s.id) } { (s.place.name) } ", " (lang.country(s.place.country)) }
                                 td { @for (i, item) in s.items.iter().enumerate() { @if i > 0 { br; } (forms::item_text(lang, item)) } }
                                 td { (lang.t(&format!("conveyance.{}", s.conveyance.as_str()))) }
-                                td { (s.agency.as_str()) }
+                                td.nowrap { (s.agency.as_str()) }
                                 td { (tlp_badge(s.handling.tlp)) }
                                 td { (status_badge(lang, s.status)) }
                             }
@@ -606,8 +606,8 @@ pub async fn detail<R: WebRecord>(
             (record.body(lang))
         }
         @if may_modify {
-            section.panel.danger-zone {
-                h2 { (lang.t("record.withdraw")) }
+            details.panel.danger-zone {
+                summary { (lang.t("record.withdraw")) "…" }
                 p.muted { (lang.t("record.withdraw_help")) }
                 form method="post" action={ (base) "/withdraw" } {
                     input type="hidden" name="csrf" value=(auth.csrf());
