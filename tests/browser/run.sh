@@ -16,15 +16,18 @@ if [ ! -x "$chromium" ]; then
     fi
 fi
 
-# Korean text needs a Korean system font; without one, Hangul renders as boxes in the
-# screenshots (the test itself would still pass).
-if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=ko 2>/dev/null)" ]; then
-    if [ "$(id -u)" = 0 ]; then
-        apt-get install -y fonts-noto-cjk || (apt-get update && apt-get install -y fonts-noto-cjk)
-    else
-        echo "warning: no Korean font installed (Debian package fonts-noto-cjk)" >&2
+# Korean and Thai text need system fonts; without them, Hangul and Thai render as boxes
+# in the screenshots (the test itself would still pass).
+for pair in ko:fonts-noto-cjk th:fonts-thai-tlwg; do
+    lang="${pair%%:*}" package="${pair#*:}"
+    if command -v fc-list >/dev/null && [ -z "$(fc-list ":lang=$lang" 2>/dev/null)" ]; then
+        if [ "$(id -u)" = 0 ]; then
+            apt-get install -y "$package" || (apt-get update && apt-get install -y "$package")
+        else
+            echo "warning: no font for language $lang installed (Debian package $package)" >&2
+        fi
     fi
-fi
+done
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 npm ci --no-audit --no-fund

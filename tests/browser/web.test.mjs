@@ -238,6 +238,10 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   await shot(thai.page, "08-thai-not-found");
   await thai.page.goto(`${base}/reports`);
   await shot(thai.page, "08b-thai-reports-list");
+  await thai.page.setViewportSize({ width: 390, height: 844 });
+  await thai.page.goto(`${base}/reports/new`);
+  await shot(thai.page, "08c-narrow-report-form");
+  await thai.page.goto(`${base}/reports`);
   assert.equal(await thai.page.locator("a", { hasText: title }).count(), 0);
   await thai.context.close();
 

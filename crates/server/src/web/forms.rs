@@ -1004,18 +1004,20 @@ fn items_box(lang: Lang, rows: &[ItemRow], errors: &Errors) -> Markup {
     html! {
         fieldset.field.wide.rows.invalid[err(errors, "items").is_some()] {
             legend { (lang.t("field.items")) }
-            table.form-table {
-                thead { tr {
-                    th { (lang.t("field.drug")) }
-                    th { (lang.t("field.quantity")) }
-                    th { (lang.t("field.unit")) }
-                    th {}
-                } }
-                tbody data-rows="item" {
-                    @for (i, row) in rows.iter().enumerate() {
-                        (row_markup(row, errs_under(errors, &format!("items[{i}]"))))
+            div.table-scroll {
+                table.form-table {
+                    thead { tr {
+                        th { (lang.t("field.drug")) }
+                        th { (lang.t("field.quantity")) }
+                        th { (lang.t("field.unit")) }
+                        th {}
+                    } }
+                    tbody data-rows="item" {
+                        @for (i, row) in rows.iter().enumerate() {
+                            (row_markup(row, errs_under(errors, &format!("items[{i}]"))))
+                        }
+                        (row_markup(&blank, None))
                     }
-                    (row_markup(&blank, None))
                 }
             }
             template id="item-template" { table { tbody { (row_markup(&blank, None)) } } }
