@@ -15,6 +15,19 @@
     });
   }
 
+  // The identifier of a subject means something different per kind: show which.
+  function hinted(select) {
+    var row = select.closest("tr");
+    var input = row && row.querySelector('input[name="' + select.getAttribute("data-hint-for") + '"]');
+    if (!input) return;
+    function update() {
+      var option = select.options[select.selectedIndex];
+      input.placeholder = (option && option.getAttribute("data-hint")) || "";
+    }
+    select.addEventListener("change", update);
+    update();
+  }
+
   function setUpRows(button) {
     var kind = button.getAttribute("data-add-row");
     var body = document.querySelector('tbody[data-rows="' + kind + '"]');
@@ -27,6 +40,7 @@
       var row = document.importNode(source, true);
       body.appendChild(row);
       removable(row);
+      Array.prototype.forEach.call(row.querySelectorAll("[data-hint-for]"), hinted);
       var first = row.querySelector("input[type=text], select");
       if (first) first.focus();
     });
@@ -46,5 +60,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-add-row]"), setUpRows);
     Array.prototype.forEach.call(document.querySelectorAll("[data-tlp-select]"), setUpTlp);
+    Array.prototype.forEach.call(document.querySelectorAll("tbody [data-hint-for]"), hinted);
   });
 })();

@@ -736,7 +736,7 @@ fn errs_under(errors: &Errors, prefix: &str) -> Option<String> {
         })
         .map(|(k, v)| {
             let field = k.rsplit('.').next().unwrap_or(k);
-            if k.as_str() == prefix {
+            if k.as_str() == prefix || v.starts_with(field) {
                 v.clone()
             } else {
                 format!("{field}: {v}")
@@ -850,9 +850,15 @@ fn subjects_box(lang: Lang, rows: &[SubjectRow], errors: &Errors) -> Markup {
     let row_markup = |row: &SubjectRow, error: Option<String>| {
         html! {
             tr.subject-row.invalid[error.is_some()] {
-                td { (simple_select("subject_kind", "", &kind_options, &row.kind)) }
+                td {
+                    select name="subject_kind" aria-label=(lang.t("field.kind")) data-hint-for="subject_id" {
+                        @for (value, label) in &kind_options {
+                            option value=(value) selected[value == &row.kind] data-hint=(lang.t(&format!("hint.{value}"))) { (label) }
+                        }
+                    }
+                }
                 td { input type="text" name="subject_name" value=(row.name) maxlength="200" aria-label=(lang.t("field.name")); }
-                td { input type="text" name="subject_id" value=(row.ident) maxlength="200" aria-label=(lang.t("field.identifier")); }
+                td { input type="text" name="subject_id" value=(row.ident) maxlength="200" aria-label=(lang.t("field.identifier")) placeholder=(lang.t(&format!("hint.{}", row.kind))); }
                 td {
                     (country_select(lang, "subject_country", None, &row.country, false))
                     input type="hidden" name="subject_extra" value=(row.extra);

@@ -274,6 +274,19 @@ catalogue! {
     "subject.document" => "Document", "문서";
     "subject.address" => "Address", "주소";
     "subject.place" => "Place", "장소";
+    "hint.person" => "Date of birth, 1980-04-25", "생년월일, 1980-04-25";
+    "hint.organisation" => "Registration number", "등록 번호";
+    "hint.vessel" => "IMO, MMSI or call sign", "IMO, MMSI 또는 호출부호";
+    "hint.aircraft" => "Registration, HL8001", "등록 기호, HL8001";
+    "hint.vehicle" => "Plate", "번호판";
+    "hint.container" => "ISO 6346, CSQU3054383", "ISO 6346, CSQU3054383";
+    "hint.parcel" => "Tracking number", "운송장 번호";
+    "hint.phone" => "+82 10 1234 5678", "+82 10 1234 5678";
+    "hint.email" => "name@example.org", "name@example.org";
+    "hint.bank_account" => "Account number", "계좌 번호";
+    "hint.document" => "Document number", "문서 번호";
+    "hint.address" => "—", "—";
+    "hint.place" => "—", "—";
     "item.add" => "Add drug", "마약류 추가";
 
     "status.draft" => "Draft", "임시 저장";
@@ -392,6 +405,47 @@ mod tests {
         for key in KEYS {
             assert!(!Lang::En.t(key).is_empty(), "{key}");
             assert!(!Lang::Ko.t(key).is_empty(), "{key}");
+        }
+    }
+
+    #[test]
+    fn every_value_shown_by_key_has_a_message() {
+        use interdict_core::record::{Conveyance, DrugType, PlaceKind, RecordKind, Unit};
+        use interdict_core::{RecordStatus, Role, Scope};
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(DrugType::ALL.iter().map(|d| format!("drug.{}", d.as_str())));
+        keys.extend(Unit::ALL.iter().map(|u| format!("unit.{}", u.as_str())));
+        keys.extend(
+            Conveyance::ALL
+                .iter()
+                .map(|c| format!("conveyance.{}", c.as_str())),
+        );
+        keys.extend(
+            PlaceKind::ALL
+                .iter()
+                .map(|p| format!("place.{}", p.as_str())),
+        );
+        keys.extend(Scope::ALL.iter().map(|s| format!("scope.{}", s.as_str())));
+        keys.extend(Role::ALL.iter().map(|r| format!("role.{}", r.as_str())));
+        keys.extend(
+            super::super::forms::SUBJECT_KINDS
+                .iter()
+                .map(|k| format!("subject.{k}")),
+        );
+        for status in [
+            RecordStatus::Draft,
+            RecordStatus::Published,
+            RecordStatus::Withdrawn,
+        ] {
+            keys.push(format!("status.{}", status.as_str()));
+        }
+        for kind in [RecordKind::Report, RecordKind::Seizure] {
+            for suffix in ["one", "list_title", "new", "edit"] {
+                keys.push(format!("{}.{suffix}", kind.as_str()));
+            }
+        }
+        for key in keys {
+            assert!(lookup(&key).is_some(), "{key}");
         }
     }
 
