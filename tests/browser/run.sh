@@ -2,17 +2,30 @@
 # Runs the browser test: installs its npm package and (as root, if missing) Debian's
 # Chromium, builds the interdict binary unless INTERDICT_BIN names one, and runs
 # `node --test`. Exits non-zero when anything fails. Playwright never downloads a browser.
+#
+# Without Chromium or Node.js (and without root to install Chromium) the test is skipped
+# with a notice, unless INTERDICT_REQUIRE_BROWSER=1 (as in CI), which makes it fail.
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(cd ../.. && pwd)"
 
+skip() {
+    if [ "${INTERDICT_REQUIRE_BROWSER:-}" = 1 ]; then
+        echo "browser test required but $1" >&2
+        exit 1
+    fi
+    echo "skipping the browser test: $1 (set INTERDICT_REQUIRE_BROWSER=1 to make this an error)" >&2
+    exit 0
+}
+
+command -v node >/dev/null && command -v npm >/dev/null || skip "Node.js with npm is not installed"
+
 chromium="${CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$chromium" ]; then
-    if [ "$(id -u)" = 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         apt-get update && apt-get install -y chromium
     else
-        echo "Chromium is missing at $chromium; install Debian's chromium package or set CHROMIUM" >&2
-        exit 1
+        skip "Chromium is missing at $chromium (install Debian's chromium package or set CHROMIUM)"
     fi
 fi
 
