@@ -76,8 +76,14 @@ impl Store {
         let pool_options = if dialect == Dialect::Sqlite {
             pool_options.after_connect(|conn, _meta| {
                 Box::pin(async move {
-                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
-                        .await?;
+                    // A 64 MiB page cache per connection keeps the upper levels of the
+                    // indexes of a large database in memory; checkpoints every 16 MiB of
+                    // WAL instead of 4 MiB spare bulk imports most of their syncs.
+                    conn.execute(
+                        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
+                         PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 4000;",
+                    )
+                    .await?;
                     Ok(())
                 })
             })
@@ -129,6 +135,19 @@ impl Store {
         };
         let tx = self.pool.begin().await?;
         Ok(WriteTx { tx, _guard: guard })
+    }
+
+    /// Refreshes the statistics the query planners choose indexes by, and on
+    /// PostgreSQL the visibility map that lets index-only scans skip the table. Run it
+    /// after a bulk import: autovacuum catches up only later, and SQLite has no
+    /// statistics until asked.
+    pub async fn optimize(&self) -> Result<(), StoreError> {
+        let statement = match self.dialect {
+            Dialect::Sqlite => "ANALYZE",
+            Dialect::Postgres => "VACUUM (ANALYZE)",
+        };
+        sqlx::query(statement).execute(&self.pool).await?;
+        Ok(())
     }
 
     /// Whether the database answers.

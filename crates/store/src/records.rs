@@ -1,6 +1,8 @@
 //! Reports and seizures: one table of records, whatever their kind, with the columns
 //! that filters and the policy need beside the full record as JSON.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use interdict_core::audit::{canonical_time, AuditEvent};
 use interdict_core::policy::Branch;
@@ -12,8 +14,8 @@ use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
 use crate::audit::append;
-use crate::sql::{push_search, push_visibility, SqlBuf};
-use crate::{Store, StoreError};
+use crate::sql::{push_fts_match, push_search, push_visibility, Arg, SqlBuf};
+use crate::{Dialect, Store, StoreError};
 
 /// Counts stop here: beyond it a page says "more than".
 pub const COUNT_CAP: i64 = 10_000;
@@ -84,36 +86,72 @@ fn kind_from(raw: &str) -> Result<RecordKind, StoreError> {
     }
 }
 
+/// Most parameters one statement binds, well below the limits of both engines
+/// (32,766 on SQLite, 65,535 on PostgreSQL).
+const MAX_PARAMS: usize = 30_000;
+
+/// Records per multi-row INSERT: 13 parameters each.
+const RECORDS_PER_INSERT: usize = 500;
+
+/// Inserts `rows` into `table (columns)` with as few multi-row INSERTs as the parameter
+/// limit allows: a bulk import would otherwise pay one round trip per row.
+async fn insert_rows(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    columns: &str,
+    rows: Vec<Vec<Arg>>,
+) -> Result<(), StoreError> {
+    let Some(width) = rows.first().map(Vec::len) else {
+        return Ok(());
+    };
+    for chunk in rows.chunks((MAX_PARAMS / width.max(1)).max(1)) {
+        let mut sql = SqlBuf::new();
+        sql.push("INSERT INTO ")
+            .push(table)
+            .push(" (")
+            .push(columns)
+            .push(") VALUES ");
+        for (i, row) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            for (j, value) in row.iter().enumerate() {
+                if j > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(value.clone());
+            }
+            sql.push(")");
+        }
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Writes the projection rows (recipients, drugs, identifiers) of records stored at
+/// the given positions.
 async fn write_projections<R: Record>(
     tx: &mut Transaction<'static, Any>,
-    seq: i64,
-    record: &R,
+    stored: &[(i64, &R)],
 ) -> Result<(), StoreError> {
-    for recipient in &record.handling().recipients {
-        sqlx::query("INSERT INTO record_recipients (seq, agency) VALUES ($1, $2)")
-            .bind(seq)
-            .bind(recipient.as_str())
-            .execute(&mut **tx)
-            .await?;
+    let mut recipients = Vec::new();
+    let mut drug_rows = Vec::new();
+    let mut identifiers = Vec::new();
+    for (seq, record) in stored {
+        for recipient in &record.handling().recipients {
+            recipients.push(vec![Arg::Int(*seq), Arg::from(recipient.as_str())]);
+        }
+        let mut drugs = record.drugs();
+        drugs.sort();
+        drugs.dedup();
+        for drug in drugs {
+            drug_rows.push(vec![Arg::Int(*seq), Arg::from(drug.as_str())]);
+        }
+        for (scheme, value) in record.identifiers() {
+            identifiers.push(vec![Arg::Int(*seq), Arg::from(scheme), Arg::Text(value)]);
+        }
     }
-    let mut drugs = record.drugs();
-    drugs.sort();
-    drugs.dedup();
-    for drug in drugs {
-        sqlx::query("INSERT INTO record_drugs (seq, drug) VALUES ($1, $2)")
-            .bind(seq)
-            .bind(drug.as_str())
-            .execute(&mut **tx)
-            .await?;
-    }
-    for (scheme, value) in record.identifiers() {
-        sqlx::query("INSERT INTO record_identifiers (seq, scheme, value) VALUES ($1, $2, $3)")
-            .bind(seq)
-            .bind(scheme)
-            .bind(value)
-            .execute(&mut **tx)
-            .await?;
-    }
+    insert_rows(tx, "record_recipients", "seq, agency", recipients).await?;
+    insert_rows(tx, "record_drugs", "seq, drug", drug_rows).await?;
+    insert_rows(tx, "record_identifiers", "seq, scheme, value", identifiers).await?;
     Ok(())
 }
 
@@ -122,34 +160,56 @@ fn body_of<R: Record>(record: &R) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("cannot encode record: {e}")))
 }
 
+/// Inserts records with multi-row INSERTs and returns their positions, in order.
 async fn insert_in<R: Record>(
     tx: &mut Transaction<'static, Any>,
-    record: &R,
-) -> Result<i64, StoreError> {
-    let (created_at, updated_at) = record.times();
-    let row = sqlx::query(
-        "INSERT INTO records (id, kind, agency, status, tlp, version, title, occurred_on, body, search, \
-         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-         RETURNING seq",
-    )
-    .bind(record.id().to_string())
-    .bind(R::KIND.as_str())
-    .bind(record.agency().as_str())
-    .bind(record.status().as_str())
-    .bind(record.handling().tlp.rank())
-    .bind(record.version())
-    .bind(record.title())
-    .bind(record.occurred_on().map(|d| d.to_string()))
-    .bind(body_of(record)?)
-    .bind(record.index_text())
-    .bind(record.created_by().as_str())
-    .bind(canonical_time(&created_at))
-    .bind(canonical_time(&updated_at))
-    .fetch_one(&mut **tx)
-    .await?;
-    let seq: i64 = row.try_get("seq")?;
-    write_projections(tx, seq, record).await?;
-    Ok(seq)
+    records: &[R],
+) -> Result<Vec<i64>, StoreError> {
+    let mut seqs = Vec::with_capacity(records.len());
+    for chunk in records.chunks(RECORDS_PER_INSERT) {
+        let mut sql = SqlBuf::new();
+        sql.push(
+            "INSERT INTO records (id, kind, agency, status, tlp, version, title, occurred_on, body, search, \
+             created_by, created_at, updated_at) VALUES ",
+        );
+        for (i, record) in chunk.iter().enumerate() {
+            let (created_at, updated_at) = record.times();
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(record.id().to_string()).push(", ");
+            sql.bind(R::KIND.as_str()).push(", ");
+            sql.bind(record.agency().as_str()).push(", ");
+            sql.bind(record.status().as_str()).push(", ");
+            sql.bind(record.handling().tlp.rank()).push(", ");
+            sql.bind(record.version()).push(", ");
+            sql.bind(record.title()).push(", ");
+            sql.bind(record.occurred_on().map(|d| d.to_string()))
+                .push(", ");
+            sql.bind(body_of(record)?).push(", ");
+            sql.bind(record.index_text()).push(", ");
+            sql.bind(record.created_by().as_str()).push(", ");
+            sql.bind(canonical_time(&created_at)).push(", ");
+            sql.bind(canonical_time(&updated_at)).push(")");
+        }
+        // The order of RETURNING rows is not guaranteed; match them by id.
+        sql.push(" RETURNING seq, id");
+        let rows = sql.query().fetch_all(&mut **tx).await?;
+        let mut seq_of = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let seq: i64 = row.try_get("seq")?;
+            seq_of.insert(id, seq);
+        }
+        let mut stored = Vec::with_capacity(chunk.len());
+        for record in chunk {
+            let seq = *seq_of.get(&record.id().to_string()).ok_or_else(|| {
+                StoreError::Corrupt(format!("record {} was not inserted", record.id()))
+            })?;
+            stored.push((seq, record));
+        }
+        write_projections(tx, &stored).await?;
+        seqs.extend(stored.iter().map(|(seq, _)| *seq));
+    }
+    Ok(seqs)
 }
 
 impl Store {
@@ -160,7 +220,10 @@ impl Store {
         event: &AuditEvent,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let seq = insert_in(&mut tx.tx, record).await?;
+        let seqs = insert_in(&mut tx.tx, std::slice::from_ref(record)).await?;
+        let seq = *seqs
+            .first()
+            .ok_or_else(|| StoreError::Corrupt("record was not inserted".into()))?;
         append(&mut tx.tx, event).await?;
         tx.commit().await?;
         Ok(seq)
@@ -173,9 +236,7 @@ impl Store {
         event: &AuditEvent,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        for record in records {
-            insert_in(&mut tx.tx, record).await?;
-        }
+        insert_in(&mut tx.tx, records).await?;
         append(&mut tx.tx, event).await?;
         tx.commit().await
     }
@@ -235,7 +296,7 @@ impl Store {
                 .execute(&mut *tx.tx)
                 .await?;
         }
-        write_projections(&mut tx.tx, seq, record).await?;
+        write_projections(&mut tx.tx, &[(seq, record)]).await?;
         append(&mut tx.tx, event).await?;
         tx.commit().await
     }
@@ -282,9 +343,9 @@ impl Store {
         limit: i64,
     ) -> Result<Page<StoredRecord>, StoreError> {
         let mut sql = SqlBuf::new();
-        sql.push("SELECT r.seq, r.kind, r.body FROM records r WHERE ");
-        self.push_where(&mut sql, visible, filter, cursor);
-        sql.push(" ORDER BY r.seq DESC LIMIT ").bind(limit + 1);
+        sql.push("SELECT r.seq, r.kind, r.body FROM records r WHERE r.seq IN (");
+        self.push_page_seqs(&mut sql, visible, filter, cursor, limit + 1);
+        sql.push(") ORDER BY r.seq DESC");
         let rows = sql.query().fetch_all(&self.pool).await?;
         let mut items = rows
             .iter()
@@ -309,9 +370,9 @@ impl Store {
         limit: i64,
     ) -> Result<Page<RecordSummary>, StoreError> {
         let mut sql = SqlBuf::new();
-        sql.push("SELECT r.seq, r.id, r.kind, r.agency, r.status, r.tlp, r.title, r.occurred_on, r.updated_at FROM records r WHERE ");
-        self.push_where(&mut sql, visible, filter, cursor);
-        sql.push(" ORDER BY r.seq DESC LIMIT ").bind(limit + 1);
+        sql.push("SELECT r.seq, r.id, r.kind, r.agency, r.status, r.tlp, r.title, r.occurred_on, r.updated_at FROM records r WHERE r.seq IN (");
+        self.push_page_seqs(&mut sql, visible, filter, cursor, limit + 1);
+        sql.push(") ORDER BY r.seq DESC");
         let rows = sql.query().fetch_all(&self.pool).await?;
         let mut items = rows
             .iter()
@@ -333,24 +394,72 @@ impl Store {
         filter: &ListFilter,
     ) -> Result<(i64, bool), StoreError> {
         let mut sql = SqlBuf::new();
-        sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 FROM records r WHERE ");
-        self.push_where(&mut sql, visible, filter, None);
-        sql.push(" LIMIT ").bind(COUNT_CAP + 1).push(") t");
+        sql.push("SELECT COUNT(*) AS n FROM (SELECT c.seq FROM (");
+        self.push_candidates(&mut sql, visible, filter, None, None);
+        sql.push(") c LIMIT ").bind(COUNT_CAP + 1).push(") t");
         let n: i64 = sql.query().fetch_one(&self.pool).await?.try_get("n")?;
         Ok((n.min(COUNT_CAP), n > COUNT_CAP))
     }
 
-    fn push_where(
+    /// Appends a query of the positions of the first `limit` visible records before
+    /// `cursor`, newest first.
+    fn push_page_seqs(
         &self,
         sql: &mut SqlBuf,
         visible: &[(RecordKind, Vec<Branch>)],
         filter: &ListFilter,
         cursor: Option<i64>,
+        limit: i64,
     ) {
-        if visible.is_empty() {
-            sql.push("1 = 0");
-        } else {
-            sql.push("(");
+        sql.push("SELECT p.seq FROM (");
+        self.push_candidates(sql, visible, filter, cursor, Some(limit));
+        sql.push(") p ORDER BY p.seq DESC LIMIT ").bind(limit);
+    }
+
+    /// Appends a query of the positions (`seq`) of visible records matching `filter`.
+    /// With `limit`, each part of the query stops after the newest `limit` records, so
+    /// that the database reads a page from indexes in order instead of sorting every
+    /// match.
+    ///
+    /// Without search terms the query is a UNION ALL of one SELECT per policy branch:
+    /// every branch is a range of the index `(kind, agency, status, tlp, seq)` or
+    /// `(kind, agency, seq)`, read newest first. One OR of all branches would make
+    /// the engines scan every record of the kind. A search is one query over the
+    /// matches instead, so that the full-text index is read once: on SQLite newest
+    /// match first, because reading every match of a common term before filtering
+    /// costs more than checking visibility match by match; on PostgreSQL as the
+    /// planner finds cheapest from the term statistics.
+    fn push_candidates(
+        &self,
+        sql: &mut SqlBuf,
+        visible: &[(RecordKind, Vec<Branch>)],
+        filter: &ListFilter,
+        cursor: Option<i64>,
+        limit: Option<i64>,
+    ) {
+        let parts: Vec<(RecordKind, &Branch)> = visible
+            .iter()
+            .flat_map(|(kind, branches)| branches.iter().map(move |b| (*kind, b)))
+            .collect();
+        if parts.is_empty() {
+            sql.push("SELECT r.seq FROM records r WHERE 1 = 0");
+            return;
+        }
+        if let Some(terms) = &filter.terms {
+            let seq = match self.dialect {
+                Dialect::Sqlite => {
+                    // CROSS JOIN keeps the full-text index as the outer loop.
+                    sql.push("SELECT records_fts.rowid AS seq FROM records_fts CROSS JOIN records r ON r.seq = records_fts.rowid WHERE ");
+                    push_fts_match(sql, terms);
+                    "records_fts.rowid"
+                }
+                Dialect::Postgres => {
+                    sql.push("SELECT r.seq FROM records r WHERE ");
+                    push_search(sql, self.dialect, terms);
+                    "r.seq"
+                }
+            };
+            sql.push(" AND (");
             for (i, (kind, branches)) in visible.iter().enumerate() {
                 if i > 0 {
                     sql.push(" OR ");
@@ -360,7 +469,40 @@ impl Store {
                 sql.push(")");
             }
             sql.push(")");
+            self.push_filters(sql, filter);
+            if let Some(cursor) = cursor {
+                sql.push(" AND ").push(seq).push(" < ").bind(cursor);
+            }
+            if let Some(limit) = limit {
+                sql.push(" ORDER BY ")
+                    .push(seq)
+                    .push(" DESC LIMIT ")
+                    .bind(limit);
+            }
+            return;
         }
+        for (i, (kind, branch)) in parts.iter().enumerate() {
+            if i > 0 {
+                sql.push(" UNION ALL ");
+            }
+            sql.push("SELECT b.seq FROM (SELECT r.seq FROM records r WHERE r.kind = ")
+                .bind(kind.as_str())
+                .push(" AND ");
+            push_visibility(sql, std::slice::from_ref(*branch));
+            self.push_filters(sql, filter);
+            if let Some(cursor) = cursor {
+                sql.push(" AND r.seq < ").bind(cursor);
+            }
+            if let Some(limit) = limit {
+                sql.push(" ORDER BY r.seq DESC LIMIT ").bind(limit);
+            }
+            sql.push(") b");
+        }
+    }
+
+    /// Appends the client's conditions other than full-text terms, each starting with
+    /// AND.
+    fn push_filters(&self, sql: &mut SqlBuf, filter: &ListFilter) {
         if let Some(agency) = &filter.agency {
             sql.push(" AND r.agency = ").bind(agency.as_str());
         }
@@ -380,13 +522,6 @@ impl Store {
         }
         if let Some(to) = filter.to {
             sql.push(" AND r.occurred_on <= ").bind(to.to_string());
-        }
-        if let Some(terms) = &filter.terms {
-            sql.push(" AND ");
-            push_search(sql, self.dialect, terms);
-        }
-        if let Some(cursor) = cursor {
-            sql.push(" AND r.seq < ").bind(cursor);
         }
     }
 }

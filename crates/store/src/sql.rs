@@ -117,24 +117,29 @@ pub fn push_visibility(sql: &mut SqlBuf, branches: &[Branch]) {
     sql.push(")");
 }
 
+/// Appends `records_fts MATCH <terms>`, the condition of SQLite's full-text table.
+pub fn push_fts_match(sql: &mut SqlBuf, terms: &[QueryTerm]) {
+    let expr: Vec<String> = terms
+        .iter()
+        .map(|t| {
+            if t.prefix {
+                format!("\"{}\"*", t.term)
+            } else {
+                format!("\"{}\"", t.term)
+            }
+        })
+        .collect();
+    sql.push("records_fts MATCH ").bind(expr.join(" "));
+}
+
 /// Appends the condition "record `r` matches all `terms`" in the dialect's full-text
 /// syntax. Terms are ASCII letters and digits only (see `interdict_core::text`).
 pub fn push_search(sql: &mut SqlBuf, dialect: Dialect, terms: &[QueryTerm]) {
     match dialect {
         Dialect::Sqlite => {
-            let expr: Vec<String> = terms
-                .iter()
-                .map(|t| {
-                    if t.prefix {
-                        format!("\"{}\"*", t.term)
-                    } else {
-                        format!("\"{}\"", t.term)
-                    }
-                })
-                .collect();
-            sql.push("r.seq IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ")
-                .bind(expr.join(" "))
-                .push(")");
+            sql.push("r.seq IN (SELECT rowid FROM records_fts WHERE ");
+            push_fts_match(sql, terms);
+            sql.push(")");
         }
         Dialect::Postgres => {
             // A tsquery literal, not to_tsquery: the text parser would split terms such

@@ -67,7 +67,9 @@ CREATE TABLE records (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX records_slice ON records (kind, agency, status, tlp, seq);
-CREATE INDEX records_kind ON records (kind, seq);
+-- Listing reads each policy branch newest first: a partner branch is a range of
+-- records_slice, the own-agency branch a range of records_agency.
+CREATE INDEX records_agency ON records (kind, agency, seq);
 CREATE INDEX records_search ON records USING GIN (search_vec);
 
 CREATE TABLE record_recipients (

@@ -63,7 +63,12 @@ CREATE TABLE records (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX records_slice ON records (kind, agency, status, tlp, seq);
-CREATE INDEX records_kind ON records (kind, seq);
+-- Listing reads each policy branch newest first: a partner branch is a range of
+-- records_slice, the own-agency branch a range of records_agency.
+CREATE INDEX records_agency ON records (kind, agency, seq);
+-- A search walks the full-text matches newest first and checks each one against the
+-- policy; this narrow index answers that check without reading the wide record row.
+CREATE INDEX records_policy ON records (seq, kind, agency, status, tlp);
 
 CREATE TABLE record_recipients (
     seq INTEGER NOT NULL REFERENCES records (seq) ON DELETE CASCADE,
