@@ -385,64 +385,6 @@ impl SeizureInput {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn kcs() -> AgencyCode {
-        AgencyCode::parse("KR-KCS").unwrap()
-    }
-
-    #[test]
-    fn red_needs_recipients_and_others_must_not_have_them() {
-        let mut input: ReportInput =
-            serde_json::from_str(r#"{"title":"t","grading":"B2","handling":{"tlp":"RED"}}"#)
-                .unwrap();
-        let errors = input.validate(&kcs()).unwrap_err();
-        assert!(errors.fields().contains_key("handling.recipients"));
-        input.handling = Handling {
-            tlp: Tlp::Green,
-            recipients: vec![kcs()],
-        };
-        assert!(input.validate(&kcs()).is_err());
-        input.handling.recipients.clear();
-        assert!(input.validate(&kcs()).is_ok());
-    }
-
-    #[test]
-    fn report_input_refuses_unknown_fields() {
-        let err = serde_json::from_str::<ReportInput>(
-            r#"{"title":"t","grading":"B2","handling":{"tlp":"GREEN"},"secret":1}"#,
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("unknown field"));
-    }
-
-    #[test]
-    fn seizure_checks() {
-        let json = r#"{"occurred_on":"2026-05-01","place":{"kind":"at_sea","name":"off Jeju","country":"KR"},
-            "conveyance":"vessel","items":[{"drug":"yaba","quantity":10.5,"unit":"tablets"}],
-            "handling":{"tlp":"AMBER"}}"#;
-        let input: SeizureInput = serde_json::from_str(json).unwrap();
-        let today = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
-        let errors = input.validate(&kcs(), today).unwrap_err();
-        for field in ["occurred_on", "place.position", "items[0].quantity"] {
-            assert!(errors.fields().contains_key(field), "{field}: {errors}");
-        }
-    }
-
-    #[test]
-    fn text_enums_round_trip() {
-        for d in DrugType::ALL {
-            assert_eq!(DrugType::parse(d.as_str()), Some(*d));
-        }
-        assert_eq!(
-            serde_json::to_string(&Conveyance::SeaContainer).unwrap(),
-            "\"sea_container\""
-        );
-    }
-}
-
 /// What storage and policy need of any kind of record.
 pub trait Record: Serialize + serde::de::DeserializeOwned + Send + Sync {
     /// The kind of record.
@@ -624,5 +566,63 @@ impl Record for Seizure {
         texts.extend(self.route.origin.iter().map(|c| c.as_str().to_owned()));
         texts.extend(self.subjects.iter().map(Subject::search_text));
         texts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kcs() -> AgencyCode {
+        AgencyCode::parse("KR-KCS").unwrap()
+    }
+
+    #[test]
+    fn red_needs_recipients_and_others_must_not_have_them() {
+        let mut input: ReportInput =
+            serde_json::from_str(r#"{"title":"t","grading":"B2","handling":{"tlp":"RED"}}"#)
+                .unwrap();
+        let errors = input.validate(&kcs()).unwrap_err();
+        assert!(errors.fields().contains_key("handling.recipients"));
+        input.handling = Handling {
+            tlp: Tlp::Green,
+            recipients: vec![kcs()],
+        };
+        assert!(input.validate(&kcs()).is_err());
+        input.handling.recipients.clear();
+        assert!(input.validate(&kcs()).is_ok());
+    }
+
+    #[test]
+    fn report_input_refuses_unknown_fields() {
+        let err = serde_json::from_str::<ReportInput>(
+            r#"{"title":"t","grading":"B2","handling":{"tlp":"GREEN"},"secret":1}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown field"));
+    }
+
+    #[test]
+    fn seizure_checks() {
+        let json = r#"{"occurred_on":"2026-05-01","place":{"kind":"at_sea","name":"off Jeju","country":"KR"},
+            "conveyance":"vessel","items":[{"drug":"yaba","quantity":10.5,"unit":"tablets"}],
+            "handling":{"tlp":"AMBER"}}"#;
+        let input: SeizureInput = serde_json::from_str(json).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        let errors = input.validate(&kcs(), today).unwrap_err();
+        for field in ["occurred_on", "place.position", "items[0].quantity"] {
+            assert!(errors.fields().contains_key(field), "{field}: {errors}");
+        }
+    }
+
+    #[test]
+    fn text_enums_round_trip() {
+        for d in DrugType::ALL {
+            assert_eq!(DrugType::parse(d.as_str()), Some(*d));
+        }
+        assert_eq!(
+            serde_json::to_string(&Conveyance::SeaContainer).unwrap(),
+            "\"sea_container\""
+        );
     }
 }
