@@ -1,0 +1,530 @@
+//! `interdict-bench`: loads many reports into a fresh database, then measures listing
+//! and search through the service layer as a partner user and as a user who sees only
+//! their own agency's records.
+//!
+//! ```text
+//! interdict-bench --database-url sqlite:///tmp/bench/interdict.db --records 1000000 --out sqlite.json
+//! interdict-bench --database-url postgres://postgres@127.0.0.1:5432/interdict_bench --out pg.json
+//! ```
+
+mod generate;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+use chrono::NaiveDate;
+use clap::Parser;
+use interdict_core::agency::Agency;
+use interdict_core::ident::CountryCode;
+use interdict_core::record::DrugType;
+use interdict_core::{
+    Actor, AgencyCode, AgencyKind, Agreement, Report, Role, Scope, Tlp, Username,
+};
+use interdict_server::metrics::Metrics;
+use interdict_server::service::LoginLimiter;
+use interdict_server::{AppState, Clock, Config};
+use interdict_store::{Dialect, ListFilter, Store};
+use serde::Serialize;
+use sqlx::Connection as _;
+use sqlx::Executor as _;
+
+use crate::generate::{Generator, AGENCIES};
+
+/// Load reports into a fresh database and measure listing and search latency.
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Args {
+    /// `sqlite://<file>` (the file and its WAL are deleted first) or
+    /// `postgres://user@host:port/<db>` (the database is dropped and created).
+    #[arg(long)]
+    database_url: String,
+    /// How many reports to load.
+    #[arg(long, default_value_t = 1_000_000)]
+    records: u64,
+    /// Reports per import transaction (one audit event each).
+    #[arg(long, default_value_t = 1_000)]
+    batch: usize,
+    /// How many times each query scenario runs.
+    #[arg(long, default_value_t = 200)]
+    queries: usize,
+    /// Seed of the report generator.
+    #[arg(long, default_value_t = 20_261_121)]
+    seed: u64,
+    /// Page size of listings and searches.
+    #[arg(long, default_value_t = 50)]
+    page: i64,
+    /// Keep the database as it is and only run the queries (after an earlier run with
+    /// the same seed and size).
+    #[arg(long)]
+    skip_import: bool,
+    /// Where to write the results as JSON.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Results {
+    engine: &'static str,
+    records: u64,
+    batch: usize,
+    queries: usize,
+    import: Option<ImportResult>,
+    scenarios: Vec<ScenarioResult>,
+}
+
+#[derive(Serialize)]
+struct ImportResult {
+    seconds: f64,
+    records_per_second: f64,
+    /// Including the time spent generating the reports.
+    overall_records_per_second: f64,
+}
+
+#[derive(Serialize)]
+struct ScenarioResult {
+    user: String,
+    scenario: String,
+    runs: usize,
+    p50_ms: f64,
+    p95_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    /// Items on the last page returned.
+    items: usize,
+    /// The (capped) total the last page reported.
+    total: i64,
+    total_capped: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if args.batch == 0 || args.queries == 0 || args.records == 0 {
+        bail!("--batch, --queries and --records must be positive");
+    }
+    let url = prepare_database(&args.database_url, args.skip_import).await?;
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("cannot open {}", redact(&url)))?;
+    let engine = match store.dialect() {
+        Dialect::Sqlite => "sqlite",
+        Dialect::Postgres => "postgres",
+    };
+    let state = AppState {
+        store: store.clone(),
+        config: Arc::new(Config::default()),
+        clock: Clock::system(),
+        limiter: Arc::new(LoginLimiter::default()),
+        metrics: Arc::new(Metrics::default()),
+    };
+    let mut generator = Generator::new(args.seed, args.records)?;
+    let import = if args.skip_import {
+        // Replay the generator to learn the rare vessel name of this seed and size.
+        for _ in 0..=args.records / 2 {
+            generator.report()?;
+        }
+        None
+    } else {
+        seed_agencies(&state).await?;
+        Some(import(&state, &mut generator, &args).await?)
+    };
+    let rare_vessel = generator
+        .rare_vessel
+        .clone()
+        .context("no vessel was generated")?;
+    let scenarios = measure(&state, &args, &rare_vessel).await?;
+    let results = Results {
+        engine,
+        records: args.records,
+        batch: args.batch,
+        queries: args.queries,
+        import,
+        scenarios,
+    };
+    print_table(&results, &rare_vessel);
+    if let Some(out) = &args.out {
+        let json = serde_json::to_string_pretty(&results)?;
+        std::fs::write(out, json + "\n")
+            .with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Deletes the SQLite file or recreates the PostgreSQL database; returns the URL to open.
+async fn prepare_database(url: &str, keep: bool) -> anyhow::Result<String> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() || path == ":memory:" {
+            bail!("give a SQLite file, like sqlite:///tmp/bench/interdict.db");
+        }
+        if !keep {
+            if let Some(dir) = std::path::Path::new(path).parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            for suffix in ["", "-wal", "-shm"] {
+                let file = format!("{path}{suffix}");
+                match std::fs::remove_file(&file) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e).with_context(|| format!("cannot delete {file}")),
+                }
+            }
+        }
+        return Ok(format!("sqlite://{path}?mode=rwc"));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let (server, db) = url
+            .rsplit_once('/')
+            .filter(|(server, db)| {
+                server.contains("//") && !server.ends_with('/') && !db.is_empty()
+            })
+            .context("the postgres url must name a database, like .../interdict_bench")?;
+        let db = db.split('?').next().unwrap_or(db);
+        if !db
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            || matches!(db, "postgres" | "template0" | "template1")
+        {
+            bail!(
+                "refusing to recreate database {db:?}: use a dedicated name like interdict_bench"
+            );
+        }
+        if !keep {
+            let mut admin = sqlx::postgres::PgConnection::connect(&format!("{server}/postgres"))
+                .await
+                .context("cannot reach PostgreSQL")?;
+            admin
+                .execute(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)").as_str())
+                .await?;
+            admin
+                .execute(format!("CREATE DATABASE {db}").as_str())
+                .await?;
+            admin.close().await?;
+        }
+        return Ok(url.to_owned());
+    }
+    bail!("database url must start with sqlite:// or postgres://")
+}
+
+fn redact(url: &str) -> String {
+    match url.split_once('@') {
+        Some((_, host)) => format!("…@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+fn code(raw: &str) -> anyhow::Result<AgencyCode> {
+    Ok(AgencyCode::parse(raw)?)
+}
+
+async fn seed_agencies(state: &AppState) -> anyhow::Result<()> {
+    for (raw, name, country, _) in AGENCIES {
+        let agency = Agency {
+            code: code(raw)?,
+            name: name.to_owned(),
+            country: CountryCode::parse(country)?,
+            kind: if raw == "KR-KCG" {
+                AgencyKind::CoastGuard
+            } else if raw == "US-HSI" {
+                AgencyKind::Police
+            } else {
+                AgencyKind::Customs
+            },
+        };
+        state
+            .store
+            .create_agency(&agency, &state.event(None, "agency.create"))
+            .await?;
+    }
+    let valid_from = NaiveDate::from_ymd_opt(2018, 1, 1).context("date")?;
+    let agreements = [
+        (
+            "KCG-KCS maritime cooperation",
+            ["KR-KCG", "KR-KCS"],
+            Scope::ALL.to_vec(),
+            Tlp::Amber,
+        ),
+        (
+            "KCS-Thai Customs drug enforcement",
+            ["KR-KCS", "TH-CUSTOMS"],
+            vec![Scope::Intelligence, Scope::Seizures],
+            Tlp::Green,
+        ),
+        (
+            "KCS-HSI intelligence exchange",
+            ["KR-KCS", "US-HSI"],
+            vec![Scope::Intelligence],
+            Tlp::Amber,
+        ),
+    ];
+    for (i, (title, parties, scopes, max_tlp)) in agreements.into_iter().enumerate() {
+        let agreement = Agreement {
+            id: uuid::Uuid::from_u128(0xb0_0000 + i as u128),
+            title: title.to_owned(),
+            parties: parties
+                .iter()
+                .map(|p| code(p))
+                .collect::<anyhow::Result<_>>()?,
+            scopes,
+            valid_from,
+            valid_to: None,
+            max_tlp,
+        };
+        agreement.check()?;
+        state
+            .store
+            .create_agreement(&agreement, &state.event(None, "agreement.create"))
+            .await?;
+    }
+    Ok(())
+}
+
+async fn import(
+    state: &AppState,
+    generator: &mut Generator,
+    args: &Args,
+) -> anyhow::Result<ImportResult> {
+    let started = Instant::now();
+    let mut in_store = Duration::ZERO;
+    let mut done = 0u64;
+    let mut last_report = Instant::now();
+    while done < args.records {
+        let n = usize::try_from((args.records - done).min(args.batch as u64))?;
+        let batch: Vec<Report> = (0..n)
+            .map(|_| generator.report())
+            .collect::<anyhow::Result<_>>()?;
+        let mut event = state.event(None, "report.import");
+        event.detail = serde_json::json!({ "count": n }).to_string();
+        let t = Instant::now();
+        state.store.insert_records(&batch, &event).await?;
+        in_store += t.elapsed();
+        done += n as u64;
+        if last_report.elapsed() > Duration::from_secs(30) {
+            last_report = Instant::now();
+            eprintln!(
+                "imported {done} of {} ({:.0}/s)",
+                args.records,
+                done as f64 / in_store.as_secs_f64()
+            );
+        }
+    }
+    let t = Instant::now();
+    state.store.optimize().await?;
+    eprintln!("optimize: {:.1} s", t.elapsed().as_secs_f64());
+    let overall = started.elapsed();
+    Ok(ImportResult {
+        seconds: in_store.as_secs_f64(),
+        records_per_second: done as f64 / in_store.as_secs_f64(),
+        overall_records_per_second: done as f64 / overall.as_secs_f64(),
+    })
+}
+
+fn analyst(agency: &str) -> anyhow::Result<Actor> {
+    Ok(Actor {
+        user_id: 1,
+        username: Username::parse(&format!("analyst.{}", agency.to_ascii_lowercase()))?,
+        agency: code(agency)?,
+        roles: [Role::Analyst].into_iter().collect(),
+    })
+}
+
+/// One measured query: what it returned.
+struct Outcome {
+    items: usize,
+    total: i64,
+    total_capped: bool,
+    next_cursor: Option<i64>,
+}
+
+enum Query {
+    List {
+        filter: ListFilter,
+        /// Start here and follow the cursor from page to page.
+        deep_from: Option<i64>,
+    },
+    Search(&'static str),
+    SearchOwned(String),
+}
+
+async fn run_query(
+    state: &AppState,
+    actor: &Actor,
+    query: &Query,
+    cursor: Option<i64>,
+    page: i64,
+) -> anyhow::Result<Outcome> {
+    match query {
+        Query::List { filter, .. } => {
+            let p = state
+                .list_records::<Report>(actor, filter, cursor, page)
+                .await
+                .map_err(|e| anyhow::anyhow!("list: {e}"))?;
+            Ok(Outcome {
+                items: p.items.len(),
+                total: p.total,
+                total_capped: p.total_capped,
+                next_cursor: p.next_cursor,
+            })
+        }
+        Query::Search(q) => search(state, actor, q, page).await,
+        Query::SearchOwned(q) => search(state, actor, q, page).await,
+    }
+}
+
+async fn search(state: &AppState, actor: &Actor, q: &str, page: i64) -> anyhow::Result<Outcome> {
+    let p = state
+        .search(actor, q, None, ListFilter::default(), None, page)
+        .await
+        .map_err(|e| anyhow::anyhow!("search {q:?}: {e}"))?;
+    Ok(Outcome {
+        items: p.items.len(),
+        total: p.total,
+        total_capped: p.total_capped,
+        next_cursor: p.next_cursor,
+    })
+}
+
+async fn max_seq(store: &Store) -> anyhow::Result<i64> {
+    use sqlx::Row as _;
+    let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS m FROM records")
+        .fetch_one(store.pool())
+        .await?;
+    Ok(row.try_get("m")?)
+}
+
+async fn measure(
+    state: &AppState,
+    args: &Args,
+    rare_vessel: &str,
+) -> anyhow::Result<Vec<ScenarioResult>> {
+    let middle = max_seq(&state.store).await? / 2 + 1;
+    let scenarios: Vec<(&str, Query)> = vec![
+        (
+            "list first page",
+            Query::List {
+                filter: ListFilter::default(),
+                deep_from: None,
+            },
+        ),
+        (
+            "list deep pages (cursor)",
+            Query::List {
+                filter: ListFilter::default(),
+                deep_from: Some(middle),
+            },
+        ),
+        (
+            "list drug=cocaine",
+            Query::List {
+                filter: ListFilter {
+                    drug: Some(DrugType::Cocaine),
+                    ..ListFilter::default()
+                },
+                deep_from: None,
+            },
+        ),
+        (
+            "search vessel name",
+            Query::SearchOwned(rare_vessel.to_owned()),
+        ),
+        ("search \"container\"", Query::Search("container")),
+        ("search \"부산\"", Query::Search("부산")),
+        ("search \"แหลมฉบัง\"", Query::Search("แหลมฉบัง")),
+    ];
+    let users = [
+        ("KR-KCG (partner of KCS)", analyst("KR-KCG")?),
+        ("JP-CUSTOMS (own only)", analyst("JP-CUSTOMS")?),
+    ];
+    let mut results = Vec::new();
+    for (user_label, actor) in &users {
+        for (name, query) in &scenarios {
+            let deep_from = match query {
+                Query::List { deep_from, .. } => *deep_from,
+                _ => None,
+            };
+            // One untimed run warms caches and prepared statements.
+            let mut cursor = deep_from;
+            let warm = run_query(state, actor, query, cursor, args.page).await?;
+            if deep_from.is_some() {
+                cursor = warm.next_cursor.or(deep_from);
+            }
+            let mut times = Vec::with_capacity(args.queries);
+            let mut last = warm;
+            for _ in 0..args.queries {
+                let t = Instant::now();
+                let outcome = run_query(state, actor, query, cursor, args.page).await?;
+                times.push(t.elapsed());
+                if deep_from.is_some() {
+                    cursor = outcome.next_cursor.or(deep_from);
+                }
+                last = outcome;
+            }
+            let result = summarise(user_label, name, &mut times, &last);
+            eprintln!(
+                "{:<26} {:<28} p50 {:>8.2} ms  p99 {:>8.2} ms",
+                result.user, result.scenario, result.p50_ms, result.p99_ms
+            );
+            results.push(result);
+        }
+    }
+    Ok(results)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    // Nearest rank: the smallest value with at least p% of the values at or below it.
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
+}
+
+fn summarise(user: &str, scenario: &str, times: &mut [Duration], last: &Outcome) -> ScenarioResult {
+    times.sort();
+    ScenarioResult {
+        user: user.to_owned(),
+        scenario: scenario.to_owned(),
+        runs: times.len(),
+        p50_ms: percentile(times, 50.0),
+        p95_ms: percentile(times, 95.0),
+        p99_ms: percentile(times, 99.0),
+        max_ms: percentile(times, 100.0),
+        items: last.items,
+        total: last.total,
+        total_capped: last.total_capped,
+    }
+}
+
+fn print_table(results: &Results, rare_vessel: &str) {
+    println!();
+    println!(
+        "== {} · {} reports · batch {} · {} runs per scenario ==",
+        results.engine, results.records, results.batch, results.queries
+    );
+    if let Some(import) = &results.import {
+        println!(
+            "import: {:.0} records/s in the store ({:.1} s), {:.0} records/s with generation",
+            import.records_per_second, import.seconds, import.overall_records_per_second
+        );
+    }
+    println!("vessel searched: {rare_vessel:?}");
+    println!(
+        "{:<26} {:<28} {:>9} {:>9} {:>9} {:>9} {:>6} {:>7}",
+        "user", "scenario", "p50 ms", "p95 ms", "p99 ms", "max ms", "items", "total"
+    );
+    for s in &results.scenarios {
+        let total = if s.total_capped {
+            format!(">{}", s.total)
+        } else {
+            s.total.to_string()
+        };
+        println!(
+            "{:<26} {:<28} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>6} {:>7}",
+            s.user, s.scenario, s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms, s.items, total
+        );
+    }
+}
