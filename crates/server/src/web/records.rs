@@ -519,19 +519,11 @@ pub async fn create<R: WebRecord>(
     let action = format!("/{}", R::PATH);
     let result = match R::to_input(&typed, &auth.session.actor.agency, state.today()) {
         Ok(input) => state.create_record::<R>(&auth.session.actor, input).await,
-        Err(errors) => {
-            return Ok(form_page::<R>(
-                &auth,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                heading,
-                &action,
-                &typed,
-                &errors,
-                &agencies,
-                None,
-                &action,
-            ));
-        }
+        // Problems found while reading the form are shown like those the service finds.
+        Err(fields) => Err(AppError::Invalid {
+            message: String::new(),
+            fields,
+        }),
     };
     match result {
         Ok(record) => Ok(Redirect::to(&format!("/{}/{}", R::PATH, record.id())).into_response()),
@@ -687,19 +679,11 @@ pub async fn update<R: WebRecord>(
                 .update_record::<R>(&auth.session.actor, id, version, input)
                 .await
         }
-        Err(errors) => {
-            return Ok(form_page::<R>(
-                &auth,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                heading,
-                &action,
-                &typed,
-                &errors,
-                &agencies,
-                None,
-                &action,
-            ));
-        }
+        // Problems found while reading the form are shown like those the service finds.
+        Err(fields) => Err(AppError::Invalid {
+            message: String::new(),
+            fields,
+        }),
     };
     match result {
         Ok(record) => Ok(Redirect::to(&format!("/{}/{}", R::PATH, record.id())).into_response()),
