@@ -168,6 +168,21 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   assert.equal(await rows.count(), 2);
   await rows.nth(1).locator("select[name=subject_kind]").selectOption("phone");
   await rows.nth(1).locator("input[name=subject_id]").fill("+82 10 1234 5678");
+  // A person's aliases and a place's position show on rows of that kind only.
+  await kcs.page.click("button[data-add-row=subject]");
+  const third = rows.nth(2);
+  assert.equal(await third.locator("input[name=subject_aliases]").isVisible(), true, "aliases on a person row");
+  assert.equal(await third.locator("input[name=subject_lat]").isVisible(), false, "no position on a person row");
+  await third.locator("select[name=subject_kind]").selectOption("place");
+  assert.equal(await third.locator("input[name=subject_aliases]").isVisible(), false, "no aliases on a place row");
+  assert.equal(await third.locator("input[name=subject_lat]").isVisible(), true, "position on a place row");
+  await third.locator("input[name=subject_name]").fill("감천항 묘박지");
+  await third.locator("input[name=subject_lat]").fill("35.0781");
+  await third.locator("input[name=subject_lon]").fill("129.0123");
+  await kcs.page.click("button[data-add-row=subject]");
+  const fourth = rows.nth(3);
+  await fourth.locator("input[name=subject_name]").fill("김민준");
+  await fourth.locator("input[name=subject_aliases]").fill("김사장, Captain Kim");
   await shot(kcs.page, "03-report-form-ko");
 
   // A wrong IMO check digit is refused, the field marked and the input kept.
@@ -177,7 +192,9 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
     kcs.page.click("form.record-form button[type=submit]"),
   ]);
   await kcs.page.locator("tr.subject-row.invalid").first().waitFor();
-  assert.ok((await kcs.page.textContent("main")).includes("check digit"));
+  const problems = await kcs.page.textContent("main");
+  assert.ok(problems.includes("올바른 IMO 번호가 아닙니다"), "the IMO error in Korean");
+  assert.ok(!problems.includes("check digit"), "no English error on a Korean page");
   assert.equal(await kcs.page.inputValue("#title"), title);
   await shot(kcs.page, "03b-report-form-error-ko");
   await kcs.page.locator("tbody[data-rows=subject] tr.subject-row").nth(0).locator("input[name=subject_id]").fill("9074729");
@@ -192,6 +209,8 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   assert.ok(detail.includes("9074729"));
   assert.ok(detail.includes("선박"), "subject kind in Korean");
   assert.ok(detail.includes("파나마"), "flag state in Korean");
+  assert.ok(detail.includes("35.0781°N 129.0123°E"), "the place's position");
+  assert.ok(detail.includes("Captain Kim"), "the person's aliases");
   await shot(kcs.page, "04-report-detail-ko");
 
   // Found by a Korean fragment.
@@ -199,9 +218,32 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   await kcs.page.locator("table.search-results a", { hasText: title }).waitFor();
   await shot(kcs.page, "05-search-ko");
 
-  // The seizure form and the agreements, for the record.
+  // A seizure linked to the report by its address.
   await kcs.page.goto(`${base}/seizures/new`);
   await shot(kcs.page, "05b-seizure-form-ko");
+  await kcs.page.fill("#place_name", "부산신항");
+  await kcs.page.selectOption("#place_country", "KR");
+  await kcs.page.locator("tbody[data-rows=item] input[name=item_quantity]").first().fill("12.5");
+  await kcs.page.fill("#linked_reports", `${detailUrl}\nnot-a-report`);
+  await Promise.all([kcs.page.waitForURL(`${base}/seizures`), kcs.page.click("form.record-form button[type=submit]")]);
+  assert.ok((await kcs.page.textContent("main")).includes("not-a-report: 해당 보고서를 찾을 수 없습니다."));
+  await kcs.page.locator("#linked_reports").scrollIntoViewIfNeeded();
+  await shot(kcs.page, "05b2-seizure-form-error-ko");
+  await kcs.page.fill("#linked_reports", detailUrl);
+  await Promise.all([
+    kcs.page.waitForURL(/\/seizures\/[0-9a-f-]{36}$/),
+    kcs.page.click("form.record-form button[type=submit]"),
+  ]);
+  const reportPath = new URL(detailUrl).pathname;
+  assert.equal(await kcs.page.locator(`a[href='${reportPath}']`).count(), 1, "the seizure links the report");
+  await shot(kcs.page, "05b3-seizure-detail-ko");
+
+  // An unknown address is a page in Korean, with the way home.
+  const missing = await kcs.page.goto(`${base}/no/such/page`);
+  assert.equal(missing.status(), 404);
+  assert.ok((await kcs.page.textContent("h1")).includes("페이지를 찾을 수 없음"));
+  assert.equal(await kcs.page.locator("main a[href='/']").count(), 1);
+  await shot(kcs.page, "05d-not-found-ko");
   await kcs.page.goto(`${base}/agreements`);
   await shot(kcs.page, "05c-agreements-ko");
 

@@ -97,21 +97,21 @@ impl Application {
 pub fn app(state: AppState) -> Router {
     let (api, openapi) = api::router();
     let openapi = Arc::new(openapi);
-    let api = api
-        .route(
-            "/api/v1/openapi.json",
-            get(move || {
-                let doc = openapi.clone();
-                async move { Json(doc.as_ref().clone()) }
-            }),
-        )
-        .fallback(api_not_found);
+    let api = api.route(
+        "/api/v1/openapi.json",
+        get(move || {
+            let doc = openapi.clone();
+            async move { Json(doc.as_ref().clone()) }
+        }),
+    );
     Router::new()
         .nest("/api/v1", Router::new().fallback(api_not_found))
         .merge(api)
         .merge(web::router())
         .route("/metrics", get(metrics))
         .route("/healthz", get(health))
+        // JSON under /api, an HTML page in the user's language elsewhere.
+        .fallback(web::not_found)
         .route_layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)))

@@ -173,16 +173,25 @@ fn report_form<'a>(csrf: &'a str, title: &'a str, imo: &'a str) -> Vec<(&'a str,
         ("subject_name", "해양호"),
         ("subject_id", imo),
         ("subject_country", "PA"),
+        ("subject_aliases", ""),
+        ("subject_lat", ""),
+        ("subject_lon", ""),
         ("subject_extra", ""),
         ("subject_kind", "phone"),
         ("subject_name", ""),
         ("subject_id", "+82 10 1234 5678"),
         ("subject_country", ""),
+        ("subject_aliases", ""),
+        ("subject_lat", ""),
+        ("subject_lon", ""),
         ("subject_extra", ""),
         ("subject_kind", "person"),
         ("subject_name", ""),
         ("subject_id", ""),
         ("subject_country", ""),
+        ("subject_aliases", ""),
+        ("subject_lat", ""),
+        ("subject_lon", ""),
         ("subject_extra", ""),
     ]
 }
@@ -597,4 +606,486 @@ async fn audit_is_for_auditors_and_pages_carry_security_headers() {
         .to_str()
         .unwrap()
         .starts_with("text/css"));
+}
+
+/// The fields a browser would send for the record form of a page as it stands: text and
+/// hidden inputs, ticked boxes, selected options and text areas, in document order.
+/// The row templates are left out, as browsers do.
+fn form_fields(html: &str) -> Vec<(String, String)> {
+    fn decode(s: &str) -> String {
+        s.replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+    fn attr(tag: &str, name: &str) -> Option<String> {
+        let marker = format!(" {name}=\"");
+        let start = tag.find(&marker)? + marker.len();
+        let end = tag[start..].find('"')?;
+        Some(decode(&tag[start..start + end]))
+    }
+    fn flag(tag: &str, name: &str) -> bool {
+        tag.split_whitespace().any(|t| t == name)
+    }
+    let start = html
+        .find(r#"<form class="record-form""#)
+        .expect("a record form");
+    let end = start + html[start..].find("</form>").unwrap();
+    let mut form = String::new();
+    let mut rest = &html[start..end];
+    while let Some(t) = rest.find("<template") {
+        form.push_str(&rest[..t]);
+        let close = rest[t..].find("</template>").unwrap() + t;
+        rest = &rest[close + "</template>".len()..];
+    }
+    form.push_str(rest);
+
+    let mut fields = Vec::new();
+    let mut rest = form.as_str();
+    while let Some(lt) = rest.find('<') {
+        rest = &rest[lt + 1..];
+        let gt = rest.find('>').unwrap();
+        let tag = &rest[..gt];
+        let body = &rest[gt + 1..];
+        let Some(name) = attr(tag, "name") else {
+            continue;
+        };
+        if tag.starts_with("input ") {
+            let kind = attr(tag, "type").unwrap_or_else(|| "text".into());
+            if kind != "checkbox" || flag(tag, "checked") {
+                fields.push((name, attr(tag, "value").unwrap_or_default()));
+            }
+        } else if tag.starts_with("select ") {
+            let inner = &body[..body.find("</select>").unwrap()];
+            let options: Vec<&str> = inner
+                .split("<option")
+                .skip(1)
+                .map(|o| &o[..o.find('>').unwrap()])
+                .collect();
+            let chosen = options
+                .iter()
+                .find(|o| flag(o, "selected"))
+                .or(options.first())
+                .unwrap();
+            fields.push((name, attr(chosen, "value").unwrap_or_default()));
+        } else if tag.starts_with("textarea ") {
+            let inner = &body[..body.find("</textarea>").unwrap()];
+            fields.push((name, decode(inner)));
+        }
+    }
+    fields
+}
+
+/// A bearer token for the API.
+async fn api_token(base: &str, username: &str) -> String {
+    let response = Client::new()
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: serde_json::Value = response.json().await.unwrap();
+    body["token"].as_str().unwrap().to_owned()
+}
+
+/// A record as the API returns it, without what every save changes.
+async fn api_record(base: &str, token: &str, path: &str) -> serde_json::Value {
+    let response = Client::new()
+        .get(format!("{base}/api/v1{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let mut record: serde_json::Value = response.json().await.unwrap();
+    let object = record.as_object_mut().unwrap();
+    object.remove("version");
+    object.remove("updated_at");
+    record
+}
+
+/// Opens the edit form of `detail_url`, sends it back untouched and checks that the
+/// record is unchanged.
+async fn save_unchanged(client: &Client, base: &str, token: &str, detail_url: &str) {
+    let path = detail_url.strip_prefix(base).unwrap();
+    let before = api_record(base, token, path).await;
+    let (status, edit) = get(client, &format!("{detail_url}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    let response = client
+        .post(detail_url)
+        .form(&form_fields(&edit))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let page = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "saved unchanged: {page}");
+    assert_eq!(api_record(base, token, path).await, before, "{path}");
+}
+
+#[tokio::test]
+async fn aliases_positions_and_linked_reports_are_entered_shown_and_kept_through_edits() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+    let token = api_token(base, "kcs.analyst").await;
+
+    // A report with a person's aliases and a place's position, from the form.
+    let mut form = report_form(&csrf, "Busan courier network", "9074729");
+    form.extend([
+        ("subject_kind", "person"),
+        ("subject_name", "Kim Min-jun"),
+        ("subject_id", "1980-04-25"),
+        ("subject_country", "KR"),
+        ("subject_aliases", "Kim, M.; 김사장;  Captain Kim "),
+        ("subject_lat", ""),
+        ("subject_lon", ""),
+        ("subject_extra", ""),
+        ("subject_kind", "place"),
+        ("subject_name", "Gamcheon anchorage"),
+        ("subject_id", ""),
+        ("subject_country", "KR"),
+        ("subject_aliases", ""),
+        ("subject_lat", "35.0781"),
+        ("subject_lon", "129.0123"),
+        ("subject_extra", ""),
+    ]);
+    let response = client
+        .post(format!("{base}/reports"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let report_url = response.url().to_string();
+    let report_id = report_url.rsplit('/').next().unwrap().to_owned();
+    let detail = response.text().await.unwrap();
+    for shown in [
+        "Aliases",
+        "Kim, M.",
+        "김사장",
+        "Captain Kim",
+        "35.0781°N 129.0123°E",
+    ] {
+        assert!(detail.contains(shown), "the detail page shows {shown}");
+    }
+    let stored = api_record(base, &token, &format!("/reports/{report_id}")).await;
+    let subjects = stored["subjects"].as_array().unwrap();
+    assert_eq!(
+        subjects[2]["aliases"],
+        serde_json::json!(["Kim, M.", "김사장", "Captain Kim"])
+    );
+    assert_eq!(
+        subjects[3]["position"],
+        serde_json::json!({"lat": 35.0781, "lon": 129.0123})
+    );
+    let (_, edit) = get(&client, &format!("{report_url}/edit")).await;
+    assert!(edit.contains(r#"value="Kim, M.; 김사장; Captain Kim""#));
+    assert!(edit.contains(r#"name="subject_lat" value="35.0781""#));
+    save_unchanged(&client, base, &token, &report_url).await;
+
+    // A report filed through the API, with aliases one field can hardly show.
+    let response = Client::new()
+        .post(format!("{base}/api/v1/reports"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "title": "API report",
+            "grading": "C3",
+            "handling": {"tlp": "GREEN"},
+            "subjects": [
+                {"kind": "person", "name": "Lee", "aliases": [" Lee, J.; JL ", "Lee, J.", "이 선장"]},
+                {"kind": "place", "name": "Off Jeju", "position": {"lat": 33.123456789, "lon": -126.5}},
+            ],
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let api_report: serde_json::Value = response.json().await.unwrap();
+    let api_report_url = format!("{base}/reports/{}", api_report["id"].as_str().unwrap());
+    save_unchanged(&client, base, &token, &api_report_url).await;
+
+    // Japan's report exists but is not shared with KCS.
+    let japan = browser();
+    let japan_csrf = login(&japan, base, "japan.analyst").await;
+    let response = japan
+        .post(format!("{base}/reports"))
+        .form(&report_form(&japan_csrf, "Japanese report", "9074729"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let japan_id = response.url().path().rsplit('/').next().unwrap().to_owned();
+
+    let seizure = |links: String| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("occurred_on", "2026-05-01".to_owned()),
+            ("place_kind", "at_sea".to_owned()),
+            ("place_name", "East of Busan".to_owned()),
+            ("place_country", "KR".to_owned()),
+            ("lat", "35.1".to_owned()),
+            ("lon", "129.5".to_owned()),
+            ("conveyance", "vessel".to_owned()),
+            ("item_drug", "methamphetamine".to_owned()),
+            ("item_quantity", "30".to_owned()),
+            ("item_unit", "kg".to_owned()),
+            ("tlp", "AMBER".to_owned()),
+            ("status", "published".to_owned()),
+            ("linked_reports", links),
+            ("subject_kind", "person".to_owned()),
+            ("subject_name", "Park".to_owned()),
+            ("subject_id", String::new()),
+            ("subject_country", String::new()),
+            ("subject_aliases", "P1, P2".to_owned()),
+            ("subject_lat", String::new()),
+            ("subject_lon", String::new()),
+            ("subject_extra", String::new()),
+        ]
+    };
+
+    // A malformed id and a report the user may not see are refused, each named.
+    let response = client
+        .post(format!("{base}/seizures"))
+        .form(&seizure(format!("{report_id}\nnot-a-report")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("not-a-report: no such report"), "{html}");
+    assert!(html.contains(&format!("{report_id}\nnot-a-report</textarea>")));
+    let response = client
+        .post(format!("{base}/seizures"))
+        .form(&seizure(format!("{report_id}, {japan_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains(&format!("{japan_id}: no such report")));
+    assert!(!html.contains(&format!("{report_id}: no such report")));
+
+    // Visible reports, by id and by address, are linked once each.
+    let response = client
+        .post(format!("{base}/seizures"))
+        .form(&seizure(format!(
+            "{report_url}\n{}\n{report_id}",
+            api_report["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let seizure_url = response.url().to_string();
+    let detail = response.text().await.unwrap();
+    assert!(detail.contains(&format!(r#"href="/reports/{report_id}""#)));
+    assert!(detail.contains("35.1°N 129.5°E"));
+    assert!(detail.contains("P1, P2"));
+    let seizure_path = seizure_url.strip_prefix(base.as_str()).unwrap();
+    let stored = api_record(base, &token, seizure_path).await;
+    assert_eq!(
+        stored["linked_reports"],
+        serde_json::json!([report_id, api_report["id"]])
+    );
+    let (_, edit) = get(&client, &format!("{seizure_url}/edit")).await;
+    assert!(edit.contains(&format!(
+        "{report_id}\n{}</textarea>",
+        api_report["id"].as_str().unwrap()
+    )));
+    save_unchanged(&client, base, &token, &seizure_url).await;
+}
+
+#[tokio::test]
+async fn field_errors_are_shown_in_the_page_language() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+    let (status, _) = get(&client, &format!("{base}/lang?set=ko&next=%2F")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Found while reading the form (the IMO check digit, a birth date, a position on
+    // a person) and by the domain (an empty title, too long a name).
+    let mut form = report_form(&csrf, "   ", "9074728");
+    let long_name = "가".repeat(201);
+    form.extend([
+        ("subject_kind", "person"),
+        ("subject_name", "Kim"),
+        ("subject_id", "25.04.1980"),
+        ("subject_country", "KR"),
+        ("subject_aliases", ""),
+        ("subject_lat", "35"),
+        ("subject_lon", "129"),
+        ("subject_extra", ""),
+    ]);
+    let response = client
+        .post(format!("{base}/reports"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    for korean in [
+        "올바른 IMO 번호가 아닙니다",
+        "1980-04-25 형식의 날짜를 입력하십시오.",
+        "위치: 위치는 장소에만 입력할 수 있습니다.",
+    ] {
+        assert!(html.contains(korean), "{korean}");
+    }
+    for english in ["check digit", "must be a date", "only a place"] {
+        assert!(!html.contains(english), "{english} is not translated");
+    }
+
+    // Only the domain's checks fail: they are translated too.
+    let mut form = report_form(&csrf, "   ", "9074729");
+    form.extend([
+        ("subject_kind", "organisation"),
+        ("subject_name", long_name.as_str()),
+        ("subject_id", ""),
+        ("subject_country", ""),
+        ("subject_aliases", ""),
+        ("subject_lat", ""),
+        ("subject_lon", ""),
+        ("subject_extra", ""),
+    ]);
+    let response = client
+        .post(format!("{base}/reports"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("비워 둘 수 없습니다."), "the empty title");
+    assert!(
+        html.contains("이름: 200자 이하로 입력하십시오."),
+        "the long name"
+    );
+    assert!(!html.contains("must not be empty") && !html.contains("at most"));
+
+    // The seizure form: a seizure at sea without a position, a latitude out of range
+    // for a place subject, and a linked report that does not exist.
+    let response = client
+        .post(format!("{base}/seizures"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("occurred_on", "2026-05-01"),
+            ("place_kind", "at_sea"),
+            ("place_name", "동해"),
+            ("place_country", "KR"),
+            ("lat", ""),
+            ("lon", ""),
+            ("conveyance", "vessel"),
+            ("item_drug", "methamphetamine"),
+            ("item_quantity", "1.5"),
+            ("item_unit", "tablets"),
+            ("tlp", "AMBER"),
+            ("status", "published"),
+            ("linked_reports", &Uuid::now_v7().to_string()),
+            ("subject_kind", "place"),
+            ("subject_name", "정박지"),
+            ("subject_id", ""),
+            ("subject_country", "KR"),
+            ("subject_aliases", ""),
+            ("subject_lat", "95"),
+            ("subject_lon", "129"),
+            ("subject_extra", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    for korean in [
+        "해상 압수에는 위치(위도와 경도)가 필요합니다.",
+        "정 단위 수량은 정수로 입력하십시오.",
+        "위치: 위도는 -90에서 90 사이여야 합니다.",
+    ] {
+        assert!(html.contains(korean), "{korean}");
+    }
+    assert!(!html.contains("outside") && !html.contains("needs a position"));
+
+    // The same form in English keeps the domain's own, more specific messages.
+    get(&client, &format!("{base}/lang?set=en&next=%2F")).await;
+    let response = client
+        .post(format!("{base}/reports"))
+        .form(&report_form(&csrf, "x", "9074728"))
+        .send()
+        .await
+        .unwrap();
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("imo number check digit is 8, expected 9"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_pages_are_an_html_404_in_the_users_language_and_json_under_the_api() {
+    let node = start().await;
+    let base = &node.base;
+
+    let anonymous = browser_no_redirects();
+    let response = anonymous.get(format!("{base}/nope")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(response.headers().contains_key("content-security-policy"));
+    let html = response.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="en">"#));
+    assert!(html.contains("Page not found"));
+    assert!(html.contains(r#"href="/""#), "a link home");
+    assert!(html.contains("/static/app.css"), "the layout");
+
+    let response = anonymous
+        .get(format!("{base}/reports/x/y/z"))
+        .header("accept-language", "ko-KR,ko;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let html = response.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="ko">"#) && html.contains("페이지를 찾을 수 없음"));
+
+    // Signed in, the page has the navigation; other methods get it too.
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+    let (status, html) = get(&client, &format!("{base}/no/such/page?x=1")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("nav class=\"mainnav\"") && html.contains("kcs.analyst"));
+    let response = client
+        .post(format!("{base}/nope"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(response.text().await.unwrap().contains("Page not found"));
+
+    // The API keeps its JSON errors.
+    for path in [
+        "/api/v1/nope",
+        "/api/v1/reports/x/y",
+        "/api/v1",
+        "/api/nope",
+    ] {
+        let response = anonymous.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{path}"
+        );
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "not_found", "{path}");
+    }
 }

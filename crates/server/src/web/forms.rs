@@ -5,9 +5,8 @@
 //! A form is first read into a plain struct of strings (so that whatever the user
 //! typed can be shown again), then converted. Conversion collects every problem it
 //! finds under the same field names the service uses (`title`, `subjects[0].imo`,
-//! `items[1].quantity`), so both kinds of error are shown the same way.
-
-use std::collections::BTreeMap;
+//! `items[1].quantity`), so both kinds of error are shown the same way, in the page's
+//! language (see [`super::field_error`]).
 
 use chrono::NaiveDate;
 use interdict_core::agency::Agency;
@@ -27,10 +26,9 @@ use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use super::ctx::FormData;
+pub use super::field_error::Errors;
+use super::field_error::FieldError;
 use super::i18n::{quantity, Lang};
-
-/// Field errors by field name.
-pub type Errors = BTreeMap<String, String>;
 
 /// Every kind of subject, in the order the select offers them.
 pub const SUBJECT_KINDS: [&str; 13] = [
@@ -56,14 +54,21 @@ pub struct SubjectRow {
     pub name: String,
     pub ident: String,
     pub country: String,
-    /// Fields of an existing subject the row does not show (a person's aliases, a
-    /// place's position), as JSON, so that editing does not lose them.
+    /// A person's aliases, separated by commas (or by semicolons when one holds a comma).
+    pub aliases: String,
+    /// A place's position in decimal degrees.
+    pub lat: String,
+    pub lon: String,
+    /// The stored aliases of an existing person, as JSON: when the aliases field is
+    /// left as it was shown, these are kept exactly, whatever separators they hold.
     pub extra: String,
 }
 
 impl SubjectRow {
     fn is_blank(&self) -> bool {
-        self.name.trim().is_empty() && self.ident.trim().is_empty()
+        [&self.name, &self.ident, &self.aliases, &self.lat, &self.lon]
+            .iter()
+            .all(|v| v.trim().is_empty())
     }
 }
 
@@ -73,6 +78,9 @@ pub fn subject_rows(form: &FormData) -> Vec<SubjectRow> {
     let names = form.all("subject_name");
     let idents = form.all("subject_id");
     let countries = form.all("subject_country");
+    let aliases = form.all("subject_aliases");
+    let lats = form.all("subject_lat");
+    let lons = form.all("subject_lon");
     let extras = form.all("subject_extra");
     let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
     (0..kinds.len())
@@ -81,10 +89,42 @@ pub fn subject_rows(form: &FormData) -> Vec<SubjectRow> {
             name: at(&names, i),
             ident: at(&idents, i),
             country: at(&countries, i),
+            aliases: at(&aliases, i),
+            lat: at(&lats, i),
+            lon: at(&lons, i),
             extra: at(&extras, i),
         })
         .filter(|row| !row.is_blank())
         .collect()
+}
+
+/// Aliases as one line of text: separated by commas, or by semicolons when an alias
+/// holds a comma, so that [`parse_aliases`] reads them back.
+pub fn aliases_text(aliases: &[String]) -> String {
+    let separator = if aliases.iter().any(|a| a.contains(',')) {
+        "; "
+    } else {
+        ", "
+    };
+    aliases.join(separator)
+}
+
+/// Reads aliases typed in one field: separated by line breaks or semicolons if there
+/// are any, else by commas. Blank entries and repeats are dropped.
+pub fn parse_aliases(raw: &str) -> Vec<String> {
+    let parts: Vec<&str> = if raw.contains([';', '\n']) {
+        raw.split([';', '\n']).collect()
+    } else {
+        raw.split(',').collect()
+    };
+    let mut aliases: Vec<String> = Vec::new();
+    for part in parts {
+        let alias = part.trim();
+        if !alias.is_empty() && !aliases.iter().any(|a| a == alias) {
+            aliases.push(alias.to_owned());
+        }
+    }
+    aliases
 }
 
 fn opt(value: &str) -> Option<String> {
@@ -100,10 +140,48 @@ fn country_opt(errors: &mut Errors, field: &str, raw: &str) -> Option<CountryCod
     match CountryCode::parse(raw) {
         Ok(c) => Some(c),
         Err(e) => {
-            errors.entry(field.to_owned()).or_insert(e.to_string());
+            errors
+                .entry(field.to_owned())
+                .or_insert(FieldError::ident(&e));
             None
         }
     }
+}
+
+/// Reads a position typed as latitude and longitude in decimal degrees; both blank is
+/// no position. Problems are recorded under `field`.
+fn position_opt(errors: &mut Errors, field: &str, lat: &str, lon: &str) -> Option<Position> {
+    let (lat, lon) = (lat.trim(), lon.trim());
+    if lat.is_empty() && lon.is_empty() {
+        return None;
+    }
+    if lat.is_empty() || lon.is_empty() {
+        errors.insert(field.to_owned(), FieldError::coded("err.position_both"));
+        return None;
+    }
+    let degrees = |raw: &str| raw.parse::<f64>().ok().filter(|v| v.is_finite());
+    let (Some(lat), Some(lon)) = (degrees(lat), degrees(lon)) else {
+        errors.insert(field.to_owned(), FieldError::coded("err.position_decimal"));
+        return None;
+    };
+    match Position::new(lat, lon) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.insert(field.to_owned(), FieldError::position(&e));
+            None
+        }
+    }
+}
+
+/// The stored aliases a row carries, if it still shows a person.
+fn stored_aliases(row: &SubjectRow) -> Option<Vec<String>> {
+    let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(&row.extra) else {
+        return None;
+    };
+    if extra.get("kind") != Some(&json!(row.kind)) {
+        return None;
+    }
+    serde_json::from_value(extra.get("aliases")?.clone()).ok()
 }
 
 /// Turns a row into a subject. Identifier problems are recorded under
@@ -111,14 +189,35 @@ fn country_opt(errors: &mut Errors, field: &str, raw: &str) -> Option<CountryCod
 pub fn row_to_subject(row: &SubjectRow, i: usize, errors: &mut Errors) -> Option<Subject> {
     let prefix = format!("subjects[{i}]");
     let before = errors.len();
-    let add = |errors: &mut Errors, field: &str, message: String| {
-        errors.entry(format!("{prefix}.{field}")).or_insert(message);
+    let add = |errors: &mut Errors, field: &str, error: FieldError| {
+        errors.entry(format!("{prefix}.{field}")).or_insert(error);
     };
     let name = opt(&row.name);
     let ident = opt(&row.ident);
     let either = ident.clone().or_else(|| name.clone());
     let country = country_opt(errors, &format!("{prefix}.country"), &row.country);
     let country = country.map(|c| c.as_str().to_owned());
+    // Only a person has aliases and only a place a position; a value typed for another
+    // kind is refused rather than silently dropped.
+    if row.kind != "person" && !row.aliases.trim().is_empty() {
+        add(
+            errors,
+            "aliases",
+            FieldError::coded("err.aliases_person_only"),
+        );
+    }
+    let position = if row.kind == "place" {
+        position_opt(errors, &format!("{prefix}.position"), &row.lat, &row.lon)
+    } else {
+        if !(row.lat.trim().is_empty() && row.lon.trim().is_empty()) {
+            add(
+                errors,
+                "position",
+                FieldError::coded("err.position_place_only"),
+            );
+        }
+        None
+    };
     let mut obj = Map::new();
     obj.insert("kind".into(), json!(row.kind));
     let mut put = |key: &str, value: Option<String>| {
@@ -133,11 +232,7 @@ pub fn row_to_subject(row: &SubjectRow, i: usize, errors: &mut Errors) -> Option
             if let Some(id) = ident {
                 match NaiveDate::parse_from_str(&id, "%Y-%m-%d") {
                     Ok(d) => put("birth_date", Some(d.to_string())),
-                    Err(_) => add(
-                        errors,
-                        "birth_date",
-                        "must be a date like 1980-04-25".into(),
-                    ),
+                    Err(_) => add(errors, "birth_date", FieldError::coded("err.birth_date")),
                 }
             }
         }
@@ -159,11 +254,11 @@ pub fn row_to_subject(row: &SubjectRow, i: usize, errors: &mut Errors) -> Option
                 } else if token.len() == 7 && token.bytes().all(|b| b.is_ascii_digit()) {
                     // Seven digits is meant as an IMO number: say why it is refused.
                     if let Err(e) = ImoNumber::parse(token) {
-                        add(errors, "imo", e.to_string());
+                        add(errors, "imo", FieldError::ident(&e));
                     }
                 } else if token.len() == 9 && token.bytes().all(|b| b.is_ascii_digit()) {
                     if let Err(e) = Mmsi::parse(token) {
-                        add(errors, "mmsi", e.to_string());
+                        add(errors, "mmsi", FieldError::ident(&e));
                     }
                 } else {
                     put("call_sign", Some(token.to_owned()));
@@ -184,7 +279,7 @@ pub fn row_to_subject(row: &SubjectRow, i: usize, errors: &mut Errors) -> Option
         }
         "container" => match ContainerNumber::parse(either.as_deref().unwrap_or_default()) {
             Ok(n) => put("number", Some(n.as_str().to_owned())),
-            Err(e) => add(errors, "number", e.to_string()),
+            Err(e) => add(errors, "number", FieldError::ident(&e)),
         },
         "parcel" => {
             put("tracking_number", Some(either.unwrap_or_default()));
@@ -194,11 +289,11 @@ pub fn row_to_subject(row: &SubjectRow, i: usize, errors: &mut Errors) -> Option
         }
         "phone" => match PhoneNumber::parse(either.as_deref().unwrap_or_default()) {
             Ok(n) => put("number", Some(n.as_str().to_owned())),
-            Err(e) => add(errors, "number", e.to_string()),
+            Err(e) => add(errors, "number", FieldError::ident(&e)),
         },
         "email" => match EmailAddress::parse(either.as_deref().unwrap_or_default()) {
             Ok(a) => put("address", Some(a.as_str().to_owned())),
-            Err(e) => add(errors, "address", e.to_string()),
+            Err(e) => add(errors, "address", FieldError::ident(&e)),
         },
         "bank_account" => {
             put("account", Some(ident.unwrap_or_default()));
@@ -221,26 +316,32 @@ pub fn row_to_subject(row: &SubjectRow, i: usize, errors: &mut Errors) -> Option
         _ => {
             errors
                 .entry(format!("{prefix}.kind"))
-                .or_insert("unknown kind of subject".into());
+                .or_insert(FieldError::coded("err.subject_kind"));
         }
     }
     if errors.len() > before {
         return None;
     }
-    // Keep what the row cannot show, if the kind is still the same.
-    if let Ok(Value::Object(extra)) = serde_json::from_str::<Value>(&row.extra) {
-        if extra.get("kind") == Some(&json!(row.kind)) {
-            for key in ["aliases", "position"] {
-                if let Some(v) = extra.get(key) {
-                    obj.entry(key).or_insert(v.clone());
-                }
-            }
+    if row.kind == "person" {
+        // Aliases shown and sent back unchanged are kept exactly as stored.
+        let aliases = match stored_aliases(row) {
+            Some(stored) if aliases_text(&stored).trim() == row.aliases.trim() => stored,
+            _ => parse_aliases(&row.aliases),
+        };
+        if !aliases.is_empty() {
+            obj.insert("aliases".into(), json!(aliases));
         }
+    }
+    if let Some(p) = position {
+        obj.insert("position".into(), json!(p));
     }
     match serde_json::from_value::<Subject>(Value::Object(obj)) {
         Ok(s) => Some(s),
         Err(e) => {
-            errors.entry(prefix).or_insert(e.to_string());
+            tracing::debug!(error = %e, "subject row does not read as a subject");
+            errors
+                .entry(prefix)
+                .or_insert(FieldError::coded("err.subject_unreadable"));
             None
         }
     }
@@ -250,11 +351,15 @@ pub fn row_to_subject(row: &SubjectRow, i: usize, errors: &mut Errors) -> Option
 pub fn subject_to_row(subject: &Subject) -> SubjectRow {
     let c = |c: &Option<CountryCode>| c.map(|c| c.as_str().to_owned()).unwrap_or_default();
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut extra = Map::new();
+    let mut row = SubjectRow {
+        kind: subject.kind().to_owned(),
+        ..SubjectRow::default()
+    };
     let (name, ident, country) = match subject {
         Subject::Person(p) => {
             if !p.aliases.is_empty() {
-                extra.insert("aliases".into(), json!(p.aliases));
+                row.aliases = aliases_text(&p.aliases);
+                row.extra = json!({"kind": "person", "aliases": p.aliases}).to_string();
             }
             (
                 p.name.clone(),
@@ -285,24 +390,17 @@ pub fn subject_to_row(subject: &Subject) -> SubjectRow {
         Subject::Address(a) => (a.text.clone(), String::new(), c(&a.country)),
         Subject::Place(p) => {
             if let Some(pos) = &p.position {
-                extra.insert("position".into(), json!(pos));
+                // `f64` prints the shortest text that reads back as the same number.
+                row.lat = pos.lat.to_string();
+                row.lon = pos.lon.to_string();
             }
             (p.name.clone(), String::new(), c(&p.country))
         }
     };
-    let extra = if extra.is_empty() {
-        String::new()
-    } else {
-        extra.insert("kind".into(), json!(subject.kind()));
-        Value::Object(extra).to_string()
-    };
-    SubjectRow {
-        kind: subject.kind().to_owned(),
-        name,
-        ident,
-        country,
-        extra,
-    }
+    row.name = name;
+    row.ident = ident;
+    row.country = country;
+    row
 }
 
 fn subjects_from_rows(rows: &[SubjectRow], errors: &mut Errors) -> Vec<Subject> {
@@ -323,7 +421,7 @@ fn subjects_from_rows(rows: &[SubjectRow], errors: &mut Errors) -> Vec<Subject> 
 
 fn handling_from(tlp: &str, recipients: &[String], errors: &mut Errors) -> Handling {
     let tlp = Tlp::parse(tlp).unwrap_or_else(|| {
-        errors.insert("handling.tlp".into(), "choose a TLP label".into());
+        errors.insert("handling.tlp".into(), FieldError::coded("err.choose_tlp"));
         Tlp::Amber
     });
     let mut parsed = Vec::new();
@@ -332,7 +430,7 @@ fn handling_from(tlp: &str, recipients: &[String], errors: &mut Errors) -> Handl
             match AgencyCode::parse(r) {
                 Ok(code) => parsed.push(code),
                 Err(e) => {
-                    errors.insert("handling.recipients".into(), e.to_string());
+                    errors.insert("handling.recipients".into(), FieldError::agency_code(&e));
                 }
             }
         }
@@ -349,9 +447,18 @@ fn status_from(raw: &str, errors: &mut Errors) -> RecordStatus {
         "draft" => RecordStatus::Draft,
         "published" | "" => RecordStatus::Published,
         _ => {
-            errors.insert("status".into(), "must be draft or published".into());
+            errors.insert("status".into(), FieldError::coded("err.status"));
             RecordStatus::Published
         }
+    }
+}
+
+/// Merges the problems the domain's validation found with those found while reading.
+fn add_domain_errors(errors: &mut Errors, found: &interdict_core::FieldErrors) {
+    for (field, message) in found.fields() {
+        errors
+            .entry(field.clone())
+            .or_insert_with(|| FieldError::domain(message));
     }
 }
 
@@ -423,7 +530,7 @@ impl ReportForm {
         let mut errors = Errors::new();
         // A stand-in grading lets the rest of the form be checked too.
         let grading = Grading::parse(&self.grading).or_else(|e| {
-            errors.insert("grading".into(), e.to_string());
+            errors.insert("grading".into(), FieldError::grading(&e));
             Grading::parse("F6")
         });
         let Ok(grading) = grading else {
@@ -435,7 +542,7 @@ impl ReportForm {
             match DrugType::parse(d) {
                 Some(d) => drugs.push(d),
                 None => {
-                    errors.insert("drugs".into(), "unknown drug".into());
+                    errors.insert("drugs".into(), FieldError::coded("err.unknown_drug"));
                 }
             }
         }
@@ -451,10 +558,8 @@ impl ReportForm {
             status,
             subjects,
         };
-        if let Err(more) = input.validate(agency) {
-            for (k, v) in more.fields() {
-                errors.entry(k.clone()).or_insert(v.clone());
-            }
+        if let Err(found) = input.validate(agency) {
+            add_domain_errors(&mut errors, &found);
         }
         if errors.is_empty() {
             Ok(input)
@@ -462,6 +567,21 @@ impl ReportForm {
             Err(errors)
         }
     }
+}
+
+/// A report's id as entered: the id itself, or the address of the report's page
+/// (`https://node/reports/<id>` or `/reports/<id>`), as copied from the browser.
+fn report_id(token: &str) -> Option<Uuid> {
+    let path = token.split(['?', '#']).next().unwrap_or_default();
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    if path.contains('/') && !path.contains("/reports/") {
+        return None;
+    }
+    Uuid::parse_str(last).ok()
 }
 
 /// One row of drug items as typed.
@@ -491,7 +611,8 @@ pub struct SeizureForm {
     pub recipients: Vec<String>,
     pub status: String,
     pub subjects: Vec<SubjectRow>,
-    pub linked_reports: Vec<String>,
+    /// Report ids or addresses, one per line (or separated by spaces or commas).
+    pub linked_reports: String,
     pub version: String,
 }
 
@@ -526,7 +647,7 @@ impl SeizureForm {
             recipients: form.all("recipients"),
             status: form.get("status").to_owned(),
             subjects: subject_rows(form),
-            linked_reports: form.all("linked_report"),
+            linked_reports: form.get("linked_reports").to_owned(),
             version: form.get("version").to_owned(),
         }
     }
@@ -590,9 +711,34 @@ impl SeizureForm {
                 .collect(),
             status: s.status.as_str().to_owned(),
             subjects: s.subjects.iter().map(subject_to_row).collect(),
-            linked_reports: s.linked_reports.iter().map(|u| u.to_string()).collect(),
+            linked_reports: s
+                .linked_reports
+                .iter()
+                .map(|u| u.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
             version: s.version.to_string(),
         }
+    }
+
+    /// The linked reports as entered, one entry per report, repeats dropped. The
+    /// errors of `linked_reports[i]` refer to the `i`th entry.
+    pub fn linked_report_tokens(&self) -> Vec<String> {
+        let mut tokens: Vec<String> = Vec::new();
+        for token in self
+            .linked_reports
+            .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+            .filter(|t| !t.is_empty())
+        {
+            let same = |t: &String| match (report_id(t), report_id(token)) {
+                (Some(a), Some(b)) => a == b,
+                _ => t == token,
+            };
+            if !tokens.iter().any(same) {
+                tokens.push(token.to_owned());
+            }
+        }
+        tokens
     }
 
     /// The API input, or every problem found.
@@ -600,41 +746,29 @@ impl SeizureForm {
         let mut errors = Errors::new();
         let occurred_on = NaiveDate::parse_from_str(self.occurred_on.trim(), "%Y-%m-%d")
             .unwrap_or_else(|_| {
-                errors.insert(
-                    "occurred_on".into(),
-                    "must be a date like 2026-05-01".into(),
-                );
+                errors.insert("occurred_on".into(), FieldError::coded("err.date"));
                 today
             });
         let kind = PlaceKind::parse(&self.place_kind).unwrap_or_else(|| {
-            errors.insert("place.kind".into(), "choose a kind of place".into());
+            errors.insert(
+                "place.kind".into(),
+                FieldError::coded("err.choose_place_kind"),
+            );
             PlaceKind::Port
         });
         let country = country_opt(&mut errors, "place.country", &self.place_country);
         if country.is_none() && !errors.contains_key("place.country") {
-            errors.insert("place.country".into(), "choose a country".into());
+            errors.insert(
+                "place.country".into(),
+                FieldError::coded("err.choose_country"),
+            );
         }
-        let position = match (self.lat.trim(), self.lon.trim()) {
-            ("", "") => None,
-            (lat, lon) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
-                (Ok(lat), Ok(lon)) => match Position::new(lat, lon) {
-                    Ok(p) => Some(p),
-                    Err(e) => {
-                        errors.insert("place.position".into(), e.to_string());
-                        None
-                    }
-                },
-                _ => {
-                    errors.insert(
-                        "place.position".into(),
-                        "latitude and longitude must both be decimal degrees".into(),
-                    );
-                    None
-                }
-            },
-        };
+        let position = position_opt(&mut errors, "place.position", &self.lat, &self.lon);
         let conveyance = Conveyance::parse(&self.conveyance).unwrap_or_else(|| {
-            errors.insert("conveyance".into(), "choose a conveyance".into());
+            errors.insert(
+                "conveyance".into(),
+                FieldError::coded("err.choose_conveyance"),
+            );
             Conveyance::SeaContainer
         });
         let mut items = Vec::new();
@@ -643,13 +777,22 @@ impl SeizureForm {
             let unit = Unit::parse(&row.unit);
             let q = row.quantity.trim().replace(',', "").parse::<f64>();
             if drug.is_none() {
-                errors.insert(format!("items[{i}].drug"), "choose a drug".into());
+                errors.insert(
+                    format!("items[{i}].drug"),
+                    FieldError::coded("err.choose_drug"),
+                );
             }
             if unit.is_none() {
-                errors.insert(format!("items[{i}].unit"), "choose a unit".into());
+                errors.insert(
+                    format!("items[{i}].unit"),
+                    FieldError::coded("err.choose_unit"),
+                );
             }
             if q.is_err() {
-                errors.insert(format!("items[{i}].quantity"), "must be a number".into());
+                errors.insert(
+                    format!("items[{i}].quantity"),
+                    FieldError::coded("err.number"),
+                );
             }
             items.push(DrugItem {
                 drug: drug.unwrap_or(DrugType::Other),
@@ -669,12 +812,17 @@ impl SeizureForm {
                 transit.push(c);
             }
         }
+        // Whether each report exists and may be seen is for the service to say; here
+        // only the shape of the ids is checked. A malformed id reads like a missing one.
         let mut linked_reports = Vec::new();
-        for (i, raw) in self.linked_reports.iter().enumerate() {
-            match Uuid::parse_str(raw.trim()) {
-                Ok(u) => linked_reports.push(u),
-                Err(_) => {
-                    errors.insert(format!("linked_reports[{i}]"), "no such report".into());
+        for (i, token) in self.linked_report_tokens().iter().enumerate() {
+            match report_id(token) {
+                Some(u) => linked_reports.push(u),
+                None => {
+                    errors.insert(
+                        format!("linked_reports[{i}]"),
+                        FieldError::coded("err.no_such_report"),
+                    );
                 }
             }
         }
@@ -705,10 +853,8 @@ impl SeizureForm {
             handling,
             status,
         };
-        if let Err(more) = input.validate(agency, today) {
-            for (k, v) in more.fields() {
-                errors.entry(k.clone()).or_insert(v.clone());
-            }
+        if let Err(found) = input.validate(agency, today) {
+            add_domain_errors(&mut errors, &found);
         }
         if errors.is_empty() {
             Ok(input)
@@ -720,34 +866,67 @@ impl SeizureForm {
 
 // ---- rendering -------------------------------------------------------------------
 
-/// The error of exactly `key`.
-fn err<'a>(errors: &'a Errors, key: &str) -> Option<&'a str> {
-    errors.get(key).map(String::as_str)
+/// The error of exactly `key`, in the page's language.
+fn err(lang: Lang, errors: &Errors, key: &str) -> Option<String> {
+    errors.get(key).map(|e| e.text(lang))
 }
 
-/// All errors under `prefix` (the key itself and `prefix.…`/`prefix[…]`), joined.
-fn errs_under(errors: &Errors, prefix: &str) -> Option<String> {
+/// All errors under `prefix` (the key itself and `prefix.…`); those of a part of the
+/// prefix are named by the column the user typed it in.
+fn errs_under(lang: Lang, errors: &Errors, prefix: &str) -> Vec<String> {
+    errors
+        .iter()
+        .filter_map(|(k, e)| {
+            if k.as_str() == prefix {
+                return Some(e.text(lang));
+            }
+            let field = k.strip_prefix(prefix)?.strip_prefix('.')?;
+            Some(format!("{}: {}", part_label(lang, field), e.text(lang)))
+        })
+        .collect()
+}
+
+/// The column of a subject or drug-item row that holds the field the service names.
+fn part_label(lang: Lang, field: &str) -> &'static str {
+    let base = field.split('[').next().unwrap_or(field);
+    lang.t(match base {
+        "name" | "text" | "document_type" | "operator" | "bank" | "carrier" => "field.name",
+        "country" | "nationality" | "flag" => "field.country",
+        "kind" => "field.kind",
+        "aliases" => "field.aliases",
+        "position" => "field.position",
+        "drug" => "field.drug",
+        "quantity" => "field.quantity",
+        "unit" => "field.unit",
+        _ => "field.identifier",
+    })
+}
+
+/// The errors of the linked reports, each named by the entry it is about.
+fn linked_report_errors(lang: Lang, errors: &Errors, form: &SeizureForm) -> Vec<String> {
+    let tokens = form.linked_report_tokens();
     let found: Vec<String> = errors
         .iter()
-        .filter(|(k, _)| {
-            k.as_str() == prefix
-                || k.strip_prefix(prefix)
-                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
-        })
-        .map(|(k, v)| {
-            let field = k.rsplit('.').next().unwrap_or(k);
-            if k.as_str() == prefix || v.starts_with(field) {
-                v.clone()
-            } else {
-                format!("{field}: {v}")
+        .filter_map(|(k, e)| {
+            if k == "linked_reports" {
+                return Some(e.text(lang));
             }
+            let i: usize = k
+                .strip_prefix("linked_reports[")?
+                .strip_suffix(']')?
+                .parse()
+                .ok()?;
+            Some(match tokens.get(i) {
+                Some(token) => format!("{token}: {}", e.text(lang)),
+                None => e.text(lang),
+            })
         })
         .collect();
-    (!found.is_empty()).then(|| found.join("; "))
+    found
 }
 
 /// A labelled field with its error underneath. `wide` spans the whole grid row.
-fn field(label: &str, id: &str, error: Option<&str>, wide: bool, control: Markup) -> Markup {
+fn field(label: &str, id: &str, error: Option<String>, wide: bool, control: Markup) -> Markup {
     let class = match (wide, error.is_some()) {
         (true, true) => "field wide invalid",
         (true, false) => "field wide",
@@ -825,7 +1004,7 @@ fn recipients_box(
     chosen: &[String],
     errors: &Errors,
 ) -> Markup {
-    let error = err(errors, "handling.recipients");
+    let error = err(lang, errors, "handling.recipients");
     html! {
         fieldset.field.wide.checks.invalid[error.is_some()] id="recipients" data-red-only {
             legend { (lang.t("field.recipients")) }
@@ -847,9 +1026,9 @@ fn subjects_box(lang: Lang, rows: &[SubjectRow], errors: &Errors) -> Markup {
         .iter()
         .map(|k| ((*k).to_owned(), lang.t(&format!("subject.{k}")).to_owned()))
         .collect();
-    let row_markup = |row: &SubjectRow, error: Option<String>| {
+    let row_markup = |row: &SubjectRow, errors: Vec<String>| {
         html! {
-            tr.subject-row.invalid[error.is_some()] {
+            tr.subject-row.invalid[!errors.is_empty()] {
                 td {
                     select name="subject_kind" aria-label=(lang.t("field.kind")) data-hint-for="subject_id" {
                         @for (value, label) in &kind_options {
@@ -863,10 +1042,25 @@ fn subjects_box(lang: Lang, rows: &[SubjectRow], errors: &Errors) -> Markup {
                     (country_select(lang, "subject_country", None, &row.country, false))
                     input type="hidden" name="subject_extra" value=(row.extra);
                 }
+                // Every row sends every field, so that the fields of one row line up;
+                // the style sheet hides those that do not apply to the row's kind
+                // while they are empty.
+                td.subject-more { div.subject-more-fields {
+                    div.subject-aliases {
+                        input type="text" name="subject_aliases" value=(row.aliases) maxlength="4000"
+                            aria-label=(lang.t("field.aliases")) placeholder=(lang.t("hint.aliases"));
+                    }
+                    div.subject-position {
+                        input type="text" inputmode="decimal" name="subject_lat" value=(row.lat) maxlength="32"
+                            aria-label=(lang.t("field.lat")) placeholder=(lang.t("field.lat"));
+                        input type="text" inputmode="decimal" name="subject_lon" value=(row.lon) maxlength="32"
+                            aria-label=(lang.t("field.lon")) placeholder=(lang.t("field.lon"));
+                    }
+                } }
                 td.row-actions { button.link-button type="button" data-remove-row hidden { "✕" } }
             }
-            @if let Some(e) = error {
-                tr.row-error { td colspan="5" { p.field-error { (e) } } }
+            @if !errors.is_empty() {
+                tr.row-error { td colspan="6" { @for e in &errors { p.field-error { (e) } } } }
             }
         }
     };
@@ -875,7 +1069,7 @@ fn subjects_box(lang: Lang, rows: &[SubjectRow], errors: &Errors) -> Markup {
         ..SubjectRow::default()
     };
     html! {
-        fieldset.field.wide.rows.invalid[err(errors, "subjects").is_some()] {
+        fieldset.field.wide.rows.invalid[err(lang, errors, "subjects").is_some()] {
             legend { (lang.t("field.subjects")) }
             div.table-scroll {
                 table.form-table {
@@ -884,18 +1078,19 @@ fn subjects_box(lang: Lang, rows: &[SubjectRow], errors: &Errors) -> Markup {
                         th { (lang.t("field.name")) }
                         th { (lang.t("field.identifier")) }
                         th { (lang.t("field.country")) }
+                        th { (lang.t("field.subject_more")) }
                         th {}
                     } }
                     tbody data-rows="subject" {
                         @for (i, row) in rows.iter().enumerate() {
-                            (row_markup(row, errs_under(errors, &format!("subjects[{i}]"))))
+                            (row_markup(row, errs_under(lang, errors, &format!("subjects[{i}]"))))
                         }
-                        (row_markup(&blank, None))
+                        (row_markup(&blank, Vec::new()))
                     }
                 }
             }
-            template id="subject-template" { table { tbody { (row_markup(&blank, None)) } } }
-            @if let Some(e) = err(errors, "subjects") { p.field-error { (e) } }
+            template id="subject-template" { table { tbody { (row_markup(&blank, Vec::new())) } } }
+            @if let Some(e) = err(lang, errors, "subjects") { p.field-error { (e) } }
             p { button.button.secondary type="button" data-add-row="subject" hidden { "+ " (lang.t("subject.add")) } }
             p.help { (lang.t("subject.help")) }
         }
@@ -936,18 +1131,18 @@ pub fn report_form(
             input type="hidden" name="csrf" value=(csrf);
             @if !form.version.is_empty() { input type="hidden" name="version" value=(form.version); }
             div.form-grid {
-                (field(lang.t("field.title"), "title", err(errors, "title"), true, html! {
+                (field(lang.t("field.title"), "title", err(lang, errors, "title"), true, html! {
                     input type="text" id="title" name="title" value=(form.title) maxlength="200" required;
                 }))
-                (field(lang.t("field.grading"), "grading", err(errors, "grading"), false, html! {
+                (field(lang.t("field.grading"), "grading", err(lang, errors, "grading"), false, html! {
                     (simple_select("grading", "grading", &gradings, &form.grading))
                     small.help { (lang.t("field.grading_help")) }
                 }))
-                (field(lang.t("field.tlp"), "tlp", err(errors, "handling.tlp"), false, tlp_select(lang, &form.tlp)))
-                (field(lang.t("field.status"), "status", err(errors, "status"), false,
+                (field(lang.t("field.tlp"), "tlp", err(lang, errors, "handling.tlp"), false, tlp_select(lang, &form.tlp)))
+                (field(lang.t("field.status"), "status", err(lang, errors, "status"), false,
                     simple_select("status", "status", &status_options(lang), &form.status)))
                 (recipients_box(lang, agencies, own, &form.recipients, errors))
-                fieldset.field.wide.checks.invalid[err(errors, "drugs").is_some()] {
+                fieldset.field.wide.checks.invalid[err(lang, errors, "drugs").is_some()] {
                     legend { (lang.t("field.drugs")) }
                     div.check-grid {
                         @for d in DrugType::ALL {
@@ -957,12 +1152,12 @@ pub fn report_form(
                             }
                         }
                     }
-                    @if let Some(e) = err(errors, "drugs") { p.field-error { (e) } }
+                    @if let Some(e) = err(lang, errors, "drugs") { p.field-error { (e) } }
                 }
-                (field(lang.t("field.narrative"), "narrative", err(errors, "narrative"), true, html! {
+                (field(lang.t("field.narrative"), "narrative", err(lang, errors, "narrative"), true, html! {
                     textarea id="narrative" name="narrative" rows="8" { (form.narrative) }
                 }))
-                (field(lang.t("field.modus_operandi"), "modus_operandi", err(errors, "modus_operandi"), true, html! {
+                (field(lang.t("field.modus_operandi"), "modus_operandi", err(lang, errors, "modus_operandi"), true, html! {
                     textarea id="modus_operandi" name="modus_operandi" rows="3" { (form.modus_operandi) }
                 }))
                 (subjects_box(lang, &form.subjects, errors))
@@ -989,16 +1184,16 @@ fn items_box(lang: Lang, rows: &[ItemRow], errors: &Errors) -> Markup {
             )
         })
         .collect();
-    let row_markup = |row: &ItemRow, error: Option<String>| {
+    let row_markup = |row: &ItemRow, errors: Vec<String>| {
         html! {
-            tr.item-row.invalid[error.is_some()] {
+            tr.item-row.invalid[!errors.is_empty()] {
                 td { (simple_select("item_drug", "", &drugs, &row.drug)) }
                 td { input type="text" inputmode="decimal" name="item_quantity" value=(row.quantity) aria-label=(lang.t("field.quantity")); }
                 td { (simple_select("item_unit", "", &units, &row.unit)) }
                 td.row-actions { button.link-button type="button" data-remove-row hidden { "✕" } }
             }
-            @if let Some(e) = error {
-                tr.row-error { td colspan="4" { p.field-error { (e) } } }
+            @if !errors.is_empty() {
+                tr.row-error { td colspan="4" { @for e in &errors { p.field-error { (e) } } } }
             }
         }
     };
@@ -1008,7 +1203,7 @@ fn items_box(lang: Lang, rows: &[ItemRow], errors: &Errors) -> Markup {
         unit: "kg".into(),
     };
     html! {
-        fieldset.field.wide.rows.invalid[err(errors, "items").is_some()] {
+        fieldset.field.wide.rows.invalid[err(lang, errors, "items").is_some()] {
             legend { (lang.t("field.items")) }
             div.table-scroll {
                 table.form-table {
@@ -1020,14 +1215,14 @@ fn items_box(lang: Lang, rows: &[ItemRow], errors: &Errors) -> Markup {
                     } }
                     tbody data-rows="item" {
                         @for (i, row) in rows.iter().enumerate() {
-                            (row_markup(row, errs_under(errors, &format!("items[{i}]"))))
+                            (row_markup(row, errs_under(lang, errors, &format!("items[{i}]"))))
                         }
-                        (row_markup(&blank, None))
+                        (row_markup(&blank, Vec::new()))
                     }
                 }
             }
-            template id="item-template" { table { tbody { (row_markup(&blank, None)) } } }
-            @if let Some(e) = err(errors, "items") { p.field-error { (e) } }
+            template id="item-template" { table { tbody { (row_markup(&blank, Vec::new())) } } }
+            @if let Some(e) = err(lang, errors, "items") { p.field-error { (e) } }
             p { button.button.secondary type="button" data-add-row="item" hidden { "+ " (lang.t("item.add")) } }
         }
     }
@@ -1068,28 +1263,27 @@ pub fn seizure_form(
         form.record-form method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(csrf);
             @if !form.version.is_empty() { input type="hidden" name="version" value=(form.version); }
-            @for l in &form.linked_reports { input type="hidden" name="linked_report" value=(l); }
             div.form-grid {
-                (field(lang.t("field.occurred_on"), "occurred_on", err(errors, "occurred_on"), false, html! {
+                (field(lang.t("field.occurred_on"), "occurred_on", err(lang, errors, "occurred_on"), false, html! {
                     input type="date" id="occurred_on" name="occurred_on" value=(form.occurred_on) required;
                 }))
-                (field(lang.t("field.conveyance"), "conveyance", err(errors, "conveyance"), false,
+                (field(lang.t("field.conveyance"), "conveyance", err(lang, errors, "conveyance"), false,
                     simple_select("conveyance", "conveyance", &conveyances, &form.conveyance)))
-                (field(lang.t("field.tlp"), "tlp", err(errors, "handling.tlp"), false, tlp_select(lang, &form.tlp)))
-                (field(lang.t("field.status"), "status", err(errors, "status"), false,
+                (field(lang.t("field.tlp"), "tlp", err(lang, errors, "handling.tlp"), false, tlp_select(lang, &form.tlp)))
+                (field(lang.t("field.status"), "status", err(lang, errors, "status"), false,
                     simple_select("status", "status", &status_options(lang), &form.status)))
                 (recipients_box(lang, agencies, own, &form.recipients, errors))
                 fieldset.field.wide {
                     legend { (lang.t("field.place")) }
                     div.sub-grid.place-grid {
-                        (field(lang.t("field.place_kind"), "place_kind", err(errors, "place.kind"), false,
+                        (field(lang.t("field.place_kind"), "place_kind", err(lang, errors, "place.kind"), false,
                             simple_select("place_kind", "place_kind", &places, &form.place_kind)))
-                        (field(lang.t("field.place_name"), "place_name", err(errors, "place.name"), false, html! {
+                        (field(lang.t("field.place_name"), "place_name", err(lang, errors, "place.name"), false, html! {
                             input type="text" id="place_name" name="place_name" value=(form.place_name) maxlength="200" required;
                         }))
-                        (field(lang.t("field.country"), "place_country", err(errors, "place.country"), false,
+                        (field(lang.t("field.country"), "place_country", err(lang, errors, "place.country"), false,
                             country_select(lang, "place_country", Some("place_country"), &form.place_country, true)))
-                        (field(lang.t("field.lat"), "lat", err(errors, "place.position"), false, html! {
+                        (field(lang.t("field.lat"), "lat", err(lang, errors, "place.position"), false, html! {
                             input type="text" inputmode="decimal" id="lat" name="lat" value=(form.lat) placeholder="35.1";
                         }))
                         (field(lang.t("field.lon"), "lon", None, false, html! {
@@ -1098,23 +1292,27 @@ pub fn seizure_form(
                     }
                 }
                 (items_box(lang, &form.items, errors))
-                (field(lang.t("field.concealment"), "concealment", err(errors, "concealment"), true, html! {
+                (field(lang.t("field.concealment"), "concealment", err(lang, errors, "concealment"), true, html! {
                     textarea id="concealment" name="concealment" rows="3" { (form.concealment) }
                 }))
                 fieldset.field.wide {
                     legend { (lang.t("field.route")) }
                     div.sub-grid.route-grid {
-                        (field(lang.t("field.origin"), "origin", err(errors, "route.origin"), false,
+                        (field(lang.t("field.origin"), "origin", err(lang, errors, "route.origin"), false,
                             country_select(lang, "origin", Some("origin"), &form.origin, false)))
-                        (field(lang.t("field.transit"), "transit", err(errors, "route.transit"), false, html! {
+                        (field(lang.t("field.transit"), "transit", err(lang, errors, "route.transit"), false, html! {
                             input type="text" id="transit" name="transit" value=(form.transit) placeholder="TH, VN";
                         }))
-                        (field(lang.t("field.destination"), "destination", err(errors, "route.destination"), false,
+                        (field(lang.t("field.destination"), "destination", err(lang, errors, "route.destination"), false,
                             country_select(lang, "destination", Some("destination"), &form.destination, false)))
                     }
                 }
-                @if let Some(e) = errs_under(errors, "linked_reports") {
-                    div.field.wide.invalid { p.field-error { (lang.t("field.linked_reports")) ": " (e) } }
+                @let link_errors = linked_report_errors(lang, errors, form);
+                div.field.wide.invalid[!link_errors.is_empty()] {
+                    label for="linked_reports" { (lang.t("field.linked_reports")) }
+                    textarea id="linked_reports" name="linked_reports" rows="2" aria-describedby="linked_reports-help" { (form.linked_reports) }
+                    small.help id="linked_reports-help" { (lang.t("field.linked_reports_help")) }
+                    @for e in &link_errors { p.field-error { (e) } }
                 }
                 (subjects_box(lang, &form.subjects, errors))
             }
@@ -1151,7 +1349,7 @@ mod tests {
             name: name.into(),
             ident: ident.into(),
             country: country.into(),
-            extra: String::new(),
+            ..SubjectRow::default()
         }
     }
 
@@ -1225,5 +1423,107 @@ mod tests {
             let mut errors = Errors::new();
             assert_eq!(row_to_subject(&back, i, &mut errors), Some(s), "{r:?}");
         }
+    }
+
+    #[test]
+    fn aliases_round_trip_through_one_field() {
+        for aliases in [
+            vec!["Kim M.".to_owned(), "김민준".to_owned()],
+            vec!["Kim, Min-jun".to_owned(), "The Captain".to_owned()],
+            vec!["solo".to_owned()],
+        ] {
+            assert_eq!(parse_aliases(&aliases_text(&aliases)), aliases);
+        }
+        assert_eq!(
+            parse_aliases(" a ,b,, a , "),
+            vec!["a".to_owned(), "b".to_owned()]
+        );
+        assert_eq!(
+            parse_aliases("Kim, Min-jun\nKim M."),
+            vec!["Kim, Min-jun".to_owned(), "Kim M.".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_person_keeps_stored_aliases_that_were_not_changed() {
+        // Stored through the API with spacing and separators one field cannot show.
+        let stored: Subject = serde_json::from_value(json!({
+            "kind": "person", "name": "Kim", "aliases": [" Kim, M.; K ", "K2"]
+        }))
+        .unwrap();
+        let row = subject_to_row(&stored);
+        let mut errors = Errors::new();
+        assert_eq!(row_to_subject(&row, 0, &mut errors), Some(stored.clone()));
+        // Edited, the field is read as typed.
+        let edited = SubjectRow {
+            aliases: "K2, K3".into(),
+            ..row
+        };
+        let Some(Subject::Person(p)) = row_to_subject(&edited, 0, &mut errors) else {
+            panic!("{errors:?}")
+        };
+        assert_eq!(p.aliases, vec!["K2".to_owned(), "K3".to_owned()]);
+    }
+
+    #[test]
+    fn a_place_position_is_read_and_checked() {
+        let place = |lat: &str, lon: &str| SubjectRow {
+            lat: lat.into(),
+            lon: lon.into(),
+            ..row("place", "Gamcheon anchorage", "", "KR")
+        };
+        let mut errors = Errors::new();
+        let Some(Subject::Place(p)) =
+            row_to_subject(&place(" 35.0781 ", "129.0123"), 0, &mut errors)
+        else {
+            panic!("{errors:?}")
+        };
+        assert_eq!(p.position, Some(Position::new(35.0781, 129.0123).unwrap()));
+        assert_eq!(subject_to_row(&Subject::Place(p.clone())).lat, "35.0781");
+        for (i, (lat, lon, code)) in [
+            ("95", "129", "err.latitude_range"),
+            ("35", "-181", "err.longitude_range"),
+            ("35.1", "", "err.position_both"),
+            ("north", "129", "err.position_decimal"),
+            ("NaN", "1", "err.position_decimal"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            assert!(row_to_subject(&place(lat, lon), i, &mut errors).is_none());
+            assert_eq!(
+                errors[&format!("subjects[{i}].position")].text(Lang::Ko),
+                Lang::Ko.t(code),
+                "{lat}, {lon}"
+            );
+        }
+        // Other kinds refuse what they cannot hold rather than dropping it.
+        let vessel = SubjectRow {
+            lat: "35".into(),
+            lon: "129".into(),
+            aliases: "Sea Star".into(),
+            ..row("vessel", "해양호", "", "")
+        };
+        assert!(row_to_subject(&vessel, 9, &mut errors).is_none());
+        assert!(errors.contains_key("subjects[9].position"));
+        assert!(errors.contains_key("subjects[9].aliases"));
+    }
+
+    #[test]
+    fn linked_reports_are_read_from_ids_and_addresses() {
+        let id = Uuid::now_v7();
+        let form = SeizureForm {
+            linked_reports: format!(
+                "{id}\nhttp://node.example/reports/{id}/, /reports/{}  junk\n/seizures/{}",
+                id.simple(),
+                Uuid::nil()
+            ),
+            ..SeizureForm::default()
+        };
+        let tokens = form.linked_report_tokens();
+        assert_eq!(tokens.len(), 3, "{tokens:?}");
+        assert_eq!(report_id(&tokens[0]), Some(id));
+        assert_eq!(report_id(&tokens[1]), None);
+        assert_eq!(report_id(&tokens[2]), None, "a seizure is not a report");
     }
 }

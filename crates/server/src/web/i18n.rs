@@ -255,6 +255,10 @@ catalogue! {
     "field.transit_short" => "Transit", "경유국";
     "field.destination" => "Destination", "도착국";
     "field.linked_reports" => "Linked reports", "연결된 보고서";
+    "field.linked_reports_help" => "Ids or addresses of reports you may see, one per line.", "열람 가능한 보고서의 ID 또는 주소를 한 줄에 하나씩 입력하십시오.";
+    "field.aliases" => "Aliases", "별칭";
+    "field.position" => "Position", "위치";
+    "field.subject_more" => "Aliases · position", "별칭 · 위치";
     "field.reason" => "Reason", "사유";
     "field.query" => "Search", "검색어";
     "field.record_kind" => "Record type", "기록 종류";
@@ -287,6 +291,7 @@ catalogue! {
     "hint.document" => "Document number", "문서 번호";
     "hint.address" => "—", "—";
     "hint.place" => "—", "—";
+    "hint.aliases" => "Aliases, comma-separated", "별칭 (쉼표로 구분)";
     "item.add" => "Add drug", "마약류 추가";
 
     "status.draft" => "Draft", "임시 저장";
@@ -394,6 +399,60 @@ catalogue! {
     "error.conflict" => "Conflict", "충돌";
     "error.invalid" => "Invalid input", "잘못된 입력";
     "error.home" => "Go to the dashboard", "대시보드로 가기";
+    "error.no_page" => "Page not found", "페이지를 찾을 수 없음";
+    "error.no_page_text" => "There is no page at this address. Check the address, or start again from the dashboard.", "이 주소에는 페이지가 없습니다. 주소를 확인하거나 대시보드에서 다시 시작하십시오.";
+
+    // Field errors, by stable code (see web/field_error.rs). English pages show the
+    // domain's own message where it gave one; these English texts are for problems
+    // the web layer finds.
+    "err.invalid_imo" => "not a valid IMO number: 7 digits, optionally prefixed with IMO, the last a check digit", "올바른 IMO 번호가 아닙니다. 'IMO'를 앞에 붙일 수 있는 7자리 숫자이며 마지막 자리는 검사 숫자입니다.";
+    "err.invalid_mmsi" => "not a valid MMSI: 9 digits with valid maritime identification digits", "올바른 MMSI가 아닙니다. 유효한 해상 식별 숫자(MID)를 포함한 9자리 숫자여야 합니다.";
+    "err.invalid_container_number" => "not a valid ISO 6346 container number", "올바른 ISO 6346 컨테이너 번호가 아닙니다. 소유자 코드 3자, 분류 문자(U, J, Z), 숫자 6자리와 검사 숫자로 된 11자입니다.";
+    "err.invalid_phone_number" => "not a valid international phone number: '+' and the country calling code", "올바른 국제 전화번호가 아닙니다. '+'와 국가 번호로 시작하는 8~15자리 숫자를 입력하십시오.";
+    "err.invalid_country_code" => "not an ISO 3166-1 country code", "올바른 ISO 3166-1 국가 코드가 아닙니다.";
+    "err.invalid_email_address" => "not a valid e-mail address", "올바른 이메일 주소가 아닙니다.";
+    "err.empty" => "must not be empty", "비워 둘 수 없습니다.";
+    "err.max_chars" => "must be at most {0} characters", "{0}자 이하로 입력하십시오.";
+    "err.control_characters" => "must not contain control characters", "제어 문자를 포함할 수 없습니다.";
+    "err.withdraw_status" => "use the withdraw action to withdraw a record", "기록을 철회하려면 철회 기능을 사용하십시오.";
+    "err.red_needs_recipients" => "TLP:RED needs at least one named recipient agency", "TLP:RED 기록에는 수신 기관을 하나 이상 지정해야 합니다.";
+    "err.recipient_self" => "the originating agency is not a recipient of its own record", "작성 기관은 자신의 기록의 수신 기관이 될 수 없습니다.";
+    "err.recipients_not_red" => "only TLP:RED names recipients", "수신 기관은 TLP:RED 기록에만 지정합니다.";
+    "err.max_drugs" => "at most {0} drugs", "마약류는 {0}개까지 지정할 수 있습니다.";
+    "err.max_recipients" => "at most {0} recipients", "수신 기관은 {0}곳까지 지정할 수 있습니다.";
+    "err.max_subjects" => "at most {0} subjects", "대상은 {0}개까지 입력할 수 있습니다.";
+    "err.max_items" => "at most {0} drug items", "압수 마약류는 {0}건까지 입력할 수 있습니다.";
+    "err.max_transit" => "at most {0} transit countries", "경유국은 {0}개국까지 입력할 수 있습니다.";
+    "err.max_linked_reports" => "at most {0} linked reports", "연결된 보고서는 {0}건까지 지정할 수 있습니다.";
+    "err.max_aliases" => "at most {0} aliases", "별칭은 {0}개까지 입력할 수 있습니다.";
+    "err.future_date" => "must not be in the future", "미래의 날짜는 입력할 수 없습니다.";
+    "err.at_sea_position" => "a seizure at sea needs a position", "해상 압수에는 위치(위도와 경도)가 필요합니다.";
+    "err.items_required" => "at least one drug item", "압수 마약류를 하나 이상 입력하십시오.";
+    "err.positive_number" => "must be a positive number", "0보다 큰 수를 입력하십시오.";
+    "err.whole_tablets" => "tablets are counted in whole numbers", "정 단위 수량은 정수로 입력하십시오.";
+    "err.vessel_identity" => "a vessel needs a name, IMO number, MMSI or call sign", "선박에는 이름, IMO 번호, MMSI 또는 호출부호 중 하나가 필요합니다.";
+    "err.no_such_report" => "no such report", "해당 보고서를 찾을 수 없습니다.";
+    "err.birth_date" => "must be a date like 1980-04-25", "1980-04-25 형식의 날짜를 입력하십시오.";
+    "err.date" => "must be a date like 2026-05-01", "2026-05-01 형식의 날짜를 입력하십시오.";
+    "err.subject_kind" => "unknown kind of subject", "알 수 없는 대상 종류입니다.";
+    "err.subject_unreadable" => "this subject cannot be read; check its fields", "이 대상을 읽을 수 없습니다. 입력 항목을 확인하십시오.";
+    "err.choose_tlp" => "choose a TLP label", "TLP 등급을 선택하십시오.";
+    "err.agency_code" => "not a known agency code", "올바른 기관 코드가 아닙니다.";
+    "err.status" => "must be draft or published", "임시 저장 또는 게시 중에서 선택하십시오.";
+    "err.grading" => "grading must be a source reliability A-F followed by a credibility 1-6, like B2", "평가 등급은 출처 신뢰도 A–F와 정보 신빙성 1–6을 이어 쓴 값(예: B2)이어야 합니다.";
+    "err.unknown_drug" => "unknown drug", "알 수 없는 마약류입니다.";
+    "err.choose_place_kind" => "choose a kind of place", "장소 유형을 선택하십시오.";
+    "err.choose_country" => "choose a country", "국가를 선택하십시오.";
+    "err.choose_conveyance" => "choose a conveyance", "운송 수단을 선택하십시오.";
+    "err.choose_drug" => "choose a drug", "마약류를 선택하십시오.";
+    "err.choose_unit" => "choose a unit", "단위를 선택하십시오.";
+    "err.number" => "must be a number", "숫자를 입력하십시오.";
+    "err.latitude_range" => "latitude must be between -90 and 90", "위도는 -90에서 90 사이여야 합니다.";
+    "err.longitude_range" => "longitude must be between -180 and 180", "경도는 -180에서 180 사이여야 합니다.";
+    "err.position_decimal" => "latitude and longitude must be decimal degrees, like 35.1 and 129.04", "위도와 경도는 35.1, 129.04처럼 십진수 도 단위로 입력하십시오.";
+    "err.position_both" => "give both latitude and longitude, or neither", "위도와 경도를 모두 입력하거나 둘 다 비워 두십시오.";
+    "err.aliases_person_only" => "only a person has aliases", "별칭은 인물에만 입력할 수 있습니다.";
+    "err.position_place_only" => "only a place has a position", "위치는 장소에만 입력할 수 있습니다.";
 }
 
 #[cfg(test)]
@@ -475,5 +534,32 @@ mod tests {
         assert_eq!(Lang::from_accept_language("th,ko;q=0.3"), Lang::Ko);
         assert_eq!(Lang::from_accept_language("fr"), Lang::En);
         assert_eq!(Lang::from_accept_language(""), Lang::En);
+    }
+
+    #[test]
+    fn every_literal_key_in_the_web_code_is_in_the_catalogue() {
+        let sources = [
+            include_str!("forms.rs"),
+            include_str!("records.rs"),
+            include_str!("field_error.rs"),
+            include_str!("layout.rs"),
+            include_str!("pages.rs"),
+        ];
+        let mut n_keys = 0;
+        for source in sources {
+            // Keys passed to `t`, and every `err.…` key wherever it is written.
+            for (marker, skip) in [(".t(\"", 4), ("\"err.", 1)] {
+                for (at, _) in source.match_indices(marker) {
+                    let rest = &source[at + skip..];
+                    let Some(end) = rest.find('"') else { continue };
+                    let key = &rest[..end];
+                    if key.contains('.') && !key.contains([' ', '{']) {
+                        assert!(lookup(key).is_some(), "{key} is not in the catalogue");
+                        n_keys += 1;
+                    }
+                }
+            }
+        }
+        assert!(n_keys > 100, "{n_keys}");
     }
 }

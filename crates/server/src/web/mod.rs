@@ -13,6 +13,7 @@
 #![allow(clippy::result_large_err)]
 
 mod ctx;
+mod field_error;
 mod forms;
 pub mod i18n;
 mod layout;
@@ -26,6 +27,7 @@ use axum::Router;
 use crate::service::AppState;
 
 pub use ctx::{LANG_COOKIE, SESSION_COOKIE};
+pub use pages::not_found;
 
 /// The routes of the web interface.
 pub fn router() -> Router<AppState> {

@@ -563,3 +563,38 @@ fn truncate(text: &str, max: usize) -> String {
         t
     }
 }
+
+/// Any request no route answers. Under `/api` it is the API's JSON error, as clients
+/// of the API expect; elsewhere a page in the user's language, with the usual layout
+/// and a way back.
+pub async fn not_found(uri: axum::http::Uri, ctx: Result<Ctx, Response>) -> Response {
+    let path = uri.path();
+    if path == "/api" || path.starts_with("/api/") {
+        return AppError::NotFound.into_response();
+    }
+    let ctx = match ctx {
+        Ok(ctx) => ctx,
+        Err(response) => return response,
+    };
+    let lang = ctx.lang;
+    let heading = lang.t("error.no_page");
+    let body = html! {
+        section.panel.error-panel {
+            h1 { (heading) }
+            p { (lang.t("error.no_page_text")) }
+            p.mono.muted { (path) }
+            p { a.button href="/" { (lang.t("error.home")) } }
+        }
+    };
+    html_response(
+        StatusCode::NOT_FOUND,
+        page(
+            lang,
+            ctx.session.as_ref(),
+            &ctx.here,
+            heading,
+            Nav::None,
+            body,
+        ),
+    )
+}

@@ -6,14 +6,17 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use interdict_core::agency::Agency;
+use interdict_core::geo::Position;
 use interdict_core::ident::CountryCode;
 use interdict_core::policy::Action;
 use interdict_core::record::DrugType;
+use interdict_core::subject::Place;
 use interdict_core::{AgencyCode, RecordStatus, Report, Seizure, Subject, Tlp};
 use maud::{html, Markup};
 use uuid::Uuid;
 
 use super::ctx::{query_pairs, Authed, FormData};
+use super::field_error;
 use super::forms::{self, Errors, ReportForm, SeizureForm};
 use super::i18n::{int, Lang};
 use super::layout::{handling_badge, html_response, page, pager, status_badge, tlp_badge, Nav};
@@ -223,7 +226,7 @@ impl WebRecord for Seizure {
                 dt { (lang.t("field.place")) }
                 dd {
                     (lang.t(&format!("place.{}", self.place.kind.as_str()))) " — " (self.place.name) ", " (lang.country(self.place.country))
-                    @if let Some(p) = &self.place.position { " (" (format!("{:.4}, {:.4}", p.lat, p.lon)) ")" }
+                    @if let Some(p) = &self.place.position { " (" (position_text(p)) ")" }
                 }
                 dt { (lang.t("field.conveyance")) }
                 dd { (lang.t(&format!("conveyance.{}", self.conveyance.as_str()))) }
@@ -235,7 +238,11 @@ impl WebRecord for Seizure {
                 }
                 @if !self.linked_reports.is_empty() {
                     dt { (lang.t("field.linked_reports")) }
-                    dd { @for (i, id) in self.linked_reports.iter().enumerate() { @if i > 0 { ", " } a href={ "/reports/" (id) } { (id.to_string().get(..8).unwrap_or_default()) } } }
+                    dd {
+                        ul.plain-list.mono {
+                            @for id in &self.linked_reports { li { a href={ "/reports/" (id) } { (id) } } }
+                        }
+                    }
                 }
             }
             h2 { (lang.t("field.items")) }
@@ -258,6 +265,13 @@ impl WebRecord for Seizure {
             (subjects_table(lang, &self.subjects))
         }
     }
+}
+
+/// A position as decimal degrees with the hemispheres: `35.0781°N 129.0123°E`.
+fn position_text(p: &Position) -> String {
+    let lat = if p.lat < 0.0 { 'S' } else { 'N' };
+    let lon = if p.lon < 0.0 { 'W' } else { 'E' };
+    format!("{}°{lat} {}°{lon}", p.lat.abs(), p.lon.abs())
 }
 
 fn drug_list(lang: Lang, drugs: &[DrugType]) -> Markup {
@@ -301,11 +315,23 @@ fn subjects_table(lang: Lang, subjects: &[Subject]) -> Markup {
                         @for s in subjects {
                             tr {
                                 td { span.kind { (lang.t(&format!("subject.{}", s.kind()))) } }
-                                td { (s.label()) }
+                                td {
+                                    (s.label())
+                                    @if let Subject::Person(p) = s {
+                                        @if !p.aliases.is_empty() {
+                                            div.aliases {
+                                                span.scheme { (lang.t("field.aliases")) } " " (p.aliases.join(", "))
+                                            }
+                                        }
+                                    }
+                                }
                                 td.mono {
                                     @for (i, (scheme, value)) in s.identifiers().iter().enumerate() {
                                         @if i > 0 { br; }
                                         span.scheme { (scheme.to_uppercase().replace('_', " ")) } " " (value)
+                                    }
+                                    @if let Subject::Place(Place { position: Some(p), .. }) = s {
+                                        span.scheme { (lang.t("field.position")) } " " (position_text(p))
                                     }
                                 }
                                 td { @if let Some(c) = subject_country(s) { (lang.country(c)) } }
@@ -517,29 +543,28 @@ pub async fn create<R: WebRecord>(
     let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
     let heading = auth.ctx.lang.t(&format!("{}.new", R::KEY));
     let action = format!("/{}", R::PATH);
-    let result = match R::to_input(&typed, &auth.session.actor.agency, state.today()) {
-        Ok(input) => state.create_record::<R>(&auth.session.actor, input).await,
-        // Problems found while reading the form are shown like those the service finds.
-        Err(fields) => Err(AppError::Invalid {
-            message: String::new(),
-            fields,
-        }),
+    // Problems found while reading the form are shown like those the service finds.
+    let errors = match R::to_input(&typed, &auth.session.actor.agency, state.today()) {
+        Ok(input) => match state.create_record::<R>(&auth.session.actor, input).await {
+            Ok(record) => {
+                return Ok(Redirect::to(&format!("/{}/{}", R::PATH, record.id())).into_response())
+            }
+            Err(AppError::Invalid { fields, .. }) => field_error::from_domain(&fields),
+            Err(e) => return Err(auth.fail(e)),
+        },
+        Err(errors) => errors,
     };
-    match result {
-        Ok(record) => Ok(Redirect::to(&format!("/{}/{}", R::PATH, record.id())).into_response()),
-        Err(AppError::Invalid { fields, .. }) => Ok(form_page::<R>(
-            &auth,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            heading,
-            &action,
-            &typed,
-            &fields,
-            &agencies,
-            None,
-            &action,
-        )),
-        Err(e) => Err(auth.fail(e)),
-    }
+    Ok(form_page::<R>(
+        &auth,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        heading,
+        &action,
+        &typed,
+        &errors,
+        &agencies,
+        None,
+        &action,
+    ))
 }
 
 /// `GET /reports/{id}`, `GET /seizures/{id}`.
@@ -673,32 +698,31 @@ pub async fn update<R: WebRecord>(
     let Ok(version) = form.get("version").trim().parse::<i64>() else {
         return Err(auth.fail(AppError::BadRequest("the form has no version".into())));
     };
+    // Problems found while reading the form are shown like those the service finds.
     let result = match R::to_input(&typed, &auth.session.actor.agency, state.today()) {
-        Ok(input) => {
-            state
-                .update_record::<R>(&auth.session.actor, id, version, input)
-                .await
-        }
-        // Problems found while reading the form are shown like those the service finds.
-        Err(fields) => Err(AppError::Invalid {
-            message: String::new(),
-            fields,
-        }),
+        Ok(input) => state
+            .update_record::<R>(&auth.session.actor, id, version, input)
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid { fields, .. } => Ok(field_error::from_domain(&fields)),
+                e => Err(e),
+            }),
+        Err(errors) => Err(Ok(errors)),
     };
     match result {
         Ok(record) => Ok(Redirect::to(&format!("/{}/{}", R::PATH, record.id())).into_response()),
-        Err(AppError::Invalid { fields, .. }) => Ok(form_page::<R>(
+        Err(Ok(errors)) => Ok(form_page::<R>(
             &auth,
             StatusCode::UNPROCESSABLE_ENTITY,
             heading,
             &action,
             &typed,
-            &fields,
+            &errors,
             &agencies,
             None,
             &action,
         )),
-        Err(AppError::Conflict(_)) => {
+        Err(Err(AppError::Conflict(_))) => {
             let notice = html! {
                 div.alert.alert-error role="alert" {
                     p { (lang.t("record.conflict")) }
@@ -717,7 +741,7 @@ pub async fn update<R: WebRecord>(
                 &action,
             ))
         }
-        Err(e) => Err(auth.fail(e)),
+        Err(Err(e)) => Err(auth.fail(e)),
     }
 }
 

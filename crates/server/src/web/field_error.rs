@@ -1,0 +1,413 @@
+//! The problems of a form's fields, shown in the page's language.
+//!
+//! A problem is found either while the form is read (a date that does not parse, an
+//! identifier that fails its check) or by the domain's validation, which the service
+//! runs for the API and the pages alike. Both are kept as a [`FieldError`]: a message
+//! key of the catalogue (`err.…`) when the problem has a stable code, with the values
+//! the message names, and the domain's own English text when it gave one.
+//!
+//! English pages show the domain's text, which is the most specific (it names the
+//! expected check digit, say); other languages show the catalogue's text for the code.
+//! The domain's field validation (`interdict_core::FieldErrors`) carries plain English
+//! messages without codes, so [`FieldError::domain`] recognises the fixed messages it
+//! can produce; a message it does not know is shown as it is, in English.
+
+use std::collections::BTreeMap;
+
+use interdict_core::agency::NameError;
+use interdict_core::geo::PositionError;
+use interdict_core::handling::GradingError;
+use interdict_core::ident::IdentError;
+
+use super::i18n::Lang;
+
+/// Field errors by field name (`title`, `subjects[0].imo`, `linked_reports[1]`).
+pub type Errors = BTreeMap<String, FieldError>;
+
+/// One field's problem.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldError {
+    /// The catalogue key, when the problem has a stable code.
+    key: Option<&'static str>,
+    /// The values for the placeholders `{0}`, `{1}`, … of the catalogue text.
+    args: Vec<String>,
+    /// The domain's own English message, if the problem came from the domain.
+    english: Option<String>,
+}
+
+/// The messages of the domain's validation that have a translation, by their exact
+/// English text.
+const DOMAIN_MESSAGES: &[(&str, &str)] = &[
+    ("must not be empty", "err.empty"),
+    (
+        "must not contain control characters",
+        "err.control_characters",
+    ),
+    (
+        "use the withdraw action to withdraw a record",
+        "err.withdraw_status",
+    ),
+    (
+        "TLP:RED needs at least one named recipient agency",
+        "err.red_needs_recipients",
+    ),
+    (
+        "the originating agency is not a recipient of its own record",
+        "err.recipient_self",
+    ),
+    ("only TLP:RED names recipients", "err.recipients_not_red"),
+    ("must not be in the future", "err.future_date"),
+    ("a seizure at sea needs a position", "err.at_sea_position"),
+    ("at least one drug item", "err.items_required"),
+    ("must be a positive number", "err.positive_number"),
+    ("tablets are counted in whole numbers", "err.whole_tablets"),
+    (
+        "a vessel needs a name, imo, mmsi or call_sign",
+        "err.vessel_identity",
+    ),
+    ("no such report", "err.no_such_report"),
+];
+
+/// The domain's limits on counts, `at most {n} <what>`, by `<what>`.
+const DOMAIN_LIMITS: &[(&str, &str)] = &[
+    ("drugs", "err.max_drugs"),
+    ("recipients", "err.max_recipients"),
+    ("subjects", "err.max_subjects"),
+    ("drug items", "err.max_items"),
+    ("transit countries", "err.max_transit"),
+    ("linked reports", "err.max_linked_reports"),
+    ("aliases", "err.max_aliases"),
+];
+
+impl FieldError {
+    /// A problem found by the web layer, with its catalogue key.
+    pub fn coded(key: &'static str) -> Self {
+        Self {
+            key: Some(key),
+            args: Vec::new(),
+            english: None,
+        }
+    }
+
+    /// A rejected identifier, translated by its stable [`IdentError::code`].
+    pub fn ident(error: &IdentError) -> Self {
+        Self {
+            key: ident_key(error.code()),
+            args: Vec::new(),
+            english: Some(error.to_string()),
+        }
+    }
+
+    /// A rejected position.
+    pub fn position(error: &PositionError) -> Self {
+        let key = match error {
+            PositionError::Latitude(_) => "err.latitude_range",
+            PositionError::Longitude(_) => "err.longitude_range",
+        };
+        Self {
+            key: Some(key),
+            args: Vec::new(),
+            english: Some(error.to_string()),
+        }
+    }
+
+    /// A rejected agency code.
+    pub fn agency_code(error: &NameError) -> Self {
+        Self {
+            key: Some("err.agency_code"),
+            args: Vec::new(),
+            english: Some(error.to_string()),
+        }
+    }
+
+    /// A rejected grading.
+    pub fn grading(error: &GradingError) -> Self {
+        Self {
+            key: Some("err.grading"),
+            args: Vec::new(),
+            english: Some(error.to_string()),
+        }
+    }
+
+    /// A message of the domain's validation (or of the service, which uses the same
+    /// messages), recognised by its text.
+    pub fn domain(message: &str) -> Self {
+        let english = Some(message.to_owned());
+        if let Some((_, key)) = DOMAIN_MESSAGES.iter().find(|(m, _)| *m == message) {
+            return Self {
+                key: Some(key),
+                args: Vec::new(),
+                english,
+            };
+        }
+        let number_and = |rest: &str| -> Option<(String, String)> {
+            let (n, what) = rest.split_once(' ')?;
+            n.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| (n.to_owned(), what.to_owned()))
+        };
+        if let Some((n, what)) = message
+            .strip_prefix("must be at most ")
+            .and_then(number_and)
+        {
+            if what == "characters" {
+                return Self {
+                    key: Some("err.max_chars"),
+                    args: vec![n],
+                    english,
+                };
+            }
+        }
+        if let Some((n, what)) = message.strip_prefix("at most ").and_then(number_and) {
+            if let Some((_, key)) = DOMAIN_LIMITS.iter().find(|(w, _)| *w == what) {
+                return Self {
+                    key: Some(key),
+                    args: vec![n],
+                    english,
+                };
+            }
+        }
+        Self {
+            key: None,
+            args: Vec::new(),
+            english,
+        }
+    }
+
+    /// Whether the problem has a translation.
+    #[cfg(test)]
+    pub fn is_coded(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        if let (Lang::En, Some(english)) = (lang, &self.english) {
+            return english.clone();
+        }
+        match (self.key, &self.english) {
+            (Some(key), _) => {
+                let mut text = lang.t(key).to_owned();
+                for (i, arg) in self.args.iter().enumerate() {
+                    text = text.replace(&format!("{{{i}}}"), arg);
+                }
+                text
+            }
+            (None, Some(english)) => english.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The catalogue key of an identifier error code.
+fn ident_key(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "invalid_imo" => "err.invalid_imo",
+        "invalid_mmsi" => "err.invalid_mmsi",
+        "invalid_container_number" => "err.invalid_container_number",
+        "invalid_phone_number" => "err.invalid_phone_number",
+        "invalid_country_code" => "err.invalid_country_code",
+        "invalid_email_address" => "err.invalid_email_address",
+        _ => return None,
+    })
+}
+
+/// The field errors the service reported, as the pages show them.
+pub fn from_domain(fields: &BTreeMap<String, String>) -> Errors {
+    fields
+        .iter()
+        .map(|(field, message)| (field.clone(), FieldError::domain(message)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use interdict_core::ident::{
+        ContainerNumber, CountryCode, EmailAddress, ImoNumber, Mmsi, PhoneNumber,
+    };
+    use interdict_core::record::{
+        Conveyance, DrugItem, DrugType, PlaceKind, Route, SeizurePlace, Unit,
+    };
+    use interdict_core::subject::{Person, Place, Vessel};
+    use interdict_core::{
+        AgencyCode, Grading, Handling, RecordStatus, ReportInput, SeizureInput, Subject, Tlp,
+    };
+    use uuid::Uuid;
+
+    fn kcs() -> AgencyCode {
+        AgencyCode::parse("KR-KCS").unwrap()
+    }
+
+    /// Inputs that break every rule of the domain's validation at least once.
+    fn bad_inputs() -> Vec<BTreeMap<String, String>> {
+        let today = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+        let person = |name: &str, aliases: Vec<String>| {
+            Subject::Person(Person {
+                name: name.into(),
+                aliases,
+                birth_date: None,
+                nationality: None,
+            })
+        };
+        let report =
+            |title: &str, handling: Handling, n_drugs: usize, n_subjects: usize| ReportInput {
+                title: title.into(),
+                narrative: "a\u{7}b".into(),
+                grading: Grading::parse("B2").unwrap(),
+                handling,
+                drugs: vec![DrugType::Cocaine; n_drugs],
+                modus_operandi: "x".repeat(2_001),
+                status: RecordStatus::Withdrawn,
+                subjects: (0..n_subjects)
+                    .map(|i| match i {
+                        0 => person("", vec!["a".into(); 21]),
+                        1 => Subject::Vessel(Vessel {
+                            name: None,
+                            imo: None,
+                            mmsi: None,
+                            call_sign: None,
+                            flag: None,
+                        }),
+                        _ => person("Kim", Vec::new()),
+                    })
+                    .collect(),
+            };
+        let red = |recipients: Vec<AgencyCode>| Handling {
+            tlp: Tlp::Red,
+            recipients,
+        };
+        let many: Vec<AgencyCode> = (0..51)
+            .map(|i| AgencyCode::parse(&format!("JP-A{i}")).unwrap())
+            .collect();
+        let seizure = |n_items: usize, unit: Unit, quantity: f64| SeizureInput {
+            occurred_on: today.succ_opt().unwrap(),
+            place: SeizurePlace {
+                kind: PlaceKind::AtSea,
+                name: String::new(),
+                country: CountryCode::parse("KR").unwrap(),
+                position: None,
+            },
+            conveyance: Conveyance::Vessel,
+            items: vec![
+                DrugItem {
+                    drug: DrugType::Yaba,
+                    quantity,
+                    unit,
+                };
+                n_items
+            ],
+            concealment: String::new(),
+            route: Route {
+                origin: None,
+                transit: vec![CountryCode::parse("TH").unwrap(); 21],
+                destination: None,
+            },
+            subjects: vec![Subject::Place(Place {
+                name: String::new(),
+                country: None,
+                position: None,
+            })],
+            linked_reports: vec![Uuid::nil(); 101],
+            handling: Handling {
+                tlp: Tlp::Amber,
+                recipients: vec![kcs()],
+            },
+            status: RecordStatus::Withdrawn,
+        };
+        let mut found = Vec::new();
+        for input in [
+            report("", red(Vec::new()), 21, 201),
+            report(&"x".repeat(201), red(vec![kcs()]), 0, 2),
+            report("t", red(many), 0, 0),
+        ] {
+            found.push(input.validate(&kcs()).unwrap_err().fields().clone());
+        }
+        for input in [
+            seizure(0, Unit::Kilogram, 1.0),
+            seizure(51, Unit::Tablets, 1.5),
+            seizure(1, Unit::Kilogram, -1.0),
+        ] {
+            found.push(input.validate(&kcs(), today).unwrap_err().fields().clone());
+        }
+        found.push(BTreeMap::from([(
+            "linked_reports[0]".to_owned(),
+            "no such report".to_owned(),
+        )]));
+        found
+    }
+
+    #[test]
+    fn every_message_of_the_domain_validation_has_a_translation() {
+        let mut seen = 0;
+        for fields in bad_inputs() {
+            for (field, message) in fields {
+                let error = FieldError::domain(&message);
+                assert!(error.is_coded(), "{field}: {message:?} has no code");
+                let korean = error.text(Lang::Ko);
+                assert!(
+                    !korean.is_empty() && !korean.contains('{'),
+                    "{message}: {korean}"
+                );
+                assert_eq!(error.text(Lang::En), message);
+                seen += 1;
+            }
+        }
+        // Every fixed message and every limit was produced at least once.
+        let mut messages: Vec<String> = bad_inputs()
+            .into_iter()
+            .flat_map(|f| f.into_values())
+            .collect();
+        messages.sort();
+        messages.dedup();
+        for (message, _) in DOMAIN_MESSAGES {
+            assert!(
+                messages.iter().any(|m| m == message),
+                "{message} not produced"
+            );
+        }
+        for (what, _) in DOMAIN_LIMITS {
+            assert!(
+                messages
+                    .iter()
+                    .any(|m| m.starts_with("at most ") && m.ends_with(what)),
+                "no limit on {what} produced"
+            );
+        }
+        assert!(seen > 20);
+    }
+
+    #[test]
+    fn identifier_errors_are_translated_by_code() {
+        let errors = [
+            ImoNumber::parse("9074728").unwrap_err(),
+            Mmsi::parse("12").unwrap_err(),
+            ContainerNumber::parse("CSQU3054384").unwrap_err(),
+            PhoneNumber::parse("12").unwrap_err(),
+            CountryCode::parse("XX").unwrap_err(),
+            EmailAddress::parse("nobody").unwrap_err(),
+        ];
+        for e in errors {
+            let error = FieldError::ident(&e);
+            assert!(error.is_coded(), "{}", e.code());
+            assert_eq!(error.text(Lang::En), e.to_string());
+            let korean = error.text(Lang::Ko);
+            assert!(
+                korean.chars().any(|c| ('가'..='힣').contains(&c)),
+                "{korean}"
+            );
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_messages_stay_english() {
+        let limit = FieldError::domain("must be at most 200 characters");
+        assert_eq!(limit.text(Lang::Ko), "200자 이하로 입력하십시오.");
+        let unknown = FieldError::domain("something new");
+        assert!(!unknown.is_coded());
+        assert_eq!(unknown.text(Lang::Ko), "something new");
+        let coded = FieldError::coded("err.date");
+        assert_eq!(coded.text(Lang::En), "must be a date like 2026-05-01");
+    }
+}
