@@ -508,10 +508,13 @@ impl Generator {
             rng.gen_range(1..=4)
         ))?;
         self.n_generated += 1;
-        let mut bytes = [0u8; 16];
+        // Time-ordered ids, as the service makes them with `Uuid::now_v7`, but from the
+        // seeded generator so that every run writes the same data.
+        let mut bytes = [0u8; 10];
         rng.fill(&mut bytes);
+        let millis = u64::try_from(created_at.timestamp_millis())?;
         Ok(Report {
-            id: uuid::Builder::from_random_bytes(bytes).into_uuid(),
+            id: uuid::Builder::from_unix_timestamp_millis(millis, &bytes).into_uuid(),
             agency,
             title,
             narrative,

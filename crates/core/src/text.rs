@@ -5,7 +5,8 @@
 //! Hangul, Thai and other scripts written without spaces are indexed as overlapping
 //! character pairs (bigrams): `부산항에서` gives `부산 산항 항에 에서`, and the query
 //! `부산항` (`부산 산항`) finds it. Other scripts are split into words, folded to lower
-//! case with accents removed, and matched by prefix.
+//! case with accents removed, and matched by prefix (words of three characters or
+//! more; shorter ones match whole words).
 //!
 //! Terms are written in plain ASCII (non-ASCII terms hex-encoded behind an `x`), so that
 //! every storage engine's tokenizer keeps each term whole and no engine needs a
@@ -19,6 +20,9 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Longest word kept, in characters; longer words are cut.
 const MAX_WORD: usize = 48;
+/// Shortest query word matched by prefix; shorter words match whole words only, so
+/// that the `2` of `Golden Spirit 2` does not match every number starting with 2.
+pub const MIN_PREFIX: usize = 3;
 /// Most terms a query may have.
 pub const MAX_QUERY_TERMS: usize = 16;
 
@@ -127,8 +131,8 @@ pub fn query_terms(query: &str) -> Option<Vec<QueryTerm>> {
     for token in tokens(query) {
         match token {
             Token::Word(w) => terms.push(QueryTerm {
+                prefix: w.chars().count() >= MIN_PREFIX,
                 term: encode(&w),
-                prefix: true,
             }),
             Token::Dense(chars) if chars.len() == 1 => {
                 terms.push(QueryTerm {
@@ -198,6 +202,14 @@ mod tests {
         assert!(finds("José Müller", "jose muller"));
         assert!(!finds("Methamphetamine", "amphetamine"));
         assert!(finds("IMO 9074729", "9074729"));
+    }
+
+    #[test]
+    fn short_words_match_whole_words_only() {
+        assert!(finds("Golden Spirit 2", "golden spirit 2"));
+        assert!(!finds("Golden Spirit 21", "golden spirit 2"));
+        assert!(finds("MV Golden", "mv gol"));
+        assert!(!finds("MVS Golden", "mv"));
     }
 
     #[test]

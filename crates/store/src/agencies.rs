@@ -109,7 +109,7 @@ impl Store {
             .bind(canonical_time(&event.at))
             .execute(&mut *tx.tx)
             .await?;
-        append(&mut tx.tx, event).await?;
+        append(&mut tx, event).await?;
         tx.commit().await
     }
 
@@ -146,7 +146,7 @@ impl Store {
         .fetch_one(&mut *tx.tx)
         .await?;
         let id: i64 = row.try_get("id")?;
-        append(&mut tx.tx, event).await?;
+        append(&mut tx, event).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -213,7 +213,7 @@ impl Store {
                 .execute(&mut *tx.tx)
                 .await?;
         }
-        append(&mut tx.tx, event).await?;
+        append(&mut tx, event).await?;
         tx.commit().await
     }
 
@@ -247,7 +247,7 @@ impl Store {
         .await?;
         let id: i64 = row.try_get("id")?;
         if let Some(event) = event {
-            append(&mut tx.tx, event).await?;
+            append(&mut tx, event).await?;
         }
         tx.commit().await?;
         Ok(id)

@@ -46,7 +46,7 @@ impl Store {
                 .execute(&mut *tx.tx)
                 .await?;
         }
-        append(&mut tx.tx, event).await?;
+        append(&mut tx, event).await?;
         tx.commit().await
     }
 
@@ -66,7 +66,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        append(&mut tx.tx, event).await?;
+        append(&mut tx, event).await?;
         tx.commit().await
     }
 

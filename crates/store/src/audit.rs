@@ -5,17 +5,16 @@ use interdict_core::audit::{
     canonical_time, entry_hash, AuditBreak, AuditEntry, AuditEvent, ChainVerifier,
 };
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use crate::sql::SqlBuf;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// Appends `event` to the chain inside `tx`. The head row is updated first, which takes
 /// the write lock on both engines, so concurrent appends queue and the chain stays linear.
-pub(crate) async fn append(
-    tx: &mut Transaction<'static, Any>,
-    event: &AuditEvent,
-) -> Result<i64, StoreError> {
+pub(crate) async fn append(tx: &mut WriteTx<'_>, event: &AuditEvent) -> Result<i64, StoreError> {
+    let dialect = tx.dialect;
+    let tx = &mut tx.tx;
     sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
         .execute(&mut **tx)
         .await?;
@@ -26,7 +25,7 @@ pub(crate) async fn append(
     let prev_hash: String = head.try_get("hash")?;
     let seq = prev_seq + 1;
     let hash = entry_hash(&prev_hash, seq, event);
-    let mut sql = SqlBuf::new();
+    let mut sql = SqlBuf::new(dialect);
     sql.push("INSERT INTO audit_log (seq, at, actor, actor_agency, action, target_kind, target_id, target_agency, detail, prev_hash, hash) VALUES (")
         .bind(seq).push(", ")
         .bind(canonical_time(&event.at)).push(", ")
@@ -85,7 +84,7 @@ impl Store {
     /// else, such as reads and failed logins).
     pub async fn audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let seq = append(&mut tx.tx, event).await?;
+        let seq = append(&mut tx, event).await?;
         tx.commit().await?;
         Ok(seq)
     }
@@ -98,7 +97,7 @@ impl Store {
         before: Option<i64>,
         limit: i64,
     ) -> Result<AuditPage, StoreError> {
-        let mut sql = SqlBuf::new();
+        let mut sql = SqlBuf::new(self.dialect);
         sql.push("SELECT ")
             .push(COLUMNS)
             .push(" FROM audit_log WHERE seq < ")

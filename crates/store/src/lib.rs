@@ -14,6 +14,7 @@ mod audit;
 mod error;
 mod records;
 pub mod sql;
+mod vocab;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -21,7 +22,7 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Executor, Row};
 
 pub use agencies::{NewUser, TokenKind, TokenOwner, UserRow};
 pub use audit::AuditPage;
@@ -43,6 +44,7 @@ pub struct Store {
     /// SQLite allows one writer at a time; write transactions queue here instead of
     /// failing with "database is locked". PostgreSQL serialises at the audit head row.
     write_gate: Arc<tokio::sync::Mutex<()>>,
+    vocab: Arc<vocab::VocabCache>,
 }
 
 static DRIVERS: Once = Once::new();
@@ -98,11 +100,41 @@ impl Store {
             Dialect::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Dialect::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Self {
+        let store = Self {
             pool,
             dialect,
             write_gate: Arc::new(tokio::sync::Mutex::new(())),
-        })
+            vocab: Arc::default(),
+        };
+        store.run_tasks().await?;
+        Ok(store)
+    }
+
+    /// Does the work that migrations leave to the code (the `store_tasks` table), then
+    /// forgets it.
+    async fn run_tasks(&self) -> Result<(), StoreError> {
+        let names = sqlx::query("SELECT name FROM store_tasks ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<String, _>("name"))
+            .collect::<Result<Vec<_>, _>>()?;
+        for name in names {
+            match name.as_str() {
+                "index-access" => self.index_access().await?,
+                other => {
+                    return Err(StoreError::Corrupt(format!(
+                        "unknown store task {other:?}: is the database from a newer version?"
+                    )))
+                }
+            }
+            tracing::info!(task = %name, "store task done");
+            sqlx::query("DELETE FROM store_tasks WHERE name = $1")
+                .bind(&name)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Opens (creating if needed) the SQLite database `interdict.db` in `dir`.
@@ -134,7 +166,13 @@ impl Store {
             Dialect::Postgres => None,
         };
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx {
+            tx,
+            dialect: self.dialect,
+            vocab: &self.vocab,
+            new_terms: Vec::new(),
+            _guard: guard,
+        })
     }
 
     /// Refreshes the statistics the query planners choose indexes by, and on
@@ -165,12 +203,17 @@ impl Store {
 /// A write transaction; dropping it without [`WriteTx::commit`] rolls back.
 pub(crate) struct WriteTx<'a> {
     pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) dialect: Dialect,
+    /// Search terms this transaction adds to `search_vocab`; remembered on commit.
+    pub(crate) vocab: &'a vocab::VocabCache,
+    pub(crate) new_terms: Vec<String>,
     _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
 }
 
 impl WriteTx<'_> {
     pub(crate) async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;
+        self.vocab.committed(self.new_terms);
         Ok(())
     }
 }

@@ -154,9 +154,9 @@ macro_rules! record_api {
                 pub items: Vec<$record>,
                 /// Pass as `cursor` for the next page; absent on the last page.
                 pub next_cursor: Option<String>,
-                /// Matching records in all, counted up to 10,000.
+                /// Matching records in all, counted up to 1,000.
                 pub total: i64,
-                /// Whether `total` stopped at 10,000.
+                /// Whether `total` stopped at 1,000.
                 pub total_capped: bool,
             }
 

@@ -443,7 +443,7 @@ pub const QUERIES: [&str; 28] = [
     "필로폰 ยาบ้า",
     "kg yaba",
     "名古屋",
-    "c",
+    "cre",
 ];
 
 /// Between `n.start()` and `n.end()` of `phrases`, joined by spaces.

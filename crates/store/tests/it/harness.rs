@@ -175,6 +175,11 @@ where
 
 /// Opens the database of `store` a second time, as a restarted node would.
 pub async fn reopen(store: &Store) -> Store {
+    Store::open(&url_of(store).await).await.unwrap()
+}
+
+/// The URL of the database `store` has open.
+pub async fn url_of(store: &Store) -> String {
     match store.dialect() {
         Dialect::Sqlite => {
             let row = sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'")
@@ -182,9 +187,7 @@ pub async fn reopen(store: &Store) -> Store {
                 .await
                 .unwrap();
             let file: String = row.try_get("file").unwrap();
-            Store::open(&format!("sqlite://{file}?mode=rwc"))
-                .await
-                .unwrap()
+            format!("sqlite://{file}?mode=rwc")
         }
         Dialect::Postgres => {
             let row = sqlx::query("SELECT current_database()::text AS db")
@@ -193,7 +196,7 @@ pub async fn reopen(store: &Store) -> Store {
                 .unwrap();
             let db: String = row.try_get("db").unwrap();
             let admin = admin_url().await.expect("postgres is reachable");
-            Store::open(&with_database(admin, &db)).await.unwrap()
+            with_database(admin, &db)
         }
     }
 }

@@ -1,11 +1,15 @@
 //! Opening a store: migrations on a fresh database, and re-opening an existing one.
 
+use interdict_core::policy::Branch;
+use interdict_core::record::DrugType;
+use interdict_core::text::query_terms;
 use interdict_core::{RecordKind, RecordStatus, Report, Tlp};
+use interdict_store::ListFilter;
 use interdict_store::{Store, StoreError};
 use sqlx::Row;
 
 use crate::fixtures::*;
-use crate::harness::reopen;
+use crate::harness::{reopen, url_of};
 
 async fn applied_migrations(store: &Store) -> i64 {
     sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE success")
@@ -43,6 +47,50 @@ backend_tests! {
         assert_eq!(again.verify_audit().await.unwrap(), Ok(8));
         again.close().await;
         assert_eq!(store.verify_audit().await.unwrap(), Ok(8));
+    }
+
+    /// Records stored before the access terms existed get them when the store opens:
+    /// the `index-access` task of migration 0002 (SQLite) / 0003 (PostgreSQL).
+    async fn opening_indexes_the_access_terms_of_older_records(store: Store) {
+        seed_agencies(&store).await;
+        let mut red = report(KCS, "해양호 적발", Tlp::Red, RecordStatus::Published);
+        red.handling = handling(Tlp::Red, &[KCG]);
+        let draft = report(KCS, "해양호 초안", Tlp::Green, RecordStatus::Draft);
+        for record in [&red, &draft] {
+            store.insert_record(record, &event("report.create")).await.unwrap();
+        }
+        let kcg_reads = |store: Store| async move {
+            let visible = vec![(
+                RecordKind::Report,
+                vec![Branch::Partner { agency: code(KCS), tlp: Tlp::Red, recipient: Some(code(KCG)) },
+                     Branch::Partner { agency: code(KCS), tlp: Tlp::Green, recipient: None }],
+            )];
+            let filter = ListFilter { terms: query_terms("해양호"), drug: Some(DrugType::Yaba), ..ListFilter::default() };
+            let page = store.list_summaries(&visible, &filter, None, 10).await.unwrap();
+            page.items.iter().map(|s| s.id).collect::<Vec<_>>()
+        };
+        assert_eq!(kcg_reads(store.clone()).await, vec![red.id]);
+
+        // The state of a database migrated from before: no access terms, task pending.
+        sqlx::query("UPDATE records SET access = ''").execute(store.pool()).await.unwrap();
+        sqlx::query("INSERT INTO store_tasks (name) VALUES ('index-access')").execute(store.pool()).await.unwrap();
+        assert!(kcg_reads(store.clone()).await.is_empty());
+
+        let again = reopen(&store).await;
+        assert_eq!(kcg_reads(again.clone()).await, vec![red.id]);
+        let pending: i64 = sqlx::query("SELECT COUNT(*) AS n FROM store_tasks")
+            .fetch_one(again.pool()).await.unwrap().get("n");
+        assert_eq!(pending, 0);
+    }
+
+    /// A task this version does not know stops the store from opening.
+    async fn unknown_store_tasks_refuse_to_open(store: Store) {
+        sqlx::query("INSERT INTO store_tasks (name) VALUES ('from-the-future')").execute(store.pool()).await.unwrap();
+        let url = url_of(&store).await;
+        match Store::open(&url).await {
+            Err(StoreError::Corrupt(message)) => assert!(message.contains("from-the-future"), "{message}"),
+            other => panic!("opened: {:?}", other.map(|_| ())),
+        }
     }
 }
 

@@ -280,6 +280,92 @@ backend_tests! {
         assert_eq!(snapshot(&store).await, before);
     }
 
+    /// A prefix finds every term it starts, whether it stands for a few whole terms
+    /// (which SQLite expands it into) or for more than the expansion takes; a word
+    /// renamed by an edit is found under its new name only; short words match whole.
+    async fn prefixes_find_every_term_they_start(store: Store) {
+        seed_agencies(&store).await;
+        let mut batch: Vec<Report> = (0..150)
+            .map(|i| report(KCS, &format!("widget{i:03} 2"), Tlp::Green, RecordStatus::Published))
+            .collect();
+        batch[0].title = "widgetry 21".into();
+        store.insert_records(&batch, &event("report.import")).await.unwrap();
+        let mut renamed = batch[1].clone();
+        renamed.version = 2;
+        renamed.title = "gadget".into();
+        store.replace_record(&renamed, "a", &event("report.update")).await.unwrap();
+
+        let own = [(RecordKind::Report, vec![interdict_core::policy::Branch::Own { agency: code(KCS) }])];
+        for (query, hits) in [
+            ("widget", 149),    // more whole terms than an expansion takes
+            ("widget05", 10),   // widget050 … widget059
+            ("widget001", 0),   // renamed
+            ("widgetr", 1),
+            ("gadg", 1),
+            ("2", 148),         // whole word: not `21`
+            ("wid 2", 148),     // `wid` a prefix, `2` whole
+            ("nothing", 0),
+        ] {
+            let filter = ListFilter {
+                terms: interdict_core::text::query_terms(query),
+                ..ListFilter::default()
+            };
+            let page = store.list_summaries(&own, &filter, None, 200).await.unwrap();
+            assert_eq!((page.total, page.items.len() as i64), (hits, hits), "{query}");
+        }
+    }
+
+    /// Searches whose matches lie far below the newest records page and count right:
+    /// PostgreSQL tests the newest few thousand records first and reads the rest
+    /// through its GIN index, and a page may straddle the two.
+    async fn sparse_old_matches_page_and_count_right(store: Store) {
+        seed_agencies(&store).await;
+        let titled = |owner: &str, title: String| report(owner, &title, Tlp::Green, RecordStatus::Published);
+        // Oldest first: 117 old matches of KCS and 30 of Japan, 6,000 others, then
+        // 3 new matches among the newest records: too few to promise the rest of a
+        // page nearby, so PostgreSQL reads it from the GIN index.
+        let mut all: Vec<Report> = (0..117).map(|i| titled(KCS, format!("ancient {i}"))).collect();
+        all.extend((0..30).map(|i| titled(JAPAN, format!("ancient {i}"))));
+        all.extend((0..6000).map(|i| titled(if i % 2 == 0 { KCS } else { JAPAN }, format!("filler {i}"))));
+        all.extend((117..120).map(|i| titled(KCS, format!("ancient {i}"))));
+        for batch in all.chunks(1000) {
+            store.insert_records(batch, &event("report.import")).await.unwrap();
+        }
+        let own = [(RecordKind::Report, vec![interdict_core::policy::Branch::Own { agency: code(KCS) }])];
+        let filter = ListFilter { terms: interdict_core::text::query_terms("ancient"), ..ListFilter::default() };
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = store.list_summaries(&own, &filter, cursor, 50).await.unwrap();
+            assert_eq!((page.total, page.total_capped), (120, false));
+            seen.extend(page.items.iter().map(|s| s.title.clone()));
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        let expected: Vec<String> = (0..120).rev().map(|i| format!("ancient {i}")).collect();
+        assert_eq!(seen, expected);
+
+        // Matches only far down are found too.
+        let old_only = ListFilter { terms: interdict_core::text::query_terms("ancient 5"), ..ListFilter::default() };
+        let page = store.list_summaries(&own, &old_only, None, 50).await.unwrap();
+        assert_eq!(page.total, 1);
+        assert_eq!(page.items[0].title, "ancient 5");
+
+        // A word in every other record is counted to the cap from the newest ones.
+        let filter = ListFilter { terms: interdict_core::text::query_terms("filler"), ..ListFilter::default() };
+        let page = store.list_summaries(&own, &filter, None, 50).await.unwrap();
+        assert_eq!((page.total, page.total_capped, page.items.len()), (1000, true, 50));
+        assert_eq!(page.items[0].title, "filler 5998");
+
+        // And one the reader cannot see anywhere finds nothing, however far it looks.
+        let japan_only = ListFilter { terms: interdict_core::text::query_terms("ancient 115"), ..ListFilter::default() };
+        let jp = [(RecordKind::Report, vec![interdict_core::policy::Branch::Own { agency: code(JAPAN) }])];
+        let page = store.list_summaries(&jp, &japan_only, None, 50).await.unwrap();
+        assert_eq!((page.total, page.items.len()), (0, 0));
+    }
+
     /// A second record with the same id is a conflict; a bulk import with one bad
     /// record stores none of them.
     async fn duplicate_ids_conflict_and_bulk_insert_is_all_or_nothing(store: Store) {
