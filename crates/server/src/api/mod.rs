@@ -157,7 +157,9 @@ pub async fn agreements(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// The words to find; Korean and Thai match inside words.
+    /// The words to find, all of which must match. Korean, Thai and Chinese or
+    /// Japanese match inside words; other words of three letters or more match as
+    /// prefixes (`contain` finds `container`), shorter ones as whole words.
     pub q: String,
     /// `report` or `seizure`; both when absent.
     pub kind: Option<String>,
