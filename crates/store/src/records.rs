@@ -432,35 +432,18 @@ impl Store {
             };
             let last: i64 = last.try_get("seq")?;
             let mut recipients: HashMap<i64, Vec<AgencyCode>> = HashMap::new();
-            for row in sqlx::query(
-                "SELECT seq, agency FROM record_recipients WHERE seq > $1 AND seq <= $2",
-            )
-            .bind(after)
-            .bind(last)
-            .fetch_all(&mut *tx.tx)
-            .await?
+            for (seq, agency) in
+                pairs_in(&mut tx, "record_recipients", "agency", after, last).await?
             {
-                let agency: String = row.try_get("agency")?;
                 let agency = AgencyCode::parse(&agency)
                     .map_err(|_| StoreError::Corrupt(format!("recipient {agency:?}")))?;
-                recipients
-                    .entry(row.try_get("seq")?)
-                    .or_default()
-                    .push(agency);
+                recipients.entry(seq).or_default().push(agency);
             }
             let mut drugs: HashMap<i64, Vec<DrugType>> = HashMap::new();
-            for row in sqlx::query(
-                "SELECT seq, drug FROM record_drugs WHERE seq > $1 AND seq <= $2 ORDER BY seq, drug",
-            )
-            .bind(after)
-            .bind(last)
-            .fetch_all(&mut *tx.tx)
-            .await?
-            {
-                let drug: String = row.try_get("drug")?;
+            for (seq, drug) in pairs_in(&mut tx, "record_drugs", "drug", after, last).await? {
                 let drug = DrugType::parse(&drug)
                     .ok_or_else(|| StoreError::Corrupt(format!("drug {drug:?}")))?;
-                drugs.entry(row.try_get("seq")?).or_default().push(drug);
+                drugs.entry(seq).or_default().push(drug);
             }
             for row in &rows {
                 let meta = summary_meta(row)?;
@@ -934,6 +917,28 @@ impl Store {
         tx.commit().await?;
         Ok(rows)
     }
+}
+
+/// The `(seq, column)` rows of a projection table for records in `(after, last]`, in
+/// order.
+async fn pairs_in(
+    tx: &mut WriteTx<'_>,
+    table: &str,
+    column: &str,
+    after: i64,
+    last: i64,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let sql = format!(
+        "SELECT seq, {column} AS v FROM {table} WHERE seq > $1 AND seq <= $2 ORDER BY seq, {column}"
+    );
+    sqlx::query(&sql)
+        .bind(after)
+        .bind(last)
+        .fetch_all(&mut *tx.tx)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("seq")?, row.try_get("v")?)))
+        .collect()
 }
 
 /// Records a PostgreSQL search tests newest first before it considers the GIN index
