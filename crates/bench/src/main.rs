@@ -10,22 +10,16 @@
 mod generate;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
 use chrono::NaiveDate;
 use clap::Parser;
-use interdict_core::agency::Agency;
-use interdict_core::ident::CountryCode;
 use interdict_core::record::DrugType;
-use interdict_core::{
-    Actor, AgencyCode, AgencyKind, Agreement, Report, Role, Scope, Tlp, Username,
-};
-use interdict_server::metrics::Metrics;
-use interdict_server::service::LoginLimiter;
-use interdict_server::{AppState, Clock, Config};
-use interdict_store::{Dialect, ListFilter, Store};
+use interdict_core::{Actor, AgencyCode, Report, Role, Scope, Tlp, Username};
+use interdict_service::admin::{Admin, AgreementInput};
+use interdict_service::records::ListFilter;
+use interdict_service::{Clock, Dialect, Service, ServiceConfig};
 use serde::Serialize;
 use sqlx::Connection as _;
 use sqlx::Executor as _;
@@ -105,19 +99,15 @@ async fn main() -> anyhow::Result<()> {
         bail!("--batch, --queries and --records must be positive");
     }
     let url = prepare_database(&args.database_url, args.skip_import).await?;
-    let store = Store::open(&url)
+    let files = std::env::temp_dir().join(format!("interdict-bench-{}", std::process::id()));
+    let mut config = ServiceConfig::new(&files);
+    config.background = false;
+    let state = Service::open(config, &url, Clock::system())
         .await
         .with_context(|| format!("cannot open {}", redact(&url)))?;
-    let engine = match store.dialect() {
+    let engine = match state.dialect() {
         Dialect::Sqlite => "sqlite",
         Dialect::Postgres => "postgres",
-    };
-    let state = AppState {
-        store: store.clone(),
-        config: Arc::new(Config::default()),
-        clock: Clock::system(),
-        limiter: Arc::new(LoginLimiter::default()),
-        metrics: Arc::new(Metrics::default()),
     };
     let mut generator = Generator::new(args.seed, args.records)?;
     let import = if args.skip_import {
@@ -149,7 +139,8 @@ async fn main() -> anyhow::Result<()> {
         std::fs::write(out, json + "\n")
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
-    store.close().await;
+    state.shutdown().await;
+    let _ = std::fs::remove_dir_all(&files);
     Ok(())
 }
 
@@ -221,24 +212,18 @@ fn code(raw: &str) -> anyhow::Result<AgencyCode> {
     Ok(AgencyCode::parse(raw)?)
 }
 
-async fn seed_agencies(state: &AppState) -> anyhow::Result<()> {
+async fn seed_agencies(state: &Service) -> anyhow::Result<()> {
+    let by = Admin::Console;
     for (raw, name, country, _) in AGENCIES {
-        let agency = Agency {
-            code: code(raw)?,
-            name: name.to_owned(),
-            country: CountryCode::parse(country)?,
-            kind: if raw == "KR-KCG" {
-                AgencyKind::CoastGuard
-            } else if raw == "US-HSI" {
-                AgencyKind::Police
-            } else {
-                AgencyKind::Customs
-            },
+        let kind = match raw {
+            "KR-KCG" => "coast_guard",
+            "US-HSI" => "police",
+            _ => "customs",
         };
         state
-            .store
-            .create_agency(&agency, &state.event(None, "agency.create"))
-            .await?;
+            .create_agency(&by, raw, name, country, kind, "")
+            .await
+            .map_err(|e| anyhow::anyhow!("agency {raw}: {e}"))?;
     }
     let valid_from = NaiveDate::from_ymd_opt(2018, 1, 1).context("date")?;
     let agreements = [
@@ -261,30 +246,27 @@ async fn seed_agencies(state: &AppState) -> anyhow::Result<()> {
             Tlp::Amber,
         ),
     ];
-    for (i, (title, parties, scopes, max_tlp)) in agreements.into_iter().enumerate() {
-        let agreement = Agreement {
-            id: uuid::Uuid::from_u128(0xb0_0000 + i as u128),
-            title: title.to_owned(),
-            parties: parties
-                .iter()
-                .map(|p| code(p))
-                .collect::<anyhow::Result<_>>()?,
-            scopes,
-            valid_from,
-            valid_to: None,
-            max_tlp,
-        };
-        agreement.check()?;
+    for (title, parties, scopes, max_tlp) in agreements {
         state
-            .store
-            .create_agreement(&agreement, &state.event(None, "agreement.create"))
-            .await?;
+            .create_agreement(
+                &by,
+                AgreementInput {
+                    title: title.to_owned(),
+                    parties: parties.iter().map(|p| (*p).to_owned()).collect(),
+                    scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+                    valid_from,
+                    valid_to: None,
+                    max_tlp: max_tlp.as_str().to_owned(),
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("agreement {title}: {e}"))?;
     }
     Ok(())
 }
 
 async fn import(
-    state: &AppState,
+    state: &Service,
     generator: &mut Generator,
     args: &Args,
 ) -> anyhow::Result<ImportResult> {
@@ -297,10 +279,11 @@ async fn import(
         let batch: Vec<Report> = (0..n)
             .map(|_| generator.report())
             .collect::<anyhow::Result<_>>()?;
-        let mut event = state.event(None, "report.import");
-        event.detail = serde_json::json!({ "count": n }).to_string();
         let t = Instant::now();
-        state.store.insert_records(&batch, &event).await?;
+        state
+            .import_records(&Admin::Console, &batch)
+            .await
+            .map_err(|e| anyhow::anyhow!("import: {e}"))?;
         in_store += t.elapsed();
         done += n as u64;
         if last_report.elapsed() > Duration::from_secs(30) {
@@ -313,7 +296,10 @@ async fn import(
         }
     }
     let t = Instant::now();
-    state.store.optimize().await?;
+    state
+        .optimize_storage()
+        .await
+        .map_err(|e| anyhow::anyhow!("optimize: {e}"))?;
     eprintln!("optimize: {:.1} s", t.elapsed().as_secs_f64());
     let overall = started.elapsed();
     Ok(ImportResult {
@@ -337,13 +323,13 @@ struct Outcome {
     items: usize,
     total: i64,
     total_capped: bool,
-    next_cursor: Option<i64>,
+    next_cursor: Option<String>,
 }
 
 enum Query {
     List {
         filter: ListFilter,
-        /// Start here and follow the cursor from page to page.
+        /// Start at this position and follow the cursor from page to page.
         deep_from: Option<i64>,
     },
     Search(&'static str),
@@ -351,10 +337,10 @@ enum Query {
 }
 
 async fn run_query(
-    state: &AppState,
+    state: &Service,
     actor: &Actor,
     query: &Query,
-    cursor: Option<i64>,
+    cursor: Option<&str>,
     page: i64,
 ) -> anyhow::Result<Outcome> {
     match query {
@@ -375,7 +361,7 @@ async fn run_query(
     }
 }
 
-async fn search(state: &AppState, actor: &Actor, q: &str, page: i64) -> anyhow::Result<Outcome> {
+async fn search(state: &Service, actor: &Actor, q: &str, page: i64) -> anyhow::Result<Outcome> {
     let p = state
         .search(actor, q, None, ListFilter::default(), None, page)
         .await
@@ -388,20 +374,17 @@ async fn search(state: &AppState, actor: &Actor, q: &str, page: i64) -> anyhow::
     })
 }
 
-async fn max_seq(store: &Store) -> anyhow::Result<i64> {
-    use sqlx::Row as _;
-    let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS m FROM records")
-        .fetch_one(store.pool())
-        .await?;
-    Ok(row.try_get("m")?)
-}
-
 async fn measure(
-    state: &AppState,
+    state: &Service,
     args: &Args,
     rare_vessel: &str,
 ) -> anyhow::Result<Vec<ScenarioResult>> {
-    let middle = max_seq(&state.store).await? / 2 + 1;
+    let middle = state
+        .record_positions()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        / 2
+        + 1;
     let scenarios: Vec<(&str, Query)> = vec![
         (
             "list first page",
@@ -447,19 +430,20 @@ async fn measure(
                 _ => None,
             };
             // One untimed run warms caches and prepared statements.
-            let mut cursor = deep_from;
-            let warm = run_query(state, actor, query, cursor, args.page).await?;
+            let start = deep_from.map(|p| state.benchmark_cursor(actor, "report", p));
+            let mut cursor = start.clone();
+            let warm = run_query(state, actor, query, cursor.as_deref(), args.page).await?;
             if deep_from.is_some() {
-                cursor = warm.next_cursor.or(deep_from);
+                cursor = warm.next_cursor.clone().or(start.clone());
             }
             let mut times = Vec::with_capacity(args.queries);
             let mut last = warm;
             for _ in 0..args.queries {
                 let t = Instant::now();
-                let outcome = run_query(state, actor, query, cursor, args.page).await?;
+                let outcome = run_query(state, actor, query, cursor.as_deref(), args.page).await?;
                 times.push(t.elapsed());
                 if deep_from.is_some() {
-                    cursor = outcome.next_cursor.or(deep_from);
+                    cursor = outcome.next_cursor.clone().or(start.clone());
                 }
                 last = outcome;
             }

@@ -2,15 +2,11 @@
 
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use clap::Subcommand;
-use interdict_core::agency::Agency;
-use interdict_core::audit::AuditEvent;
-use interdict_core::ident::CountryCode;
-use interdict_core::{AgencyCode, AgencyKind, Agreement, RoleSet, Scope, Tlp, Username};
-use interdict_server::service::hash_password;
-use interdict_store::{NewUser, Store, TokenKind};
+use interdict_core::AgencyCode;
+use interdict_service::admin::{Admin, AgreementInput, NewUserInput};
+use interdict_service::{Service, ServiceError};
 use uuid::Uuid;
 
 use crate::NodeArgs;
@@ -37,6 +33,9 @@ enum AdminCommand {
     /// API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// This node's public key and the latest signed checkpoint of its audit log, for
+    /// partners and operators to verify with.
+    Node,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,6 +53,18 @@ enum AgencyCommand {
         /// customs, coast_guard, police or other.
         #[arg(long, default_value = "customs")]
         kind: String,
+        /// Whom partners contact about a deconfliction hit on this agency's records.
+        #[arg(long, default_value = "")]
+        contact: String,
+    },
+    /// Change an agency's name or point of contact.
+    Set {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        contact: Option<String>,
     },
     /// List agencies.
     List,
@@ -82,22 +93,33 @@ enum UserCommand {
         #[arg(long)]
         agency: Option<String>,
     },
-    /// Set a new password.
+    /// Set a new password; ends the user's sessions and login tokens.
     Passwd {
         #[arg(long)]
         username: String,
         #[arg(long, env = "INTERDICT_PASSWORD", hide_env_values = true)]
         password: String,
+        /// End the tokens made for automation too.
+        #[arg(long)]
+        end_automation_tokens: bool,
     },
-    /// Replace a user's roles.
+    /// Replace a user's roles; removing one ends the user's sessions and tokens.
     Roles {
         #[arg(long)]
         username: String,
         #[arg(long)]
         roles: String,
+        /// Keep the tokens made for automation when a role is removed.
+        #[arg(long)]
+        keep_automation_tokens: bool,
     },
-    /// Disable a user and revoke their tokens.
+    /// Disable a user and end every session and token of theirs.
     Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
         #[arg(long)]
         username: String,
     },
@@ -138,84 +160,94 @@ enum AgreementCommand {
 
 #[derive(Debug, Subcommand)]
 enum TokenCommand {
-    /// Create an API token for a user and print it (it is shown once).
+    /// Create a token for a program acting as a user, and print it (it is shown once).
     Create {
         #[arg(long)]
         username: String,
         /// A name to recognise the token by.
         #[arg(long, default_value = "cli")]
         name: String,
-        /// Days until it expires.
+        /// Days until it expires (1 to 366).
         #[arg(long, default_value_t = 90)]
         days: i64,
     },
+    /// List a user's tokens (not their browser sessions).
+    List {
+        #[arg(long)]
+        username: String,
+    },
+    /// Revoke one token of a user.
+    Revoke {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        id: i64,
+    },
 }
 
-fn event(action: &str) -> AuditEvent {
-    AuditEvent {
-        at: Utc::now(),
-        actor: None,
-        actor_agency: None,
-        action: action.to_owned(),
-        target_kind: None,
-        target_id: None,
-        target_agency: None,
-        detail: r#"{"via":"cli"}"#.to_owned(),
+/// Prints a refused operation with its stable code; returns the exit code (2 for
+/// what the operator can correct, 1 otherwise).
+pub fn refused(error: &ServiceError) -> ExitCode {
+    eprintln!("error: {error} [{}]", error.code());
+    for (field, message) in error.fields() {
+        eprintln!("  {field}: {message}");
+    }
+    match error {
+        ServiceError::Internal(e) => {
+            eprintln!("  {e:#}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::from(2),
     }
 }
 
-fn parse_roles(raw: &str) -> anyhow::Result<RoleSet> {
-    let roles = RoleSet::parse_csv(raw)?;
-    if roles == RoleSet::EMPTY {
-        bail!("give at least one role");
-    }
-    Ok(roles)
+fn csv(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
-async fn user(store: &Store, username: &str) -> anyhow::Result<interdict_store::UserRow> {
-    store
-        .user_by_name(username)
-        .await?
-        .with_context(|| format!("no user {username:?}"))
-}
-
-async fn hash(password: String) -> anyhow::Result<String> {
-    if password.chars().count() < 10 {
-        bail!("a password needs at least 10 characters");
-    }
-    tokio::task::spawn_blocking(move || hash_password(&password)).await?
-}
-
-pub async fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
-    let store = args.node.store().await?;
-    match args.command {
+async fn command(service: &Service, command: AdminCommand) -> Result<(), ServiceError> {
+    let by = Admin::Console;
+    match command {
         AdminCommand::Agency(AgencyCommand::Add {
             code,
             name,
             country,
             kind,
+            contact,
         }) => {
-            let agency = Agency {
-                code: AgencyCode::parse(&code)?,
-                name,
-                country: CountryCode::parse(&country)?,
-                kind: AgencyKind::parse(&kind)
-                    .context("kind must be customs, coast_guard, police or other")?,
-            };
-            let mut e = event("agency.create");
-            e.target_kind = Some("agency".into());
-            e.target_id = Some(agency.code.to_string());
-            store.create_agency(&agency, &e).await?;
+            let agency = service
+                .create_agency(&by, &code, &name, &country, &kind, &contact)
+                .await?;
             println!("added agency {}", agency.code);
         }
+        AdminCommand::Agency(AgencyCommand::Set {
+            code,
+            name,
+            contact,
+        }) => {
+            let code =
+                AgencyCode::parse(&code).map_err(|e| ServiceError::field("code", e.to_string()))?;
+            let agency = service
+                .update_agency(&by, &code, name.as_deref(), contact.as_deref())
+                .await?;
+            println!(
+                "{}: {} — contact: {}",
+                agency.code, agency.name, agency.contact
+            );
+        }
         AdminCommand::Agency(AgencyCommand::List) => {
-            for a in store.agencies().await? {
+            for a in service.agencies().await? {
                 println!(
-                    "{:<14} {:<3} {:<12} {}",
+                    "{:<14} {:<3} {:<12} {}  [{}]",
                     a.code,
                     a.country.as_str(),
                     a.kind.as_str(),
-                    a.name
+                    a.name,
+                    a.contact
                 );
             }
         }
@@ -226,23 +258,18 @@ pub async fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
             display_name,
             password,
         }) => {
-            let username = Username::parse(&username)?;
-            let agency = AgencyCode::parse(&agency)?;
-            if store.agency(&agency).await?.is_none() {
-                bail!("no agency {agency}; add it first");
-            }
-            let user = NewUser {
-                display_name: display_name.unwrap_or_else(|| username.to_string()),
-                username,
-                agency,
-                roles: parse_roles(&roles)?,
-                password_hash: Some(hash(password).await?),
-            };
-            let mut e = event("user.create");
-            e.target_kind = Some("user".into());
-            e.target_id = Some(user.username.to_string());
-            e.target_agency = Some(user.agency.to_string());
-            store.create_user(&user, &e).await?;
+            let user = service
+                .create_user(
+                    &by,
+                    NewUserInput {
+                        username,
+                        agency,
+                        display_name,
+                        roles,
+                        password,
+                    },
+                )
+                .await?;
             println!(
                 "added user {} ({}) with roles {}",
                 user.username,
@@ -251,8 +278,12 @@ pub async fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
             );
         }
         AdminCommand::User(UserCommand::List { agency }) => {
-            let agency = agency.as_deref().map(AgencyCode::parse).transpose()?;
-            for u in store.users(agency.as_ref()).await? {
+            let agency = agency
+                .as_deref()
+                .map(AgencyCode::parse)
+                .transpose()
+                .map_err(|e| ServiceError::field("agency", e.to_string()))?;
+            for u in service.users(&by, agency.as_ref()).await? {
                 let state = if u.disabled { "disabled" } else { "" };
                 println!(
                     "{:<20} {:<14} {:<40} {}",
@@ -263,28 +294,33 @@ pub async fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        AdminCommand::User(UserCommand::Passwd { username, password }) => {
-            let u = user(&store, &username).await?;
-            let hashed = hash(password).await?;
-            store
-                .update_user(u.id, Some(&hashed), None, None, &event("user.password"))
+        AdminCommand::User(UserCommand::Passwd {
+            username,
+            password,
+            end_automation_tokens,
+        }) => {
+            service
+                .set_password(&by, &username, &password, end_automation_tokens)
                 .await?;
-            println!("password of {username} changed");
+            println!("password of {username} changed; their sessions and login tokens are ended");
         }
-        AdminCommand::User(UserCommand::Roles { username, roles }) => {
-            let u = user(&store, &username).await?;
-            let roles = parse_roles(&roles)?;
-            store
-                .update_user(u.id, None, Some(roles), None, &event("user.roles"))
+        AdminCommand::User(UserCommand::Roles {
+            username,
+            roles,
+            keep_automation_tokens,
+        }) => {
+            let user = service
+                .set_roles(&by, &username, &roles, keep_automation_tokens)
                 .await?;
-            println!("roles of {username}: {}", roles.to_csv());
+            println!("roles of {username}: {}", user.roles.to_csv());
         }
         AdminCommand::User(UserCommand::Disable { username }) => {
-            let u = user(&store, &username).await?;
-            store
-                .update_user(u.id, None, None, Some(true), &event("user.disable"))
-                .await?;
-            println!("{username} disabled and their tokens revoked");
+            service.set_disabled(&by, &username, true).await?;
+            println!("{username} disabled; every session and token of theirs is ended");
+        }
+        AdminCommand::User(UserCommand::Enable { username }) => {
+            service.set_disabled(&by, &username, false).await?;
+            println!("{username} enabled");
         }
         AdminCommand::Agreement(AgreementCommand::Add {
             title,
@@ -294,36 +330,23 @@ pub async fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
             to,
             max_tlp,
         }) => {
-            let agreement = Agreement {
-                id: Uuid::now_v7(),
-                title,
-                parties: parties
-                    .split(',')
-                    .map(AgencyCode::parse)
-                    .collect::<Result<_, _>>()?,
-                scopes: scopes
-                    .split(',')
-                    .map(|s| Scope::parse(s).with_context(|| format!("unknown scope {s:?}")))
-                    .collect::<anyhow::Result<_>>()?,
-                valid_from: from,
-                valid_to: to,
-                max_tlp: Tlp::parse(&max_tlp)
-                    .context("max-tlp must be CLEAR, GREEN, AMBER, AMBER+STRICT or RED")?,
-            };
-            agreement.check()?;
-            for party in &agreement.parties {
-                if store.agency(party).await?.is_none() {
-                    bail!("no agency {party}; add it first");
-                }
-            }
-            let mut e = event("agreement.create");
-            e.target_kind = Some("agreement".into());
-            e.target_id = Some(agreement.id.to_string());
-            store.create_agreement(&agreement, &e).await?;
+            let agreement = service
+                .create_agreement(
+                    &by,
+                    AgreementInput {
+                        title,
+                        parties: csv(&parties),
+                        scopes: csv(&scopes),
+                        valid_from: from,
+                        valid_to: to,
+                        max_tlp,
+                    },
+                )
+                .await?;
             println!("added agreement {}", agreement.id);
         }
         AdminCommand::Agreement(AgreementCommand::List) => {
-            for a in store.agreements(None).await? {
+            for a in service.agreements_binding(None).await? {
                 let parties: Vec<&str> = a.parties.iter().map(|p| p.as_str()).collect();
                 let scopes: Vec<&str> = a.scopes.iter().map(|s| s.as_str()).collect();
                 let to = a
@@ -343,10 +366,7 @@ pub async fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
             }
         }
         AdminCommand::Agreement(AgreementCommand::End { id, on }) => {
-            let mut e = event("agreement.end");
-            e.target_kind = Some("agreement".into());
-            e.target_id = Some(id.to_string());
-            store.set_agreement_end(id, Some(on), &e).await?;
+            service.end_agreement(&by, id, on).await?;
             println!("agreement {id} ends on {on}");
         }
         AdminCommand::Token(TokenCommand::Create {
@@ -354,31 +374,48 @@ pub async fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
             name,
             days,
         }) => {
-            if !(1..=3650).contains(&days) {
-                bail!("--days must be between 1 and 3650");
+            let issued = service.create_token(&by, &username, &name, days).await?;
+            println!("{}", issued.token);
+        }
+        AdminCommand::Token(TokenCommand::List { username }) => {
+            for t in service.tokens(&by, &username).await? {
+                println!(
+                    "{:<6} {:<10} {:<24} created {}  expires {}{}",
+                    t.id,
+                    t.kind.as_str(),
+                    t.name,
+                    t.created_at.format("%Y-%m-%d %H:%M"),
+                    t.expires_at
+                        .map(|e| e.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_else(|| "never".into()),
+                    if t.revoked { "  revoked" } else { "" }
+                );
             }
-            let u = user(&store, &username).await?;
-            let (token, token_hash) = interdict_server::service::new_token();
-            let now = Utc::now();
-            let mut e = event("token.create");
-            e.target_kind = Some("user".into());
-            e.target_id = Some(u.username.to_string());
-            e.target_agency = Some(u.agency.to_string());
-            store
-                .create_token(
-                    u.id,
-                    &token_hash,
-                    TokenKind::Api,
-                    &name,
-                    None,
-                    now,
-                    Some(now + chrono::Duration::days(days)),
-                    Some(&e),
-                )
-                .await?;
-            println!("{token}");
+        }
+        AdminCommand::Token(TokenCommand::Revoke { username, id }) => {
+            service.revoke_user_token(&by, &username, id).await?;
+            println!("token {id} of {username} revoked");
+        }
+        AdminCommand::Node => {
+            let checkpoint = service.checkpoint_now().await?;
+            println!("public key: {}", service.node_key());
+            println!(
+                "audit log:  {} entries, last checkpoint signed {}",
+                checkpoint.seq,
+                interdict_core::audit::canonical_time(&checkpoint.at)
+            );
+            println!("checkpoint: {}", checkpoint.to_line());
         }
     }
-    store.close().await;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+pub async fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
+    let service = args.node.service().await?;
+    let result = command(&service, args.command).await;
+    service.shutdown().await;
+    Ok(match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => refused(&error),
+    })
 }

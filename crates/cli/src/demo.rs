@@ -7,8 +7,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use interdict_core::agency::Agency;
-use interdict_core::audit::AuditEvent;
 use interdict_core::geo::Position;
 use interdict_core::handling::{Grading, Handling, Tlp};
 use interdict_core::ident::{
@@ -19,12 +17,11 @@ use interdict_core::record::{
 };
 use interdict_core::subject::{Container, Email, Organisation, Person, Phone, Vessel};
 use interdict_core::{
-    AgencyCode, AgencyKind, Agreement, RecordStatus, Report, Role, RoleSet, Scope, Seizure,
-    Subject, Username,
+    AgencyCode, AgencyKind, RecordStatus, Report, Scope, Seizure, Subject, Username,
 };
-use interdict_server::service::hash_password;
 use interdict_server::{Application, Clock, Config};
-use interdict_store::{NewUser, Store};
+use interdict_service::admin::{Admin, AgreementInput, NewUserInput};
+use interdict_service::Service;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -75,19 +72,6 @@ const ACCOUNTS: [(&str, &str, &str); 10] = [
     ("japan.admin", "JP-CUSTOMS", "Japan Customs administrator"),
 ];
 
-fn system_event(at: DateTime<Utc>, action: &str) -> AuditEvent {
-    AuditEvent {
-        at,
-        actor: None,
-        actor_agency: None,
-        action: action.to_owned(),
-        target_kind: None,
-        target_id: None,
-        target_agency: None,
-        detail: r#"{"via":"demo"}"#.to_owned(),
-    }
-}
-
 fn code(raw: &str) -> anyhow::Result<AgencyCode> {
     Ok(AgencyCode::parse(raw)?)
 }
@@ -109,24 +93,33 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         Some(dir) => dir,
         None => std::env::temp_dir().join(format!("interdict-demo-{}", Uuid::new_v4().simple())),
     };
-    let store = Store::open_dir(&data_dir).await?;
+    let config = Config {
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], args.port)),
+        data_dir: data_dir.clone(),
+        // The demo speaks plain HTTP on the loopback interface only, and serves its
+        // metrics on any free loopback port, so that two demos can run side by side.
+        secure_cookies: false,
+        metrics_listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+        ..Config::default()
+    };
+    let service = Service::open(
+        config.service_config(),
+        &config.database_url(),
+        Clock::system(),
+    )
+    .await?;
     let password = args.password.unwrap_or_else(random_password);
-    let fresh = store.agencies().await?.is_empty();
+    let fresh = service.agencies().await?.is_empty();
     if fresh {
         if password.chars().count() < 10 {
             anyhow::bail!("a demo password needs at least 10 characters");
         }
         eprintln!("creating the demo world in {} …", data_dir.display());
-        seed(&store, &password, Utc::now()).await?;
+        #[allow(clippy::disallowed_methods)]
+        let now = Utc::now();
+        seed(&service, &password, now).await?;
     }
-    let config = Config {
-        listen: std::net::SocketAddr::from(([127, 0, 0, 1], args.port)),
-        data_dir: data_dir.clone(),
-        // The demo speaks plain HTTP on the loopback interface only.
-        secure_cookies: false,
-        ..Config::default()
-    };
-    let app = Application::with_store(config, store, Clock::system())
+    let app = Application::with_service(config, service)
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
     let addr = app.local_addr()?;
@@ -156,37 +149,41 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Creates the demo world in an empty store.
-pub async fn seed(store: &Store, password: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+/// Creates the demo world in an empty node, through the service as its operator.
+pub async fn seed(service: &Service, password: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let by = Admin::Console;
     for (c, name, ctry, kind) in AGENCIES {
-        let agency = Agency {
-            code: code(c)?,
-            name: name.to_owned(),
-            country: country(ctry)?,
-            kind,
+        let contact = match c {
+            "KR-KCS" => "KCS Drug Investigation Division, +82 42 481 7960",
+            "KR-KCG" => "KCG Maritime Drug Investigation Team, +82 32 835 2114",
+            "TH-CUSTOMS" => "Thai Customs Investigation and Suppression Bureau, +66 2 667 6999",
+            "US-HSI" => "HSI Seoul Attaché Office, +82 2 397 4114",
+            _ => "Japan Customs Intelligence Division, +81 3 3581 4111",
         };
-        store
-            .create_agency(&agency, &system_event(now, "agency.create"))
-            .await?;
+        service
+            .create_agency(&by, c, name, ctry, kind.as_str(), contact)
+            .await
+            .map_err(|e| anyhow::anyhow!("agency {c}: {e}"))?;
     }
-    let pw = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await??;
     for (username, agency, display) in ACCOUNTS {
-        let roles: RoleSet = if username.ends_with(".admin") {
-            [Role::AgencyAdmin, Role::Auditor].into_iter().collect()
+        let roles = if username.ends_with(".admin") {
+            "agency_admin,auditor"
         } else {
-            [Role::Analyst, Role::WatchOfficer].into_iter().collect()
+            "analyst,watch_officer"
         };
-        let user = NewUser {
-            username: Username::parse(username)?,
-            agency: code(agency)?,
-            display_name: display.to_owned(),
-            roles,
-            password_hash: Some(hash.clone()),
-        };
-        store
-            .create_user(&user, &system_event(now, "user.create"))
-            .await?;
+        service
+            .create_user(
+                &by,
+                NewUserInput {
+                    username: username.to_owned(),
+                    agency: agency.to_owned(),
+                    display_name: Some(display.to_owned()),
+                    roles: roles.to_owned(),
+                    password: password.to_owned(),
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("user {username}: {e}"))?;
     }
     let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).context("bad date");
     let agreements = [
@@ -213,33 +210,32 @@ pub async fn seed(store: &Store, password: &str, now: DateTime<Utc>) -> anyhow::
         ),
     ];
     for (title, parties, scopes, from, max_tlp) in agreements {
-        let agreement = Agreement {
-            id: Uuid::now_v7(),
-            title: title.to_owned(),
-            parties: parties
-                .iter()
-                .map(|p| code(p))
-                .collect::<anyhow::Result<_>>()?,
-            scopes,
-            valid_from: from,
-            valid_to: None,
-            max_tlp,
-        };
-        store
-            .create_agreement(&agreement, &system_event(now, "agreement.create"))
-            .await?;
+        service
+            .create_agreement(
+                &by,
+                AgreementInput {
+                    title: title.to_owned(),
+                    parties: parties.iter().map(|p| (*p).to_owned()).collect(),
+                    scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+                    valid_from: from,
+                    valid_to: None,
+                    max_tlp: max_tlp.as_str().to_owned(),
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("agreement {title}: {e}"))?;
     }
     let mut rng = StdRng::seed_from_u64(20230405);
     let reports = reports(now)?;
-    for report in &reports {
-        store
-            .insert_record(report, &system_event(report.created_at, "report.create"))
-            .await?;
-    }
+    service
+        .import_records(&by, &reports)
+        .await
+        .map_err(|e| anyhow::anyhow!("reports: {e}"))?;
     let seizures = seizures(&mut rng, now, &reports)?;
-    store
-        .insert_records(&seizures, &system_event(now, "seizure.import"))
-        .await?;
+    service
+        .import_records(&by, &seizures)
+        .await
+        .map_err(|e| anyhow::anyhow!("seizures: {e}"))?;
     Ok(())
 }
 

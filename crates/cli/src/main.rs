@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use interdict_server::config::LogFormat;
 use interdict_server::{Application, Clock, Config};
-use interdict_store::Store;
+use interdict_service::Service;
 
 /// Interdict: intelligence, seizures and the maritime picture shared between
 /// drug-enforcement agencies under need-to-know.
@@ -63,12 +63,15 @@ impl NodeArgs {
         Ok(config)
     }
 
-    /// Opens the node's database.
-    async fn store(&self) -> anyhow::Result<Store> {
+    /// Opens the node's service for a one-off command: no background work; it signs a
+    /// checkpoint of the audit log when shut down.
+    async fn service(&self) -> anyhow::Result<Service> {
         let config = self.config()?;
-        Store::open(&config.database_url())
+        let mut service_config = config.service_config();
+        service_config.background = false;
+        Service::open(service_config, &config.database_url(), Clock::system())
             .await
-            .with_context(|| format!("cannot open the database of {}", config.data_dir.display()))
+            .with_context(|| format!("cannot open the node in {}", config.data_dir.display()))
     }
 }
 
@@ -89,8 +92,24 @@ struct AuditArgs {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Check the hash chain of the audit log; exits 1 if any entry was edited or removed.
-    Verify(NodeArgs),
+    /// Check the audit log: the hash chain, the signatures of the checkpoints in the
+    /// node's checkpoint log, and the chain against them. Exits 1 if anything is wrong.
+    Verify {
+        #[command(flatten)]
+        node: NodeArgs,
+        /// A checkpoint kept elsewhere (from `audit checkpoint --export`) to check
+        /// against as well; may be given more than once.
+        #[arg(long)]
+        checkpoint: Vec<PathBuf>,
+    },
+    /// Sign a checkpoint of the audit log now.
+    Checkpoint {
+        #[command(flatten)]
+        node: NodeArgs,
+        /// Print the latest signed checkpoint, to keep a copy elsewhere.
+        #[arg(long)]
+        export: bool,
+    },
 }
 
 fn init_logging(format: LogFormat) {
@@ -124,17 +143,72 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 async fn audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
     match args.command {
-        AuditCommand::Verify(node) => {
-            let store = node.store().await?;
-            match store.verify_audit().await? {
-                Ok(n) => {
-                    println!("audit log intact: {n} entries, every link and the head verified");
+        AuditCommand::Verify { node, checkpoint } => {
+            let mut copies = Vec::new();
+            for path in &checkpoint {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                match interdict_service::audit::parse_checkpoint_copy(&text) {
+                    Ok(copy) => copies.push(copy),
+                    Err(e) => anyhow::bail!("{}: {e}", path.display()),
+                }
+            }
+            let service = node.service().await?;
+            let report = service.verify_audit(&copies).await;
+            // Verifying signs nothing: stop without a last checkpoint.
+            let report = match report {
+                Ok(report) => report,
+                Err(e) => return Ok(admin::refused(&e)),
+            };
+            println!("node key: {}", service.node_key());
+            println!(
+                "{} entries; {} valid signed checkpoints{}",
+                report.entries,
+                report.checkpoints,
+                report
+                    .latest
+                    .as_ref()
+                    .map(|c| format!(
+                        ", the latest of entry {} signed at {}",
+                        c.seq,
+                        interdict_core::audit::canonical_time(&c.at)
+                    ))
+                    .unwrap_or_default()
+            );
+            if let Some((first, last)) = report.unvouched {
+                println!(
+                    "entries {first} to {last} came after the latest checkpoint: the chain links \
+                     them, but no signature vouches for them yet (a cut there would not show)"
+                );
+            }
+            if report.is_intact() {
+                println!("audit log intact: every link, the head and every checkpoint verified");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for problem in &report.problems {
+                    eprintln!("audit log BROKEN: {problem}");
+                }
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        AuditCommand::Checkpoint { node, export } => {
+            let service = node.service().await?;
+            let checkpoint = service.checkpoint_now().await;
+            service.shutdown().await;
+            match checkpoint {
+                Ok(checkpoint) => {
+                    if export {
+                        println!("{}", checkpoint.to_line());
+                    } else {
+                        println!(
+                            "checkpoint of entry {} signed at {}",
+                            checkpoint.seq,
+                            interdict_core::audit::canonical_time(&checkpoint.at)
+                        );
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(broken) => {
-                    eprintln!("audit log BROKEN: {broken}");
-                    Ok(ExitCode::FAILURE)
-                }
+                Err(e) => Ok(admin::refused(&e)),
             }
         }
     }

@@ -120,6 +120,10 @@ pub struct Agency {
     #[schema(value_type = String, example = "KR")]
     pub country: CountryCode,
     pub kind: AgencyKind,
+    /// Whom partners contact about a deconfliction hit on this agency's records: a desk,
+    /// a phone number, an address.
+    #[serde(default)]
+    pub contact: String,
 }
 
 /// A login name: 3 to 64 characters of `a-z 0-9 . _ -`.

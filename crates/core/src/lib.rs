@@ -37,7 +37,7 @@ pub mod validate;
 pub use agency::{AgencyCode, AgencyKind, Role, RoleSet, Username};
 pub use agreement::{Agreement, Scope};
 pub use handling::{Grading, Handling, Tlp};
-pub use policy::{Actor, Denied, Grants, RecordMeta};
+pub use policy::{Access, Actor, Answer, DataKind, Denied, Meta, Principal, Visibility};
 pub use record::{Record, RecordKind, RecordStatus, Report, ReportInput, Seizure, SeizureInput};
 pub use subject::Subject;
 pub use validate::FieldErrors;

@@ -1,28 +1,40 @@
-//! Need-to-know: the one place that decides what a user may see and do.
+//! Need-to-know: the one place that decides who may see and do what.
 //!
-//! Every path that reads records — get, list, search, export, feeds, correlation hits —
-//! asks this module. Reads of single records use [`Grants::allows`]; listing and search
-//! turn [`Grants::branches`] into a storage filter, so that the database only ever
-//! returns, pages and counts what the reader may see. The two are the same rule written
-//! twice over one data structure, and the storage test suite checks they agree.
+//! Every path that reads data — get, list, search, map, feeds, exports, statistics,
+//! correlation hits — asks this module. It answers in two forms that are the same rule:
+//!
+//! - for one piece of data, [`Access::answer`]: [`Answer::Visible`],
+//!   [`Answer::Exists`] (the owner holds something the reader may not see, and may be
+//!   asked: the deconfliction answer) or [`Answer::Nothing`];
+//! - for storage, an opaque [`Visibility`]: the set of *access terms* the reader may
+//!   read. Every piece of data carries the access terms of its own ([`access_terms`]),
+//!   and it is visible exactly when one of them is in the reader's set. Storage turns
+//!   the set into index ranges and queries; it can neither build nor change one, so it
+//!   cannot widen what a reader sees.
 //!
 //! The rule:
-//! - a user reads records of their own agency if a role allows reading records;
-//! - a partner agency's record is readable only while an agreement in force binds both
-//!   agencies, covers the record's scope and allows the record's TLP label; only
-//!   published records are shared — drafts and withdrawn records never leave the
-//!   originating agency;
-//! - a TLP:RED record also requires the reader's agency to be a named recipient.
+//! - a user reads data of their own agency when a role allows reading that kind;
+//! - a partner agency's published data is readable while an agreement in force binds
+//!   both agencies, covers the scope of the kind of data and allows its TLP label;
+//!   TLP:RED also needs the reader's agency among the named recipients; drafts and
+//!   withdrawn records never leave the originating agency;
+//! - members of a joint operation read the published records attached to it up to the
+//!   operation's handling limit, whatever their agreements say (a compartment);
+//! - an owner may disclose one published record to one agency until a day;
+//! - the node's own jobs read everything; a partner node reads as its agency.
+
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use uuid::Uuid;
 
 use crate::agency::{AgencyCode, Role, RoleSet, Username};
-use crate::agreement::Agreement;
+use crate::agreement::{Agreement, Scope};
 use crate::handling::Tlp;
 use crate::record::{RecordKind, RecordStatus};
 
-/// The authenticated user on whose behalf something is done.
+/// An authenticated user on whose behalf something is done.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Actor {
     pub user_id: i64,
@@ -31,13 +43,60 @@ pub struct Actor {
     pub roles: RoleSet,
 }
 
-/// Something a user may be allowed to do.
+/// Whoever asks: a user, a partner node, or the node itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Principal {
+    /// An officer of an agency, with roles.
+    User(Actor),
+    /// A partner's node, reading on behalf of its agency what the agreements allow.
+    Node { agency: AgencyCode },
+    /// The node itself: background jobs (ingest, detection, correlation) and the
+    /// operator at the node's console. Reads everything, is audited as the system.
+    System { job: &'static str },
+}
+
+impl Principal {
+    /// The agency on whose behalf the principal acts; `None` for the node itself.
+    pub fn agency(&self) -> Option<&AgencyCode> {
+        match self {
+            Principal::User(actor) => Some(&actor.agency),
+            Principal::Node { agency } => Some(agency),
+            Principal::System { .. } => None,
+        }
+    }
+
+    /// Whether the principal may do `action` at all.
+    pub fn may(&self, action: Action) -> bool {
+        match self {
+            Principal::User(actor) => actor.may(action),
+            // A partner node reads, nothing else.
+            Principal::Node { .. } => action.is_read(),
+            Principal::System { .. } => true,
+        }
+    }
+}
+
+/// Something a principal may be allowed to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Read intelligence reports and seizure records.
     ReadRecords,
     /// Create, change and withdraw the own agency's records.
     WriteRecords,
+    /// Read the maritime picture: positions, tracks, sources and alerts.
+    ReadSurveillance,
+    /// Manage the own agency's surveillance sources, areas and alerts.
+    ManageSurveillance,
+    /// Run joint operations.
+    ManageOperations,
+    /// Read the register of dogs and equipment and the loans.
+    ReadResources,
+    /// Manage the own agency's register and answer partners' requests.
+    ManageResources,
+    /// Read courses and enrolments.
+    ReadTraining,
+    /// Manage courses, sessions and enrolments.
+    ManageTraining,
     /// Manage users, tokens and agreements of the own agency.
     ManageAgency,
     /// Read the audit log.
@@ -45,13 +104,33 @@ pub enum Action {
 }
 
 impl Action {
-    fn roles(self) -> &'static [Role] {
+    /// The roles that allow the action.
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
         match self {
-            Action::ReadRecords => &[Role::Analyst, Role::WatchOfficer, Role::Coordinator],
-            Action::WriteRecords => &[Role::Analyst, Role::Coordinator],
-            Action::ManageAgency => &[Role::AgencyAdmin],
-            Action::ReadAudit => &[Role::AgencyAdmin, Role::Auditor],
+            Action::ReadRecords => &[Analyst, WatchOfficer, Coordinator],
+            Action::WriteRecords => &[Analyst, Coordinator],
+            Action::ReadSurveillance => &[WatchOfficer, Analyst, Coordinator],
+            Action::ManageSurveillance => &[WatchOfficer, Coordinator],
+            Action::ManageOperations => &[Coordinator],
+            Action::ReadResources => &[ResourceManager, Coordinator, Analyst, WatchOfficer],
+            Action::ManageResources => &[ResourceManager],
+            Action::ReadTraining => &[Trainer, AgencyAdmin, Coordinator, ResourceManager],
+            Action::ManageTraining => &[Trainer],
+            Action::ManageAgency => &[AgencyAdmin],
+            Action::ReadAudit => &[AgencyAdmin, Auditor],
         }
+    }
+
+    /// Whether the action only reads.
+    pub fn is_read(self) -> bool {
+        matches!(
+            self,
+            Action::ReadRecords
+                | Action::ReadSurveillance
+                | Action::ReadResources
+                | Action::ReadTraining
+        )
     }
 }
 
@@ -81,10 +160,10 @@ impl Actor {
         }
     }
 
-    /// Whether the actor may change or withdraw a record with this metadata. Callers
-    /// check visibility first, so that an invisible record answers "not found".
-    pub fn may_modify(&self, meta: &RecordMeta<'_>) -> Result<(), Denied> {
-        self.require(Action::WriteRecords)?;
+    /// Whether the actor may change or withdraw data with this metadata. Callers check
+    /// visibility first, so that invisible data answers "not found".
+    pub fn may_modify(&self, meta: &Meta<'_>) -> Result<(), Denied> {
+        self.require(meta.kind.write_action())?;
         if meta.agency != &self.agency {
             return Err(Denied::NotOwner);
         }
@@ -95,144 +174,522 @@ impl Actor {
     }
 }
 
-/// What the policy needs to know of a record.
-#[derive(Clone, Copy, Debug)]
-pub struct RecordMeta<'a> {
-    pub agency: &'a AgencyCode,
-    pub kind: RecordKind,
-    pub tlp: Tlp,
-    pub recipients: &'a [AgencyCode],
-    pub status: RecordStatus,
+/// Every kind of data the node holds, each governed by a scope of the agreements or
+/// by the compartment of an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataKind {
+    /// Intelligence reports.
+    Report,
+    /// Seizure records.
+    Seizure,
+    /// What a surveillance source saw: vessel positions, tracks, identities.
+    Track,
+    /// Surveillance sources (feeds) themselves.
+    Source,
+    /// Alerts raised by the behaviour detectors.
+    Alert,
+    /// Joint operations and what is posted in them.
+    Operation,
+    /// Detection dogs and equipment.
+    Resource,
+    /// Requests to borrow a resource, and loans.
+    Loan,
+    /// Courses and their sessions.
+    Course,
+    /// Enrolments, attendance and certificates.
+    Enrolment,
 }
 
-/// Permission to read a partner's published records up to a TLP label.
+/// What decides whether a partner sees a kind of data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    /// A scope of the agreements.
+    Scope(Scope),
+    /// Only the members of the operation (and the owner).
+    Compartment,
+}
+
+impl DataKind {
+    /// Every kind.
+    pub const ALL: [DataKind; 10] = [
+        DataKind::Report,
+        DataKind::Seizure,
+        DataKind::Track,
+        DataKind::Source,
+        DataKind::Alert,
+        DataKind::Operation,
+        DataKind::Resource,
+        DataKind::Loan,
+        DataKind::Course,
+        DataKind::Enrolment,
+    ];
+
+    /// The stable text form, also used inside access terms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataKind::Report => "report",
+            DataKind::Seizure => "seizure",
+            DataKind::Track => "track",
+            DataKind::Source => "source",
+            DataKind::Alert => "alert",
+            DataKind::Operation => "operation",
+            DataKind::Resource => "resource",
+            DataKind::Loan => "loan",
+            DataKind::Course => "course",
+            DataKind::Enrolment => "enrolment",
+        }
+    }
+
+    /// What governs sharing of this kind with partners.
+    pub fn coverage(self) -> Coverage {
+        match self {
+            DataKind::Report => Coverage::Scope(Scope::Intelligence),
+            DataKind::Seizure => Coverage::Scope(Scope::Seizures),
+            DataKind::Track | DataKind::Source | DataKind::Alert => {
+                Coverage::Scope(Scope::Surveillance)
+            }
+            DataKind::Operation => Coverage::Compartment,
+            DataKind::Resource | DataKind::Loan => Coverage::Scope(Scope::Resources),
+            DataKind::Course | DataKind::Enrolment => Coverage::Scope(Scope::Training),
+        }
+    }
+
+    /// The action that reading this kind needs.
+    pub fn read_action(self) -> Action {
+        match self {
+            DataKind::Report | DataKind::Seizure | DataKind::Operation => Action::ReadRecords,
+            DataKind::Track | DataKind::Source | DataKind::Alert => Action::ReadSurveillance,
+            DataKind::Resource | DataKind::Loan => Action::ReadResources,
+            DataKind::Course | DataKind::Enrolment => Action::ReadTraining,
+        }
+    }
+
+    /// The action that changing this kind needs.
+    pub fn write_action(self) -> Action {
+        match self {
+            DataKind::Report | DataKind::Seizure => Action::WriteRecords,
+            DataKind::Track | DataKind::Source | DataKind::Alert => Action::ManageSurveillance,
+            DataKind::Operation => Action::ManageOperations,
+            DataKind::Resource | DataKind::Loan => Action::ManageResources,
+            DataKind::Course | DataKind::Enrolment => Action::ManageTraining,
+        }
+    }
+}
+
+impl From<RecordKind> for DataKind {
+    fn from(kind: RecordKind) -> Self {
+        match kind {
+            RecordKind::Report => DataKind::Report,
+            RecordKind::Seizure => DataKind::Seizure,
+        }
+    }
+}
+
+/// What the policy needs to know of one piece of data.
+#[derive(Clone, Copy, Debug)]
+pub struct Meta<'a> {
+    pub kind: DataKind,
+    /// The owning (originating) agency.
+    pub agency: &'a AgencyCode,
+    pub tlp: Tlp,
+    /// The agencies named as recipients of TLP:RED data.
+    pub recipients: &'a [AgencyCode],
+    /// Data that has no life cycle of its own (positions, alerts) is `Published`.
+    pub status: RecordStatus,
+    /// The operations the data is attached to.
+    pub compartments: &'a [Uuid],
+    /// The disclosures granted on the data (see [`Disclosure`]).
+    pub disclosures: &'a [Uuid],
+}
+
+impl<'a> Meta<'a> {
+    /// The metadata of published data with no recipients, compartments or disclosures.
+    pub fn plain(kind: DataKind, agency: &'a AgencyCode, tlp: Tlp) -> Self {
+        Meta {
+            kind,
+            agency,
+            tlp,
+            recipients: &[],
+            status: RecordStatus::Published,
+            compartments: &[],
+            disclosures: &[],
+        }
+    }
+}
+
+/// A member's view of a joint operation: its records up to its handling limit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Membership {
+    pub operation: Uuid,
+    /// The most restricted label the operation shares with its members.
+    pub max_tlp: Tlp,
+}
+
+/// One record disclosed by its owner to one agency, until a day (inclusive).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Disclosure {
+    pub id: Uuid,
+    pub agency: AgencyCode,
+    pub until: NaiveDate,
+}
+
+/// Everything besides the principal that decides what it may see.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// Every agreement the node knows (those not binding the principal's agency are
+    /// ignored).
+    pub agreements: &'a [Agreement],
+    /// The operations the principal is a member of now.
+    pub memberships: &'a [Membership],
+    /// The disclosures made to the principal's agency (expired ones are ignored).
+    pub disclosures: &'a [Disclosure],
+    pub today: NaiveDate,
+    /// Whether the node reports deconfliction hits between agencies that no agreement
+    /// binds.
+    pub hits_without_agreement: bool,
+}
+
+/// Permission to read a partner's published data up to a TLP label.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PartnerGrant {
     pub agency: AgencyCode,
     pub max_tlp: Tlp,
 }
 
-/// One disjoint slice of what a reader may see, for storage to turn into a filter.
+/// The three answers about one piece of data.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Branch {
-    /// Every record of `agency`, whatever its status or label.
-    Own { agency: AgencyCode },
-    /// Published records of `agency` with exactly label `tlp`; when `recipient` is set,
-    /// only those that name that agency as a recipient.
-    Partner {
-        agency: AgencyCode,
-        tlp: Tlp,
-        recipient: Option<AgencyCode>,
-    },
+pub enum Answer {
+    /// The principal may read it.
+    Visible,
+    /// The principal may not read it, but may learn that `owner` holds something and
+    /// ask them (a deconfliction hit). Nothing else of the data may be told.
+    Exists { owner: AgencyCode },
+    /// The principal may learn nothing of it, not even that it exists.
+    Nothing,
 }
 
-/// What one actor may read of one kind of record on one day.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Grants {
-    pub reader: AgencyCode,
-    pub kind: RecordKind,
-    /// Whether the reader sees their own agency's records.
-    pub own: bool,
-    /// Partners whose records the reader sees, one entry per agency, sorted.
-    pub partners: Vec<PartnerGrant>,
+/// What one principal may read of one kind of data on one day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Access {
+    kind: DataKind,
+    /// `None` for the node itself, which reads everything.
+    reader: Option<AgencyCode>,
+    own: bool,
+    partners: Vec<PartnerGrant>,
+    compartments: Vec<Membership>,
+    disclosures: BTreeSet<Uuid>,
+    /// Agencies bound to the reader's by an agreement in force, of any scope.
+    bound: BTreeSet<AgencyCode>,
+    hits_without_agreement: bool,
 }
 
-/// Computes what `actor` may read of records of `kind` on `today`, given every
-/// agreement the node knows (those not binding the actor's agency are ignored).
-pub fn read_grants(
-    actor: &Actor,
-    kind: RecordKind,
-    agreements: &[Agreement],
-    today: NaiveDate,
-) -> Grants {
-    let may_read = actor.may(Action::ReadRecords);
+/// Computes what `principal` may read of data of `kind` in `context`.
+pub fn access(principal: &Principal, kind: DataKind, context: &Context<'_>) -> Access {
+    let Some(reader) = principal.agency() else {
+        return Access {
+            kind,
+            reader: None,
+            own: true,
+            partners: Vec::new(),
+            compartments: Vec::new(),
+            disclosures: BTreeSet::new(),
+            bound: BTreeSet::new(),
+            hits_without_agreement: true,
+        };
+    };
+    let may_read = principal.may(kind.read_action());
     let mut partners: Vec<PartnerGrant> = Vec::new();
-    if may_read {
-        let scope = kind.scope();
-        for agreement in agreements {
-            if !(agreement.binds(&actor.agency)
-                && agreement.in_force(today)
-                && agreement.covers(scope))
-            {
+    let mut bound = BTreeSet::new();
+    for agreement in context.agreements {
+        if !(agreement.binds(reader) && agreement.in_force(context.today)) {
+            continue;
+        }
+        for party in agreement.parties.iter().filter(|p| *p != reader) {
+            bound.insert(party.clone());
+            let covered = match kind.coverage() {
+                Coverage::Scope(scope) => agreement.covers(scope),
+                Coverage::Compartment => false,
+            };
+            if !(may_read && covered) {
                 continue;
             }
-            for party in agreement.parties.iter().filter(|p| **p != actor.agency) {
-                match partners.iter_mut().find(|g| &g.agency == party) {
-                    Some(grant) => grant.max_tlp = grant.max_tlp.max(agreement.max_tlp),
-                    None => partners.push(PartnerGrant {
-                        agency: party.clone(),
-                        max_tlp: agreement.max_tlp,
-                    }),
-                }
+            match partners.iter_mut().find(|g| &g.agency == party) {
+                Some(grant) => grant.max_tlp = grant.max_tlp.max(agreement.max_tlp),
+                None => partners.push(PartnerGrant {
+                    agency: party.clone(),
+                    max_tlp: agreement.max_tlp,
+                }),
             }
         }
-        partners.sort_by(|a, b| a.agency.cmp(&b.agency));
     }
-    Grants {
-        reader: actor.agency.clone(),
+    partners.sort_by(|a, b| a.agency.cmp(&b.agency));
+    let (compartments, disclosures) = if may_read {
+        let mut compartments = context.memberships.to_vec();
+        compartments.sort_by_key(|m| m.operation);
+        compartments.dedup_by_key(|m| m.operation);
+        let disclosures = context
+            .disclosures
+            .iter()
+            .filter(|d| &d.agency == reader && context.today <= d.until)
+            .map(|d| d.id)
+            .collect();
+        (compartments, disclosures)
+    } else {
+        (Vec::new(), BTreeSet::new())
+    };
+    // A partner node holds no data of its own on this node.
+    let own = may_read && matches!(principal, Principal::User(_));
+    Access {
         kind,
-        own: may_read,
+        reader: Some(reader.clone()),
+        own,
         partners,
+        compartments,
+        disclosures,
+        bound,
+        hits_without_agreement: context.hits_without_agreement,
     }
 }
 
-impl Grants {
-    /// Whether the reader may see a record with this metadata.
-    pub fn allows(&self, meta: &RecordMeta<'_>) -> bool {
+impl Access {
+    /// The kind of data this access is about.
+    pub fn kind(&self) -> DataKind {
+        self.kind
+    }
+
+    /// The partners whose data of this kind the reader sees, and up to which label.
+    pub fn partners(&self) -> &[PartnerGrant] {
+        &self.partners
+    }
+
+    /// Whether the reader may see data with this metadata.
+    pub fn allows(&self, meta: &Meta<'_>) -> bool {
         if meta.kind != self.kind {
             return false;
         }
-        if meta.agency == &self.reader {
-            return self.own;
+        let Some(reader) = &self.reader else {
+            return true;
+        };
+        if meta.agency == reader && self.own {
+            return true;
         }
         if meta.status != RecordStatus::Published {
             return false;
         }
-        let Some(grant) = self.partners.iter().find(|g| &g.agency == meta.agency) else {
-            return false;
-        };
-        meta.tlp <= grant.max_tlp
-            && (meta.tlp != Tlp::Red || meta.recipients.contains(&self.reader))
-    }
-
-    /// Whether a record of `agency` belongs to another agency (its reads are audited).
-    pub fn is_foreign(&self, agency: &AgencyCode) -> bool {
-        agency != &self.reader
-    }
-
-    /// The disjoint slices of visible records. Empty when the reader sees nothing.
-    pub fn branches(&self) -> Vec<Branch> {
-        let mut branches = Vec::new();
-        if self.own {
-            branches.push(Branch::Own {
-                agency: self.reader.clone(),
+        let by_agreement = self
+            .partners
+            .iter()
+            .find(|g| &g.agency == meta.agency)
+            .is_some_and(|grant| {
+                meta.tlp <= grant.max_tlp
+                    && (meta.tlp != Tlp::Red || meta.recipients.contains(reader))
             });
+        let by_compartment = self
+            .compartments
+            .iter()
+            .any(|m| meta.tlp <= m.max_tlp && meta.compartments.contains(&m.operation));
+        let by_disclosure = meta
+            .disclosures
+            .iter()
+            .any(|d| self.disclosures.contains(d));
+        by_agreement || by_compartment || by_disclosure
+    }
+
+    /// The three-way answer about data with this metadata.
+    pub fn answer(&self, meta: &Meta<'_>) -> Answer {
+        if self.allows(meta) {
+            return Answer::Visible;
+        }
+        let Some(reader) = &self.reader else {
+            return Answer::Nothing;
+        };
+        let may_ask = meta.kind == self.kind
+            && meta.agency != reader
+            && meta.status == RecordStatus::Published
+            && (self.hits_without_agreement || self.bound.contains(meta.agency));
+        if may_ask {
+            Answer::Exists {
+                owner: meta.agency.clone(),
+            }
+        } else {
+            Answer::Nothing
+        }
+    }
+
+    /// Whether data of `agency` belongs to another agency than the reader's (reads of
+    /// it are audited).
+    pub fn is_foreign(&self, agency: &AgencyCode) -> bool {
+        self.reader.as_ref().is_some_and(|r| r != agency)
+    }
+
+    /// What storage may select for this reader.
+    pub fn visibility(&self) -> Visibility {
+        let Some(reader) = &self.reader else {
+            return Visibility {
+                inner: VisibilityInner::Everything,
+            };
+        };
+        let kind = self.kind;
+        let mut terms = Vec::new();
+        if self.own {
+            terms.push(AccessTerm::own(kind, reader));
         }
         for grant in &self.partners {
             for tlp in Tlp::ALL.into_iter().filter(|t| *t <= grant.max_tlp) {
-                let recipient = (tlp == Tlp::Red).then(|| self.reader.clone());
-                branches.push(Branch::Partner {
-                    agency: grant.agency.clone(),
-                    tlp,
-                    recipient,
+                terms.push(if tlp == Tlp::Red {
+                    AccessTerm::recipient(kind, &grant.agency, reader)
+                } else {
+                    AccessTerm::published(kind, &grant.agency, tlp)
                 });
             }
         }
-        branches
+        for membership in &self.compartments {
+            for tlp in Tlp::ALL.into_iter().filter(|t| *t <= membership.max_tlp) {
+                terms.push(AccessTerm::compartment(kind, membership.operation, tlp));
+            }
+        }
+        for id in &self.disclosures {
+            terms.push(AccessTerm::disclosed(kind, *id));
+        }
+        terms.sort();
+        terms.dedup();
+        Visibility {
+            inner: VisibilityInner::Terms(terms),
+        }
+    }
+}
+
+/// A slice of data a reader may be allowed to see, named as storage indexes it. Only
+/// this module makes them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccessTerm(String);
+
+impl AccessTerm {
+    fn own(kind: DataKind, agency: &AgencyCode) -> Self {
+        AccessTerm(format!("o:{}:{agency}", kind.as_str()))
     }
 
-    /// Whether any record could be visible at all.
-    pub fn is_empty(&self) -> bool {
-        !self.own && self.partners.is_empty()
+    fn published(kind: DataKind, agency: &AgencyCode, tlp: Tlp) -> Self {
+        AccessTerm(format!("p:{}:{agency}:{}", kind.as_str(), tlp.rank()))
+    }
+
+    fn recipient(kind: DataKind, agency: &AgencyCode, recipient: &AgencyCode) -> Self {
+        AccessTerm(format!("r:{}:{agency}:{recipient}", kind.as_str()))
+    }
+
+    fn compartment(kind: DataKind, operation: Uuid, tlp: Tlp) -> Self {
+        AccessTerm(format!(
+            "c:{}:{}:{}",
+            kind.as_str(),
+            operation.simple(),
+            tlp.rank()
+        ))
+    }
+
+    fn disclosed(kind: DataKind, disclosure: Uuid) -> Self {
+        AccessTerm(format!("x:{}:{}", kind.as_str(), disclosure.simple()))
+    }
+
+    /// The term as text, for storage to index and look up.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text every owner term of `kind` starts with. Every piece of data carries
+    /// exactly one owner term, so storage finds all data of a kind through them when the
+    /// visibility is [`Visibility::is_everything`].
+    pub fn owner_prefix(kind: DataKind) -> String {
+        format!("o:{}:", kind.as_str())
+    }
+}
+
+/// The access terms of one piece of data: it is visible to a reader exactly when one of
+/// them is in the reader's [`Visibility`].
+pub fn access_terms(meta: &Meta<'_>) -> Vec<AccessTerm> {
+    let kind = meta.kind;
+    let mut terms = vec![AccessTerm::own(kind, meta.agency)];
+    if meta.status == RecordStatus::Published {
+        if meta.tlp == Tlp::Red {
+            terms.extend(
+                meta.recipients
+                    .iter()
+                    .map(|r| AccessTerm::recipient(kind, meta.agency, r)),
+            );
+        } else {
+            terms.push(AccessTerm::published(kind, meta.agency, meta.tlp));
+        }
+        terms.extend(
+            meta.compartments
+                .iter()
+                .map(|op| AccessTerm::compartment(kind, *op, meta.tlp)),
+        );
+        terms.extend(
+            meta.disclosures
+                .iter()
+                .map(|d| AccessTerm::disclosed(kind, *d)),
+        );
+    }
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// What a reader may see of one kind, as storage needs it. It can only be made by
+/// [`Access::visibility`]; storage reads it and cannot change it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Visibility {
+    inner: VisibilityInner,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum VisibilityInner {
+    /// The node itself: no filter.
+    Everything,
+    /// Data carrying one of these terms; none means nothing.
+    Terms(Vec<AccessTerm>),
+}
+
+impl Visibility {
+    /// Whether every piece of data is visible (the node's own jobs).
+    pub fn is_everything(&self) -> bool {
+        matches!(self.inner, VisibilityInner::Everything)
+    }
+
+    /// The terms of which data must carry one; empty for [`Visibility::is_everything`]
+    /// and for a reader who sees nothing (tell them apart with `is_everything`).
+    pub fn terms(&self) -> &[AccessTerm] {
+        match &self.inner {
+            VisibilityInner::Everything => &[],
+            VisibilityInner::Terms(terms) => terms,
+        }
+    }
+
+    /// Whether nothing at all is visible.
+    pub fn is_nothing(&self) -> bool {
+        matches!(&self.inner, VisibilityInner::Terms(t) if t.is_empty())
+    }
+
+    /// Whether data with these access terms is visible (the rule storage applies).
+    pub fn admits(&self, terms: &[AccessTerm]) -> bool {
+        self.admits_names(terms.iter().map(AccessTerm::as_str))
+    }
+
+    /// Like [`Visibility::admits`], for terms as storage keeps them (their text).
+    pub fn admits_names<'a>(&self, terms: impl IntoIterator<Item = &'a str>) -> bool {
+        match &self.inner {
+            VisibilityInner::Everything => true,
+            VisibilityInner::Terms(mine) => terms
+                .into_iter()
+                .any(|t| mine.binary_search_by(|m| m.0.as_str().cmp(t)).is_ok()),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agreement::Scope;
     use proptest::prelude::*;
-    use uuid::Uuid;
 
     fn code(s: &str) -> AgencyCode {
         AgencyCode::parse(s).unwrap()
@@ -242,13 +699,13 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    fn actor(agency: &str, roles: &[Role]) -> Actor {
-        Actor {
+    fn user(agency: &str, roles: &[Role]) -> Principal {
+        Principal::User(Actor {
             user_id: 1,
             username: Username::parse("someone").unwrap(),
             agency: code(agency),
             roles: roles.iter().copied().collect(),
-        }
+        })
     }
 
     fn agreements() -> Vec<Agreement> {
@@ -283,102 +740,128 @@ mod tests {
         ]
     }
 
+    const OPERATION: Uuid = Uuid::from_u128(7);
+    const DISCLOSURE: Uuid = Uuid::from_u128(9);
+
+    fn context<'a>(
+        agreements: &'a [Agreement],
+        memberships: &'a [Membership],
+        disclosures: &'a [Disclosure],
+        today: NaiveDate,
+    ) -> Context<'a> {
+        Context {
+            agreements,
+            memberships,
+            disclosures,
+            today,
+            hits_without_agreement: false,
+        }
+    }
+
+    fn access_on(principal: &Principal, kind: DataKind, today: NaiveDate) -> Access {
+        access(principal, kind, &context(&agreements(), &[], &[], today))
+    }
+
     fn meta<'a>(
         agency: &'a AgencyCode,
         tlp: Tlp,
         recipients: &'a [AgencyCode],
         status: RecordStatus,
-    ) -> RecordMeta<'a> {
-        RecordMeta {
+    ) -> Meta<'a> {
+        Meta {
+            kind: DataKind::Report,
             agency,
-            kind: RecordKind::Report,
             tlp,
             recipients,
             status,
+            compartments: &[],
+            disclosures: &[],
         }
     }
 
     #[test]
     fn partner_sees_published_records_up_to_the_agreed_label() {
         let kcs = code("KR-KCS");
-        let grants = read_grants(
-            &actor("KR-KCG", &[Role::Analyst]),
-            RecordKind::Report,
-            &agreements(),
+        let access = access_on(
+            &user("KR-KCG", &[Role::Analyst]),
+            DataKind::Report,
             day(2026, 1, 1),
         );
-        assert!(grants.allows(&meta(&kcs, Tlp::Amber, &[], RecordStatus::Published)));
-        assert!(!grants.allows(&meta(&kcs, Tlp::AmberStrict, &[], RecordStatus::Published)));
-        assert!(!grants.allows(&meta(&kcs, Tlp::Green, &[], RecordStatus::Draft)));
-        assert!(!grants.allows(&meta(&kcs, Tlp::Green, &[], RecordStatus::Withdrawn)));
+        assert!(access.allows(&meta(&kcs, Tlp::Amber, &[], RecordStatus::Published)));
+        assert!(!access.allows(&meta(&kcs, Tlp::AmberStrict, &[], RecordStatus::Published)));
+        assert!(!access.allows(&meta(&kcs, Tlp::Green, &[], RecordStatus::Draft)));
+        assert!(!access.allows(&meta(&kcs, Tlp::Green, &[], RecordStatus::Withdrawn)));
     }
 
     #[test]
     fn agreement_scope_and_dates_matter() {
         let kcs = code("KR-KCS");
-        let thai = read_grants(
-            &actor("TH-CUSTOMS", &[Role::Analyst]),
-            RecordKind::Report,
-            &agreements(),
+        let thai = access_on(
+            &user("TH-CUSTOMS", &[Role::Analyst]),
+            DataKind::Report,
             day(2026, 1, 1),
         );
         assert!(thai.allows(&meta(&kcs, Tlp::Green, &[], RecordStatus::Published)));
         assert!(!thai.allows(&meta(&kcs, Tlp::Amber, &[], RecordStatus::Published)));
         // The KCS–HSI agreement expired: nothing is visible, not even TLP:CLEAR.
-        let hsi = read_grants(
-            &actor("US-HSI", &[Role::Analyst]),
-            RecordKind::Report,
-            &agreements(),
+        let hsi = access_on(
+            &user("US-HSI", &[Role::Analyst]),
+            DataKind::Report,
             day(2026, 1, 1),
         );
         assert!(!hsi.allows(&meta(&kcs, Tlp::Clear, &[], RecordStatus::Published)));
-        assert!(hsi.partners.is_empty());
+        assert!(hsi.partners().is_empty());
         // While it was in force, RED needed the reader to be named.
-        let hsi_then = read_grants(
-            &actor("US-HSI", &[Role::Analyst]),
-            RecordKind::Report,
-            &agreements(),
+        let hsi_then = access_on(
+            &user("US-HSI", &[Role::Analyst]),
+            DataKind::Report,
             day(2021, 6, 1),
         );
-        assert!(!hsi_then.allows(&meta(
-            &kcs,
-            Tlp::Red,
-            &[code("KR-KCG")],
-            RecordStatus::Published
-        )));
-        assert!(hsi_then.allows(&meta(
-            &kcs,
-            Tlp::Red,
-            &[code("US-HSI")],
-            RecordStatus::Published
-        )));
-        // Surveillance scope of the Thai agreement is absent: seizures yes, other kinds no.
-        let thai_seizures = read_grants(
-            &actor("TH-CUSTOMS", &[Role::Analyst]),
-            RecordKind::Seizure,
-            &agreements(),
+        let kcg = [code("KR-KCG")];
+        let hsi_named = [code("US-HSI")];
+        assert!(!hsi_then.allows(&meta(&kcs, Tlp::Red, &kcg, RecordStatus::Published)));
+        assert!(hsi_then.allows(&meta(&kcs, Tlp::Red, &hsi_named, RecordStatus::Published)));
+        // Surveillance is not in the Thai agreement: seizures yes, tracks no.
+        let thai_seizures = access_on(
+            &user("TH-CUSTOMS", &[Role::Analyst]),
+            DataKind::Seizure,
             day(2026, 1, 1),
         );
-        assert_eq!(thai_seizures.partners.len(), 1);
+        assert_eq!(thai_seizures.partners().len(), 1);
+        let thai_tracks = access_on(
+            &user("TH-CUSTOMS", &[Role::WatchOfficer]),
+            DataKind::Track,
+            day(2026, 1, 1),
+        );
+        assert!(thai_tracks.partners().is_empty());
+        let kcg_tracks = access_on(
+            &user("KR-KCG", &[Role::WatchOfficer]),
+            DataKind::Track,
+            day(2026, 1, 1),
+        );
+        assert!(kcg_tracks.allows(&Meta::plain(DataKind::Track, &kcs, Tlp::Amber)));
     }
 
     #[test]
     fn roles_gate_reading_and_writing() {
         let kcs = code("KR-KCS");
-        let trainer = read_grants(
-            &actor("KR-KCS", &[Role::Trainer]),
-            RecordKind::Report,
-            &agreements(),
+        let trainer = access_on(
+            &user("KR-KCS", &[Role::Trainer]),
+            DataKind::Report,
             day(2026, 1, 1),
         );
         assert!(!trainer.allows(&meta(&kcs, Tlp::Clear, &[], RecordStatus::Published)));
-        assert!(trainer.is_empty());
-        let watch = actor("KR-KCS", &[Role::WatchOfficer]);
+        assert!(trainer.visibility().is_nothing());
+        let Principal::User(watch) = user("KR-KCS", &[Role::WatchOfficer]) else {
+            unreachable!()
+        };
         assert_eq!(
             watch.may_modify(&meta(&kcs, Tlp::Clear, &[], RecordStatus::Published)),
             Err(Denied::Role)
         );
-        let analyst = actor("KR-KCG", &[Role::Analyst]);
+        let Principal::User(analyst) = user("KR-KCG", &[Role::Analyst]) else {
+            unreachable!()
+        };
         assert_eq!(
             analyst.may_modify(&meta(&kcs, Tlp::Clear, &[], RecordStatus::Published)),
             Err(Denied::NotOwner)
@@ -386,54 +869,226 @@ mod tests {
     }
 
     #[test]
-    fn unknown_agency_sees_nothing_of_others() {
-        let grants = read_grants(
-            &actor("JP-CUSTOMS", &[Role::Analyst]),
-            RecordKind::Report,
-            &agreements(),
+    fn unknown_agency_sees_only_its_own() {
+        let access = access_on(
+            &user("JP-CUSTOMS", &[Role::Analyst]),
+            DataKind::Report,
             day(2026, 1, 1),
         );
         assert_eq!(
-            grants.branches(),
-            vec![Branch::Own {
-                agency: code("JP-CUSTOMS")
-            }]
+            access.visibility().terms(),
+            &[AccessTerm::own(DataKind::Report, &code("JP-CUSTOMS"))]
         );
     }
 
-    fn branch_allows(branches: &[Branch], m: &RecordMeta<'_>) -> bool {
-        branches.iter().any(|b| match b {
-            Branch::Own { agency } => agency == m.agency,
-            Branch::Partner {
-                agency,
-                tlp,
-                recipient,
-            } => {
-                agency == m.agency
-                    && *tlp == m.tlp
-                    && m.status == RecordStatus::Published
-                    && recipient.as_ref().is_none_or(|r| m.recipients.contains(r))
-            }
-        })
+    #[test]
+    fn three_answers_follow_the_agreements() {
+        let kcs = code("KR-KCS");
+        let kcg_named = [code("KR-KCG")];
+        let red = meta(&kcs, Tlp::Red, &kcg_named, RecordStatus::Published);
+        let thai = access_on(
+            &user("TH-CUSTOMS", &[Role::Analyst]),
+            DataKind::Report,
+            day(2026, 1, 1),
+        );
+        // Bound by an agreement in force: the owner may be asked.
+        assert_eq!(thai.answer(&red), Answer::Exists { owner: kcs.clone() });
+        // A draft never shows, not even as a hit.
+        let draft = meta(&kcs, Tlp::Green, &[], RecordStatus::Draft);
+        assert_eq!(thai.answer(&draft), Answer::Nothing);
+        // No agreement binds Japan and KCS: nothing, unless the node allows hits.
+        let japan = user("JP-CUSTOMS", &[Role::Analyst]);
+        let agreements = agreements();
+        let mut ctx = context(&agreements, &[], &[], day(2026, 1, 1));
+        assert_eq!(
+            access(&japan, DataKind::Report, &ctx).answer(&red),
+            Answer::Nothing
+        );
+        ctx.hits_without_agreement = true;
+        assert_eq!(
+            access(&japan, DataKind::Report, &ctx).answer(&red),
+            Answer::Exists { owner: kcs.clone() }
+        );
+        // An expired agreement binds no more.
+        let hsi = access_on(
+            &user("US-HSI", &[Role::Analyst]),
+            DataKind::Report,
+            day(2026, 1, 1),
+        );
+        assert_eq!(hsi.answer(&red), Answer::Nothing);
+        // Visible data answers visible; RED above the MOU's AMBER is only a hit.
+        let kcg = access_on(
+            &user("KR-KCG", &[Role::Analyst]),
+            DataKind::Report,
+            day(2026, 1, 1),
+        );
+        assert_eq!(kcg.answer(&red), Answer::Exists { owner: kcs.clone() });
+        let green = meta(&kcs, Tlp::Green, &[], RecordStatus::Published);
+        assert_eq!(kcg.answer(&green), Answer::Visible);
+    }
+
+    #[test]
+    fn members_of_an_operation_see_its_records_up_to_its_limit_and_nothing_else() {
+        let kcs = code("KR-KCS");
+        let ops = [OPERATION];
+        let attached = Meta {
+            compartments: &ops,
+            ..meta(&kcs, Tlp::AmberStrict, &[], RecordStatus::Published)
+        };
+        let japan = user("JP-CUSTOMS", &[Role::Analyst]);
+        let agreements = agreements();
+        let member = [Membership {
+            operation: OPERATION,
+            max_tlp: Tlp::AmberStrict,
+        }];
+        let ctx = context(&agreements, &member, &[], day(2026, 1, 1));
+        let inside = access(&japan, DataKind::Report, &ctx);
+        assert!(inside.allows(&attached));
+        // Not the records of the same agency that are not attached.
+        assert!(!inside.allows(&meta(&kcs, Tlp::Clear, &[], RecordStatus::Published)));
+        // Not above the operation's limit.
+        let low = [Membership {
+            operation: OPERATION,
+            max_tlp: Tlp::Amber,
+        }];
+        let ctx_low = context(&agreements, &low, &[], day(2026, 1, 1));
+        assert!(!access(&japan, DataKind::Report, &ctx_low).allows(&attached));
+        // Leaving ends it: no membership, no access.
+        let outside = access(
+            &japan,
+            DataKind::Report,
+            &context(&agreements, &[], &[], day(2026, 1, 1)),
+        );
+        assert!(!outside.allows(&attached));
+        // A draft attached to the operation stays with its agency.
+        let draft = Meta {
+            compartments: &ops,
+            ..meta(&kcs, Tlp::Green, &[], RecordStatus::Draft)
+        };
+        assert!(!inside.allows(&draft));
+    }
+
+    #[test]
+    fn a_disclosure_opens_one_record_to_one_agency_until_it_expires() {
+        let kcs = code("KR-KCS");
+        let disclosed = [DISCLOSURE];
+        let red = Meta {
+            disclosures: &disclosed,
+            ..meta(&kcs, Tlp::Red, &[], RecordStatus::Published)
+        };
+        let grant = [Disclosure {
+            id: DISCLOSURE,
+            agency: code("TH-CUSTOMS"),
+            until: day(2026, 1, 31),
+        }];
+        let agreements = agreements();
+        let thai = user("TH-CUSTOMS", &[Role::Analyst]);
+        let during = access(
+            &thai,
+            DataKind::Report,
+            &context(&agreements, &[], &grant, day(2026, 1, 31)),
+        );
+        assert!(during.allows(&red));
+        let after = access(
+            &thai,
+            DataKind::Report,
+            &context(&agreements, &[], &grant, day(2026, 2, 1)),
+        );
+        assert!(!after.allows(&red));
+        // Another agency gains nothing from it.
+        let kcg = access(
+            &user("KR-KCG", &[Role::Analyst]),
+            DataKind::Report,
+            &context(&agreements, &[], &grant, day(2026, 1, 1)),
+        );
+        assert!(!kcg.allows(&red));
+    }
+
+    #[test]
+    fn the_node_sees_everything_and_a_partner_node_reads_as_its_agency() {
+        let kcs = code("KR-KCS");
+        let system = access_on(
+            &Principal::System { job: "test" },
+            DataKind::Report,
+            day(2026, 1, 1),
+        );
+        assert!(system.visibility().is_everything());
+        assert!(system.allows(&meta(&kcs, Tlp::Red, &[], RecordStatus::Draft)));
+        let node = Principal::Node {
+            agency: code("KR-KCG"),
+        };
+        assert!(!node.may(Action::WriteRecords));
+        let partner = access_on(&node, DataKind::Report, day(2026, 1, 1));
+        assert!(partner.allows(&meta(&kcs, Tlp::Green, &[], RecordStatus::Published)));
+        assert!(!partner.allows(&meta(&kcs, Tlp::Red, &[], RecordStatus::Published)));
     }
 
     proptest! {
-        /// The slices handed to storage select exactly the records `allows` admits.
+        /// For every kind of data, the terms handed to storage select exactly the data
+        /// `allows` admits, and `answer` agrees with `allows`.
         #[test]
-        fn branches_agree_with_allows(
-            reader in 0usize..4, owner in 0usize..4, tlp in 0usize..5, status in 0usize..3,
+        fn visibility_agrees_with_allows(
+            reader in 0usize..5, owner in 0usize..4, tlp in 0usize..5, status in 0usize..3,
             named in proptest::collection::vec(0usize..4, 0..3), year in 2019i32..2027,
-            roles in proptest::collection::vec(0usize..7, 0..3),
+            roles in proptest::collection::vec(0usize..7, 0..3), kind in 0usize..10,
+            attached in proptest::collection::vec(0u128..3, 0..2),
+            members in proptest::collection::vec((0u128..3, 0usize..5), 0..2),
+            disclosed in proptest::collection::vec(0u128..3, 0..2),
+            granted in proptest::collection::vec((0u128..3, 0usize..4, 0u32..40), 0..3),
+            node_reader in any::<bool>(),
         ) {
             let agencies = ["KR-KCS", "KR-KCG", "TH-CUSTOMS", "US-HSI"].map(code);
             let statuses = [RecordStatus::Draft, RecordStatus::Published, RecordStatus::Withdrawn];
-            let roles: Vec<Role> = roles.into_iter().map(|r| Role::ALL[r]).collect();
-            let mut a = actor(agencies[reader].as_str(), &roles);
-            a.agency = agencies[reader].clone();
+            let kind = DataKind::ALL[kind];
+            let principal = if reader == 4 {
+                Principal::System { job: "test" }
+            } else if node_reader {
+                Principal::Node { agency: agencies[reader].clone() }
+            } else {
+                let roles: Vec<Role> = roles.into_iter().map(|r| Role::ALL[r]).collect();
+                Principal::User(Actor {
+                    user_id: 1,
+                    username: Username::parse("someone").unwrap(),
+                    agency: agencies[reader].clone(),
+                    roles: roles.into_iter().collect(),
+                })
+            };
             let recipients: Vec<AgencyCode> = named.into_iter().map(|i| agencies[i].clone()).collect();
-            let grants = read_grants(&a, RecordKind::Report, &agreements(), day(year, 6, 1));
-            let m = meta(&agencies[owner], Tlp::ALL[tlp], &recipients, statuses[status]);
-            prop_assert_eq!(grants.allows(&m), branch_allows(&grants.branches(), &m));
+            let compartments: Vec<Uuid> = attached.into_iter().map(Uuid::from_u128).collect();
+            let disclosures: Vec<Uuid> = disclosed.into_iter().map(Uuid::from_u128).collect();
+            let memberships: Vec<Membership> = members
+                .into_iter()
+                .map(|(op, t)| Membership { operation: Uuid::from_u128(op), max_tlp: Tlp::ALL[t] })
+                .collect();
+            let grants: Vec<Disclosure> = granted
+                .into_iter()
+                .map(|(id, a, d)| Disclosure {
+                    id: Uuid::from_u128(id),
+                    agency: agencies[a].clone(),
+                    until: day(year, 5, 12) + chrono::Days::new(u64::from(d)),
+                })
+                .collect();
+            let agreements = agreements();
+            let ctx = context(&agreements, &memberships, &grants, day(year, 6, 1));
+            let access = access(&principal, kind, &ctx);
+            let m = Meta {
+                kind,
+                agency: &agencies[owner],
+                tlp: Tlp::ALL[tlp],
+                recipients: &recipients,
+                status: statuses[status],
+                compartments: &compartments,
+                disclosures: &disclosures,
+            };
+            let allowed = access.allows(&m);
+            prop_assert_eq!(allowed, access.visibility().admits(&access_terms(&m)));
+            prop_assert_eq!(allowed, access.answer(&m) == Answer::Visible);
+            // Another kind's visibility never admits this data.
+            let other = DataKind::ALL[(DataKind::ALL.iter().position(|k| *k == kind).unwrap() + 1) % 10];
+            let other_access = super::access(&principal, other, &ctx);
+            if !other_access.visibility().is_everything() {
+                prop_assert!(!other_access.visibility().admits(&access_terms(&m)));
+            }
         }
     }
 }

@@ -414,14 +414,17 @@ pub trait Record: Serialize + serde::de::DeserializeOwned + Send + Sync {
     /// The free text that search should find the record by.
     fn search_texts(&self) -> Vec<String>;
 
-    /// What the policy needs to know of the record.
-    fn meta(&self) -> crate::policy::RecordMeta<'_> {
-        crate::policy::RecordMeta {
+    /// What the policy needs to know of the record, apart from the operations it is
+    /// attached to and the disclosures made of it, which are kept beside it.
+    fn meta(&self) -> crate::policy::Meta<'_> {
+        crate::policy::Meta {
+            kind: Self::KIND.into(),
             agency: self.agency(),
-            kind: Self::KIND,
             tlp: self.handling().tlp,
             recipients: &self.handling().recipients,
             status: self.status(),
+            compartments: &[],
+            disclosures: &[],
         }
     }
 
@@ -429,6 +432,11 @@ pub trait Record: Serialize + serde::de::DeserializeOwned + Send + Sync {
     fn index_text(&self) -> String {
         let texts = self.search_texts();
         crate::text::index_text(texts.iter().map(String::as_str))
+    }
+
+    /// The other records this one refers to (a seizure's linked reports).
+    fn links(&self) -> Vec<Uuid> {
+        Vec::new()
     }
 
     /// The exact identifiers of all subjects, deduplicated.
@@ -521,6 +529,13 @@ fn format_quantity(q: f64) -> String {
 
 impl Record for Seizure {
     const KIND: RecordKind = RecordKind::Seizure;
+    fn links(&self) -> Vec<Uuid> {
+        let mut links = self.linked_reports.clone();
+        links.sort();
+        links.dedup();
+        links
+    }
+
     fn id(&self) -> Uuid {
         self.id
     }

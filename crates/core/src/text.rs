@@ -82,7 +82,7 @@ fn tokens(text: &str) -> Vec<Token> {
 /// Writes a term in the ASCII form stored in the index.
 fn encode(term: &str) -> String {
     if term.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return term.to_owned();
+        return term.to_ascii_lowercase();
     }
     let mut out = String::with_capacity(1 + term.len() * 2);
     out.push('x');
@@ -115,13 +115,25 @@ pub fn index_text<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
     terms.into_iter().collect::<Vec<_>>().join(" ")
 }
 
-/// One term of a query.
+/// One term of a query, in index form: only ASCII lower-case letters and digits, so
+/// that it can be written into any engine's query syntax without quoting or escaping
+/// and can never carry an operator. Made only by [`query_terms`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueryTerm {
-    /// The term in index form.
-    pub term: String,
-    /// Whether indexed terms that start with `term` match too.
-    pub prefix: bool,
+    term: String,
+    prefix: bool,
+}
+
+impl QueryTerm {
+    /// The term in index form: `[a-z0-9]+`.
+    pub fn term(&self) -> &str {
+        &self.term
+    }
+
+    /// Whether indexed terms that start with the term match too.
+    pub fn is_prefix(&self) -> bool {
+        self.prefix
+    }
 }
 
 /// The terms of a search query; a record matches when it has all of them. Returns
@@ -228,5 +240,29 @@ mod tests {
         let text = index_text(["부산 부산 busan BUSAN"]);
         assert!(text.is_ascii());
         assert_eq!(text.split(' ').count(), 2);
+    }
+
+    #[test]
+    fn query_terms_are_letters_and_digits_only() {
+        for query in [
+            "\"a\" OR b*",
+            "x' | '_o_report",
+            "NEAR(a b)",
+            "İstanbul 부산 ไทย",
+            "a:* & !b",
+            "ÅÄÖ ß ﬁ",
+        ] {
+            for term in query_terms(query).unwrap_or_default() {
+                assert!(
+                    !term.term().is_empty()
+                        && term
+                            .term()
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                    "{query:?} gave {:?}",
+                    term.term()
+                );
+            }
+        }
     }
 }

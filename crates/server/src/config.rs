@@ -24,6 +24,16 @@ pub struct Config {
     pub session_hours: i64,
     /// `text` or `json` logs.
     pub log_format: LogFormat,
+    /// Where Prometheus metrics are served, apart from the API; loopback by default.
+    /// Absent (or `off` in the environment): no metrics.
+    pub metrics_listen: Option<SocketAddr>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (addresses or CIDR
+    /// ranges); nobody else's is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The node's signing key file; `node.key` in `data_dir` when absent.
+    pub signing_key: Option<PathBuf>,
+    /// Report deconfliction hits between agencies that no agreement binds.
+    pub hits_without_agreement: bool,
 }
 
 /// The log output format.
@@ -44,6 +54,10 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             session_hours: 12,
             log_format: LogFormat::Text,
+            metrics_listen: Some(SocketAddr::from(([127, 0, 0, 1], 9464))),
+            trusted_proxies: Vec::new(),
+            signing_key: None,
+            hits_without_agreement: false,
         }
     }
 }
@@ -126,10 +140,41 @@ impl Config {
                         _ => return Err(bad("must be text or json".into())),
                     }
                 }
+                "METRICS_LISTEN" => {
+                    config.metrics_listen = match value.as_str() {
+                        "off" | "" => None,
+                        addr => Some(addr.parse().map_err(|e| bad(format!("{e}")))?),
+                    }
+                }
+                "TRUSTED_PROXIES" => {
+                    config.trusted_proxies = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(|v| {
+                            v.parse::<ipnet::IpNet>()
+                                .or_else(|_| v.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                                .map_err(|_| bad(format!("{v:?} is not an address or CIDR range")))
+                        })
+                        .collect::<Result<_, _>>()?
+                }
+                "SIGNING_KEY" => config.signing_key = Some(PathBuf::from(value)),
+                "HITS_WITHOUT_AGREEMENT" => {
+                    config.hits_without_agreement = parse_bool(&value).map_err(bad)?
+                }
                 _ => return Err(bad("unknown setting".into())),
             }
         }
         Ok(config)
+    }
+
+    /// What the service needs of the configuration.
+    pub fn service_config(&self) -> interdict_service::ServiceConfig {
+        let mut service = interdict_service::ServiceConfig::new(self.data_dir.clone());
+        service.signing_key = self.signing_key.clone();
+        service.session_hours = self.session_hours;
+        service.hits_without_agreement = self.hits_without_agreement;
+        service
     }
 
     /// The database URL in effect.

@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use interdict_core::policy::Denied;
 use interdict_core::FieldErrors;
-use interdict_store::StoreError;
+use interdict_service::ServiceError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -26,13 +25,13 @@ pub enum AppError {
     },
     #[error("{0}")]
     Unauthorized(String),
-    #[error("{0}")]
-    Forbidden(String),
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
     /// Also for records that exist but are not visible to the caller.
     #[error("not found")]
     NotFound,
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     #[error("{0}")]
     PreconditionRequired(String),
     #[error("the request body is larger than {0} bytes")]
@@ -79,9 +78,9 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -96,9 +95,9 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Invalid { .. } => "invalid_input",
             AppError::Unauthorized(_) => "unauthorized",
-            AppError::Forbidden(_) => "forbidden",
+            AppError::Forbidden { code, .. } => code,
             AppError::NotFound => "not_found",
-            AppError::Conflict(_) => "conflict",
+            AppError::Conflict { code, .. } => code,
             AppError::PreconditionRequired(_) => "precondition_required",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
@@ -132,21 +131,28 @@ impl From<FieldErrors> for AppError {
     }
 }
 
-impl From<Denied> for AppError {
-    fn from(denied: Denied) -> Self {
-        match denied {
-            Denied::Withdrawn => AppError::Conflict(denied.to_string()),
-            Denied::Role | Denied::NotOwner => AppError::Forbidden(denied.to_string()),
-        }
-    }
-}
-
-impl From<StoreError> for AppError {
-    fn from(error: StoreError) -> Self {
+impl From<ServiceError> for AppError {
+    fn from(error: ServiceError) -> Self {
+        let code = error.code();
         match error {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict(message) => AppError::Conflict(message),
-            other => AppError::Internal(anyhow::Error::new(other)),
+            ServiceError::Invalid { message, fields } => AppError::Invalid { message, fields },
+            ServiceError::Unauthorized(message) => AppError::Unauthorized(message),
+            e @ (ServiceError::ForbiddenRole
+            | ServiceError::NotOwner
+            | ServiceError::OwnerOnly(_)) => AppError::Forbidden {
+                code,
+                message: e.to_string(),
+            },
+            ServiceError::NotFound => AppError::NotFound,
+            e @ (ServiceError::VersionConflict { .. }
+            | ServiceError::RecordWithdrawn
+            | ServiceError::AlreadyExists(_)
+            | ServiceError::Conflict { .. }) => AppError::Conflict {
+                code,
+                message: e.to_string(),
+            },
+            ServiceError::RateLimited(seconds) => AppError::RateLimited(seconds),
+            ServiceError::Internal(e) => AppError::Internal(e),
         }
     }
 }

@@ -1,15 +1,16 @@
-//! The HTTP side of an Interdict node: the JSON API under `/api/v1`, the web interface,
-//! `/metrics` and the OpenAPI document. Handlers are thin: they parse, call the
-//! [`service`] layer, and render.
+//! The HTTP edge of an Interdict node: the JSON API under `/api/v1`, the web interface,
+//! the OpenAPI document, and Prometheus metrics on a listener of their own. Handlers
+//! are thin: they parse, call the [`interdict_service::Service`], and render. They
+//! never reach storage; the service does.
 
 pub mod api;
 pub mod config;
 pub mod error;
 pub mod metrics;
-pub mod service;
 pub mod web;
 
 use std::net::SocketAddr;
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,7 +20,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use interdict_store::Store;
+use interdict_service::Service;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -27,42 +28,65 @@ use tower_http::trace::TraceLayer;
 
 pub use config::Config;
 pub use error::{AppError, AppResult};
-pub use service::{AppState, Clock};
+pub use interdict_service::{Clock, ManualClock};
 
 use crate::metrics::Metrics;
-use crate::service::LoginLimiter;
 
 /// The content security policy of every response: nothing but the node itself.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// A node ready to serve: bound to its port, with its state.
+/// What every handler has: the service, and the edge's own configuration and metrics.
+/// It dereferences to the [`Service`], so that handlers call its operations directly.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub service: Service,
+    pub config: Arc<Config>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl Deref for AppState {
+    type Target = Service;
+
+    fn deref(&self) -> &Service {
+        &self.service
+    }
+}
+
+/// A node ready to serve: bound to its ports, with its state.
 pub struct Application {
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
 }
 
 impl Application {
-    /// Opens storage, binds the listener (port 0 picks a free port) and builds the routes.
+    /// Opens storage and the node's keys, binds the listeners (port 0 picks a free
+    /// port) and builds the routes.
     pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Self> {
-        let store = Store::open(&config.database_url()).await?;
-        Self::with_store(config, store, clock).await
+        let service = Service::open(config.service_config(), &config.database_url(), clock).await?;
+        Self::with_service(config, service).await
     }
 
-    /// Like [`Application::build`] with storage already open.
-    pub async fn with_store(config: Config, store: Store, clock: Clock) -> anyhow::Result<Self> {
+    /// Like [`Application::build`] with the service already open.
+    pub async fn with_service(config: Config, service: Service) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.listen).await?;
+        let metrics_listener = match config.metrics_listen {
+            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| {
+                anyhow::anyhow!("cannot listen for metrics on {addr}: {e} (set metrics_listen)")
+            })?),
+            None => None,
+        };
         let state = AppState {
-            store,
+            service,
             config: Arc::new(config),
-            clock,
-            limiter: Arc::new(LoginLimiter::default()),
             metrics: Arc::new(Metrics::default()),
         };
         let router = app(state.clone());
         Ok(Self {
             listener,
+            metrics_listener,
             router,
             state,
         })
@@ -73,23 +97,51 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The address metrics are served on, if any.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+    }
+
     /// The node's state, for tests.
     pub fn state(&self) -> &AppState {
         &self.state
     }
 
-    /// Serves until `shutdown` completes.
+    /// Serves until `shutdown` completes, then writes what the audit log still holds
+    /// and signs a last checkpoint.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        if let Some(listener) = self.metrics_listener {
+            let metrics = Router::new()
+                .route("/metrics", get(metrics))
+                .with_state(self.state.clone());
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                let served = axum::serve(listener, metrics)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|s| *s).await;
+                    })
+                    .await;
+                if let Err(e) = served {
+                    tracing::error!(error = %e, "the metrics listener failed");
+                }
+            });
+        }
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+        let _ = stop.send(true);
+        self.state.service.shutdown().await;
+        served
     }
 }
 
@@ -108,11 +160,11 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", Router::new().fallback(api_not_found))
         .merge(api)
         .merge(web::router())
-        .route("/metrics", get(metrics))
         .route("/healthz", get(health))
         // JSON under /api, an HTML page in the user's language elsewhere.
         .fallback(web::not_found)
         .route_layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(middleware::from_fn(no_store))
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -132,11 +184,25 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Every response may carry data of some agency, except the node's own static assets:
+/// none is to be kept by a browser or a proxy.
+async fn no_store(request: Request, next: Next) -> Response {
+    let is_asset = request.uri().path().starts_with("/static/");
+    let mut response = next.run(request).await;
+    if !is_asset {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
 async fn api_not_found() -> AppError {
     AppError::NotFound
 }
 
 async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    #[allow(clippy::disallowed_methods)]
     let started = Instant::now();
     let method = request.method().to_string();
     let route = request
@@ -166,12 +232,8 @@ async fn metrics(State(state): State<AppState>) -> Response {
 }
 
 async fn health(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
+    match state.ping().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("database unavailable: {e}"),
-        )
-            .into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
     }
 }

@@ -1,20 +1,16 @@
 //! Agreements between agencies.
 
 use chrono::NaiveDate;
-use interdict_core::audit::{canonical_time, AuditEvent};
+use interdict_core::audit::AuditEvent;
 use interdict_core::{AgencyCode, Agreement, Scope, Tlp};
-use sqlx::Row;
 use uuid::Uuid;
 
 use crate::audit::append;
+use crate::db::{Arg, SqlBuf};
 use crate::{Store, StoreError};
 
 fn corrupt(what: &str, value: impl std::fmt::Debug) -> StoreError {
     StoreError::Corrupt(format!("{what}: {value:?}"))
-}
-
-fn date(raw: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| corrupt("date", raw))
 }
 
 impl Store {
@@ -26,24 +22,29 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let scopes: Vec<&str> = agreement.scopes.iter().map(|s| s.as_str()).collect();
-        sqlx::query(
-            "INSERT INTO agreements (id, title, scopes, valid_from, valid_to, max_tlp, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(agreement.id.to_string())
-        .bind(agreement.title.as_str())
-        .bind(scopes.join(","))
-        .bind(agreement.valid_from.to_string())
-        .bind(agreement.valid_to.map(|d| d.to_string()))
-        .bind(agreement.max_tlp.rank())
-        .bind(canonical_time(&event.at))
-        .execute(&mut *tx.tx)
-        .await?;
+        tx.tx
+            .execute(&SqlBuf::with(
+                tx.dialect,
+                "INSERT INTO agreements (id, title, scopes, valid_from, valid_to, max_tlp, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                vec![
+                    Arg::Id(agreement.id),
+                    agreement.title.as_str().into(),
+                    scopes.join(",").into(),
+                    Arg::Date(agreement.valid_from),
+                    Arg::OptDate(agreement.valid_to),
+                    Arg::Int(agreement.max_tlp.rank()),
+                    Arg::Time(event.at),
+                ],
+            ))
+            .await?;
         for party in &agreement.parties {
-            sqlx::query("INSERT INTO agreement_parties (agreement_id, agency) VALUES ($1, $2)")
-                .bind(agreement.id.to_string())
-                .bind(party.as_str())
-                .execute(&mut *tx.tx)
+            tx.tx
+                .execute(&SqlBuf::with(
+                    tx.dialect,
+                    "INSERT INTO agreement_parties (agreement_id, agency) VALUES ($1, $2)",
+                    vec![Arg::Id(agreement.id), party.as_str().into()],
+                ))
                 .await?;
         }
         append(&mut tx, event).await?;
@@ -58,12 +59,15 @@ impl Store {
         event: &AuditEvent,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE agreements SET valid_to = $1 WHERE id = $2")
-            .bind(valid_to.map(|d| d.to_string()))
-            .bind(id.to_string())
-            .execute(&mut *tx.tx)
+        let done = tx
+            .tx
+            .execute(&SqlBuf::with(
+                tx.dialect,
+                "UPDATE agreements SET valid_to = $1 WHERE id = $2",
+                vec![Arg::OptDate(valid_to), Arg::Id(id)],
+            ))
             .await?;
-        if done.rows_affected() == 0 {
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         append(&mut tx, event).await?;
@@ -75,38 +79,42 @@ impl Store {
         &self,
         agency: Option<&AgencyCode>,
     ) -> Result<Vec<Agreement>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT a.id, a.title, a.scopes, a.valid_from, a.valid_to, a.max_tlp, p.agency \
-             FROM agreements a JOIN agreement_parties p ON p.agreement_id = a.id \
-             ORDER BY a.valid_from, a.id, p.agency",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = self
+            .db
+            .fetch_all(
+                &SqlBuf::with(
+                    self.dialect(),
+                    "SELECT a.id, a.title, a.scopes, a.valid_from, a.valid_to, a.max_tlp, p.agency \
+                     FROM agreements a JOIN agreement_parties p ON p.agreement_id = a.id \
+                     ORDER BY a.valid_from, a.id, p.agency",
+                    vec![],
+                ),
+                |row| {
+                    let party = row.text("agency")?;
+                    let scopes = row.text("scopes")?;
+                    let max_tlp = row.int("max_tlp")?;
+                    Ok(Agreement {
+                        id: row.id("id")?,
+                        title: row.text("title")?,
+                        parties: vec![AgencyCode::parse(&party).map_err(|_| corrupt("party", &party))?],
+                        scopes: scopes
+                            .split(',')
+                            .map(|s| Scope::parse(s).ok_or_else(|| corrupt("scope", s)))
+                            .collect::<Result<_, _>>()?,
+                        valid_from: row.date("valid_from")?,
+                        valid_to: row.opt_date("valid_to")?,
+                        max_tlp: Tlp::from_rank(max_tlp).ok_or_else(|| corrupt("tlp", max_tlp))?,
+                    })
+                },
+            )
+            .await?;
         let mut out: Vec<Agreement> = Vec::new();
-        for row in &rows {
-            let id: String = row.try_get("id")?;
-            let id = Uuid::parse_str(&id).map_err(|_| corrupt("agreement id", &id))?;
-            let party: String = row.try_get("agency")?;
-            let party = AgencyCode::parse(&party).map_err(|_| corrupt("party", &party))?;
-            if let Some(last) = out.last_mut().filter(|a| a.id == id) {
-                last.parties.push(party);
+        for mut row in rows {
+            if let Some(last) = out.last_mut().filter(|a| a.id == row.id) {
+                last.parties.append(&mut row.parties);
                 continue;
             }
-            let scopes: String = row.try_get("scopes")?;
-            let valid_to: Option<String> = row.try_get("valid_to")?;
-            let max_tlp: i64 = row.try_get("max_tlp")?;
-            out.push(Agreement {
-                id,
-                title: row.try_get("title")?,
-                parties: vec![party],
-                scopes: scopes
-                    .split(',')
-                    .map(|s| Scope::parse(s).ok_or_else(|| corrupt("scope", s)))
-                    .collect::<Result<_, _>>()?,
-                valid_from: date(&row.try_get::<String, _>("valid_from")?)?,
-                valid_to: valid_to.as_deref().map(date).transpose()?,
-                max_tlp: Tlp::from_rank(max_tlp).ok_or_else(|| corrupt("tlp", max_tlp))?,
-            });
+            out.push(row);
         }
         if let Some(agency) = agency {
             out.retain(|a| a.binds(agency));

@@ -3,8 +3,16 @@
 pub enum StoreError {
     #[error("not found")]
     NotFound,
+    /// A change made on a stale version, or one the store refuses; the message is the
+    /// store's own.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A unique key already holds the value.
+    #[error("already exists ({constraint})")]
+    Duplicate { constraint: String },
+    /// A reference to something that does not exist.
+    #[error("refers to something that does not exist ({constraint})")]
+    MissingReference { constraint: String },
     #[error("{0}")]
     Config(String),
     #[error("stored data is corrupt: {0}")]
@@ -19,8 +27,13 @@ impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         match &error {
             sqlx::Error::RowNotFound => StoreError::NotFound,
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Conflict(db.message().to_owned())
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate {
+                constraint: db.constraint().unwrap_or("unique").to_owned(),
+            },
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::MissingReference {
+                    constraint: db.constraint().unwrap_or("foreign key").to_owned(),
+                }
             }
             _ => StoreError::Database(error),
         }

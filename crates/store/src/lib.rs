@@ -1,33 +1,47 @@
 //! Storage of an Interdict node: SQLite (one file, WAL) by default, PostgreSQL in
-//! production.
+//! production, each through its native driver.
 //!
-//! Both engines are reached through `sqlx::Any` with the same SQL; the few places
-//! where the dialects differ are the per-dialect migrations under `migrations/` and the
-//! [`Dialect`] branches in [`sql`]. Nothing here decides who may see what: listing and
-//! search take the [`Branch`](interdict_core::policy::Branch)es computed by the policy
-//! module and turn them into SQL, so that the database pages and counts only visible
-//! records.
+//! Nothing here decides who may see what. Reads of data take the opaque
+//! [`Visibility`](interdict_core::policy::Visibility) computed by the policy module and
+//! turn its access terms into index ranges and queries, so that the database only ever
+//! returns, pages and counts what the reader may see; the store can neither build nor
+//! widen one. Statements are written once ([`db`]); what differs between the engines
+//! (full-text search, bulk loading, notifications) lives in one module per dialect
+//! ([`dialect`]) and in the per-dialect migrations.
+//!
+//! Every change is written in one transaction with its audit entry and its entry in the
+//! change feed ([`feed`]).
 
-mod agencies;
+mod access;
+mod accounts;
 mod agreements;
 mod audit;
+mod db;
+mod dialect;
 mod error;
+mod feed;
+mod operations;
 mod records;
-pub mod sql;
-mod vocab;
+mod search;
 
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub use agencies::{NewUser, TokenKind, TokenOwner, UserRow};
-pub use audit::AuditPage;
+pub use accounts::{EndTokens, NewUser, TokenKind, TokenOwner, TokenRow, UserChange, UserRow};
+pub use audit::{AuditFilter, AuditPage};
 pub use error::StoreError;
-pub use records::{ListFilter, Page, RecordSummary, StoredRecord, VersionRow};
+pub use feed::{Change, ChangeOp, FeedWaker};
+pub use operations::OperationRow;
+pub use records::{
+    DisclosureRow, ListFilter, Page, RecordAccess, StoredRecord, VersionRow, COUNT_CAP,
+};
+
+use crate::db::{Db, SqlBuf, Tx};
 
 /// Which engine a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,102 +53,84 @@ pub enum Dialect {
 /// A handle to the node's database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: AnyPool,
-    dialect: Dialect,
+    db: Db,
     /// SQLite allows one writer at a time; write transactions queue here instead of
     /// failing with "database is locked". PostgreSQL serialises at the audit head row.
     write_gate: Arc<tokio::sync::Mutex<()>>,
-    vocab: Arc<vocab::VocabCache>,
+    codes: Arc<access::CodeCache>,
+    feed: feed::FeedWaker,
+    url: Arc<str>,
 }
-
-static DRIVERS: Once = Once::new();
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+fn migration_error(error: sqlx::migrate::MigrateError) -> StoreError {
+    match error {
+        sqlx::migrate::MigrateError::VersionMismatch(version)
+        | sqlx::migrate::MigrateError::VersionMissing(version) => StoreError::Config(format!(
+            "the database was made by a different version of Interdict (migration {version} \
+             differs); databases of versions before 0.2 cannot be upgraded: export what you \
+             need and start a new one"
+        )),
+        other => StoreError::Migrate(other),
+    }
+}
 
 impl Store {
     /// Opens the database at `url` (`sqlite://…` or `postgres://…`) and applies the
     /// migrations of its dialect.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        DRIVERS.call_once(sqlx::any::install_default_drivers);
-        let dialect = if url.starts_with("sqlite:") {
-            Dialect::Sqlite
+        let db = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Config(format!("bad database url: {e}")))?
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                // A 64 MiB page cache per connection keeps the upper levels of the
+                // indexes of a large database in memory; checkpoints every 16 MiB of WAL
+                // instead of 4 MiB spare bulk imports most of their syncs.
+                .pragma("cache_size", "-65536")
+                .pragma("wal_autocheckpoint", "4000");
+            let pool = SqlitePoolOptions::new()
+                .acquire_timeout(Duration::from_secs(10))
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            SQLITE_MIGRATIONS
+                .run(&pool)
+                .await
+                .map_err(migration_error)?;
+            Db::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Dialect::Postgres
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Config(format!("bad database url: {e}")))?;
+            let pool = PgPoolOptions::new()
+                .acquire_timeout(Duration::from_secs(10))
+                .max_connections(16)
+                .connect_with(options)
+                .await?;
+            POSTGRES_MIGRATIONS
+                .run(&pool)
+                .await
+                .map_err(migration_error)?;
+            Db::Postgres(pool)
         } else {
             return Err(StoreError::Config(format!(
                 "database url must start with sqlite: or postgres:, not {:?}",
                 url.split(':').next().unwrap_or_default()
             )));
         };
-        let options = AnyConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Config(format!("bad database url: {e}")))?;
-        let pool_options = AnyPoolOptions::new()
-            .acquire_timeout(Duration::from_secs(10))
-            .max_connections(match dialect {
-                Dialect::Sqlite => 8,
-                Dialect::Postgres => 16,
-            });
-        let pool_options = if dialect == Dialect::Sqlite {
-            pool_options.after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    // A 64 MiB page cache per connection keeps the upper levels of the
-                    // indexes of a large database in memory; checkpoints every 16 MiB of
-                    // WAL instead of 4 MiB spare bulk imports most of their syncs.
-                    conn.execute(
-                        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
-                         PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 4000;",
-                    )
-                    .await?;
-                    Ok(())
-                })
-            })
-        } else {
-            pool_options
-        };
-        let pool = pool_options.connect_with(options).await?;
-        if dialect == Dialect::Sqlite {
-            pool.execute("PRAGMA journal_mode = WAL").await?;
-        }
-        match dialect {
-            Dialect::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Dialect::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
-        }
         let store = Self {
-            pool,
-            dialect,
+            db,
             write_gate: Arc::new(tokio::sync::Mutex::new(())),
-            vocab: Arc::default(),
+            codes: Arc::default(),
+            feed: feed::FeedWaker::new(),
+            url: Arc::from(url),
         };
         store.run_tasks().await?;
         Ok(store)
-    }
-
-    /// Does the work that migrations leave to the code (the `store_tasks` table), then
-    /// forgets it.
-    async fn run_tasks(&self) -> Result<(), StoreError> {
-        let names = sqlx::query("SELECT name FROM store_tasks ORDER BY name")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|row| row.try_get::<String, _>("name"))
-            .collect::<Result<Vec<_>, _>>()?;
-        for name in names {
-            match name.as_str() {
-                "index-access" => self.index_access().await?,
-                other => {
-                    return Err(StoreError::Corrupt(format!(
-                        "unknown store task {other:?}: is the database from a newer version?"
-                    )))
-                }
-            }
-            tracing::info!(task = %name, "store task done");
-            sqlx::query("DELETE FROM store_tasks WHERE name = $1")
-                .bind(&name)
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(())
     }
 
     /// Opens (creating if needed) the SQLite database `interdict.db` in `dir`.
@@ -149,28 +145,65 @@ impl Store {
         Self::open(&format!("sqlite://{}?mode=rwc", path.display())).await
     }
 
-    /// The engine in use.
-    pub fn dialect(&self) -> Dialect {
-        self.dialect
+    /// Does the work that migrations leave to the code (the `store_tasks` table), then
+    /// forgets it.
+    async fn run_tasks(&self) -> Result<(), StoreError> {
+        let names = self
+            .db
+            .fetch_all(
+                &SqlBuf::with(
+                    self.dialect(),
+                    "SELECT name FROM store_tasks ORDER BY name",
+                    vec![],
+                ),
+                |row| row.text("name"),
+            )
+            .await?;
+        for name in names {
+            match name.as_str() {
+                "index-search" => self.reindex_all().await?,
+                other => {
+                    return Err(StoreError::Corrupt(format!(
+                        "unknown store task {other:?}: is the database from a newer version?"
+                    )))
+                }
+            }
+            tracing::info!(task = %name, "store task done");
+            self.db
+                .execute(&SqlBuf::with(
+                    self.dialect(),
+                    "DELETE FROM store_tasks WHERE name = $1",
+                    vec![name.into()],
+                ))
+                .await?;
+        }
+        Ok(())
     }
 
-    /// The connection pool, for storage tests and benchmarks.
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
+    /// The engine in use.
+    pub fn dialect(&self) -> Dialect {
+        self.db.dialect()
+    }
+
+    /// The URL the store was opened with.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// Starts a write transaction, queueing behind other writers on SQLite.
     pub(crate) async fn begin_write(&self) -> Result<WriteTx<'_>, StoreError> {
-        let guard = match self.dialect {
+        let guard = match self.dialect() {
             Dialect::Sqlite => Some(self.write_gate.lock().await),
             Dialect::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        let tx = self.db.begin().await?;
         Ok(WriteTx {
             tx,
-            dialect: self.dialect,
-            vocab: &self.vocab,
-            new_terms: Vec::new(),
+            dialect: self.dialect(),
+            changed: false,
+            new_codes: Vec::new(),
+            codes: &self.codes,
+            feed: &self.feed,
             _guard: guard,
         })
     }
@@ -180,40 +213,50 @@ impl Store {
     /// after a bulk import: autovacuum catches up only later, and SQLite has no
     /// statistics until asked.
     pub async fn optimize(&self) -> Result<(), StoreError> {
-        let statement = match self.dialect {
+        let statement = match self.dialect() {
             Dialect::Sqlite => "ANALYZE",
             Dialect::Postgres => "VACUUM (ANALYZE)",
         };
-        sqlx::query(statement).execute(&self.pool).await?;
+        self.db
+            .execute(&SqlBuf::with(self.dialect(), statement, vec![]))
+            .await?;
         Ok(())
     }
 
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        self.db
+            .execute(&SqlBuf::with(self.dialect(), "SELECT 1", vec![]))
+            .await?;
         Ok(())
     }
 
     /// Closes every connection.
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.db.close().await;
     }
 }
 
 /// A write transaction; dropping it without [`WriteTx::commit`] rolls back.
 pub(crate) struct WriteTx<'a> {
-    pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) tx: Tx,
     pub(crate) dialect: Dialect,
-    /// Search terms this transaction adds to `search_vocab`; remembered on commit.
-    pub(crate) vocab: &'a vocab::VocabCache,
-    pub(crate) new_terms: Vec<String>,
+    /// Whether a change was added to the feed, so that readers are woken on commit.
+    pub(crate) changed: bool,
+    /// Access codes this transaction numbered; remembered on commit.
+    pub(crate) new_codes: Vec<(String, i64)>,
+    codes: &'a access::CodeCache,
+    feed: &'a feed::FeedWaker,
     _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
 }
 
 impl WriteTx<'_> {
     pub(crate) async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;
-        self.vocab.committed(self.new_terms);
+        self.codes.remember(&self.new_codes);
+        if self.changed {
+            self.feed.wake();
+        }
         Ok(())
     }
 }

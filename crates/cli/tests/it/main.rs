@@ -39,6 +39,8 @@ fn every_command_has_help() {
         &["admin", "token"],
         &["audit"],
         &["audit", "verify"],
+        &["audit", "checkpoint"],
+        &["admin", "node"],
         &["ais"],
         &["ais", "decode"],
     ];
@@ -208,7 +210,10 @@ fn admin_commands_build_a_node_and_audit_verify_catches_tampering() {
     assert!(token.trim().starts_with("idt_"), "{token}");
 
     let verified = ok(&interdict(data, &["audit", "verify"]));
-    assert!(verified.contains("intact: 5 entries"), "{verified}");
+    assert!(
+        verified.contains("5 entries") && verified.contains("audit log intact"),
+        "{verified}"
+    );
 
     // Someone with access to the database file edits an entry behind the node's back.
     let db = data.join("interdict.db");
@@ -232,6 +237,260 @@ fn admin_commands_build_a_node_and_audit_verify_catches_tampering() {
     assert_eq!(broken.status.code(), Some(1));
     let message = String::from_utf8_lossy(&broken.stderr);
     assert!(message.contains("entry 3 was altered"), "{message}");
+}
+
+/// Runs statements on the node's SQLite file as an intruder with write access to the
+/// database (but not to the node's key) would.
+fn tamper(data: &Path, statements: &[String]) {
+    let db = data.join("interdict.db");
+    tokio_runtime().block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        for statement in statements {
+            sqlx::query(statement).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    });
+}
+
+/// The audit log's entries as stored: seq, at, actor, actor_agency, action, target_kind,
+/// target_id, target_agency, detail.
+fn entries(data: &Path) -> Vec<Vec<Option<String>>> {
+    let db = data.join("interdict.db");
+    tokio_runtime().block_on(async {
+        use sqlx::Row as _;
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        let rows = sqlx::query(
+            "SELECT CAST(seq AS TEXT) AS seq, at, actor, actor_agency, action, target_kind, \
+             target_id, target_agency, detail FROM audit_log ORDER BY seq",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        rows.iter()
+            .map(|r| (0..9).map(|i| r.get::<Option<String>, _>(i)).collect())
+            .collect()
+    })
+}
+
+/// The hash of an entry as the chain computes it (length-prefixed fields), written
+/// out here as an intruder who read the code would.
+fn forged_hash(prev: &str, entry: &[Option<String>]) -> String {
+    use sha2::Digest as _;
+    let mut hasher = sha2::Sha256::new();
+    let mut put = |field: Option<&str>| match field {
+        None => hasher.update(b"-\n"),
+        Some(v) => {
+            hasher.update(v.len().to_string().as_bytes());
+            hasher.update(b":");
+            hasher.update(v.as_bytes());
+            hasher.update(b"\n");
+        }
+    };
+    put(Some(prev));
+    for field in entry {
+        put(field.as_deref());
+    }
+    hex::encode(hasher.finalize())
+}
+
+fn quote(v: &Option<String>) -> String {
+    match v {
+        None => "NULL".into(),
+        Some(s) => format!("'{}'", s.replace('\'', "''")),
+    }
+}
+
+/// Regression: the audit log could be rewritten without `audit verify` noticing, by
+/// cutting the tail and setting the head back, or by editing an entry and recomputing
+/// every later hash and the head with plain SHA-256. Signed checkpoints kept outside the
+/// database catch both; a cut after the last checkpoint is reported as unvouched.
+#[test]
+fn audit_verify_catches_a_cut_tail_and_a_rehashed_chain_that_the_hash_chain_alone_missed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    for args in [
+        &[
+            "admin",
+            "agency",
+            "add",
+            "--code",
+            "KR-KCS",
+            "--name",
+            "KCS",
+            "--country",
+            "KR",
+        ][..],
+        &[
+            "admin",
+            "agency",
+            "add",
+            "--code",
+            "KR-KCG",
+            "--name",
+            "KCG",
+            "--country",
+            "KR",
+        ][..],
+        &[
+            "admin",
+            "user",
+            "add",
+            "--username",
+            "kcs.analyst",
+            "--agency",
+            "KR-KCS",
+            "--roles",
+            "analyst",
+        ][..],
+        &[
+            "admin",
+            "user",
+            "add",
+            "--username",
+            "kcg.analyst",
+            "--agency",
+            "KR-KCG",
+            "--roles",
+            "analyst",
+        ][..],
+    ] {
+        ok(&interdict(data, args));
+    }
+    // Each command signed a checkpoint when it finished.
+    let log = std::fs::read_to_string(data.join("audit-checkpoints.log")).unwrap();
+    assert_eq!(log.lines().count(), 4, "{log}");
+    let intact = ok(&interdict(data, &["audit", "verify"]));
+    assert!(intact.contains("audit log intact"), "{intact}");
+    let node = ok(&interdict(data, &["admin", "node"]));
+    assert!(node.contains("public key: "), "{node}");
+    let exported = ok(&interdict(data, &["audit", "checkpoint", "--export"]));
+    let copy = dir.path().join("copy.json");
+    std::fs::write(&copy, &exported).unwrap();
+    assert!(ok(&interdict(
+        data,
+        &["audit", "verify", "--checkpoint", copy.to_str().unwrap()]
+    ))
+    .contains("intact"));
+
+    // 1. The last entries deleted and the stored head set back to match.
+    let before = entries(data);
+    let n = before.len();
+    let backup = data.join("backup.db");
+    std::fs::copy(data.join("interdict.db"), &backup).unwrap();
+    let mut prev = "0".repeat(64);
+    let mut hashes = Vec::new();
+    for entry in &before {
+        prev = forged_hash(&prev, entry);
+        hashes.push(prev.clone());
+    }
+    tamper(
+        data,
+        &[
+            "DROP TRIGGER audit_log_no_delete".into(),
+            format!("DELETE FROM audit_log WHERE seq > {}", n - 2),
+            format!(
+                "UPDATE audit_head SET seq = {}, hash = '{}'",
+                n - 2,
+                hashes[n - 3]
+            ),
+        ],
+    );
+    let cut = interdict(data, &["audit", "verify"]);
+    assert_eq!(cut.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&cut.stderr);
+    assert!(
+        message.contains(&format!("ends at entry {}", n - 2))
+            && message.contains(&format!("vouches for {n} entries")),
+        "{message}"
+    );
+
+    // 2. An entry edited, every later hash and the head recomputed.
+    std::fs::copy(&backup, data.join("interdict.db")).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(data.join(format!("interdict.db{suffix}")));
+    }
+    let mut forged = before.clone();
+    forged[2][2] = Some("intruder".into());
+    let mut statements = vec!["DROP TRIGGER audit_log_no_update".to_owned()];
+    let mut prev = "0".repeat(64);
+    for entry in &forged {
+        let hash = forged_hash(&prev, entry);
+        statements.push(format!(
+            "UPDATE audit_log SET actor = {}, prev_hash = '{prev}', hash = '{hash}' WHERE seq = {}",
+            quote(&entry[2]),
+            entry[0].as_deref().unwrap()
+        ));
+        prev = hash;
+    }
+    statements.push(format!("UPDATE audit_head SET hash = '{prev}'"));
+    tamper(data, &statements);
+    let rewritten = interdict(data, &["audit", "verify"]);
+    assert_eq!(rewritten.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&rewritten.stderr);
+    assert!(
+        message.contains("differs from what a signed checkpoint vouches for"),
+        "{message}"
+    );
+
+    // 3. The checkpoint log itself cut back to hide the cut tail: the exported copy
+    // still tells.
+    std::fs::copy(&backup, data.join("interdict.db")).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(data.join(format!("interdict.db{suffix}")));
+    }
+    tamper(
+        data,
+        &[
+            "DROP TRIGGER audit_log_no_delete".into(),
+            format!("DELETE FROM audit_log WHERE seq > {}", n - 2),
+            format!(
+                "UPDATE audit_head SET seq = {}, hash = '{}'",
+                n - 2,
+                hashes[n - 3]
+            ),
+        ],
+    );
+    let log: Vec<String> = std::fs::read_to_string(data.join("audit-checkpoints.log"))
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    std::fs::write(
+        data.join("audit-checkpoints.log"),
+        format!("{}\n", log[..2].join("\n")),
+    )
+    .unwrap();
+    let with_copy = interdict(
+        data,
+        &["audit", "verify", "--checkpoint", copy.to_str().unwrap()],
+    );
+    assert_eq!(with_copy.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&with_copy.stderr).contains("entries were removed from the end")
+    );
+
+    // 4. A forged checkpoint line: its signature does not verify.
+    let mut bad = log[3].clone();
+    bad = bad.replacen("\"seq\":", "\"seq\":1", 1);
+    std::fs::write(
+        data.join("audit-checkpoints.log"),
+        format!("{}\n{bad}\n", log[0]),
+    )
+    .unwrap();
+    let forged_line = interdict(data, &["audit", "verify"]);
+    assert_eq!(forged_line.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&forged_line.stderr).contains("line 2"),
+        "{}",
+        String::from_utf8_lossy(&forged_line.stderr)
+    );
 }
 
 fn tokio_runtime() -> tokio::runtime::Runtime {

@@ -7,7 +7,8 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
-use crate::service::{AppState, Session};
+use crate::AppState;
+use interdict_service::Session;
 
 /// The signed-in caller, from an `Authorization: Bearer` token.
 #[derive(Debug)]
@@ -115,19 +116,88 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
 }
 
 /// The client's address as text, or `unknown` when the server was not started with
-/// connection info.
+/// connection info. When the connection comes from a trusted proxy (the
+/// `trusted_proxies` setting), the address is the last one in `X-Forwarded-For` that is
+/// not itself a trusted proxy; a header from anyone else is ignored, so that a client
+/// cannot choose the address its login attempts are counted under.
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".to_owned());
-        Ok(ClientAddr(addr))
+            .map(|info| info.0.ip());
+        let Some(peer) = peer else {
+            return Ok(ClientAddr("unknown".to_owned()));
+        };
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        Ok(ClientAddr(
+            client_address(peer, &forwarded, &state.config.trusted_proxies).to_string(),
+        ))
+    }
+}
+
+/// The client's address: the peer, or, walking `X-Forwarded-For` from the right while
+/// each hop is a trusted proxy, the first hop that is not.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    forwarded: &[&str],
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded.iter().rev() {
+        let Ok(ip) = hop.parse::<std::net::IpAddr>() else {
+            // A hop that is not an address: stop at the last trusted one.
+            return client;
+        };
+        client = ip;
+        if !is_trusted(&ip) {
+            return ip;
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let proxy: std::net::IpAddr = "10.0.0.5".parse().unwrap();
+        let stranger: std::net::IpAddr = "198.51.100.1".parse().unwrap();
+        // From the proxy: the client it names.
+        assert_eq!(
+            client_address(proxy, &["203.0.113.7"], &trusted).to_string(),
+            "203.0.113.7"
+        );
+        // A client that forges the header in front of the proxy gets its own address.
+        assert_eq!(
+            client_address(proxy, &["1.2.3.4", "203.0.113.7"], &trusted).to_string(),
+            "203.0.113.7"
+        );
+        // Not from a trusted proxy: the header is ignored.
+        assert_eq!(client_address(stranger, &["1.2.3.4"], &trusted), stranger);
+        assert_eq!(client_address(proxy, &["nonsense"], &trusted), proxy);
+        assert_eq!(client_address(proxy, &[], &[]), proxy);
     }
 }

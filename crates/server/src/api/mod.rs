@@ -12,7 +12,7 @@ use interdict_core::agency::Agency;
 use interdict_core::audit::AuditEntry;
 use interdict_core::record::RecordKind;
 use interdict_core::{AgencyCode, Agreement, RecordStatus, RoleSet, Tlp, Username};
-use interdict_store::TokenKind;
+use interdict_service::TokenKind;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
@@ -21,9 +21,11 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::service::{check_limit, AppState};
+use crate::AppState;
 use extract::{Auth, ClientAddr, JsonBody, QueryParams};
-use records::{list_filter, parse_cursor, ListParams};
+use interdict_service::audit::AuditFilter;
+use interdict_service::check_limit;
+use records::{list_filter, ListParams};
 
 /// Username and password.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -122,7 +124,7 @@ pub async fn agencies(
     State(state): State<AppState>,
     Auth(_): Auth,
 ) -> AppResult<Json<Vec<Agency>>> {
-    Ok(Json(state.store.agencies().await?))
+    Ok(Json(state.agencies().await?))
 }
 
 /// An agreement as listed, with whether it is in force today.
@@ -181,7 +183,7 @@ pub struct SearchHit {
     pub status: RecordStatus,
     pub tlp: Tlp,
     pub occurred_on: Option<NaiveDate>,
-    pub updated_at: String,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A page of search results, newest first.
@@ -215,11 +217,17 @@ pub async fn search(
         to: params.to,
         ..ListParams::default()
     };
-    let (filter, _) = list_filter(&list)?;
-    let cursor = parse_cursor(params.cursor.as_deref())?;
+    let filter = list_filter(&list)?;
     let limit = check_limit(params.limit)?;
     let page = state
-        .search(&session.actor, &params.q, kind, filter, cursor, limit)
+        .search(
+            &session.actor,
+            &params.q,
+            kind,
+            filter,
+            params.cursor.as_deref(),
+            limit,
+        )
         .await?;
     Ok(Json(SearchPage {
         items: page
@@ -236,7 +244,7 @@ pub async fn search(
                 updated_at: s.updated_at,
             })
             .collect(),
-        next_cursor: page.next_cursor.map(|c| c.to_string()),
+        next_cursor: page.next_cursor,
         total: page.total,
         total_capped: page.total_capped,
     }))
@@ -270,7 +278,7 @@ pub async fn audit(
 ) -> AppResult<Json<AuditPageBody>> {
     let limit = check_limit(params.limit)?;
     let page = state
-        .audit_page(&session.actor, params.before, limit)
+        .audit_page(&session.actor, AuditFilter::default(), params.before, limit)
         .await?;
     Ok(Json(AuditPageBody {
         entries: page.entries,

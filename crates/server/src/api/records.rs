@@ -6,7 +6,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use interdict_core::record::DrugType;
 use interdict_core::{AgencyCode, RecordStatus, Tlp};
-use interdict_store::ListFilter;
+use interdict_service::records::ListFilter;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -38,8 +38,8 @@ pub struct ListParams {
     pub cursor: Option<String>,
 }
 
-/// The filter and cursor of a listing, checked.
-pub fn list_filter(params: &ListParams) -> AppResult<(ListFilter, Option<i64>)> {
+/// The filter of a listing, checked.
+pub fn list_filter(params: &ListParams) -> AppResult<ListFilter> {
     let mut filter = ListFilter::default();
     if let Some(agency) = &params.agency {
         filter.agency =
@@ -71,19 +71,7 @@ pub fn list_filter(params: &ListParams) -> AppResult<(ListFilter, Option<i64>)> 
                 .ok_or_else(|| AppError::field("q", "needs at least one letter or digit"))?,
         );
     }
-    Ok((filter, parse_cursor(params.cursor.as_deref())?))
-}
-
-/// Parses the opaque cursor of a page.
-pub fn parse_cursor(cursor: Option<&str>) -> AppResult<Option<i64>> {
-    cursor
-        .map(|c| {
-            c.parse::<i64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| AppError::field("cursor", "is not a cursor from a previous page"))
-        })
-        .transpose()
+    Ok(filter)
 }
 
 /// Why a record is withdrawn.
@@ -146,7 +134,8 @@ macro_rules! record_api {
             use super::{if_match, list_filter, parse_id, with_etag, ListParams, WithdrawRequest};
             use crate::api::extract::{Auth, JsonBody, QueryParams};
             use crate::error::{AppResult, ErrorBody};
-            use crate::service::{check_limit, AppState};
+            use crate::AppState;
+use interdict_service::check_limit;
 
             /// A page of records, newest first.
             #[derive(Debug, Serialize, ToSchema)]
@@ -165,12 +154,12 @@ macro_rules! record_api {
                 responses((status = 200, body = $page), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
                 security(("bearer" = [])))]
             pub async fn list(State(state): State<AppState>, Auth(session): Auth, QueryParams(params): QueryParams<ListParams>) -> AppResult<Json<$page>> {
-                let (filter, cursor) = list_filter(&params)?;
+                let filter = list_filter(&params)?;
                 let limit = check_limit(params.limit)?;
-                let page = state.list_records::<$record>(&session.actor, &filter, cursor, limit).await?;
+                let page = state.list_records::<$record>(&session.actor, &filter, params.cursor.as_deref(), limit).await?;
                 Ok(Json($page {
                     items: page.items,
-                    next_cursor: page.next_cursor.map(|c| c.to_string()),
+                    next_cursor: page.next_cursor,
                     total: page.total,
                     total_capped: page.total_capped,
                 }))
@@ -223,7 +212,8 @@ macro_rules! record_api {
                 responses((status = 200, body = Vec<$record>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
                 security(("bearer" = [])))]
             pub async fn versions(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>) -> AppResult<Json<Vec<$record>>> {
-                Ok(Json(state.record_history::<$record>(&session.actor, parse_id(&id)?).await?))
+                let versions = state.record_history::<$record>(&session.actor, parse_id(&id)?).await?;
+                Ok(Json(versions.into_iter().map(|v| v.record).collect()))
             }
         }
     };

@@ -12,7 +12,8 @@ use subtle::ConstantTimeEq;
 use super::i18n::Lang;
 use super::layout;
 use crate::error::AppError;
-use crate::service::{AppState, Session};
+use crate::AppState;
+use interdict_service::Session;
 
 /// The cookie that holds the session token.
 pub const SESSION_COOKIE: &str = "interdict_session";
@@ -53,7 +54,7 @@ impl FromRequestParts<AppState> for Ctx {
         let session = match &token {
             Some(token) => match state.authenticate(token).await {
                 Ok(session) => session,
-                Err(e) => return Err(layout::error_response(lang, None, &e)),
+                Err(e) => return Err(layout::error_response(lang, None, &AppError::from(e))),
             },
             None => None,
         };
@@ -75,8 +76,8 @@ impl FromRequestParts<AppState> for Ctx {
 
 impl Ctx {
     /// An error page in the request's language.
-    pub fn fail(&self, error: AppError) -> Response {
-        layout::error_response(self.lang, self.session.as_ref(), &error)
+    pub fn fail(&self, error: impl Into<AppError>) -> Response {
+        layout::error_response(self.lang, self.session.as_ref(), &error.into())
     }
 
     /// The error page for a failed CSRF check.
@@ -132,7 +133,7 @@ impl FromRequestParts<AppState> for Authed {
 
 impl Authed {
     /// An error page in the request's language.
-    pub fn fail(&self, error: AppError) -> Response {
+    pub fn fail(&self, error: impl Into<AppError>) -> Response {
         self.ctx.fail(error)
     }
 

@@ -11,7 +11,7 @@ use super::ctx::encode;
 use super::i18n::Lang;
 use super::statics;
 use crate::error::AppError;
-use crate::service::Session;
+use interdict_service::Session;
 
 /// The section of the site a page belongs to, highlighted in the navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,7 +137,7 @@ pub fn error_response(lang: Lang, session: Option<&Session>, error: &AppError) -
             lang.t("error.not_found"),
             lang.t("error.not_found_text").to_owned(),
         ),
-        AppError::Forbidden(_) => (
+        AppError::Forbidden { .. } => (
             lang.t("error.forbidden"),
             lang.t("error.forbidden_text").to_owned(),
         ),
@@ -146,7 +146,7 @@ pub fn error_response(lang: Lang, session: Option<&Session>, error: &AppError) -
             lang.t("error.title"),
             lang.t("error.bad_request").to_owned(),
         ),
-        AppError::Conflict(m) => (lang.t("error.conflict"), m.clone()),
+        AppError::Conflict { message, .. } => (lang.t("error.conflict"), message.clone()),
         AppError::Invalid { .. } => (lang.t("error.invalid"), error.to_string()),
         other => (lang.t("error.title"), other.to_string()),
     };
@@ -199,7 +199,7 @@ pub fn pager(
     base: &str,
     params: &[(&str, String)],
     cursor_name: &str,
-    next: Option<i64>,
+    next: Option<String>,
 ) -> Markup {
     let keep: Vec<(&str, &str)> = params
         .iter()

@@ -24,7 +24,7 @@ mod statics;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::service::AppState;
+use crate::AppState;
 
 pub use ctx::{LANG_COOKIE, SESSION_COOKIE};
 pub use pages::not_found;

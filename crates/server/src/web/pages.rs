@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
 use interdict_core::record::RecordKind;
 use interdict_core::{Report, Seizure};
-use interdict_store::{ListFilter, TokenKind};
+use interdict_service::records::ListFilter;
+use interdict_service::TokenKind;
 use maud::{html, Markup};
 use rand::RngCore;
 use subtle::ConstantTimeEq;
@@ -20,9 +21,10 @@ use super::i18n::{int, Lang};
 use super::layout::{html_response, page, pager, role_name, status_badge, tlp_badge, Nav};
 use super::records::short_table;
 use crate::api::extract::ClientAddr;
-use crate::api::records::parse_cursor;
 use crate::error::AppError;
-use crate::service::AppState;
+use crate::AppState;
+use interdict_service::audit::AuditFilter;
+use interdict_service::ServiceError;
 
 type Page = Result<Response, Response>;
 
@@ -135,14 +137,14 @@ pub async fn login(
                 ],
             )
         }
-        Err(AppError::Unauthorized(_)) => login_page(
+        Err(ServiceError::Unauthorized(_)) => login_page(
             &ctx,
             StatusCode::UNAUTHORIZED,
             &next,
             username,
             Some(lang.t("login.failed")),
         ),
-        Err(AppError::RateLimited(_)) => login_page(
+        Err(ServiceError::RateLimited(_)) => login_page(
             &ctx,
             StatusCode::TOO_MANY_REQUESTS,
             &next,
@@ -212,10 +214,9 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
         (None, None)
     };
     let agency = state
-        .store
         .agency(&actor.agency)
         .await
-        .map_err(|e| auth.fail(e.into()))?;
+        .map_err(|e| auth.fail(e))?;
     let count = |total: i64, capped: bool| -> Markup {
         html! { @if capped { (lang.t("common.more_than")) " " } (int(total)) }
     };
@@ -316,10 +317,7 @@ pub async fn search(
     let mut problem = None;
     let mut results = None;
     if !text.is_empty() {
-        let cursor = match parse_cursor(Some(q.get("cursor")).filter(|c| !c.is_empty())) {
-            Ok(c) => c,
-            Err(e) => return Err(auth.fail(e)),
-        };
+        let cursor = Some(q.get("cursor")).filter(|c| !c.is_empty());
         match state
             .search(
                 &auth.session.actor,
@@ -332,7 +330,7 @@ pub async fn search(
             .await
         {
             Ok(page) => results = Some(page),
-            Err(AppError::Invalid { fields, message }) => {
+            Err(ServiceError::Invalid { fields, message }) => {
                 problem = Some(fields.get("q").cloned().unwrap_or(message));
             }
             Err(e) => return Err(auth.fail(e)),
@@ -396,7 +394,7 @@ pub async fn search(
                     }
                 }
             }
-            (pager(lang, "/search", &kept, "cursor", page_data.next_cursor))
+            (pager(lang, "/search", &kept, "cursor", page_data.next_cursor.clone()))
         }
     };
     Ok(html_response(
@@ -420,11 +418,7 @@ pub async fn agreements(State(state): State<AppState>, auth: Authed) -> Page {
         .agreements_for(&auth.session.actor)
         .await
         .map_err(|e| auth.fail(e))?;
-    let agencies = state
-        .store
-        .agencies()
-        .await
-        .map_err(|e| auth.fail(e.into()))?;
+    let agencies = state.agencies().await.map_err(|e| auth.fail(e))?;
     let name_of = |code: &interdict_core::AgencyCode| {
         agencies
             .iter()
@@ -494,10 +488,17 @@ pub async fn agreements(State(state): State<AppState>, auth: Authed) -> Page {
 pub async fn audit(State(state): State<AppState>, auth: Authed, RawQuery(query): RawQuery) -> Page {
     let lang = auth.ctx.lang;
     let q = query_pairs(query.as_deref());
-    let before =
-        parse_cursor(Some(q.get("before")).filter(|c| !c.is_empty())).map_err(|e| auth.fail(e))?;
+    let before = match q.get("before") {
+        "" => None,
+        raw => Some(
+            raw.parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| auth.fail(AppError::field("before", "is not an entry number")))?,
+        ),
+    };
     let page_data = state
-        .audit_page(&auth.session.actor, before, 50)
+        .audit_page(&auth.session.actor, AuditFilter::default(), before, 50)
         .await
         .map_err(|e| auth.fail(e))?;
     let kept = vec![("before", q.get("before").to_owned())];
@@ -539,7 +540,7 @@ pub async fn audit(State(state): State<AppState>, auth: Authed, RawQuery(query):
                 }
             }
         }
-        (pager(lang, "/audit", &kept, "before", page_data.next_before))
+        (pager(lang, "/audit", &kept, "before", page_data.next_before.map(|n| n.to_string())))
     };
     Ok(html_response(
         StatusCode::OK,

@@ -22,7 +22,8 @@ use super::i18n::{int, Lang};
 use super::layout::{handling_badge, html_response, page, pager, status_badge, tlp_badge, Nav};
 use crate::api::records::{list_filter, ListParams};
 use crate::error::AppError;
-use crate::service::{AppState, RecordType};
+use crate::AppState;
+use interdict_service::records::RecordType;
 
 type Page = Result<Response, Response>;
 
@@ -354,7 +355,7 @@ fn title_of<R: WebRecord>(lang: Lang, record: &R) -> String {
 }
 
 async fn agencies(state: &AppState) -> Result<Vec<Agency>, AppError> {
-    Ok(state.store.agencies().await?)
+    Ok(state.service.agencies().await?)
 }
 
 fn id_of(raw: &str) -> Result<Uuid, AppError> {
@@ -381,10 +382,11 @@ pub async fn list<R: WebRecord>(
     };
     let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
     let result = match list_filter(&params) {
-        Ok((filter, cursor)) => state
-            .list_records::<R>(&auth.session.actor, &filter, cursor, 25)
+        Ok(filter) => state
+            .list_records::<R>(&auth.session.actor, &filter, params.cursor.as_deref(), 25)
             .await
-            .map(Some),
+            .map(Some)
+            .map_err(AppError::from),
         Err(e @ AppError::Invalid { .. }) => Err(e),
         Err(e) => return Err(auth.fail(e)),
     };
@@ -461,7 +463,7 @@ pub async fn list<R: WebRecord>(
             } @else {
                 (R::table(lang, &p.items))
             }
-            (pager(lang, &base, &kept, "cursor", p.next_cursor))
+            (pager(lang, &base, &kept, "cursor", p.next_cursor.clone()))
         }
     };
     Ok(html_response(
@@ -513,7 +515,7 @@ fn form_page<R: WebRecord>(
 /// `GET /reports/new`, `GET /seizures/new`.
 pub async fn new_form<R: WebRecord>(State(state): State<AppState>, auth: Authed) -> Page {
     if !auth.session.actor.may(Action::WriteRecords) {
-        return Err(auth.fail(AppError::Forbidden("your roles do not allow this".into())));
+        return Err(auth.fail(interdict_service::ServiceError::ForbiddenRole));
     }
     let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
     let heading = auth.ctx.lang.t(&format!("{}.new", R::KEY));
@@ -549,7 +551,9 @@ pub async fn create<R: WebRecord>(
             Ok(record) => {
                 return Ok(Redirect::to(&format!("/{}/{}", R::PATH, record.id())).into_response())
             }
-            Err(AppError::Invalid { fields, .. }) => field_error::from_domain(&fields),
+            Err(interdict_service::ServiceError::Invalid { fields, .. }) => {
+                field_error::from_domain(&fields)
+            }
             Err(e) => return Err(auth.fail(e)),
         },
         Err(errors) => errors,
@@ -664,7 +668,7 @@ pub async fn edit_form<R: WebRecord>(
         .map_err(|e| auth.fail(e))?;
     actor
         .may_modify(&record.meta())
-        .map_err(|e| auth.fail(e.into()))?;
+        .map_err(|e| auth.fail(interdict_service::ServiceError::from(e)))?;
     let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
     let heading = auth.ctx.lang.t(&format!("{}.edit", R::KEY));
     let action = format!("/{}/{}", R::PATH, id);
@@ -704,8 +708,10 @@ pub async fn update<R: WebRecord>(
             .update_record::<R>(&auth.session.actor, id, version, input)
             .await
             .map_err(|e| match e {
-                AppError::Invalid { fields, .. } => Ok(field_error::from_domain(&fields)),
-                e => Err(e),
+                interdict_service::ServiceError::Invalid { fields, .. } => {
+                    Ok(field_error::from_domain(&fields))
+                }
+                e => Err(AppError::from(e)),
             }),
         Err(errors) => Err(Ok(errors)),
     };
@@ -722,7 +728,10 @@ pub async fn update<R: WebRecord>(
             None,
             &action,
         )),
-        Err(Err(AppError::Conflict(_))) => {
+        Err(Err(AppError::Conflict {
+            code: "version_conflict",
+            ..
+        })) => {
             let notice = html! {
                 div.alert.alert-error role="alert" {
                     p { (lang.t("record.conflict")) }
@@ -773,10 +782,13 @@ pub async fn history<R: WebRecord>(
         .get_record::<R>(&auth.session.actor, id)
         .await
         .map_err(|e| auth.fail(e))?;
-    let versions = state
+    let versions: Vec<R> = state
         .record_history::<R>(&auth.session.actor, id)
         .await
-        .map_err(|e| auth.fail(e))?;
+        .map_err(|e| auth.fail(e))?
+        .into_iter()
+        .map(|v| v.record)
+        .collect();
     let title = format!(
         "{} — {}",
         lang.t("report.history"),

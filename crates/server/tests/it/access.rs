@@ -101,10 +101,10 @@ async fn create(
 }
 
 async fn world(node: &TestNode) -> Vec<Rec> {
-    seed_world(node.store()).await;
-    let kcs = token_for(node.store(), "kcs.analyst").await;
-    let kcg = token_for(node.store(), "kcg.analyst").await;
-    let thai = token_for(node.store(), "thai.analyst").await;
+    seed_world(node.service()).await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    let thai = token_for(node.service(), "thai.analyst").await;
     let mut recs = Vec::new();
     let mut n = 0;
     for kind in ["report", "seizure"] {
@@ -160,7 +160,7 @@ async fn matrix(backend: Backend) {
     for (agency, short) in AGENCIES {
         for role in Role::ALL {
             let who = format!("{short}.{}", role.as_str());
-            let token = token_for(node.store(), &who).await;
+            let token = token_for(node.service(), &who).await;
             let reader = matches!(role, Role::Analyst | Role::WatchOfficer | Role::Coordinator);
             let writer = matches!(role, Role::Analyst | Role::Coordinator);
             for kind in ["report", "seizure"] {

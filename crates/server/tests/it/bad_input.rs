@@ -1,8 +1,6 @@
 //! Bad input gets a precise error in one shape, the right status, and changes nothing.
 
-use chrono::{Duration, Utc};
-use interdict_server::service::new_token;
-use interdict_store::TokenKind;
+use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -10,8 +8,8 @@ use crate::support::{report_json, seed_world, seizure_json, token_for, Backend, 
 
 async fn node() -> (TestNode, String) {
     let node = TestNode::start(Backend::Sqlite).await.expect("sqlite node");
-    seed_world(node.store()).await;
-    let token = token_for(node.store(), "kcs.analyst").await;
+    seed_world(node.service()).await;
+    let token = token_for(node.service(), "kcs.analyst").await;
     (node, token)
 }
 
@@ -148,7 +146,7 @@ async fn malformed_and_wrongly_typed_bodies_are_refused_and_nothing_is_written()
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
 
     let mut future = seizure_json("x", "GREEN", &[], "published");
-    future["occurred_on"] = json!((Utc::now() + Duration::days(3)).date_naive().to_string());
+    future["occurred_on"] = json!((node.now() + Duration::days(3)).date_naive().to_string());
     let (code, body) = node.post("/api/v1/seizures", &token, &future).await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"]["fields"]["occurred_on"].is_string());
@@ -163,7 +161,7 @@ async fn malformed_and_wrongly_typed_bodies_are_refused_and_nothing_is_written()
     assert_eq!(page["total"], 0);
     let (_, page) = node.get("/api/v1/seizures", &token).await;
     assert_eq!(page["total"], 0);
-    assert!(node.store().verify_audit().await.unwrap().is_ok());
+    assert!(node.service().verify_audit(&[]).await.unwrap().is_intact());
     node.finish().await;
 }
 
@@ -183,27 +181,11 @@ async fn bad_tokens_are_refused() {
     let (code, _) = node.get("/api/v1/reports", "not-even-a-token").await;
     assert_eq!(code, StatusCode::UNAUTHORIZED);
 
-    let user = node
-        .store()
-        .user_by_name("kcs.analyst")
-        .await
-        .unwrap()
-        .unwrap();
-    let (expired, hash) = new_token();
-    let past = Utc::now() - Duration::hours(2);
-    node.store()
-        .create_token(
-            user.id,
-            &hash,
-            TokenKind::Api,
-            "old",
-            None,
-            past,
-            Some(past + Duration::hours(1)),
-            None,
-        )
-        .await
-        .unwrap();
+    // A token that expires: valid for a day on the node's clock, then not.
+    let expired = interdict_testkit::token_for(node.service(), "kcs.analyst").await;
+    let (code, _) = node.get("/api/v1/me", &expired).await;
+    assert_eq!(code, StatusCode::OK);
+    node.clock.advance(Duration::days(2));
     let (code, body) = node.get("/api/v1/me", &expired).await;
     assert_eq!(code, StatusCode::UNAUTHORIZED);
     assert!(body["error"]["message"]

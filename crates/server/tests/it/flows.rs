@@ -7,7 +7,7 @@ use crate::support::{report_json, seed_world, token_for, Backend, TestNode, PASS
 
 async fn node() -> TestNode {
     let node = TestNode::start(Backend::Sqlite).await.expect("sqlite node");
-    seed_world(node.store()).await;
+    seed_world(node.service()).await;
     node
 }
 
@@ -68,9 +68,9 @@ async fn login_issues_a_token_and_failed_logins_are_limited() {
 #[tokio::test]
 async fn a_report_lives_is_shared_changed_and_withdrawn() {
     let node = node().await;
-    let kcs = token_for(node.store(), "kcs.analyst").await;
-    let kcg = token_for(node.store(), "kcg.analyst").await;
-    let admin = token_for(node.store(), "kcs.agency_admin").await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    let admin = token_for(node.service(), "kcs.agency_admin").await;
 
     let (code, created) = node
         .post(
@@ -146,14 +146,14 @@ async fn a_report_lives_is_shared_changed_and_withdrawn() {
     assert_eq!(code, StatusCode::OK);
     assert_eq!(own["status"], "withdrawn");
 
-    assert!(node.store().verify_audit().await.unwrap().is_ok());
+    assert!(node.service().verify_audit(&[]).await.unwrap().is_intact());
     node.finish().await;
 }
 
 #[tokio::test]
 async fn pages_follow_cursors_without_gaps() {
     let node = node().await;
-    let kcs = token_for(node.store(), "kcs.analyst").await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
     for i in 0..7 {
         let (code, _) = node
             .post(
@@ -233,9 +233,9 @@ async fn every_documented_route_is_served() {
 }
 
 #[tokio::test]
-async fn metrics_and_security_headers() {
+async fn metrics_answered_without_login_and_data_was_cacheable() {
     let node = node().await;
-    let kcs = token_for(node.store(), "kcs.analyst").await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
     let response = node
         .http
         .get(node.url("/api/v1/reports"))
@@ -250,9 +250,30 @@ async fn metrics_and_security_headers() {
     assert!(csp.contains("default-src 'self'"));
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     assert!(response.headers().contains_key("x-request-id"));
+    // Responses with data are kept by no browser or proxy; the node's static assets may be.
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let asset = node
+        .http
+        .get(node.url("/static/app.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_ne!(
+        asset
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap()),
+        Some("no-store")
+    );
+    // Regression: /metrics answered without login on the API's port. It is served
+    // only on the metrics listener (loopback by default), not with the API.
+    let exposed = node.http.get(node.url("/metrics")).send().await.unwrap();
+    assert_eq!(exposed.status(), StatusCode::NOT_FOUND);
+    let metrics_addr = node.metrics_addr.expect("the test node serves metrics");
     let text = node
         .http
-        .get(node.url("/metrics"))
+        .get(format!("http://{metrics_addr}/metrics"))
         .send()
         .await
         .unwrap()

@@ -7,3 +7,4 @@ mod access;
 mod bad_input;
 mod flows;
 mod support;
+mod web;

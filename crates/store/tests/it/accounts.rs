@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use interdict_core::{Role, RoleSet};
-use interdict_store::{NewUser, StoreError, TokenKind};
+use interdict_store::{EndTokens, NewUser, StoreError, TokenKind, UserChange};
 
 use crate::fixtures::*;
 
@@ -28,7 +28,7 @@ backend_tests! {
         assert_eq!(store.agency(&code("DE-ZOLL")).await.unwrap(), None);
         assert!(matches!(
             store.create_agency(&agency(KCS), &event("agency.create")).await,
-            Err(StoreError::Conflict(_))
+            Err(StoreError::Duplicate { .. })
         ));
         assert_eq!(store.verify_audit().await.unwrap(), Ok(5));
     }
@@ -63,7 +63,7 @@ backend_tests! {
         let clash = new_user("kcs.analyst", THAI, &[Role::Analyst]);
         assert!(matches!(
             store.create_user(&clash, &event("user.create")).await,
-            Err(StoreError::Conflict(_))
+            Err(StoreError::Duplicate { .. })
         ));
         assert_eq!(store.verify_audit().await.unwrap(), audit_before);
         assert_eq!(store.users(None).await.unwrap().len(), 2);
@@ -76,20 +76,20 @@ backend_tests! {
         // Updates change what they name and nothing else.
         let roles: RoleSet = [Role::AgencyAdmin].into_iter().collect();
         store
-            .update_user(id, Some("new-hash"), Some(roles), None, &event("user.update"))
+            .update_user(id, &UserChange { password_hash: Some("new-hash".into()), roles: Some(roles), ..UserChange::default() }, EndTokens::All, &event("user.update"))
             .await
             .unwrap();
         let updated = store.user_by_name("kcs.analyst").await.unwrap().unwrap();
         assert_eq!(updated.roles, roles);
         assert_eq!(updated.password_hash.as_deref(), Some("new-hash"));
         assert!(!updated.disabled);
-        store.update_user(id, None, None, Some(true), &event("user.disable")).await.unwrap();
+        store.update_user(id, &UserChange { disabled: Some(true), ..UserChange::default() }, EndTokens::All, &event("user.disable")).await.unwrap();
         let disabled = store.user_by_name("kcs.analyst").await.unwrap().unwrap();
         assert!(disabled.disabled);
         assert_eq!(disabled.roles, roles);
         assert_eq!(disabled.password_hash.as_deref(), Some("new-hash"));
         assert!(matches!(
-            store.update_user(9_999_999, None, None, Some(true), &event("user.update")).await,
+            store.update_user(9_999_999, &UserChange { disabled: Some(true), ..UserChange::default() }, EndTokens::All, &event("user.update")).await,
             Err(StoreError::NotFound)
         ));
     }
@@ -133,7 +133,7 @@ backend_tests! {
         // The same secret twice is a conflict.
         assert!(matches!(
             store.create_token(user, "hash-api", TokenKind::Api, "dup", None, now, None, None).await,
-            Err(StoreError::Conflict(_))
+            Err(StoreError::Duplicate { .. })
         ));
 
         // Revocation.
@@ -147,10 +147,10 @@ backend_tests! {
             .await
             .unwrap();
         assert!(spare > api);
-        store.update_user(user, None, None, Some(true), &event("user.disable")).await.unwrap();
+        store.update_user(user, &UserChange { disabled: Some(true), ..UserChange::default() }, EndTokens::All, &event("user.disable")).await.unwrap();
         assert!(store.token_owner("hash-api", now).await.unwrap().is_none());
         assert!(store.token_owner("hash-spare", now).await.unwrap().is_none());
-        store.update_user(user, None, None, Some(false), &event("user.enable")).await.unwrap();
+        store.update_user(user, &UserChange { disabled: Some(false), ..UserChange::default() }, EndTokens::All, &event("user.enable")).await.unwrap();
         assert!(store.token_owner("hash-api", now).await.unwrap().is_none());
 
         // A fresh token of the re-enabled user works.
@@ -169,12 +169,12 @@ backend_tests! {
                 Some(now + Duration::minutes(30)), None)
             .await
             .unwrap();
-        store.update_user(user, None, None, Some(true), &event("user.disable")).await.unwrap();
+        store.update_user(user, &UserChange { disabled: Some(true), ..UserChange::default() }, EndTokens::All, &event("user.disable")).await.unwrap();
         assert_eq!(store.token_owner("hash-other", now).await.unwrap().unwrap().user.id, other);
         // The disabled flag alone, without revoked tokens, also ends the session.
-        sqlx::query("UPDATE users SET disabled = 1 WHERE id = $1")
+        sqlx::query("UPDATE users SET disabled = TRUE WHERE id = $1")
             .bind(other)
-            .execute(store.pool())
+            .execute(&crate::harness::raw(&store).await)
             .await
             .unwrap();
         assert!(store.token_owner("hash-other", now).await.unwrap().is_none());

@@ -36,7 +36,7 @@ backend_tests! {
         // The same id again is a conflict.
         assert!(matches!(
             store.create_agreement(&all[0], &event("agreement.create")).await,
-            Err(StoreError::Conflict(_))
+            Err(StoreError::Duplicate { .. })
         ));
         // A party the node does not know: refused, with nothing of it left behind.
         let audit_before = store.verify_audit().await.unwrap();
@@ -53,7 +53,7 @@ backend_tests! {
         assert_eq!(store.agreements(None).await.unwrap().len(), all.len());
         // Listing joins the parties, so count the agreement rows themselves.
         let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM agreements")
-            .fetch_one(store.pool())
+            .fetch_one(&crate::harness::raw(&store).await)
             .await
             .unwrap()
             .get("n");

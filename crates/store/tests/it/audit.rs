@@ -33,7 +33,11 @@ async fn whole_log(store: &Store, agency: Option<&str>) -> Vec<AuditEntry> {
     let mut entries = Vec::new();
     let mut before = None;
     loop {
-        let page = store.audit_page(agency, before, 7).await.unwrap();
+        let filter = interdict_store::AuditFilter {
+            agency: agency.map(str::to_owned),
+            ..interdict_store::AuditFilter::default()
+        };
+        let page = store.audit_page(&filter, before, 7).await.unwrap();
         assert!(page.entries.len() <= 7);
         entries.extend(page.entries);
         match page.next_before {
@@ -46,13 +50,16 @@ async fn whole_log(store: &Store, agency: Option<&str>) -> Vec<AuditEntry> {
 }
 
 async fn exec(store: &Store, sql: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(sql).execute(store.pool()).await.map(|_| ())
+    sqlx::query(sql)
+        .execute(&crate::harness::raw(store).await)
+        .await
+        .map(|_| ())
 }
 
 async fn detail_of(store: &Store, seq: i64) -> String {
     sqlx::query("SELECT detail FROM audit_log WHERE seq = $1")
         .bind(seq)
-        .fetch_one(store.pool())
+        .fetch_one(&crate::harness::raw(store).await)
         .await
         .unwrap()
         .get("detail")
@@ -152,7 +159,7 @@ backend_tests! {
         assert_eq!(store.verify_audit().await.unwrap(), Err(AuditBreak::Content { seq: 7 }));
         sqlx::query("UPDATE audit_log SET detail = $1 WHERE seq = 7")
             .bind(original.as_str())
-            .execute(store.pool())
+            .execute(&crate::harness::raw(&store).await)
             .await
             .unwrap();
         assert_eq!(store.verify_audit().await.unwrap(), Ok(n));
@@ -165,14 +172,14 @@ backend_tests! {
         sqlx::query("UPDATE audit_log SET actor = $1, hash = $2 WHERE seq = 7")
             .bind(forged.event.actor.as_deref())
             .bind(forged.hash.as_str())
-            .execute(store.pool())
+            .execute(&crate::harness::raw(&store).await)
             .await
             .unwrap();
         assert_eq!(store.verify_audit().await.unwrap(), Err(AuditBreak::Link { seq: 8 }));
         sqlx::query("UPDATE audit_log SET actor = $1, hash = $2 WHERE seq = 7")
             .bind(log[6].event.actor.as_deref())
             .bind(log[6].hash.as_str())
-            .execute(store.pool())
+            .execute(&crate::harness::raw(&store).await)
             .await
             .unwrap();
         assert_eq!(store.verify_audit().await.unwrap(), Ok(n));
@@ -180,13 +187,13 @@ backend_tests! {
         // A forged head.
         sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
             .bind(log[13].hash.as_str())
-            .execute(store.pool())
+            .execute(&crate::harness::raw(&store).await)
             .await
             .unwrap();
         assert_eq!(store.verify_audit().await.unwrap(), Err(AuditBreak::Head));
         sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
             .bind(log[14].hash.as_str())
-            .execute(store.pool())
+            .execute(&crate::harness::raw(&store).await)
             .await
             .unwrap();
         assert_eq!(store.verify_audit().await.unwrap(), Ok(n));

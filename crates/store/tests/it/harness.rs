@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use interdict_store::{Dialect, Store};
 use rand::Rng;
-use sqlx::{Connection, Executor, PgConnection, Row};
+use sqlx::{Connection, Executor, PgConnection};
 use tempfile::TempDir;
 use tokio::sync::{OnceCell, Semaphore};
 
@@ -180,23 +180,18 @@ pub async fn reopen(store: &Store) -> Store {
 
 /// The URL of the database `store` has open.
 pub async fn url_of(store: &Store) -> String {
-    match store.dialect() {
-        Dialect::Sqlite => {
-            let row = sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'")
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
-            let file: String = row.try_get("file").unwrap();
-            format!("sqlite://{file}?mode=rwc")
-        }
-        Dialect::Postgres => {
-            let row = sqlx::query("SELECT current_database()::text AS db")
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
-            let db: String = row.try_get("db").unwrap();
-            let admin = admin_url().await.expect("postgres is reachable");
-            with_database(admin, &db)
-        }
-    }
+    store.url().to_owned()
+}
+
+/// A pool of its own on the database of `store`, through which tests read and tamper
+/// with tables as someone with access to the database would. Values of native
+/// PostgreSQL types are read with `CAST(… AS TEXT)`.
+pub async fn raw(store: &Store) -> sqlx::AnyPool {
+    static DRIVERS: Once = Once::new();
+    DRIVERS.call_once(sqlx::any::install_default_drivers);
+    sqlx::pool::PoolOptions::<sqlx::Any>::new()
+        .max_connections(2)
+        .connect(store.url())
+        .await
+        .expect("open a raw pool")
 }

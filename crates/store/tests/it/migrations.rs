@@ -1,6 +1,5 @@
 //! Opening a store: migrations on a fresh database, and re-opening an existing one.
 
-use interdict_core::policy::Branch;
 use interdict_core::record::DrugType;
 use interdict_core::text::query_terms;
 use interdict_core::{RecordKind, RecordStatus, Report, Tlp};
@@ -13,7 +12,7 @@ use crate::harness::{reopen, url_of};
 
 async fn applied_migrations(store: &Store) -> i64 {
     sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE success")
-        .fetch_one(store.pool())
+        .fetch_one(&crate::harness::raw(store).await)
         .await
         .unwrap()
         .get("n")
@@ -49,8 +48,8 @@ backend_tests! {
         assert_eq!(store.verify_audit().await.unwrap(), Ok(8));
     }
 
-    /// Records stored before the access terms existed get them when the store opens:
-    /// the `index-access` task of migration 0002 (SQLite) / 0003 (PostgreSQL).
+    /// Records whose search index is to be built again get it when the store opens:
+    /// the `index-search` store task, which a migration that changes the index queues.
     async fn opening_indexes_the_access_terms_of_older_records(store: Store) {
         seed_agencies(&store).await;
         let mut red = report(KCS, "해양호 적발", Tlp::Red, RecordStatus::Published);
@@ -60,32 +59,48 @@ backend_tests! {
             store.insert_record(record, &event("report.create")).await.unwrap();
         }
         let kcg_reads = |store: Store| async move {
-            let visible = vec![(
-                RecordKind::Report,
-                vec![Branch::Partner { agency: code(KCS), tlp: Tlp::Red, recipient: Some(code(KCG)) },
-                     Branch::Partner { agency: code(KCS), tlp: Tlp::Green, recipient: None }],
-            )];
+            // A KCG analyst under a KCS–KCG agreement that shares RED.
+            let agreements = vec![interdict_core::Agreement {
+                id: uuid::Uuid::new_v4(),
+                title: "KCS–KCG".into(),
+                parties: vec![code(KCG), code(KCS)],
+                scopes: vec![interdict_core::Scope::Intelligence],
+                valid_from: day(2020, 1, 1),
+                valid_to: None,
+                max_tlp: Tlp::Red,
+            }];
+            let analyst = actors().into_iter().find(|a| a.username.as_str() == "user-1-0").unwrap();
+            let visible = visible_to(&analyst, &agreements, &Extras::default());
             let filter = ListFilter { terms: query_terms("해양호"), drug: Some(DrugType::Yaba), ..ListFilter::default() };
-            let page = store.list_summaries(&visible, &filter, None, 10).await.unwrap();
+            let page = store.list_records(&visible, &filter, None, 10).await.unwrap();
             page.items.iter().map(|s| s.id).collect::<Vec<_>>()
         };
         assert_eq!(kcg_reads(store.clone()).await, vec![red.id]);
 
-        // The state of a database migrated from before: no access terms, task pending.
-        sqlx::query("UPDATE records SET access = ''").execute(store.pool()).await.unwrap();
-        sqlx::query("INSERT INTO store_tasks (name) VALUES ('index-access')").execute(store.pool()).await.unwrap();
+        // The state of a database whose index a migration dropped: empty, task pending.
+        let raw = crate::harness::raw(&store).await;
+        match store.dialect() {
+            interdict_store::Dialect::Sqlite => {
+                sqlx::query("INSERT INTO records_fts (records_fts) VALUES ('delete-all')").execute(&raw).await.unwrap();
+            }
+            interdict_store::Dialect::Postgres => {
+                sqlx::query("UPDATE records SET search_vec = ''").execute(&raw).await.unwrap();
+            }
+        }
+        sqlx::query("DELETE FROM search_vocab").execute(&raw).await.unwrap();
+        sqlx::query("INSERT INTO store_tasks (name) VALUES ('index-search')").execute(&raw).await.unwrap();
         assert!(kcg_reads(store.clone()).await.is_empty());
 
         let again = reopen(&store).await;
         assert_eq!(kcg_reads(again.clone()).await, vec![red.id]);
         let pending: i64 = sqlx::query("SELECT COUNT(*) AS n FROM store_tasks")
-            .fetch_one(again.pool()).await.unwrap().get("n");
+            .fetch_one(&crate::harness::raw(&again).await).await.unwrap().get("n");
         assert_eq!(pending, 0);
     }
 
     /// A task this version does not know stops the store from opening.
     async fn unknown_store_tasks_refuse_to_open(store: Store) {
-        sqlx::query("INSERT INTO store_tasks (name) VALUES ('from-the-future')").execute(store.pool()).await.unwrap();
+        sqlx::query("INSERT INTO store_tasks (name) VALUES ('from-the-future')").execute(&crate::harness::raw(&store).await).await.unwrap();
         let url = url_of(&store).await;
         match Store::open(&url).await {
             Err(StoreError::Corrupt(message)) => assert!(message.contains("from-the-future"), "{message}"),

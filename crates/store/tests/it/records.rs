@@ -20,24 +20,25 @@ struct Snapshot {
 }
 
 async fn snapshot(store: &Store) -> Snapshot {
-    let pool = store.pool();
-    let records =
-        sqlx::query("SELECT seq, id, version, body, tlp, status FROM records ORDER BY seq")
-            .fetch_all(pool)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| {
-                (
-                    r.get("seq"),
-                    r.get("id"),
-                    r.get("version"),
-                    r.get("body"),
-                    r.get("tlp"),
-                    r.get("status"),
-                )
-            })
-            .collect();
+    let pool = &crate::harness::raw(store).await;
+    let records = sqlx::query(
+        "SELECT seq, CAST(id AS TEXT) AS id, version, body, tlp, status FROM records ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| {
+        (
+            r.get("seq"),
+            r.get("id"),
+            r.get("version"),
+            r.get("body"),
+            r.get("tlp"),
+            r.get("status"),
+        )
+    })
+    .collect();
     let count = |table: &'static str| async move {
         sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
             .fetch_one(pool)
@@ -70,7 +71,10 @@ async fn snapshot(store: &Store) -> Snapshot {
 }
 
 fn is_conflict<T: std::fmt::Debug>(result: Result<T, StoreError>) -> bool {
-    matches!(result, Err(StoreError::Conflict(_)))
+    matches!(
+        result,
+        Err(StoreError::Conflict(_) | StoreError::Duplicate { .. })
+    )
 }
 
 backend_tests! {
@@ -155,8 +159,8 @@ backend_tests! {
 
         // The summary follows the new version.
         let page = store
-            .list_summaries(
-                &[(RecordKind::Report, vec![interdict_core::policy::Branch::Own { agency: code(KCS) }])],
+            .list_records(
+                &own_reports(KCS),
                 &ListFilter::default(),
                 None,
                 10,
@@ -164,9 +168,10 @@ backend_tests! {
             .await
             .unwrap();
         assert_eq!(page.items.len(), 1);
-        assert_eq!(page.items[0].title, "third");
-        assert_eq!(page.items[0].tlp, Tlp::Green);
-        assert_eq!(page.items[0].status, RecordStatus::Published);
+        let listed = Rec::parse(page.items[0].kind, &page.items[0].body);
+        assert_eq!(listed.title(), "third");
+        assert_eq!(listed.meta().tlp, Tlp::Green);
+        assert_eq!(listed.meta().status, RecordStatus::Published);
 
         // A seizure goes through the same path.
         let s1 = seizure(KCG, "부산신항", Tlp::Clear, RecordStatus::Published);
@@ -246,9 +251,9 @@ backend_tests! {
         sqlx::query(
             "INSERT INTO audit_log (seq, at, actor, actor_agency, action, target_kind, target_id, \
              target_agency, detail, prev_hash, hash) \
-             SELECT seq + 1, 'x', NULL, NULL, 'squat', NULL, NULL, NULL, '{}', hash, 'x' FROM audit_head",
+             SELECT seq + 1, '2026-01-01T00:00:00Z', NULL, NULL, 'squat', NULL, NULL, NULL, '{}', hash, 'x' FROM audit_head",
         )
-        .execute(store.pool())
+        .execute(&crate::harness::raw(&store).await)
         .await
         .unwrap();
         let before = snapshot(&store).await;
@@ -264,13 +269,13 @@ backend_tests! {
         let stored = store.record(RecordKind::Report, v1.id).await.unwrap().unwrap();
         assert_eq!(serde_json::from_str::<Report>(&stored.body).unwrap(), v1);
         // The search index still holds the old text, and only the old text.
-        let own = [(RecordKind::Report, vec![interdict_core::policy::Branch::Own { agency: code(KCS) }])];
+        let own = own_reports(KCS);
         for (query, hits) in [("부산항", 1), ("인천항", 0)] {
             let filter = ListFilter {
                 terms: interdict_core::text::query_terms(query),
                 ..ListFilter::default()
             };
-            let page = store.list_summaries(&own, &filter, None, 10).await.unwrap();
+            let page = store.list_records(&own, &filter, None, 10).await.unwrap();
             assert_eq!(page.total, hits, "{query}");
         }
 
@@ -295,7 +300,7 @@ backend_tests! {
         renamed.title = "gadget".into();
         store.replace_record(&renamed, "a", &event("report.update")).await.unwrap();
 
-        let own = [(RecordKind::Report, vec![interdict_core::policy::Branch::Own { agency: code(KCS) }])];
+        let own = own_reports(KCS);
         for (query, hits) in [
             ("widget", 149),    // more whole terms than an expansion takes
             ("widget05", 10),   // widget050 … widget059
@@ -310,7 +315,7 @@ backend_tests! {
                 terms: interdict_core::text::query_terms(query),
                 ..ListFilter::default()
             };
-            let page = store.list_summaries(&own, &filter, None, 200).await.unwrap();
+            let page = store.list_records(&own, &filter, None, 200).await.unwrap();
             assert_eq!((page.total, page.items.len() as i64), (hits, hits), "{query}");
         }
     }
@@ -331,14 +336,14 @@ backend_tests! {
         for batch in all.chunks(1000) {
             store.insert_records(batch, &event("report.import")).await.unwrap();
         }
-        let own = [(RecordKind::Report, vec![interdict_core::policy::Branch::Own { agency: code(KCS) }])];
+        let own = own_reports(KCS);
         let filter = ListFilter { terms: interdict_core::text::query_terms("ancient"), ..ListFilter::default() };
         let mut seen = Vec::new();
         let mut cursor = None;
         loop {
-            let page = store.list_summaries(&own, &filter, cursor, 50).await.unwrap();
+            let page = store.list_records(&own, &filter, cursor, 50).await.unwrap();
             assert_eq!((page.total, page.total_capped), (120, false));
-            seen.extend(page.items.iter().map(|s| s.title.clone()));
+            seen.extend(page.items.iter().map(title_of));
             match page.next_cursor {
                 Some(next) => cursor = Some(next),
                 None => break,
@@ -349,20 +354,20 @@ backend_tests! {
 
         // Matches only far down are found too.
         let old_only = ListFilter { terms: interdict_core::text::query_terms("ancient 5"), ..ListFilter::default() };
-        let page = store.list_summaries(&own, &old_only, None, 50).await.unwrap();
+        let page = store.list_records(&own, &old_only, None, 50).await.unwrap();
         assert_eq!(page.total, 1);
-        assert_eq!(page.items[0].title, "ancient 5");
+        assert_eq!(title_of(&page.items[0]), "ancient 5");
 
         // A word in every other record is counted to the cap from the newest ones.
         let filter = ListFilter { terms: interdict_core::text::query_terms("filler"), ..ListFilter::default() };
-        let page = store.list_summaries(&own, &filter, None, 50).await.unwrap();
+        let page = store.list_records(&own, &filter, None, 50).await.unwrap();
         assert_eq!((page.total, page.total_capped, page.items.len()), (1000, true, 50));
-        assert_eq!(page.items[0].title, "filler 5998");
+        assert_eq!(title_of(&page.items[0]), "filler 5998");
 
         // And one the reader cannot see anywhere finds nothing, however far it looks.
         let japan_only = ListFilter { terms: interdict_core::text::query_terms("ancient 115"), ..ListFilter::default() };
-        let jp = [(RecordKind::Report, vec![interdict_core::policy::Branch::Own { agency: code(JAPAN) }])];
-        let page = store.list_summaries(&jp, &japan_only, None, 50).await.unwrap();
+        let jp = own_reports(JAPAN);
+        let page = store.list_records(&jp, &japan_only, None, 50).await.unwrap();
         assert_eq!((page.total, page.items.len()), (0, 0));
     }
 
@@ -411,7 +416,7 @@ backend_tests! {
             store.insert_record(&r, &event("report.create")).await.unwrap();
             reports.push(r);
         }
-        let own = [(RecordKind::Report, vec![interdict_core::policy::Branch::Own { agency: code(KCS) }])];
+        let own = own_reports(KCS);
         for query in ["kg", "3e5kg", "3e5", "3e5k", "a7f3c", "1e9a7f3c", "1e9", "1e9a"] {
             let terms = query_terms(query).unwrap();
             let mut want: Vec<String> = reports
@@ -420,8 +425,8 @@ backend_tests! {
                 .map(|r| r.title.clone())
                 .collect();
             let filter = ListFilter { terms: Some(terms), ..ListFilter::default() };
-            let page = store.list_summaries(&own, &filter, None, 50).await.unwrap();
-            let mut got: Vec<String> = page.items.into_iter().map(|s| s.title).collect();
+            let page = store.list_records(&own, &filter, None, 50).await.unwrap();
+            let mut got: Vec<String> = page.items.iter().map(title_of).collect();
             want.sort();
             got.sort();
             assert_eq!(got, want, "query {query:?}");
@@ -434,7 +439,7 @@ backend_tests! {
             Dialect::Sqlite => sqlx::query("SELECT sqlite_version() AS v"),
             Dialect::Postgres => sqlx::query("SELECT version()::text AS v"),
         }
-        .fetch_one(store.pool())
+        .fetch_one(&crate::harness::raw(&store).await)
         .await
         .unwrap()
         .get("v");

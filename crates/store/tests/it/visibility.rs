@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use interdict_core::policy::read_grants;
+use interdict_core::policy::{access, Principal};
 use interdict_core::record::DrugType;
 use interdict_core::text::{matches, query_terms};
 use interdict_core::{Agreement, RecordKind, RecordStatus, Tlp};
@@ -19,10 +19,14 @@ fn expected_ids(
     records: &[Rec],
     actor: &interdict_core::Actor,
     agreements: &[Agreement],
+    extras: &Extras,
     keep: impl Fn(&Rec) -> bool,
 ) -> BTreeSet<Uuid> {
-    let reports = read_grants(actor, RecordKind::Report, agreements, today());
-    let seizures = read_grants(actor, RecordKind::Seizure, agreements, today());
+    let memberships = extras.memberships(actor);
+    let context = context_of(agreements, &memberships, extras);
+    let principal = Principal::User(actor.clone());
+    let reports = access(&principal, RecordKind::Report.into(), &context);
+    let seizures = access(&principal, RecordKind::Seizure.into(), &context);
     records
         .iter()
         .filter(|r| {
@@ -30,14 +34,17 @@ fn expected_ids(
                 RecordKind::Report => &reports,
                 RecordKind::Seizure => &seizures,
             };
-            grants.allows(&r.meta()) && keep(r)
+            grants.allows(&extras.meta(r)) && keep(r)
         })
         .map(Rec::id)
         .collect()
 }
 
-async fn setup(store: &Store, seed: u64) -> (Vec<Rec>, BTreeMap<Uuid, Rec>, Vec<Agreement>) {
-    let (records, mut want) = random_dataset(store, seed, N_RECORDS).await;
+async fn setup(
+    store: &Store,
+    seed: u64,
+) -> (Vec<Rec>, BTreeMap<Uuid, Rec>, Vec<Agreement>, Extras) {
+    let (records, mut want, extras) = random_dataset(store, seed, N_RECORDS).await;
     let by_id: BTreeMap<Uuid, Rec> = records.iter().map(|r| (r.id(), r.clone())).collect();
     // The policy works on the agreements as storage returns them.
     let agreements = store.agreements(None).await.unwrap();
@@ -45,7 +52,7 @@ async fn setup(store: &Store, seed: u64) -> (Vec<Rec>, BTreeMap<Uuid, Rec>, Vec<
     want.sort_by_key(|a| a.id);
     got.sort_by_key(|a| a.id);
     assert_eq!(got, want, "agreements read back");
-    (records, by_id, agreements)
+    (records, by_id, agreements, extras)
 }
 
 backend_tests! {
@@ -53,20 +60,20 @@ backend_tests! {
     /// admits, for both kinds together and for each kind alone.
     async fn listing_agrees_with_policy(store: Store) {
         let seed = seed(0x1d7e_7d1c);
-        let (records, by_id, agreements) = setup(&store, seed).await;
+        let (records, by_id, agreements, extras) = setup(&store, seed).await;
         let mut n_seen_by_someone = BTreeSet::new();
         for actor in actors() {
             let context = format!("seed {seed}, {} {}", actor.agency, actor.roles.to_csv());
-            let visible = visible_to(&actor, &agreements);
-            let expected = expected_ids(&records, &actor, &agreements, |_| true);
+            let visible = visible_to(&actor, &agreements, &extras);
+            let expected = expected_ids(&records, &actor, &agreements, &extras, |_| true);
             n_seen_by_someone.extend(expected.iter().copied());
             check_listing(&store, &visible, &ListFilter::default(), 17, &expected, &by_id, &context)
                 .await;
-            for (kind, branches) in &visible {
-                let expected = expected_ids(&records, &actor, &agreements, |r| r.kind() == *kind);
+            for (kind, visibility) in &visible {
+                let expected = expected_ids(&records, &actor, &agreements, &extras, |r| r.kind() == *kind);
                 check_listing(
                     &store,
-                    &[(*kind, branches.clone())],
+                    &[(*kind, visibility.clone())],
                     &ListFilter::default(),
                     50,
                     &expected,
@@ -82,19 +89,30 @@ backend_tests! {
             m.status == RecordStatus::Published && m.tlp == Tlp::Red && !m.recipients.is_empty()
         });
         assert!(partner_visible.count() > 5, "too few shared RED records");
+        let attached = records.iter().filter(|r| {
+            let m = extras.meta(r);
+            m.status == RecordStatus::Published && !m.compartments.is_empty()
+        });
+        assert!(attached.count() > 5, "too few published records in operations");
+        let disclosed = records.iter().filter(|r| {
+            let m = extras.meta(r);
+            m.status == RecordStatus::Published && !m.disclosures.is_empty()
+        });
+        assert!(disclosed.count() > 3, "too few published records disclosed");
         assert_eq!(n_seen_by_someone.len(), records.len(), "some record is visible to nobody");
 
         // Nothing at all when no kind is visible or a kind has no branch.
         let nothing = BTreeSet::new();
         check_listing(&store, &[], &ListFilter::default(), 10, &nothing, &by_id, "no kinds").await;
+        let trainer = actors().into_iter().find(|a| a.username.as_str() == "user-0-3").unwrap();
         check_listing(
             &store,
-            &[(RecordKind::Report, vec![]), (RecordKind::Seizure, vec![])],
+            &visible_to(&trainer, &agreements, &extras),
             &ListFilter::default(),
             10,
             &nothing,
             &by_id,
-            "no branches",
+            "a reader whose roles read no records",
         )
         .await;
     }
@@ -103,7 +121,7 @@ backend_tests! {
     /// query by the reference semantics of `interdict_core::text::matches`.
     async fn search_agrees_with_reference_semantics(store: Store) {
         let seed = seed(0x005e_a7c4);
-        let (records, by_id, agreements) = setup(&store, seed).await;
+        let (records, by_id, agreements, extras) = setup(&store, seed).await;
         let readers: Vec<_> = actors()
             .into_iter()
             .filter(|a| a.username.as_str().ends_with("-0") || a.username.as_str() == "user-0-3")
@@ -121,8 +139,8 @@ backend_tests! {
             }
             for actor in &readers {
                 let context = format!("seed {seed}, query {query:?}, {} {}", actor.agency, actor.roles.to_csv());
-                let visible = visible_to(actor, &agreements);
-                let expected = expected_ids(&records, actor, &agreements, |r| {
+                let visible = visible_to(actor, &agreements, &extras);
+                let expected = expected_ids(&records, actor, &agreements, &extras, |r| {
                     matches(&r.index_text(), &terms)
                 });
                 n_hits += expected.len();
@@ -136,7 +154,7 @@ backend_tests! {
             ..ListFilter::default()
         };
         let page = store
-            .list_summaries(&visible_to(&readers[0], &agreements), &filter, None, 10)
+            .list_records(&visible_to(&readers[0], &agreements, &extras), &filter, None, 10)
             .await
             .unwrap();
         assert_eq!((page.items.len(), page.total), (0, 0));
@@ -145,7 +163,7 @@ backend_tests! {
     /// The client's filters narrow what the policy allows and nothing else.
     async fn filters_narrow_the_visible_records(store: Store) {
         let seed = seed(0x0f11_7e25);
-        let (records, by_id, agreements) = setup(&store, seed).await;
+        let (records, by_id, agreements, extras) = setup(&store, seed).await;
         let readers: Vec<_> = actors()
             .into_iter()
             .filter(|a| a.username.as_str().ends_with("-0"))
@@ -226,9 +244,9 @@ backend_tests! {
             let mut n_matching = 0;
             for actor in &readers {
                 let context = format!("seed {seed}, filter {name}, {}", actor.agency);
-                let expected = expected_ids(&records, actor, &agreements, keep);
+                let expected = expected_ids(&records, actor, &agreements, &extras, keep);
                 n_matching += expected.len();
-                check_listing(&store, &visible_to(actor, &agreements), filter, 25, &expected, &by_id, &context)
+                check_listing(&store, &visible_to(actor, &agreements, &extras), filter, 25, &expected, &by_id, &context)
                     .await;
             }
             if !name.contains("single day") && !name.contains("at once") {

@@ -1,17 +1,8 @@
 //! The web interface over real HTTP: a node on port 0 with a fresh SQLite database,
 //! three agencies, and browsers simulated by reqwest clients with cookie stores.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-use std::net::SocketAddr;
-
-use chrono::NaiveDate;
-use interdict_core::agency::Agency;
-use interdict_core::ident::CountryCode;
-use interdict_core::{AgencyCode, AgencyKind, Agreement, Role, RoleSet, Scope, Tlp, Username};
-use interdict_server::service::hash_password;
-use interdict_server::{AppState, Application, Clock, Config};
-use interdict_store::NewUser;
+use interdict_service::admin::{Admin, AgreementInput, NewUserInput};
+use interdict_testkit::{Backend, TestNode};
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 use uuid::Uuid;
@@ -20,81 +11,70 @@ const PASSWORD: &str = "correct horse battery";
 
 struct Node {
     base: String,
-    _dir: tempfile::TempDir,
-    _state: AppState,
+    _node: TestNode,
 }
 
 async fn start() -> Node {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: dir.path().to_owned(),
-        secure_cookies: false,
-        ..Config::default()
-    };
-    let app = Application::build(config, Clock::system()).await.unwrap();
-    let addr = app.local_addr().unwrap();
-    let state = app.state().clone();
-    seed(&state).await;
-    tokio::spawn(app.run_until(std::future::pending()));
+    let node = TestNode::start(Backend::Sqlite).await.unwrap();
+    seed(node.service()).await;
     Node {
-        base: format!("http://{addr}"),
-        _dir: dir,
-        _state: state,
+        base: node.url(""),
+        _node: node,
     }
 }
 
-async fn seed(state: &AppState) {
-    let store = &state.store;
+async fn seed(service: &interdict_service::Service) {
+    let by = Admin::Console;
     for (code, name, country, kind) in [
-        ("KR-KCS", "Korea Customs Service", "KR", AgencyKind::Customs),
-        ("KR-KCG", "Korea Coast Guard", "KR", AgencyKind::CoastGuard),
-        ("JP-CUSTOMS", "Japan Customs", "JP", AgencyKind::Customs),
+        ("KR-KCS", "Korea Customs Service", "KR", "customs"),
+        ("KR-KCG", "Korea Coast Guard", "KR", "coast_guard"),
+        ("JP-CUSTOMS", "Japan Customs", "JP", "customs"),
     ] {
-        let agency = Agency {
-            code: AgencyCode::parse(code).unwrap(),
-            name: name.into(),
-            country: CountryCode::parse(country).unwrap(),
-            kind,
-        };
-        store
-            .create_agency(&agency, &state.event(None, "seed"))
+        service
+            .create_agency(&by, code, name, country, kind, "")
             .await
             .unwrap();
     }
-    let hash = hash_password(PASSWORD).unwrap();
     for (username, agency, roles) in [
-        ("kcs.analyst", "KR-KCS", vec![Role::Analyst]),
-        ("kcg.analyst", "KR-KCG", vec![Role::Analyst]),
-        ("japan.analyst", "JP-CUSTOMS", vec![Role::Analyst]),
-        ("kcs.auditor", "KR-KCS", vec![Role::Auditor]),
+        ("kcs.analyst", "KR-KCS", "analyst"),
+        ("kcg.analyst", "KR-KCG", "analyst"),
+        ("japan.analyst", "JP-CUSTOMS", "analyst"),
+        ("kcs.auditor", "KR-KCS", "auditor"),
     ] {
-        let user = NewUser {
-            username: Username::parse(username).unwrap(),
-            agency: AgencyCode::parse(agency).unwrap(),
-            display_name: username.to_owned(),
-            roles: roles.into_iter().collect::<RoleSet>(),
-            password_hash: Some(hash.clone()),
-        };
-        store
-            .create_user(&user, &state.event(None, "seed"))
+        service
+            .create_user(
+                &by,
+                NewUserInput {
+                    username: username.to_owned(),
+                    agency: agency.to_owned(),
+                    display_name: Some(username.to_owned()),
+                    roles: roles.to_owned(),
+                    password: PASSWORD.to_owned(),
+                },
+            )
             .await
             .unwrap();
     }
-    let agreement = Agreement {
-        id: Uuid::now_v7(),
-        title: "KCG–KCS maritime narcotics MOU".into(),
-        parties: vec![
-            AgencyCode::parse("KR-KCG").unwrap(),
-            AgencyCode::parse("KR-KCS").unwrap(),
-        ],
-        scopes: Scope::ALL.to_vec(),
-        valid_from: NaiveDate::from_ymd_opt(2023, 4, 5).unwrap(),
-        valid_to: None,
-        max_tlp: Tlp::Amber,
-    };
-    store
-        .create_agreement(&agreement, &state.event(None, "seed"))
+    service
+        .create_agreement(
+            &by,
+            AgreementInput {
+                title: "KCG–KCS maritime narcotics MOU".into(),
+                parties: vec!["KR-KCG".into(), "KR-KCS".into()],
+                scopes: [
+                    "intelligence",
+                    "surveillance",
+                    "resources",
+                    "training",
+                    "seizures",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+                valid_from: chrono::NaiveDate::from_ymd_opt(2023, 4, 5).unwrap(),
+                valid_to: None,
+                max_tlp: "AMBER".into(),
+            },
+        )
         .await
         .unwrap();
 }

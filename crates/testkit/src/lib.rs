@@ -1,0 +1,263 @@
+//! Nodes for tests: each starts in this process on port 0 with a fresh SQLite file or
+//! a uniquely named PostgreSQL database, a clock the test moves by hand, and metrics on
+//! a port of their own. Several nodes may run side by side (the federation tests grow
+//! from there). A seeded world of five agencies, users per role and agreements is one
+//! call away.
+//!
+//! PostgreSQL nodes need a server at `postgres://postgres@127.0.0.1:5432` (or
+//! `INTERDICT_TEST_POSTGRES`); without one, [`TestNode::start`] returns `None` and the
+//! test passes without running, unless `INTERDICT_REQUIRE_POSTGRES=1`, which makes it
+//! fail.
+
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
+
+mod world;
+
+use std::net::SocketAddr;
+
+use chrono::{DateTime, Utc};
+use interdict_server::{AppState, Application, Clock, Config, ManualClock};
+use interdict_service::Service;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use sqlx::{Connection, Executor, PgConnection};
+use uuid::Uuid;
+
+pub use world::{code, report_json, seed_world, seizure_json, token_for, AGENCIES, PASSWORD};
+
+/// Which database a test node runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running node.
+pub struct TestNode {
+    pub addr: SocketAddr,
+    pub metrics_addr: Option<SocketAddr>,
+    pub state: AppState,
+    pub http: reqwest::Client,
+    /// Moves the node's clock.
+    pub clock: ManualClock,
+    dir: tempfile::TempDir,
+    pg_db: Option<String>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    served: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+/// The server from which test databases are made.
+pub fn postgres_admin_url() -> String {
+    std::env::var("INTERDICT_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    match query {
+        Some(query) => format!("{server}/{db}?{query}"),
+        None => format!("{server}/{db}"),
+    }
+}
+
+/// A fresh PostgreSQL database and its URL, or `None` when no server answers (and
+/// none is required).
+pub async fn postgres_database() -> Option<(String, String)> {
+    let required = std::env::var("INTERDICT_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    let admin_url = postgres_admin_url();
+    let mut admin = match PgConnection::connect(&admin_url).await {
+        Ok(conn) => conn,
+        Err(e) if !required => {
+            eprintln!("PostgreSQL not reachable ({e}); skipping the PostgreSQL run");
+            return None;
+        }
+        Err(e) => {
+            panic!("PostgreSQL is required (INTERDICT_REQUIRE_POSTGRES=1) but not reachable: {e}")
+        }
+    };
+    let name = format!("interdict_it_{}", Uuid::new_v4().simple());
+    let mut attempts = 0;
+    loop {
+        match admin.execute(&*format!("CREATE DATABASE {name}")).await {
+            Ok(_) => break,
+            // Concurrent CREATE DATABASE from the same template can collide.
+            Err(_) if attempts < 10 => {
+                attempts += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("create database {name}: {e}"),
+        }
+    }
+    let _ = admin.close().await;
+    let url = with_database(&admin_url, &name);
+    Some((name, url))
+}
+
+/// Drops a database made by [`postgres_database`] (best effort).
+pub async fn drop_postgres_database(name: &str) {
+    if let Ok(mut admin) = PgConnection::connect(&postgres_admin_url()).await {
+        let _ = admin
+            .execute(&*format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+        let _ = admin.close().await;
+    }
+}
+
+impl TestNode {
+    /// Starts a node on `backend`; `None` when PostgreSQL is wanted but unavailable.
+    pub async fn start(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestNode::start`], with the configuration changed by `configure` first.
+    pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (database_url, pg_db) = match backend {
+            Backend::Sqlite => (None, None),
+            Backend::Postgres => {
+                let (name, url) = postgres_database().await?;
+                (Some(url), Some(name))
+            }
+        };
+        let mut config = Config {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            metrics_listen: Some("127.0.0.1:0".parse().expect("addr")),
+            database_url,
+            data_dir: dir.path().to_owned(),
+            secure_cookies: false,
+            max_body_bytes: 256 * 1024,
+            ..Config::default()
+        };
+        configure(&mut config);
+        #[allow(clippy::disallowed_methods)]
+        let (clock, handle) = Clock::manual(Utc::now());
+        let app = Application::build(config, clock).await.expect("build app");
+        let addr = app.local_addr().expect("addr");
+        let metrics_addr = app.metrics_addr();
+        let state = app.state().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        let http = reqwest::Client::builder().build().expect("client");
+        Some(Self {
+            addr,
+            metrics_addr,
+            state,
+            http,
+            clock: handle,
+            dir,
+            pg_db,
+            stop: Some(stop),
+            served: Some(served),
+        })
+    }
+
+    /// The node's service, as its handlers call it.
+    pub fn service(&self) -> &Service {
+        &self.state.service
+    }
+
+    /// The node's data directory (its key, its checkpoint log, its SQLite database).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// The time on the node's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.service().now()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Sends a request with an optional bearer token and JSON body; returns the status
+    /// and the JSON body (Null when the body is not JSON).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    /// Sends a PUT with an optional `If-Match` version; returns the status, the ETag and
+    /// the JSON body.
+    pub async fn put(
+        &self,
+        path: &str,
+        token: &str,
+        if_match: Option<&str>,
+        body: &Value,
+    ) -> (StatusCode, Option<String>, Value) {
+        let mut request = self.http.put(self.url(path)).bearer_auth(token).json(body);
+        if let Some(version) = if_match {
+            request = request.header("If-Match", version);
+        }
+        let response = request.send().await.expect("put");
+        let status = response.status();
+        let etag = response
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        (status, etag, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Stops the node as a signal would (the audit log written, a last checkpoint
+    /// signed) and keeps its files; returns them, to start it again or look inside.
+    pub async fn stop(mut self) -> (tempfile::TempDir, Option<String>) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(served) = self.served.take() {
+            let _ = served.await;
+        }
+        let pg_db = self.pg_db.take();
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("tempdir"));
+        (dir, pg_db)
+    }
+
+    /// Stops the node and drops its PostgreSQL database (best effort).
+    pub async fn finish(self) {
+        let (_dir, pg_db) = self.stop().await;
+        if let Some(name) = pg_db {
+            drop_postgres_database(&name).await;
+        }
+    }
+}
+
+impl Drop for TestNode {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
