@@ -47,6 +47,9 @@ impl FeedEvent {
 /// Changes read per query.
 const PAGE: i64 = 500;
 
+/// Queries per call.
+const MAX_PAGES: usize = 20;
+
 fn scope(principal: &Principal) -> String {
     match principal {
         Principal::User(actor) => format!("feed:user:{}", actor.user_id),
@@ -55,11 +58,21 @@ fn scope(principal: &Principal) -> String {
     }
 }
 
+/// Positions are sealed one up, since a sealed cursor cannot be 0 and the feed starts
+/// at 0.
+fn seal(service: &Service, scope: &str, position: i64) -> String {
+    cursor::seal(service.keys(), scope, position + 1)
+}
+
+fn open(service: &Service, scope: &str, sealed: &str) -> Option<i64> {
+    cursor::open(service.keys(), scope, sealed).map(|p| p - 1)
+}
+
 impl Service {
     /// The sealed position of the feed's head, to start following from now.
     pub async fn feed_start(&self, principal: &Principal) -> ServiceResult<String> {
         let head = self.store().feed_head().await?;
-        Ok(cursor::seal(self.keys(), &scope(principal), head.max(1)))
+        Ok(seal(self, &scope(principal), head))
     }
 
     /// The changes after sealed position `after` (the head when `None`) that
@@ -74,15 +87,10 @@ impl Service {
     ) -> ServiceResult<(Vec<FeedItem>, String)> {
         let scope = scope(principal);
         let mut position = match after {
-            // A position sealed as 1 stands for "from the start".
-            Some(raw) => cursor::open(self.keys(), &scope, raw)
+            Some(raw) => open(self, &scope, raw)
                 .ok_or_else(|| ServiceError::field("after", "is not a position from this feed"))?,
-            None => self.store().feed_head().await?.max(1),
+            None => self.store().feed_head().await?,
         };
-        // Position 1 when sealed means nothing read yet.
-        if position == 1 && after.is_none() {
-            position = self.store().feed_head().await?;
-        }
         let mut waker = self.store().subscribe_feed().await?;
         let deadline = tokio::time::Instant::now() + wait;
         loop {
@@ -94,7 +102,14 @@ impl Service {
                 .collect();
             let mut items = Vec::new();
             let mut last = position;
+            // A reader far behind makes progress in bounded steps: at most this many
+            // changes are read per call, visible or not.
+            let mut pages = 0;
             'pages: loop {
+                pages += 1;
+                if pages > MAX_PAGES {
+                    break;
+                }
                 let changes = self.store().changes_after(last, PAGE).await?;
                 if changes.is_empty() {
                     break;
@@ -113,7 +128,7 @@ impl Service {
                     };
                     if let Some(event) = event {
                         items.push(FeedItem {
-                            position: cursor::seal(self.keys(), &scope, change.pos),
+                            position: seal(self, &scope, change.pos),
                             kind: change.kind,
                             id: change.id,
                             at: change.at,
@@ -125,7 +140,7 @@ impl Service {
                     }
                 }
             }
-            let resume = cursor::seal(self.keys(), &scope, last.max(1));
+            let resume = seal(self, &scope, last);
             if !items.is_empty() || tokio::time::Instant::now() >= deadline {
                 return Ok((items, resume));
             }

@@ -493,6 +493,148 @@ fn audit_verify_catches_a_cut_tail_and_a_rehashed_chain_that_the_hash_chain_alon
     );
 }
 
+/// The command line and the API refuse the same things with the same code and write
+/// the same audit entries, since both call the same service functions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_commands_and_the_api_obey_the_same_rules_and_audit_alike() {
+    use interdict_testkit::{seed_world, token_for, Backend, TestNode};
+    use serde_json::{json, Value};
+    let node = TestNode::start(Backend::Sqlite).await.unwrap();
+    seed_world(node.service()).await;
+    let data = node.data_dir().to_owned();
+    let admin = token_for(node.service(), "kcs.agency_admin").await;
+    let cli = |args: Vec<String>, password: &'static str| {
+        let data = data.clone();
+        tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_interdict"))
+                .args(&args)
+                .arg("--data-dir")
+                .arg(&data)
+                .env_remove("INTERDICT_DATABASE_URL")
+                .env("INTERDICT_PASSWORD", password)
+                .output()
+                .unwrap()
+        })
+    };
+    let add = |name: &str| {
+        [
+            "admin",
+            "user",
+            "add",
+            "--username",
+            name,
+            "--agency",
+            "KR-KCS",
+            "--roles",
+            "analyst,coordinator",
+            "--display-name",
+            "Kim",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+
+    // A short password: refused by both, with the same code and field.
+    let refused = cli(add("kcs.short"), "short").await.unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("[invalid_input]")
+            && stderr.contains("password: needs at least 10 characters"),
+        "{stderr}"
+    );
+    let (status, body) = node
+        .post(
+            "/api/v1/users",
+            &admin,
+            &json!({ "username": "kcs.short2", "roles": ["analyst"], "password": "short" }),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 422);
+    assert_eq!(body["error"]["code"], "invalid_input");
+    assert_eq!(
+        body["error"]["fields"]["password"],
+        "needs at least 10 characters"
+    );
+    // The same user twice: refused by both as already existing.
+    let created = cli(add("kcs.cli"), "a-long-enough-password").await.unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let again = cli(add("kcs.cli"), "a-long-enough-password").await.unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("[already_exists]"));
+    let (status, body) = node
+        .post(
+            "/api/v1/users",
+            &admin,
+            &json!({ "username": "kcs.cli", "roles": ["analyst"], "password": "a-long-enough-password" }),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), body["error"]["code"].as_str()),
+        (409, Some("already_exists"))
+    );
+    let (status, _) = node
+        .post(
+            "/api/v1/users",
+            &admin,
+            &json!({ "username": "kcs.api", "display_name": "Kim", "roles": ["analyst", "coordinator"], "password": "a-long-enough-password" }),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 201);
+    // Role changes both ways.
+    let roles = cli(
+        [
+            "admin",
+            "user",
+            "roles",
+            "--username",
+            "kcs.cli",
+            "--roles",
+            "analyst",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        "",
+    )
+    .await
+    .unwrap();
+    assert!(roles.status.success());
+    let (status, _) = node
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/users/kcs.api/roles",
+            Some(&admin),
+            Some(&json!({ "roles": ["analyst"] })),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 200);
+
+    // The entries differ only in who acted and which user they name.
+    let auditor = token_for(node.service(), "kcs.auditor").await;
+    let (_, page) = node.get("/api/v1/audit?limit=200", &auditor).await;
+    let entries = page["entries"].as_array().unwrap();
+    let entry = |action: &str, target: &str| -> Value {
+        entries
+            .iter()
+            .find(|e| e["action"] == action && e["target_id"] == target)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {action} of {target}"))
+    };
+    for action in ["user.create", "user.roles"] {
+        let by_cli = entry(action, "kcs.cli");
+        let by_api = entry(action, "kcs.api");
+        assert_eq!(by_cli["actor"], "console");
+        assert_eq!(by_api["actor"], "kcs.agency_admin");
+        for field in ["target_kind", "target_agency", "detail"] {
+            assert_eq!(by_cli[field], by_api[field], "{action} {field}");
+        }
+    }
+    node.finish().await;
+}
+
 fn tokio_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document that the routes
 //! themselves produce (so the two cannot drift apart).
 
+pub mod admin;
 pub mod extract;
 pub mod records;
 
@@ -286,6 +287,103 @@ pub async fn audit(
     }))
 }
 
+/// This node's public key and the latest signed checkpoint of its audit log, for
+/// partners and operators to verify with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NodeInfo {
+    /// The node's Ed25519 public key, hex.
+    pub public_key: String,
+    /// The latest checkpoint: the chain's length and head hash, signed by the key.
+    pub checkpoint: interdict_core::audit::Checkpoint,
+}
+
+/// This node's public key and its latest audit checkpoint.
+#[utoipa::path(get, path = "/api/v1/node", tag = "audit",
+    responses((status = 200, body = NodeInfo), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn node(State(state): State<AppState>, Auth(_): Auth) -> AppResult<Json<NodeInfo>> {
+    let checkpoint = state.checkpoint_now().await?;
+    Ok(Json(NodeInfo {
+        public_key: state.node_key(),
+        checkpoint,
+    }))
+}
+
+/// Where to read the change feed from.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesParams {
+    /// The `next` of the previous answer; absent to start from now.
+    pub after: Option<String>,
+    /// Seconds to wait for a change when there is none yet, 0 to 30 (default 0).
+    pub wait: Option<u64>,
+    /// At most this many changes, 1 to 500 (default 100).
+    pub limit: Option<usize>,
+}
+
+/// A change you may know of.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeItem {
+    /// `report`, `seizure`, … (what was changed).
+    pub kind: String,
+    pub id: Uuid,
+    /// `upsert`: new or changed and visible to you (read it to see it; reads are
+    /// audited); `removed`: no longer visible to you.
+    pub event: String,
+    pub at: DateTime<Utc>,
+    /// Resume after this change.
+    pub position: String,
+}
+
+/// Changes after a position.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangesPage {
+    pub items: Vec<ChangeItem>,
+    /// Pass as `after` to continue.
+    pub next: String,
+}
+
+/// The changes you may know of, in order, resumable from the `next` position.
+#[utoipa::path(get, path = "/api/v1/changes", tag = "changes", params(ChangesParams),
+    responses((status = 200, body = ChangesPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn changes(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    QueryParams(params): QueryParams<ChangesParams>,
+) -> AppResult<Json<ChangesPage>> {
+    let wait = params.wait.unwrap_or(0);
+    if wait > 30 {
+        return Err(AppError::field("wait", "must be between 0 and 30"));
+    }
+    let limit = params.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::field("limit", "must be between 1 and 500"));
+    }
+    let principal = interdict_core::policy::Principal::User(session.actor.clone());
+    let (items, next) = state
+        .feed_after(
+            &principal,
+            params.after.as_deref(),
+            limit,
+            std::time::Duration::from_secs(wait),
+        )
+        .await?;
+    Ok(Json(ChangesPage {
+        items: items
+            .into_iter()
+            .map(|i| ChangeItem {
+                kind: i.kind.as_str().to_owned(),
+                id: i.id,
+                event: i.event.as_str().to_owned(),
+                at: i.at,
+                position: i.position,
+            })
+            .collect(),
+        next,
+    }))
+}
+
 struct BearerScheme;
 
 impl Modify for BearerScheme {
@@ -315,6 +413,16 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agreements))
         .routes(routes!(search))
         .routes(routes!(audit))
+        .routes(routes!(node))
+        .routes(routes!(changes))
+        .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(admin::set_password))
+        .routes(routes!(admin::set_roles))
+        .routes(routes!(admin::disable_user))
+        .routes(routes!(admin::enable_user))
+        .routes(routes!(admin::list_tokens, admin::create_token))
+        .routes(routes!(admin::revoke_token))
+        .routes(routes!(admin::end_agreement))
         .routes(routes!(records::reports::list, records::reports::create))
         .routes(routes!(records::reports::get, records::reports::update))
         .routes(routes!(records::reports::withdraw))

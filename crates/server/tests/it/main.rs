@@ -7,4 +7,5 @@ mod access;
 mod bad_input;
 mod flows;
 mod support;
+mod trust;
 mod web;

@@ -195,3 +195,35 @@ pub async fn raw(store: &Store) -> sqlx::AnyPool {
         .await
         .expect("open a raw pool")
 }
+
+/// A fresh PostgreSQL database (its name and URL), or `None` when no server answers
+/// and none is required.
+pub async fn fresh_postgres() -> Option<(String, String)> {
+    let Some(admin) = admin_url().await else {
+        if std::env::var("INTERDICT_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+            panic!("INTERDICT_REQUIRE_POSTGRES=1 but no PostgreSQL server answers");
+        }
+        return None;
+    };
+    let name = format!("interdict_t_{:016x}", rand::thread_rng().gen::<u64>());
+    let mut conn = PgConnection::connect(admin)
+        .await
+        .expect("connect to postgres");
+    conn.execute(&*format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create database");
+    let _ = conn.close().await;
+    Some((name.clone(), with_database(admin, &name)))
+}
+
+/// Drops a database made by [`fresh_postgres`].
+pub async fn drop_postgres(name: &str) {
+    if let Some(admin) = admin_url().await {
+        if let Ok(mut conn) = PgConnection::connect(admin).await {
+            let _ = conn
+                .execute(&*format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+            let _ = conn.close().await;
+        }
+    }
+}

@@ -41,4 +41,6 @@ mod fixtures;
 mod harness;
 mod migrations;
 mod records;
+mod schema;
+mod structures;
 mod visibility;
