@@ -4,6 +4,9 @@
 //! to two million sentences. With a file (e.g. from `bench/ais/generate.py`), its sentences
 //! are used for the stream measurements.
 
+// A benchmark measures wall time: the one place in this crate that reads the clock.
+#![allow(clippy::disallowed_methods)]
+
 use std::hint::black_box;
 use std::time::Instant;
 

@@ -641,3 +641,91 @@ fn tokio_runtime() -> tokio::runtime::Runtime {
         .build()
         .unwrap()
 }
+
+/// The pure crates depend on no async runtime, database, HTTP server or client, however
+/// indirectly (ARCHITECTURE.md: pure core, I/O at the edge).
+#[test]
+fn pure_crates_depend_on_no_io_crates() {
+    const PURE: &[&str] = &[
+        "interdict-core",
+        "interdict-ident",
+        "interdict-ais",
+        "interdict-maritime",
+        "interdict-correlate",
+        "interdict-datagen",
+    ];
+    const IO: &[&str] = &[
+        "tokio",
+        "sqlx",
+        "axum",
+        "reqwest",
+        "hyper",
+        "mio",
+        "async-nats",
+    ];
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let packages = metadata["packages"].as_array().unwrap();
+    let name_of = |id: &str| -> String {
+        packages
+            .iter()
+            .find(|p| p["id"] == id)
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let nodes = metadata["resolve"]["nodes"].as_array().unwrap();
+    // The normal (not dev, not build) dependencies of a package, by id.
+    let deps_of = |id: &str| -> Vec<String> {
+        nodes
+            .iter()
+            .find(|n| n["id"] == id)
+            .map(|n| {
+                n["deps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|d| {
+                        d["dep_kinds"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|k| k["kind"].is_null())
+                    })
+                    .map(|d| d["pkg"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut checked = 0;
+    for package in packages {
+        let name = package["name"].as_str().unwrap();
+        if !PURE.contains(&name) {
+            continue;
+        }
+        checked += 1;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = vec![package["id"].as_str().unwrap().to_owned()];
+        while let Some(id) = stack.pop() {
+            for dep in deps_of(&id) {
+                if seen.insert(dep.clone()) {
+                    let dep_name = name_of(&dep);
+                    assert!(
+                        !IO.contains(&dep_name.as_str()),
+                        "{name} depends on {dep_name}, which does I/O"
+                    );
+                    stack.push(dep);
+                }
+            }
+        }
+    }
+    assert!(checked >= 3, "the pure crates were not found");
+}
