@@ -36,6 +36,14 @@ enum AdminCommand {
     /// This node's public key and the latest signed checkpoint of its audit log, for
     /// partners and operators to verify with.
     Node,
+    /// Back the node up into a new directory while it runs: the database (a consistent
+    /// SQLite copy, or `pg_dump --format=custom` for PostgreSQL) and the audit
+    /// checkpoint log. The node's key is not copied: keep it apart (docs/deploy.md).
+    Backup {
+        /// The directory to create (it must not exist or be empty).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,7 +217,11 @@ fn csv(raw: &str) -> Vec<String> {
         .collect()
 }
 
-async fn command(service: &Service, command: AdminCommand) -> Result<(), ServiceError> {
+async fn command(
+    service: &Service,
+    command: AdminCommand,
+    database_url: &str,
+) -> Result<(), ServiceError> {
     let by = Admin::Console;
     match command {
         AdminCommand::Agency(AgencyCommand::Add {
@@ -396,6 +408,34 @@ async fn command(service: &Service, command: AdminCommand) -> Result<(), Service
             service.revoke_user_token(&by, &username, id).await?;
             println!("token {id} of {username} revoked");
         }
+        AdminCommand::Backup { to } => {
+            let mut written = service.backup(&by, &to).await?;
+            if service.dialect() == interdict_service::Dialect::Postgres {
+                let dump = to.join("interdict.dump");
+                let status = std::process::Command::new("pg_dump")
+                    .args(["--format=custom", "--no-owner", "--file"])
+                    .arg(&dump)
+                    .arg(database_url)
+                    .status()
+                    .map_err(|e| {
+                        ServiceError::field(
+                            "to",
+                            format!("cannot run pg_dump (is it installed?): {e}"),
+                        )
+                    })?;
+                if !status.success() {
+                    return Err(ServiceError::field(
+                        "to",
+                        format!("pg_dump failed: {status}"),
+                    ));
+                }
+                written.push(dump);
+            }
+            for path in written {
+                println!("wrote {}", path.display());
+            }
+            println!("the node key is not in the backup: keep a copy of it apart");
+        }
         AdminCommand::Node => {
             let checkpoint = service.checkpoint_now().await?;
             println!("public key: {}", service.node_key());
@@ -412,7 +452,8 @@ async fn command(service: &Service, command: AdminCommand) -> Result<(), Service
 
 pub async fn run(args: AdminArgs) -> anyhow::Result<ExitCode> {
     let service = args.node.service().await?;
-    let result = command(&service, args.command).await;
+    let database_url = args.node.config()?.database_url();
+    let result = command(&service, args.command, &database_url).await;
     service.shutdown().await;
     Ok(match result {
         Ok(()) => ExitCode::SUCCESS,

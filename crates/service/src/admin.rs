@@ -761,3 +761,47 @@ impl Service {
         Ok(records.len())
     }
 }
+
+impl Service {
+    /// Backs the node up into `dir` (which is created and must be empty): the SQLite
+    /// database as a consistent copy and the audit checkpoint log. Never the node's
+    /// key, which is kept apart. PostgreSQL databases are backed up with `pg_dump` by
+    /// the command line; here only the checkpoint log is copied for them.
+    pub async fn backup(
+        &self,
+        by: &Admin,
+        dir: &std::path::Path,
+    ) -> ServiceResult<Vec<std::path::PathBuf>> {
+        self.console_only(by, "node.backup")?;
+        std::fs::create_dir_all(dir).map_err(ServiceError::internal)?;
+        if std::fs::read_dir(dir)
+            .map_err(ServiceError::internal)?
+            .next()
+            .is_some()
+        {
+            return Err(field("to", format!("{} is not empty", dir.display())));
+        }
+        // Sign the chain as it stands, so that the copy is vouched for to its end.
+        self.checkpoint_now().await?;
+        let mut written = Vec::new();
+        if self.dialect() == crate::Dialect::Sqlite {
+            let db = dir.join("interdict.db");
+            self.store().backup_sqlite(&db).await?;
+            written.push(db);
+        }
+        let log = self.config().checkpoint_log_path();
+        if log.exists() {
+            let copy = dir.join("audit-checkpoints.log");
+            std::fs::copy(&log, &copy).map_err(ServiceError::internal)?;
+            written.push(copy);
+        }
+        let mut event = self.admin_event(by, "node.backup");
+        event.detail = serde_json::json!({
+            "to": dir.display().to_string(),
+            "files": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        })
+        .to_string();
+        self.store().audit(&event).await?;
+        Ok(written)
+    }
+}

@@ -223,6 +223,28 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a consistent copy of a SQLite database to `path` (which must not exist),
+    /// while the node keeps running (`VACUUM INTO`). PostgreSQL is backed up with its
+    /// own tools (`pg_dump`).
+    pub async fn backup_sqlite(&self, path: &Path) -> Result<(), StoreError> {
+        if self.dialect() != Dialect::Sqlite {
+            return Err(StoreError::Config(
+                "back up PostgreSQL with pg_dump (see docs/deploy.md)".into(),
+            ));
+        }
+        let target = path
+            .to_str()
+            .ok_or_else(|| StoreError::Config("the backup path is not UTF-8".into()))?;
+        self.db
+            .execute(&SqlBuf::with(
+                Dialect::Sqlite,
+                "VACUUM INTO $1",
+                vec![target.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db

@@ -729,3 +729,124 @@ fn pure_crates_depend_on_no_io_crates() {
     }
     assert!(checked >= 3, "the pure crates were not found");
 }
+
+/// A backup taken while the node runs restores into a node whose records and audit
+/// log are intact (SQLite always; PostgreSQL with pg_dump and pg_restore when a server
+/// answers).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_restores_into_a_working_node_with_its_audit_log_intact() {
+    use interdict_testkit::{report_json, seed_world, token_for, Backend, TestNode};
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(node) = TestNode::start(backend).await else {
+            continue;
+        };
+        seed_world(node.service()).await;
+        let kcs = token_for(node.service(), "kcs.analyst").await;
+        let (status, created) = node
+            .post(
+                "/api/v1/reports",
+                &kcs,
+                &report_json("before the backup", "GREEN", &[], "published"),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 201);
+        let data = node.data_dir().to_owned();
+        let url = node.state.config.database_url();
+        let backup = tempfile::tempdir().unwrap();
+        let to = backup.path().join("b");
+        let (url_arg, to_arg) = (url.clone(), to.clone());
+        let out = tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_interdict"))
+                .args(["admin", "backup", "--to"])
+                .arg(&to_arg)
+                .arg("--data-dir")
+                .arg(&data)
+                .arg("--database-url")
+                .arg(&url_arg)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let key = std::fs::read(node.data_dir().join("node.key")).unwrap();
+        assert!(
+            !to.join("node.key").exists(),
+            "the key stays out of backups"
+        );
+        node.finish().await;
+
+        // Restore into a new data directory (and a new database), with the key kept apart.
+        let restored = tempfile::tempdir().unwrap();
+        std::fs::write(restored.path().join("node.key"), &key).unwrap();
+        std::fs::copy(
+            to.join("audit-checkpoints.log"),
+            restored.path().join("audit-checkpoints.log"),
+        )
+        .unwrap();
+        let mut restored_db = None;
+        let database_url = match backend {
+            Backend::Sqlite => {
+                std::fs::copy(
+                    to.join("interdict.db"),
+                    restored.path().join("interdict.db"),
+                )
+                .unwrap();
+                None
+            }
+            Backend::Postgres => {
+                let (name, new_url) = interdict_testkit::postgres_database().await.unwrap();
+                restored_db = Some(name);
+                let status = std::process::Command::new("pg_restore")
+                    .args(["--no-owner", "--dbname"])
+                    .arg(&new_url)
+                    .arg(to.join("interdict.dump"))
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+                Some(new_url)
+            }
+        };
+        let dir = restored.path().to_owned();
+        let db = database_url.clone();
+        let verify = tokio::task::spawn_blocking(move || {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_interdict"));
+            command.args(["audit", "verify", "--data-dir"]).arg(&dir);
+            if let Some(url) = &db {
+                command.arg("--database-url").arg(url);
+            }
+            command.output().unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(
+            verify.status.success(),
+            "{backend:?}: {}{}",
+            String::from_utf8_lossy(&verify.stdout),
+            String::from_utf8_lossy(&verify.stderr)
+        );
+        let node = TestNode::start_with(backend, |config| {
+            config.data_dir = restored.path().to_owned();
+            config.database_url = database_url.clone();
+        })
+        .await
+        .unwrap();
+        let kcs = token_for(node.service(), "kcs.analyst").await;
+        let (status, read) = node
+            .get(
+                &format!("/api/v1/reports/{}", created["id"].as_str().unwrap()),
+                &kcs,
+            )
+            .await;
+        assert_eq!(status.as_u16(), 200);
+        assert_eq!(read["title"], "before the backup");
+        node.finish().await;
+        if let Some(name) = restored_db {
+            interdict_testkit::drop_postgres_database(&name).await;
+        }
+    }
+}
