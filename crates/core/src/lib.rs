@@ -25,6 +25,7 @@ macro_rules! string_schema {
 
 pub mod agency;
 pub mod agreement;
+pub mod alert;
 pub mod audit;
 pub mod geo;
 pub mod handling;

@@ -282,6 +282,7 @@ impl From<RecordKind> for DataKind {
         match kind {
             RecordKind::Report => DataKind::Report,
             RecordKind::Seizure => DataKind::Seizure,
+            RecordKind::Alert => DataKind::Alert,
         }
     }
 }

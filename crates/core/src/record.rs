@@ -49,6 +49,8 @@ impl RecordStatus {
 pub enum RecordKind {
     Report,
     Seizure,
+    /// Alerts of the maritime picture (`crate::alert`).
+    Alert,
 }
 
 impl RecordKind {
@@ -57,6 +59,7 @@ impl RecordKind {
         match self {
             Self::Report => Scope::Intelligence,
             Self::Seizure => Scope::Seizures,
+            Self::Alert => Scope::Surveillance,
         }
     }
 
@@ -65,6 +68,7 @@ impl RecordKind {
         match self {
             Self::Report => "report",
             Self::Seizure => "seizure",
+            Self::Alert => "alert",
         }
     }
 }

@@ -791,6 +791,12 @@ impl Service {
                         .filter(|a| a.allows(&loaded.meta()))
                         .map(|_| RecordSummary::of(&loaded.record))
                 }
+                RecordKind::Alert => {
+                    let loaded = decode::<interdict_core::alert::Alert>(stored)?;
+                    access
+                        .filter(|a| a.allows(&loaded.meta()))
+                        .map(|_| RecordSummary::of(&loaded.record))
+                }
             };
             items.extend(summary);
         }

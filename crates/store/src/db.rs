@@ -18,6 +18,8 @@ use crate::{Dialect, StoreError};
 pub(crate) enum Arg {
     Int(i64),
     OptInt(Option<i64>),
+    Float(f64),
+    OptFloat(Option<f64>),
     Text(String),
     OptText(Option<String>),
     Flag(bool),
@@ -45,6 +47,8 @@ macro_rules! arg_from {
 arg_from! {
     i64 => Int,
     Option<i64> => OptInt,
+    f64 => Float,
+    Option<f64> => OptFloat,
     String => Text,
     Option<String> => OptText,
     bool => Flag,
@@ -145,6 +149,8 @@ impl SqlBuf {
             query = match arg {
                 Arg::Int(v) => query.bind(*v),
                 Arg::OptInt(v) => query.bind(*v),
+                Arg::Float(v) => query.bind(*v),
+                Arg::OptFloat(v) => query.bind(*v),
                 Arg::Text(v) => query.bind(v.as_str()),
                 Arg::OptText(v) => query.bind(v.as_deref()),
                 Arg::Flag(v) => query.bind(i64::from(*v)),
@@ -166,6 +172,8 @@ impl SqlBuf {
             query = match arg {
                 Arg::Int(v) => query.bind(*v),
                 Arg::OptInt(v) => query.bind(*v),
+                Arg::Float(v) => query.bind(*v),
+                Arg::OptFloat(v) => query.bind(*v),
                 Arg::Text(v) => query.bind(v.as_str()),
                 Arg::OptText(v) => query.bind(v.as_deref()),
                 Arg::Flag(v) => query.bind(*v),
@@ -197,6 +205,12 @@ pub(crate) trait RowExt {
     fn time(&self, column: &str) -> Result<DateTime<Utc>, StoreError>;
     fn opt_time(&self, column: &str) -> Result<Option<DateTime<Utc>>, StoreError>;
     fn opt_date(&self, column: &str) -> Result<Option<NaiveDate>, StoreError>;
+    fn opt_float(&self, column: &str) -> Result<Option<f64>, StoreError>;
+
+    fn float(&self, column: &str) -> Result<f64, StoreError> {
+        self.opt_float(column)?
+            .ok_or_else(|| corrupt(column, "is null"))
+    }
 
     fn date(&self, column: &str) -> Result<NaiveDate, StoreError> {
         self.opt_date(column)?
@@ -215,6 +229,9 @@ fn parse_date(column: &str, raw: &str) -> Result<NaiveDate, StoreError> {
 }
 
 impl RowExt for SqliteRow {
+    fn opt_float(&self, column: &str) -> Result<Option<f64>, StoreError> {
+        Ok(self.try_get(column)?)
+    }
     fn int(&self, column: &str) -> Result<i64, StoreError> {
         Ok(self.try_get(column)?)
     }
@@ -250,6 +267,9 @@ impl RowExt for SqliteRow {
 }
 
 impl RowExt for PgRow {
+    fn opt_float(&self, column: &str) -> Result<Option<f64>, StoreError> {
+        Ok(self.try_get(column)?)
+    }
     fn int(&self, column: &str) -> Result<i64, StoreError> {
         Ok(self.try_get(column)?)
     }

@@ -20,6 +20,7 @@ mod db;
 mod dialect;
 mod error;
 mod feed;
+mod maritime;
 mod operations;
 mod records;
 mod search;
@@ -36,6 +37,9 @@ pub use accounts::{EndTokens, NewUser, TokenKind, TokenOwner, TokenRow, UserChan
 pub use audit::{AuditFilter, AuditPage};
 pub use error::StoreError;
 pub use feed::{Change, ChangeOp, FeedWaker};
+pub use maritime::{
+    AreaRow, BoundingBox, IdentityRow, MaritimeBatch, SourceRow, TrackRow, VesselRow,
+};
 pub use operations::OperationRow;
 pub use records::{
     DisclosureRow, ListFilter, Page, RecordAccess, StoredRecord, VersionRow, COUNT_CAP,

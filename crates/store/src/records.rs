@@ -129,6 +129,7 @@ pub(crate) fn kind_from(raw: &str) -> Result<RecordKind, StoreError> {
     match raw {
         "report" => Ok(RecordKind::Report),
         "seizure" => Ok(RecordKind::Seizure),
+        "alert" => Ok(RecordKind::Alert),
         other => Err(StoreError::Corrupt(format!("record kind {other:?}"))),
     }
 }
@@ -529,12 +530,25 @@ impl Store {
         record: &R,
         event: &AuditEvent,
     ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let seq = self.insert_in(&mut tx, record, event).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    /// Stores a new record, its audit entry and its change-feed entry inside `tx`.
+    pub(crate) async fn insert_in<R: Record>(
+        &self,
+        tx: &mut WriteTx<'_>,
+        record: &R,
+        event: &AuditEvent,
+    ) -> Result<i64, StoreError> {
         let facts = Facts::of(record)?;
         let terms = facts.terms(&RecordAccess::default());
-        let mut tx = self.begin_write().await?;
-        let codes = self.codes_in(&mut tx, &terms).await?;
+        let tx = &mut *tx;
+        let codes = self.codes_in(tx, &terms).await?;
         let seqs = insert_chunk(
-            &mut tx,
+            tx,
             std::slice::from_ref(&facts),
             std::slice::from_ref(&terms),
             std::slice::from_ref(&codes),
@@ -543,9 +557,9 @@ impl Store {
         let seq = *seqs
             .first()
             .ok_or_else(|| StoreError::Corrupt("record was not inserted".into()))?;
-        append(&mut tx, event).await?;
+        append(tx, event).await?;
         append_change(
-            &mut tx,
+            tx,
             event.at,
             facts.kind.into(),
             facts.id,
@@ -555,7 +569,6 @@ impl Store {
             "",
         )
         .await?;
-        tx.commit().await?;
         Ok(seq)
     }
 

@@ -380,7 +380,7 @@ pub async fn search(
                         } }
                         tbody {
                             @for s in &page_data.items {
-                                @let path = match s.kind { RecordKind::Report => "reports", RecordKind::Seizure => "seizures" };
+                                @let path = match s.kind { RecordKind::Report => "reports", RecordKind::Seizure => "seizures", RecordKind::Alert => "alerts" };
                                 tr {
                                     td { span.kind { (lang.t(&format!("{}.one", s.kind.as_str()))) } }
                                     td.title-cell { a href={ "/" (path) "/" (s.id) } { (s.title) } }

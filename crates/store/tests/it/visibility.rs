@@ -33,6 +33,7 @@ fn expected_ids(
             let grants = match r.kind() {
                 RecordKind::Report => &reports,
                 RecordKind::Seizure => &seizures,
+                RecordKind::Alert => return false,
             };
             grants.allows(&extras.meta(r)) && keep(r)
         })
