@@ -16,6 +16,8 @@ Writes:
   little-endian), then one byte per cell, rows from north (90 N) to south, columns from
   west (180 W) to east: 0 = the cell centre is on land, 1..254 = whole nautical miles to
   the nearest coastline point (at least 1 at sea), 255 = 255 nmi or more.
+(Pass `-` instead of the land file to rebuild only the ports.)
+
 * ports.csv.gz -- ports and anchorages: iso3,label,latitude,longitude (5 decimals); the
   World Port Index ports, and the named anchorages thinned to one point per label and
   0.01 degree cell.
@@ -151,6 +153,10 @@ def ports(wpi_path, anch_path):
             continue
         seen.add(key)
         rows.append((r["iso3"], r["label"].strip(), lat, lon))
+    # The sources hold a few impossible coordinates (e.g. a longitude of 1001).
+    bad = [r for r in rows if not (-90 <= r[2] <= 90 and -180 <= r[3] <= 180)]
+    rows = [r for r in rows if r not in bad]
+    print(f"dropped {len(bad)} rows with impossible coordinates: {bad}", file=sys.stderr)
     rows.sort()
     text = io.StringIO()
     w = csv.writer(text, lineterminator="\n")
@@ -164,4 +170,5 @@ def ports(wpi_path, anch_path):
 
 if __name__ == "__main__":
     ports(sys.argv[2], sys.argv[3])
-    shore(sys.argv[1])
+    if sys.argv[1] != "-":
+        shore(sys.argv[1])
