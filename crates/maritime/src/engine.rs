@@ -1,7 +1,7 @@
 //! The engine: observations in, in time order, vessel state, track points and events out.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::config::Config;
 use crate::event::{Event, EventKind};
 use crate::geodesy::{angle_diff_deg, distance_fast_m, distance_m, MPS_PER_KNOT};
-use crate::geography::{Geography, PortIndex};
+use crate::geography::{port_key, Geography, PortIndex};
 use crate::observation::{Observation, Position, SourceId, StaticReport};
 use crate::state::{IdentityChange, IdentityField, PortCall, TrackPoint, VesselState};
 use crate::watchlist::{MatchedBy, Watchlist};
@@ -83,6 +83,8 @@ pub struct Stats {
     pub duplicates: u64,
     /// Event reports (new and updated).
     pub events: u64,
+    /// Nearest-port searches (the rest were answered from each vessel's last search).
+    pub port_searches: u64,
 }
 
 #[derive(Debug)]
@@ -109,20 +111,24 @@ impl Ord for Pending {
     }
 }
 
-/// The result of a distance query, reused while the vessel stays close to where it was
-/// asked (the distance to the nearest port changes by at most the distance moved).
+/// The result of a nearest-port query, reused while the vessel stays close to where it
+/// was asked: the distance to the nearest port changes by at most the distance moved, so
+/// the answer stays decisive for every threshold until the vessel has moved as far as
+/// the margin to the nearest one.
 #[derive(Debug, Clone, Copy, Default)]
 struct NearCache {
     valid: bool,
     lat: f64,
     lon: f64,
-    /// Distance to the nearest point, capped at the query radius.
+    /// Distance to the nearest port, or the search radius when none is within it.
     dist: f64,
     idx: Option<u32>,
+    searches: u64,
 }
 
 impl NearCache {
-    /// The cached (distance, index) if still decisive for every threshold, else a new query.
+    /// The (distance, index) of the nearest port, from the cache when still decisive.
+    /// Ports beyond `cap` are not looked for: the distance is then `cap` (at least).
     #[inline]
     fn get(
         &mut self,
@@ -138,7 +144,9 @@ impl NearCache {
                 .iter()
                 .map(|t| (self.dist - t).abs())
                 .fold(f64::INFINITY, f64::min);
-            if moved < slack * 0.5 {
+            // The true distance differs from the cached one by at most `moved` (the fast
+            // distance is within 1 % at these ranges).
+            if moved * 1.01 < slack {
                 return (self.dist, self.idx);
             }
         }
@@ -152,6 +160,7 @@ impl NearCache {
             lon,
             dist,
             idx,
+            searches: self.searches + 1,
         };
         (dist, idx)
     }
@@ -196,8 +205,11 @@ struct Inside {
 #[derive(Debug, Clone)]
 struct Call {
     port: u32,
+    group: Option<u32>,
     arrival: i64,
     last_in: i64,
+    /// Already in the vessel's list of port calls.
+    listed: bool,
 }
 
 /// A vessel: its public state and the detectors' working state.
@@ -214,12 +226,16 @@ struct Vessel {
     candidate: bool,
     cell: (i32, i32),
     partners: Vec<u32>,
-    episode: Option<Episode>,
+    episode: Option<Box<Episode>>,
     open_gap: bool,
     inside: Vec<Inside>,
     matches: Vec<(u32, MatchedBy)>,
     last_sighting: Option<i64>,
     bad_imo: Option<u32>,
+    /// The shore-grid cell of the last position and its distance to shore.
+    shore: (usize, f64),
+    /// The source of the last position.
+    last_source: Option<SourceId>,
 }
 
 impl Vessel {
@@ -242,6 +258,8 @@ impl Vessel {
             matches: Vec::new(),
             last_sighting: None,
             bad_imo: None,
+            shore: (usize::MAX, 0.0),
+            last_source: None,
         }
     }
 }
@@ -285,22 +303,94 @@ pub struct Engine {
     source_ids: FxHashMap<String, SourceId>,
     index: FxHashMap<u32, u32>,
     vessels: Vec<Vessel>,
+    /// Observations that arrived in time order (the usual case): a queue.
+    inorder: VecDeque<Pending>,
+    /// Observations that arrived out of order: a heap.
     buffer: BinaryHeap<Reverse<Pending>>,
     seq: u64,
     watermark: Option<i64>,
     grid: FxHashMap<(i32, i32), Vec<u32>>,
     cands: FxHashMap<u32, Cand>,
     pairs: FxHashMap<(u32, u32), Pair>,
-    reception: FxHashMap<u64, u32>,
-    reception_pruned: i64,
+    reception: Reception,
     stats: Stats,
     scratch: Vec<u32>,
 }
 
-fn reception_key(lat: f64, lon: f64, hour: i64) -> u64 {
-    let r = (lat.floor() as i64 + 90) as u64 & 0xff;
-    let c = (lon.floor() as i64 + 180).rem_euclid(360) as u64 & 0x1ff;
-    (hour as u64) << 17 | r << 9 | c
+/// Positions received per one-degree cell and hour: the current hour in an array, past
+/// hours in a map (positions are used in time order, so the current hour only moves on).
+#[derive(Debug)]
+struct Reception {
+    hour: i64,
+    current: Vec<u32>,
+    touched: Vec<u32>,
+    past: FxHashMap<u64, u32>,
+    pruned: i64,
+}
+
+impl Reception {
+    fn new() -> Self {
+        Self {
+            hour: i64::MIN,
+            current: vec![0; 360 * 180],
+            touched: Vec::new(),
+            past: FxHashMap::default(),
+            pruned: i64::MIN,
+        }
+    }
+
+    fn cell(lat: f64, lon: f64) -> Option<u32> {
+        let row = lat.floor() as i64 + 90;
+        if !(0..180).contains(&row) {
+            return None;
+        }
+        let col = (lon.floor() as i64 + 180).rem_euclid(360);
+        Some((row * 360 + col) as u32)
+    }
+
+    fn key(hour: i64, cell: u32) -> u64 {
+        (hour as u64) << 17 | u64::from(cell)
+    }
+
+    #[inline]
+    fn add(&mut self, lat: f64, lon: f64, hour: i64, keep_hours: i64) {
+        let Some(cell) = Self::cell(lat, lon) else {
+            return;
+        };
+        if hour > self.hour {
+            for &c in &self.touched {
+                let n = std::mem::take(&mut self.current[c as usize]);
+                self.past.insert(Self::key(self.hour, c), n);
+            }
+            self.touched.clear();
+            self.hour = hour;
+            if hour.saturating_sub(self.pruned) > keep_hours + 24 {
+                let oldest = hour - keep_hours;
+                self.past.retain(|k, _| (k >> 17) as i64 >= oldest);
+                self.pruned = hour;
+            }
+        }
+        if hour == self.hour {
+            let n = &mut self.current[cell as usize];
+            if *n == 0 {
+                self.touched.push(cell);
+            }
+            *n += 1;
+        } else {
+            *self.past.entry(Self::key(hour, cell)).or_insert(0) += 1;
+        }
+    }
+
+    fn get(&self, lat: f64, lon: f64, hour: i64) -> u32 {
+        let Some(cell) = Self::cell(lat, lon) else {
+            return 0;
+        };
+        if hour == self.hour {
+            self.current[cell as usize]
+        } else {
+            self.past.get(&Self::key(hour, cell)).copied().unwrap_or(0)
+        }
+    }
 }
 
 fn encounter_cell(lat: f64, lon: f64) -> (i32, i32) {
@@ -324,14 +414,14 @@ impl Engine {
             source_ids: FxHashMap::default(),
             index: FxHashMap::default(),
             vessels: Vec::new(),
+            inorder: VecDeque::new(),
             buffer: BinaryHeap::new(),
             seq: 0,
             watermark: None,
             grid: FxHashMap::default(),
             cands: FxHashMap::default(),
             pairs: FxHashMap::default(),
-            reception: FxHashMap::default(),
-            reception_pruned: i64::MIN,
+            reception: Reception::new(),
             stats: Stats::default(),
             scratch: Vec::new(),
         }
@@ -387,7 +477,7 @@ impl Engine {
 
     /// Number of observations waiting in the reorder buffer.
     pub fn pending(&self) -> usize {
-        self.buffer.len()
+        self.inorder.len() + self.buffer.len()
     }
 
     /// Takes one observation. It is checked against its receive time (or the latest time
@@ -425,11 +515,16 @@ impl Engine {
             self.watermark = Some(time);
         }
         self.seq += 1;
-        self.buffer.push(Reverse(Pending {
+        let p = Pending {
             time,
             seq: self.seq,
             obs,
-        }));
+        };
+        if self.inorder.back().is_none_or(|b| time >= b.time) {
+            self.inorder.push_back(p);
+        } else {
+            self.buffer.push(Reverse(p));
+        }
         self.release(false, out);
     }
 
@@ -479,11 +574,25 @@ impl Engine {
             return;
         };
         let limit = w.saturating_sub(self.config.input.reorder_window_secs);
-        while let Some(Reverse(top)) = self.buffer.peek() {
-            if !all && top.time > limit {
+        loop {
+            // The earlier of the two queues' heads, by (time, arrival).
+            let a = self.inorder.front().map(|p| (p.time, p.seq));
+            let b = self.buffer.peek().map(|Reverse(p)| (p.time, p.seq));
+            let (time, from_queue) = match (a, b) {
+                (Some(x), Some(y)) if x < y => (x.0, true),
+                (Some(x), None) => (x.0, true),
+                (_, Some(y)) => (y.0, false),
+                (None, None) => break,
+            };
+            if !all && time > limit {
                 break;
             }
-            let Some(Reverse(p)) = self.buffer.pop() else {
+            let next = if from_queue {
+                self.inorder.pop_front()
+            } else {
+                self.buffer.pop().map(|Reverse(p)| p)
+            };
+            let Some(p) = next else {
                 break;
             };
             match p.obs {
@@ -751,20 +860,22 @@ impl Engine {
 
         // Reception: every position counts for its one-degree cell and hour.
         let hour = p.time.div_euclid(3600);
-        *self
-            .reception
-            .entry(reception_key(p.lat, p.lon, hour))
-            .or_insert(0) += 1;
-        let keep_hours = cfg.gap.reception_keep_secs / 3600 + 1;
-        if hour.saturating_sub(self.reception_pruned) > keep_hours + 24 {
-            let oldest = hour - keep_hours;
-            self.reception.retain(|k, _| (k >> 17) as i64 >= oldest);
-            self.reception_pruned = hour;
-        }
+        self.reception
+            .add(p.lat, p.lon, hour, cfg.gap.reception_keep_secs / 3600 + 1);
 
         // Where the vessel is.
-        let shore_nmi = self.geo.shore.distance_nmi(p.lat, p.lon);
-        let port_cap = cfg.port.in_port_m.max(cfg.port.call_radius_m) * 2.0;
+        let shore_nmi = {
+            let v = &mut self.vessels[i];
+            let cell = self.geo.shore.cell(p.lat, p.lon);
+            if v.shore.0 != cell {
+                v.shore = (cell, self.geo.shore.distance_at(cell));
+            }
+            v.shore.1
+        };
+        // Searching four times the largest threshold away lets a vessel at sea move far
+        // before it needs another search.
+        let port_cap = cfg.port.in_port_m.max(cfg.port.call_radius_m) * 4.0;
+        let searches = self.vessels[i].port.searches + self.vessels[i].home.searches;
         let (port_m, port_idx) = self.vessels[i].port.get(
             &self.geo.ports,
             p.lat,
@@ -778,8 +889,10 @@ impl Engine {
         } else {
             self.vessels[i]
                 .home
-                .get(&self.home_ports, p.lat, p.lon, home_m * 2.0, &[home_m])
+                .get(&self.home_ports, p.lat, p.lon, home_m * 4.0, &[home_m])
         };
+        self.stats.port_searches +=
+            self.vessels[i].port.searches + self.vessels[i].home.searches - searches;
         let in_port = port_m < cfg.port.in_port_m;
         let in_home = home_d <= home_m;
         let speed_kn = match (p.sog, prev) {
@@ -822,7 +935,7 @@ impl Engine {
 
         // Identity: the same MMSI in two places (implied speed).
         if let Some(q) = prev {
-            let d = distance_m(q.lat, q.lon, p.lat, p.lon);
+            let d = distance_fast_m(q.lat, q.lon, p.lat, p.lon);
             let dt = (p.time - q.time) as f64;
             let implied_kn = if dt > 0.0 {
                 d / dt / MPS_PER_KNOT
@@ -832,6 +945,7 @@ impl Engine {
             let icfg = &cfg.identity;
             let v = &mut self.vessels[i];
             if d > icfg.min_jump_m && implied_kn > icfg.max_implied_speed_kn {
+                let d = distance_m(q.lat, q.lon, p.lat, p.lon);
                 let jump = json!({
                     "from": {"time": crate::event::format_time(q.time), "lat": q.lat, "lon": q.lon},
                     "to": {"time": crate::event::format_time(p.time), "lat": p.lat, "lon": p.lon},
@@ -858,7 +972,7 @@ impl Engine {
                             first: jump,
                         };
                         events.push(identity_jump_event(p.mmsi, &ep, None, icfg));
-                        v.episode = Some(ep);
+                        v.episode = Some(Box::new(ep));
                     }
                 }
             } else if let Some(ep) = &v.episode {
@@ -893,8 +1007,11 @@ impl Engine {
             st.position = Some(p);
             st.positions += 1;
             st.last_seen = st.last_seen.max(p.time);
-            if !st.sources.contains(&p.source) {
-                st.sources.push(p.source);
+            if v.last_source != Some(p.source) {
+                v.last_source = Some(p.source);
+                if !st.sources.contains(&p.source) {
+                    st.sources.push(p.source);
+                }
             }
             v.in_port = in_port;
         }
@@ -942,14 +1059,11 @@ impl Engine {
             let call_port = port_idx.filter(|_| port_m <= cfg.port.call_radius_m);
             let ports = &self.geo.ports;
             let v = &mut self.vessels[i];
-            let same = |a: u32, b: u32| match (ports.get(a), ports.get(b)) {
-                (Some(x), Some(y)) => x.iso3 == y.iso3 && port_key(&x.label) == port_key(&y.label),
-                _ => false,
-            };
+
             match (&mut v.call, call_port) {
-                (Some(c), Some(pi)) if same(c.port, pi) => c.last_in = p.time,
+                (Some(c), Some(pi)) if c.group == ports.group(pi) => c.last_in = p.time,
                 (c, pi) => {
-                    if let Some(c) = c.take() {
+                    if let Some(c) = c.take().filter(|c| c.listed) {
                         if let Some(last) = v.state.port_calls.last_mut() {
                             if last.departure.is_none() {
                                 last.departure = Some(c.last_in);
@@ -959,21 +1073,18 @@ impl Engine {
                     if let Some(pi) = pi {
                         v.call = Some(Call {
                             port: pi,
+                            group: ports.group(pi),
                             arrival: p.time,
                             last_in: p.time,
+                            listed: false,
                         });
                     }
                 }
             }
             // A stay becomes a port call once long enough.
-            if let Some(c) = &v.call {
-                let long = c.last_in - c.arrival >= cfg.port.call_min_secs;
-                let listed = v
-                    .state
-                    .port_calls
-                    .last()
-                    .is_some_and(|l| l.arrival == c.arrival && l.departure.is_none());
-                if long && !listed {
+            if let Some(c) = &mut v.call {
+                if !c.listed && c.last_in - c.arrival >= cfg.port.call_min_secs {
+                    c.listed = true;
                     if let Some(port) = ports.get(c.port) {
                         v.state.port_calls.push(PortCall {
                             port: port.label.clone(),
@@ -1169,12 +1280,7 @@ impl Engine {
             for h in h0..h1 {
                 for dl in [-1.0, 0.0, 1.0] {
                     for dn in [-1.0, 0.0, 1.0] {
-                        total += u64::from(
-                            self.reception
-                                .get(&reception_key(q.lat + dl, q.lon + dn, h))
-                                .copied()
-                                .unwrap_or(0),
-                        );
+                        total += u64::from(self.reception.get(q.lat + dl, q.lon + dn, h));
                     }
                 }
             }
@@ -1345,7 +1451,11 @@ impl Engine {
             }
         }
         // Partners no longer close.
-        let partners = self.vessels[i].partners.clone();
+        let partners = if self.vessels[i].partners.is_empty() {
+            Vec::new()
+        } else {
+            self.vessels[i].partners.clone()
+        };
         for other in partners {
             if close.iter().any(|c| c.0 == other) {
                 continue;
@@ -1467,15 +1577,6 @@ impl Engine {
     }
 }
 
-/// A port name for comparison: letters and digits only, upper case ("KAO-HSIUNG" and
-/// "Kaohsiung" are the same port).
-pub fn port_key(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect()
-}
-
 fn identity_jump_event(
     mmsi: u32,
     ep: &Episode,
@@ -1517,5 +1618,37 @@ fn zone_event(zones: &Zones, mmsi: u32, z: &Inside, end: Option<i64>) -> Event {
         lat: z.lat,
         lon: z.lon,
         evidence: json!({"zone": id, "name": name, "first_seen_inside": z.first}),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The cached nearest-port answer decides every threshold as a fresh search would.
+    #[test]
+    fn near_cache_agrees_with_fresh_searches() {
+        let geo = Geography::embedded().unwrap();
+        let thresholds = [10_000.0, 3_000.0];
+        let mut cache = NearCache::default();
+        let (mut lat, mut lon) = (34.6, 128.6);
+        let mut x: u64 = 1;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Steps of up to about 600 m, drifting towards Busan.
+            lat += ((x % 1000) as f64 / 1000.0 - 0.45) * 0.005;
+            lon += (((x >> 10) % 1000) as f64 / 1000.0 - 0.45) * 0.005;
+            let (cached, _) = cache.get(&geo.ports, lat, lon, 40_000.0, &thresholds);
+            let fresh = geo
+                .ports
+                .nearest(lat, lon, 40_000.0)
+                .map_or(40_000.0, |(_, d)| d);
+            for t in thresholds {
+                assert_eq!(cached < t, fresh < t, "{lat} {lon}: {cached} vs {fresh}");
+            }
+        }
     }
 }

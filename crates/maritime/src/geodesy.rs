@@ -56,7 +56,10 @@ pub fn destination(lat: f64, lon: f64, bearing_deg: f64, distance_m: f64) -> (f6
 /// Smallest difference between two angles in degrees (0..=180).
 #[inline]
 pub fn angle_diff_deg(a: f64, b: f64) -> f64 {
-    let d = (a - b).rem_euclid(360.0);
+    let mut d = (a - b).abs();
+    if d >= 360.0 {
+        d %= 360.0;
+    }
     if d > 180.0 {
         360.0 - d
     } else {

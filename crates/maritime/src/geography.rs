@@ -5,10 +5,6 @@
 
 use std::io::Read;
 
-use rustc_hash::FxHashMap;
-
-use crate::geodesy::distance_fast_m;
-
 /// The distance-to-shore grid as built by `data/build.py`.
 static SHORE: &[u8] = include_bytes!("../data/shore.bin.z");
 /// Ports and anchorages as built by `data/build.py`.
@@ -46,34 +42,60 @@ pub struct Port {
     pub lon: f64,
 }
 
-/// Cell size of the port index, degrees.
-const PORT_CELL_DEG: f64 = 0.2;
+/// A point on the unit sphere: Euclidean (chord) distance between such points grows with
+/// the great-circle distance, so a nearest-neighbour search on them is exact.
+fn unit(lat: f64, lon: f64) -> [f64; 3] {
+    let (sp, cp) = lat.to_radians().sin_cos();
+    let (sl, cl) = lon.to_radians().sin_cos();
+    [cp * cl, cp * sl, sp]
+}
 
-/// Ports and anchorages with a grid index for "nearest within a radius".
+/// A port name for comparison: letters and digits only, upper case ("KAO-HSIUNG" and
+/// "Kaohsiung" are the same port).
+pub fn port_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Ports and anchorages with an R-tree for "nearest within a radius".
 #[derive(Debug, Clone, Default)]
 pub struct PortIndex {
     ports: Vec<Port>,
-    cells: FxHashMap<(i32, i32), Vec<u32>>,
-}
-
-fn port_cell(lat: f64, lon: f64) -> (i32, i32) {
-    (
-        (lat / PORT_CELL_DEG).floor() as i32,
-        (lon / PORT_CELL_DEG).floor() as i32,
-    )
+    /// Ports with the same country and name key share a group number.
+    groups: Vec<u32>,
+    tree: rstar::RTree<rstar::primitives::GeomWithData<[f64; 3], u32>>,
 }
 
 impl PortIndex {
     /// An index over the given ports.
     pub fn new(ports: Vec<Port>) -> Self {
-        let mut cells: FxHashMap<(i32, i32), Vec<u32>> = FxHashMap::default();
-        for (i, p) in ports.iter().enumerate() {
-            cells
-                .entry(port_cell(p.lat, p.lon))
-                .or_default()
-                .push(i as u32);
+        let points = ports
+            .iter()
+            .enumerate()
+            .map(|(i, p)| rstar::primitives::GeomWithData::new(unit(p.lat, p.lon), i as u32))
+            .collect();
+        let mut names: std::collections::HashMap<(String, String), u32> = Default::default();
+        let groups = ports
+            .iter()
+            .map(|p| {
+                let n = names.len() as u32;
+                *names
+                    .entry((p.iso3.clone(), port_key(&p.label)))
+                    .or_insert(n)
+            })
+            .collect();
+        Self {
+            ports,
+            groups,
+            tree: rstar::RTree::bulk_load(points),
         }
-        Self { ports, cells }
+    }
+
+    /// The group of a port: ports of one country with the same name key share it.
+    pub fn group(&self, idx: u32) -> Option<u32> {
+        self.groups.get(idx as usize).copied()
     }
 
     /// Parses `iso3,label,latitude,longitude` lines after a header line.
@@ -130,32 +152,29 @@ impl PortIndex {
         self.ports.get(idx as usize)
     }
 
-    /// The nearest port within `max_m` metres, with its distance; `None` when there is none.
+    /// The nearest port within `max_m` metres, with its great-circle distance; `None`
+    /// when there is none.
     pub fn nearest(&self, lat: f64, lon: f64, max_m: f64) -> Option<(u32, f64)> {
-        if self.ports.is_empty() {
-            return None;
-        }
-        let dlat = max_m / 111_000.0;
-        let coslat = lat.to_radians().cos().max(0.01);
-        let dlon = (dlat / coslat).min(180.0);
-        let (r0, c0) = port_cell(lat - dlat, lon - dlon);
-        let (r1, c1) = port_cell(lat + dlat, lon + dlon);
-        let mut best: Option<(u32, f64)> = None;
-        for r in r0..=r1 {
-            for c in c0..=c1 {
-                let Some(list) = self.cells.get(&(r, c)) else {
-                    continue;
-                };
-                for &i in list {
-                    let p = &self.ports[i as usize];
-                    let d = distance_fast_m(lat, lon, p.lat, p.lon);
-                    if d <= max_m && best.is_none_or(|(_, b)| d < b) {
-                        best = Some((i, d));
-                    }
-                }
-            }
-        }
-        best
+        // An empty neighbourhood is cheap to see; a nearest-neighbour search far away
+        // from every port is not.
+        let chord = 2.0
+            * (max_m / crate::geodesy::EARTH_RADIUS_M * 0.5)
+                .min(1.5)
+                .sin();
+        let q = unit(lat, lon);
+        self.tree.locate_within_distance(q, chord * chord).next()?;
+        self.nearest_any(lat, lon).filter(|&(_, d)| d <= max_m)
+    }
+
+    /// The nearest port however far, with its great-circle distance; `None` only when
+    /// the index is empty.
+    pub fn nearest_any(&self, lat: f64, lon: f64) -> Option<(u32, f64)> {
+        let q = unit(lat, lon);
+        let hit = self.tree.nearest_neighbor(&q)?;
+        let p = hit.geom();
+        let chord = ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)).sqrt();
+        let d = 2.0 * crate::geodesy::EARTH_RADIUS_M * (chord * 0.5).min(1.0).asin();
+        Some((hit.data, d))
     }
 }
 
@@ -204,11 +223,23 @@ impl ShoreGrid {
     /// Distance to the nearest coastline in nautical miles (0 on land, at most 255).
     #[inline]
     pub fn distance_nmi(&self, lat: f64, lon: f64) -> f64 {
+        self.distance_at(self.cell(lat, lon))
+    }
+
+    /// The index of the cell holding a position.
+    #[inline]
+    pub fn cell(&self, lat: f64, lon: f64) -> usize {
         let row = ((90.0 - lat) * self.per_deg) as isize;
         let col = ((lon + 180.0) * self.per_deg) as isize;
         let row = row.clamp(0, self.rows as isize - 1) as usize;
         let col = col.rem_euclid(self.cols as isize) as usize;
-        f64::from(self.cells[row * self.cols + col])
+        row * self.cols + col
+    }
+
+    /// Distance to shore in nautical miles of a cell (from [`ShoreGrid::cell`]).
+    #[inline]
+    pub fn distance_at(&self, cell: usize) -> f64 {
+        self.cells.get(cell).map_or(0.0, |&v| f64::from(v))
     }
 }
 

@@ -53,12 +53,21 @@ impl Zone {
 #[derive(Debug, Clone, Default)]
 pub struct Zones {
     zones: Vec<Zone>,
+    /// Bounding boxes (min lat, max lat, min lon, max lon), side by side for a quick scan.
+    boxes: Vec<[f64; 4]>,
 }
 
 impl Zones {
-    /// No areas.
+    /// These areas.
     pub fn new(zones: Vec<Zone>) -> Self {
-        Self { zones }
+        let boxes = zones
+            .iter()
+            .map(|z| match z.bbox {
+                Some(b) => [b.min().y, b.max().y, b.min().x, b.max().x],
+                None => [f64::NAN; 4],
+            })
+            .collect();
+        Self { zones, boxes }
     }
 
     /// Areas from a GeoJSON FeatureCollection, Feature or bare geometry.
@@ -108,7 +117,7 @@ impl Zones {
             };
             zones.push(Zone::new(id, name, shape));
         }
-        Ok(Self { zones })
+        Ok(Self::new(zones))
     }
 
     /// The areas.
@@ -124,8 +133,13 @@ impl Zones {
     /// Indices of the areas containing a position, appended to `out`.
     #[inline]
     pub fn containing(&self, lat: f64, lon: f64, out: &mut Vec<u32>) {
-        for (i, z) in self.zones.iter().enumerate() {
-            if z.contains(lat, lon) {
+        for (i, b) in self.boxes.iter().enumerate() {
+            if lat >= b[0]
+                && lat <= b[1]
+                && lon >= b[2]
+                && lon <= b[3]
+                && self.zones[i].contains(lat, lon)
+            {
                 out.push(i as u32);
             }
         }
