@@ -115,20 +115,31 @@ impl Ord for Pending {
 /// was asked: the distance to the nearest port changes by at most the distance moved, so
 /// the answer stays decisive for every threshold until the vessel has moved as far as
 /// the margin to the nearest one.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct NearCache {
-    valid: bool,
     lat: f64,
     lon: f64,
-    /// Distance to the nearest port, or the search radius when none is within it.
+    /// Distance to the nearest port, or the search radius when none is within it; NaN
+    /// before the first search.
     dist: f64,
     idx: Option<u32>,
-    searches: u64,
+}
+
+impl Default for NearCache {
+    fn default() -> Self {
+        Self {
+            lat: 0.0,
+            lon: 0.0,
+            dist: f64::NAN,
+            idx: None,
+        }
+    }
 }
 
 impl NearCache {
-    /// The (distance, index) of the nearest port, from the cache when still decisive.
-    /// Ports beyond `cap` are not looked for: the distance is then `cap` (at least).
+    /// The (distance, index) of the nearest port, from the cache when still decisive, and
+    /// whether a search was made. Ports beyond `cap` are not looked for: the distance is
+    /// then `cap` (at least).
     #[inline]
     fn get(
         &mut self,
@@ -137,8 +148,8 @@ impl NearCache {
         lon: f64,
         cap: f64,
         thresholds: &[f64],
-    ) -> (f64, Option<u32>) {
-        if self.valid {
+    ) -> (f64, Option<u32>, bool) {
+        if !self.dist.is_nan() {
             let moved = distance_fast_m(self.lat, self.lon, lat, lon);
             let slack = thresholds
                 .iter()
@@ -147,7 +158,7 @@ impl NearCache {
             // The true distance differs from the cached one by at most `moved` (the fast
             // distance is within 1 % at these ranges).
             if moved * 1.01 < slack {
-                return (self.dist, self.idx);
+                return (self.dist, self.idx, false);
             }
         }
         let (idx, dist) = match index.nearest(lat, lon, cap) {
@@ -155,14 +166,12 @@ impl NearCache {
             None => (None, cap),
         };
         *self = NearCache {
-            valid: true,
             lat,
             lon,
             dist,
             idx,
-            searches: self.searches + 1,
         };
-        (dist, idx)
+        (dist, idx, true)
     }
 }
 
@@ -212,33 +221,63 @@ struct Call {
     listed: bool,
 }
 
-/// A vessel: its public state and the detectors' working state.
+/// A vessel: its public state and the detectors' working state. The fields every position
+/// touches come first and together (`repr(C)` keeps the order), the public state last
+/// (its own hot fields first), so that a position touches few cache lines.
 #[derive(Debug, Clone)]
+#[repr(C)]
 struct Vessel {
-    state: VesselState,
-    track_last: Option<(i64, Option<f32>, Option<f32>)>,
+    /// The shore-grid cell of the last position and its distance to shore.
+    shore: (usize, f64),
     port: NearCache,
     home: NearCache,
+    track_last: Option<(i64, Option<f32>, Option<f32>)>,
+    cell: (i32, i32),
+    /// The source of the last position.
+    last_source: Option<SourceId>,
     in_port: bool,
     in_home: Option<bool>,
-    call: Option<Call>,
-    loiter: Option<Run>,
     candidate: bool,
-    cell: (i32, i32),
-    partners: Vec<u32>,
-    episode: Option<Box<Episode>>,
     open_gap: bool,
+    loiter: Option<Box<Run>>,
+    call: Option<Box<Call>>,
+    episode: Option<Box<Episode>>,
+    /// What only some vessels need, out of line.
+    extra: Option<Box<Extra>>,
+    state: VesselState,
+}
+
+/// Detector state that only some vessels have: encounter partners, areas they are in,
+/// watch-list matches.
+#[derive(Debug, Clone, Default)]
+struct Extra {
+    partners: Vec<u32>,
     inside: Vec<Inside>,
     matches: Vec<(u32, MatchedBy)>,
     last_sighting: Option<i64>,
     bad_imo: Option<u32>,
-    /// The shore-grid cell of the last position and its distance to shore.
-    shore: (usize, f64),
-    /// The source of the last position.
-    last_source: Option<SourceId>,
 }
 
+static NO_EXTRA: Extra = Extra {
+    partners: Vec::new(),
+    inside: Vec::new(),
+    matches: Vec::new(),
+    last_sighting: None,
+    bad_imo: None,
+};
+
 impl Vessel {
+    /// The out-of-line state (empty if none).
+    #[inline]
+    fn x(&self) -> &Extra {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    }
+
+    /// The out-of-line state, made if needed.
+    fn xm(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
     fn new(mmsi: u32, time: i64) -> Self {
         Self {
             state: VesselState::new(mmsi, time),
@@ -251,13 +290,9 @@ impl Vessel {
             loiter: None,
             candidate: false,
             cell: (0, 0),
-            partners: Vec::new(),
             episode: None,
             open_gap: false,
-            inside: Vec::new(),
-            matches: Vec::new(),
-            last_sighting: None,
-            bad_imo: None,
+            extra: None,
             shore: (usize::MAX, 0.0),
             last_source: None,
         }
@@ -560,7 +595,7 @@ impl Engine {
             }
         }
         for i in 0..self.vessels.len() {
-            if let Some(run) = self.vessels[i].loiter {
+            if let Some(run) = self.vessels[i].loiter.as_deref().copied() {
                 if run.last - run.start >= self.config.loitering.min_duration_secs {
                     let e = self.loiter_event(i, &run, None);
                     self.emit(e, out);
@@ -609,8 +644,12 @@ impl Engine {
         let i = self.vessels.len();
         let mut v = Vessel::new(mmsi, time);
         if !self.watchlist.is_empty() {
-            v.matches = self.watchlist.matches(mmsi, None, None, None);
+            let m = self.watchlist.matches(mmsi, None, None, None);
+            if !m.is_empty() {
+                v.xm().matches = m;
+            }
             v.state.watch = v
+                .x()
                 .matches
                 .iter()
                 .filter_map(|&(e, _)| self.watchlist.entries().get(e as usize))
@@ -640,7 +679,7 @@ impl Engine {
                 } else {
                     Some(event.mmsi)
                 };
-                for &(entry, by) in &self.vessels[vi as usize].matches {
+                for &(entry, by) in &self.vessels[vi as usize].x().matches {
                     let Some(w) = self.watchlist.entries().get(entry as usize) else {
                         continue;
                     };
@@ -745,8 +784,10 @@ impl Engine {
                 id.destination = s.destination.clone();
             }
             if let Some(imo) = s.imo {
-                if v.bad_imo != Some(imo) && interdict_ident::ImoNumber::from_value(imo).is_err() {
-                    v.bad_imo = Some(imo);
+                if v.x().bad_imo != Some(imo)
+                    && interdict_ident::ImoNumber::from_value(imo).is_err()
+                {
+                    v.xm().bad_imo = Some(imo);
                     events.push(Event {
                         id: format!("identity:{}:imo_check_digit:{}", s.mmsi, s.time),
                         kind: EventKind::Identity,
@@ -781,12 +822,12 @@ impl Engine {
             id.callsign.as_deref(),
             id.name.as_deref(),
         );
-        if m == v.matches {
+        if m == v.x().matches {
             return;
         }
         let new: Vec<(u32, MatchedBy)> = m
             .iter()
-            .filter(|e| !v.matches.iter().any(|o| o.0 == e.0))
+            .filter(|e| !v.x().matches.iter().any(|o| o.0 == e.0))
             .copied()
             .collect();
         let v = &mut self.vessels[i];
@@ -795,9 +836,9 @@ impl Engine {
             .filter_map(|&(e, _)| self.watchlist.entries().get(e as usize))
             .map(|e| e.reference.clone())
             .collect();
-        v.matches = m;
+        v.xm().matches = m;
         if v.state.position.is_some() && !new.is_empty() {
-            v.last_sighting = Some(time);
+            v.xm().last_sighting = Some(time);
             self.sighting(i, time, &new, out);
         }
     }
@@ -875,8 +916,7 @@ impl Engine {
         // Searching four times the largest threshold away lets a vessel at sea move far
         // before it needs another search.
         let port_cap = cfg.port.in_port_m.max(cfg.port.call_radius_m) * 4.0;
-        let searches = self.vessels[i].port.searches + self.vessels[i].home.searches;
-        let (port_m, port_idx) = self.vessels[i].port.get(
+        let (port_m, port_idx, searched_port) = self.vessels[i].port.get(
             &self.geo.ports,
             p.lat,
             p.lon,
@@ -884,15 +924,14 @@ impl Engine {
             &[cfg.port.in_port_m, cfg.port.call_radius_m],
         );
         let home_m = cfg.arrival.home_waters_nmi * 1852.0;
-        let (home_d, _) = if self.home_ports.ports().is_empty() {
-            (f64::INFINITY, None)
+        let (home_d, _, searched_home) = if self.home_ports.ports().is_empty() {
+            (f64::INFINITY, None, false)
         } else {
             self.vessels[i]
                 .home
                 .get(&self.home_ports, p.lat, p.lon, home_m * 4.0, &[home_m])
         };
-        self.stats.port_searches +=
-            self.vessels[i].port.searches + self.vessels[i].home.searches - searches;
+        self.stats.port_searches += u64::from(searched_port) + u64::from(searched_home);
         let in_port = port_m < cfg.port.in_port_m;
         let in_home = home_d <= home_m;
         let speed_kn = match (p.sog, prev) {
@@ -1071,13 +1110,13 @@ impl Engine {
                         }
                     }
                     if let Some(pi) = pi {
-                        v.call = Some(Call {
+                        v.call = Some(Box::new(Call {
                             port: pi,
                             group: ports.group(pi),
                             arrival: p.time,
                             last_in: p.time,
                             listed: false,
-                        });
+                        }));
                     }
                 }
             }
@@ -1154,47 +1193,52 @@ impl Engine {
             self.zones.containing(p.lat, p.lon, &mut now_in);
             let first = prev.is_none();
             let v = &mut self.vessels[i];
-            let mut changed = false;
-            // Left.
-            let mut k = 0;
-            while k < v.inside.len() {
-                if now_in.contains(&v.inside[k].zone) {
-                    v.inside[k].last = p.time;
-                    k += 1;
-                } else {
-                    let z = v.inside.remove(k);
-                    changed = true;
-                    if !z.silent {
-                        events.push(zone_event(&self.zones, p.mmsi, &z, Some(z.last)));
+            if !now_in.is_empty() || !v.x().inside.is_empty() {
+                let zones = &self.zones;
+                let x = v.xm();
+                let mut changed = false;
+                // Left.
+                let mut k = 0;
+                while k < x.inside.len() {
+                    if now_in.contains(&x.inside[k].zone) {
+                        x.inside[k].last = p.time;
+                        k += 1;
+                    } else {
+                        let z = x.inside.remove(k);
+                        changed = true;
+                        if !z.silent {
+                            events.push(zone_event(zones, p.mmsi, &z, Some(z.last)));
+                        }
                     }
                 }
-            }
-            // Entered.
-            for &zi in &now_in {
-                if !v.inside.iter().any(|z| z.zone == zi) {
-                    changed = true;
-                    let z = Inside {
-                        zone: zi,
-                        start: p.time,
-                        last: p.time,
-                        lat: p.lat,
-                        lon: p.lon,
-                        silent: first && in_port,
-                        first,
-                    };
-                    if !z.silent {
-                        events.push(zone_event(&self.zones, p.mmsi, &z, None));
+                // Entered.
+                for &zi in &now_in {
+                    if !x.inside.iter().any(|z| z.zone == zi) {
+                        changed = true;
+                        let z = Inside {
+                            zone: zi,
+                            start: p.time,
+                            last: p.time,
+                            lat: p.lat,
+                            lon: p.lon,
+                            silent: first && in_port,
+                            first,
+                        };
+                        if !z.silent {
+                            events.push(zone_event(zones, p.mmsi, &z, None));
+                        }
+                        x.inside.push(z);
                     }
-                    v.inside.push(z);
                 }
-            }
-            if changed {
-                v.state.zones = v
-                    .inside
-                    .iter()
-                    .filter_map(|z| self.zones.zones().get(z.zone as usize))
-                    .map(|z| z.id.clone())
-                    .collect();
+                if changed {
+                    let ids = x
+                        .inside
+                        .iter()
+                        .filter_map(|z| zones.zones().get(z.zone as usize))
+                        .map(|z| z.id.clone())
+                        .collect();
+                    v.state.zones = ids;
+                }
             }
             self.scratch = now_in;
         }
@@ -1205,27 +1249,28 @@ impl Engine {
             let slow = speed_kn.is_some_and(|s| s < lc.max_speed_kn)
                 && shore_nmi >= lc.min_shore_nmi
                 && !in_port;
-            let run = self.vessels[i].loiter;
-            let mut next = run;
-            if let Some(r) = run {
+            let mut next = self.vessels[i].loiter.take();
+            if let Some(r) = next.as_deref() {
                 if !slow || p.time - r.last > lc.max_silence_secs {
                     if r.last - r.start >= lc.min_duration_secs {
-                        events.push(self.loiter_event(i, &r, Some(r.last)));
+                        events.push(self.loiter_event(i, r, Some(r.last)));
                     }
                     next = None;
                 }
             }
             if slow {
                 let s = speed_kn.unwrap_or(0.0);
-                let r = next.get_or_insert(Run {
-                    start: p.time,
-                    last: p.time,
-                    sum_lat: 0.0,
-                    sum_lon: 0.0,
-                    n: 0,
-                    min_sog: s,
-                    max_sog: s,
-                    reported: false,
+                let r = next.get_or_insert_with(|| {
+                    Box::new(Run {
+                        start: p.time,
+                        last: p.time,
+                        sum_lat: 0.0,
+                        sum_lon: 0.0,
+                        n: 0,
+                        min_sog: s,
+                        max_sog: s,
+                        reported: false,
+                    })
                 });
                 r.last = p.time;
                 r.sum_lat += p.lat;
@@ -1235,7 +1280,7 @@ impl Engine {
                 r.max_sog = r.max_sog.max(s);
                 if !r.reported && r.last - r.start >= lc.min_duration_secs {
                     r.reported = true;
-                    let r = *r;
+                    let r = **r;
                     events.push(self.loiter_event(i, &r, None));
                 }
             }
@@ -1248,16 +1293,16 @@ impl Engine {
         self.encounter(i, &p, cand, &mut events);
 
         // Watch list: a sighting when first seen, or seen again after a long while.
-        if !self.vessels[i].matches.is_empty() {
+        if !self.vessels[i].x().matches.is_empty() {
             let v = &self.vessels[i];
-            let again = match v.last_sighting {
+            let again = match v.x().last_sighting {
                 None => true,
                 Some(_) => prev
                     .is_some_and(|q| p.time - q.time >= self.config.watchlist.resight_after_secs),
             };
             if again {
-                let m = v.matches.clone();
-                self.vessels[i].last_sighting = Some(p.time);
+                let m = v.x().matches.clone();
+                self.vessels[i].xm().last_sighting = Some(p.time);
                 self.sighting(i, p.time, &m, out);
             }
         }
@@ -1383,7 +1428,9 @@ impl Engine {
         };
         for (a, b) in [(key.0, key.1), (key.1, key.0)] {
             if let Some(&vi) = self.index.get(&a) {
-                self.vessels[vi as usize].partners.retain(|&x| x != b);
+                if let Some(x) = self.vessels[vi as usize].extra.as_deref_mut() {
+                    x.partners.retain(|&m| m != b);
+                }
             }
         }
         if pair.last_close - pair.start >= self.config.encounter.min_duration_secs {
@@ -1451,10 +1498,10 @@ impl Engine {
             }
         }
         // Partners no longer close.
-        let partners = if self.vessels[i].partners.is_empty() {
+        let partners = if self.vessels[i].x().partners.is_empty() {
             Vec::new()
         } else {
-            self.vessels[i].partners.clone()
+            self.vessels[i].x().partners.clone()
         };
         for other in partners {
             if close.iter().any(|c| c.0 == other) {
@@ -1514,7 +1561,7 @@ impl Engine {
             let pr = pr.clone();
             for (a, b) in [(mmsi, other), (other, mmsi)] {
                 if let Some(&vi) = self.index.get(&a) {
-                    let ps = &mut self.vessels[vi as usize].partners;
+                    let ps = &mut self.vessels[vi as usize].xm().partners;
                     if !ps.contains(&b) {
                         ps.push(b);
                     }
@@ -1551,7 +1598,7 @@ impl Engine {
                 self.vessels[i].open_gap = true;
                 events.push(self.gap_event(i, &q, now, None));
             }
-            if let Some(r) = self.vessels[i].loiter {
+            if let Some(r) = self.vessels[i].loiter.as_deref().copied() {
                 if now - r.last > self.config.loitering.max_silence_secs {
                     if r.last - r.start >= self.config.loitering.min_duration_secs {
                         events.push(self.loiter_event(i, &r, Some(r.last)));
@@ -1641,7 +1688,7 @@ mod tests {
             // Steps of up to about 600 m, drifting towards Busan.
             lat += ((x % 1000) as f64 / 1000.0 - 0.45) * 0.005;
             lon += (((x >> 10) % 1000) as f64 / 1000.0 - 0.45) * 0.005;
-            let (cached, _) = cache.get(&geo.ports, lat, lon, 40_000.0, &thresholds);
+            let (cached, _, _) = cache.get(&geo.ports, lat, lon, 40_000.0, &thresholds);
             let fresh = geo
                 .ports
                 .nearest(lat, lon, 40_000.0)

@@ -86,13 +86,12 @@ pub struct PortCall {
 
 /// Current state of one vessel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[repr(C)]
 pub struct VesselState {
     /// MMSI.
     pub mmsi: u32,
     /// Maritime Identification Digits (the flag) when the MMSI is a valid ship MMSI.
     pub mid: Option<u16>,
-    /// Identity as last reported.
-    pub identity: Identity,
     /// Last accepted position.
     pub position: Option<Position>,
     /// First message time.
@@ -101,6 +100,8 @@ pub struct VesselState {
     pub last_seen: i64,
     /// Positions accepted.
     pub positions: u64,
+    /// Identity as last reported.
+    pub identity: Identity,
     /// Sources that reported the vessel.
     pub sources: Vec<SourceId>,
     /// Recent port calls, oldest first; the last may still be going on.
