@@ -3,9 +3,10 @@
 //!
 //! A day of AIS from `--vessels` vessels (default 20,000) reporting `--positions`
 //! positions in all (default 10,000,000), generated on the fly in time order around Korea,
-//! Japan and the East China Sea: transiting ships, slow fishing boats, ships moored at
-//! real ports, pairs meeting at sea, ships going dark for eight hours, and static data
-//! every fiftieth report; twenty areas and two hundred watch-listed vessels. Every
+//! Japan and the East China Sea: transiting ships (70 %, 8-20 kn, turning away from land),
+//! slow fishing boats (12 %), ships moored at real ports (10 %), pairs drifting together
+//! at sea (4 %), ships going dark for eight hours (4 %), and static data every fiftieth
+//! report; twenty areas and two hundred watch-listed vessels. Every
 //! observation goes through `Engine::push` (reorder window, duplicates, all detectors,
 //! track down-sampling); the output is drained after each push.
 //!
@@ -188,8 +189,10 @@ fn generate(
                     v.cog,
                     v.sog * 1852.0 / 3600.0 * interval as f64,
                 );
-                if !(BOX.0..BOX.1).contains(&lat) || !(BOX.2..BOX.3).contains(&lon) {
-                    v.cog = (v.cog + 180.0).rem_euclid(360.0);
+                let outside = !(BOX.0..BOX.1).contains(&lat) || !(BOX.2..BOX.3).contains(&lon);
+                // Ships turn away from the box's edges and from land.
+                if outside || geo.shore.distance_nmi(lat, lon) == 0.0 {
+                    v.cog = (v.cog + rng.range(90.0, 270.0)).rem_euclid(360.0);
                 } else {
                     v.lat = lat;
                     v.lon = lon;
@@ -279,10 +282,47 @@ fn rss_kb(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The value of `--name VALUE`, if given.
+fn arg_str(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+/// Writes the generated positions as CSV (`mmsi,t,lat,lon,sog`) for the peers.
+fn dump(geo: &Geography, n_vessels: u32, n_positions: u64, path: &str) {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(w, "mmsi,t,lat,lon,sog").unwrap();
+    generate(geo, n_vessels, n_positions, |o| {
+        if let Observation::Position(p) = o {
+            writeln!(
+                w,
+                "{},{},{:.6},{:.6},{:.1}",
+                p.mmsi,
+                p.time,
+                p.lat,
+                p.lon,
+                p.sog.unwrap_or(0.0)
+            )
+            .unwrap();
+        }
+    });
+    w.flush().unwrap();
+}
+
 fn main() {
     let n_vessels = arg("--vessels", 20_000) as u32;
     let n_positions = arg("--positions", 10_000_000);
     let geo = Arc::new(Geography::embedded().unwrap_or_else(|e| panic!("{e}")));
+    if let Some(path) = arg_str("--dump") {
+        dump(&geo, n_vessels, n_positions, &path);
+        println!("positions written to {path}");
+        return;
+    }
+    let events_path = arg_str("--events");
 
     // The generator alone.
     let t = Instant::now();
@@ -308,6 +348,7 @@ fn main() {
     let mut engine = Engine::new(Config::default(), geo.clone(), zones, Watchlist::new(watch));
     let mut out = Output::default();
     let mut events = std::collections::BTreeMap::<EventKind, u64>::new();
+    let mut encounters = std::collections::BTreeMap::<String, interdict_maritime::Event>::new();
     let mut track = 0u64;
     let t = Instant::now();
     let c = cpu_secs();
@@ -316,6 +357,9 @@ fn main() {
         if !out.events.is_empty() || !out.track.is_empty() {
             for e in &out.events {
                 *events.entry(e.kind).or_insert(0) += 1;
+                if events_path.is_some() && e.kind == EventKind::Encounter {
+                    encounters.insert(e.id.clone(), e.clone());
+                }
             }
             track += out.track.len() as u64;
             out.clear();
@@ -324,6 +368,9 @@ fn main() {
     engine.finish(&mut out);
     for e in &out.events {
         *events.entry(e.kind).or_insert(0) += 1;
+        if e.kind == EventKind::Encounter {
+            encounters.insert(e.id.clone(), e.clone());
+        }
     }
     let total_secs = t.elapsed().as_secs_f64();
     let total_cpu = cpu_secs() - c;
@@ -358,4 +405,14 @@ fn main() {
     );
     let list: Vec<String> = events.iter().map(|(k, v)| format!("{k} {v}")).collect();
     println!("  event reports: {}", list.join(", "));
+    if let Some(path) = events_path {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for e in encounters.values() {
+            serde_json::to_writer(&mut w, e).unwrap();
+            writeln!(w).unwrap();
+        }
+        w.flush().unwrap();
+        println!("  {} encounters written to {path}", encounters.len());
+    }
 }

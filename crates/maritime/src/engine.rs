@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::event::{Event, EventKind};
-use crate::geodesy::{angle_diff_deg, distance_fast_m, distance_m, MPS_PER_KNOT};
+use crate::geodesy::{angle_diff_deg, distance_fast_cos_m, distance_m, MPS_PER_KNOT};
 use crate::geography::{port_key, Geography, PortIndex};
 use crate::observation::{Observation, Position, SourceId, StaticReport};
 use crate::state::{IdentityChange, IdentityField, PortCall, TrackPoint, VesselState};
@@ -91,7 +91,17 @@ pub struct Stats {
 struct Pending {
     time: i64,
     seq: u64,
-    obs: Observation,
+    /// The vessel's index in `Engine::vessels`.
+    idx: u32,
+    obs: Item,
+}
+
+/// An observation waiting in the reorder buffer; static data out of line, so that the
+/// buffer's entries stay small.
+#[derive(Debug)]
+enum Item {
+    Position(Position),
+    Static(Box<StaticReport>),
 }
 
 impl PartialEq for Pending {
@@ -111,18 +121,21 @@ impl Ord for Pending {
     }
 }
 
-/// The result of a nearest-port query, reused while the vessel stays close to where it
-/// was asked: the distance to the nearest port changes by at most the distance moved, so
-/// the answer stays decisive for every threshold until the vessel has moved as far as
-/// the margin to the nearest one.
+/// The result of a nearest-port search, reused while it still decides every threshold:
+/// after moving `m` from where it searched, the vessel is at least `d - m` from every port
+/// (`d` the distance found then) and at most its distance to the port found. A new
+/// search is needed only when a threshold falls between the two.
 #[derive(Debug, Clone, Copy)]
 struct NearCache {
     lat: f64,
     lon: f64,
-    /// Distance to the nearest port, or the search radius when none is within it; NaN
-    /// before the first search.
+    /// Distance to the nearest port at the search, or the search radius when none was
+    /// within it; NaN before the first search.
     dist: f64,
     idx: Option<u32>,
+    /// Where the port found is.
+    port_lat: f64,
+    port_lon: f64,
 }
 
 impl Default for NearCache {
@@ -132,44 +145,55 @@ impl Default for NearCache {
             lon: 0.0,
             dist: f64::NAN,
             idx: None,
+            port_lat: 0.0,
+            port_lon: 0.0,
         }
     }
 }
 
 impl NearCache {
-    /// The (distance, index) of the nearest port, from the cache when still decisive, and
-    /// whether a search was made. Ports beyond `cap` are not looked for: the distance is
-    /// then `cap` (at least).
+    /// A distance to a port that decides every threshold as the distance to the nearest
+    /// port would (an upper bound on it), the index of that port, and whether a search
+    /// was made. Ports beyond `cap` are not looked for.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     fn get(
         &mut self,
         index: &PortIndex,
         lat: f64,
         lon: f64,
+        coslat: f64,
         cap: f64,
         thresholds: &[f64],
     ) -> (f64, Option<u32>, bool) {
         if !self.dist.is_nan() {
-            let moved = distance_fast_m(self.lat, self.lon, lat, lon);
-            let slack = thresholds
-                .iter()
-                .map(|t| (self.dist - t).abs())
-                .fold(f64::INFINITY, f64::min);
-            // The true distance differs from the cached one by at most `moved` (the fast
-            // distance is within 1 % at these ranges).
-            if moved * 1.01 < slack {
-                return (self.dist, self.idx, false);
+            // The fast distance is within 1 % at these ranges; 2 % of margin.
+            let moved = distance_fast_cos_m(self.lat, self.lon, lat, lon, coslat);
+            let lower = self.dist - moved * 1.02;
+            let upper = match self.idx {
+                Some(_) => {
+                    distance_fast_cos_m(lat, lon, self.port_lat, self.port_lon, coslat) * 1.02
+                }
+                None => f64::INFINITY,
+            };
+            if thresholds.iter().all(|&t| upper < t || lower >= t) {
+                return (upper, self.idx, false);
             }
         }
         let (idx, dist) = match index.nearest(lat, lon, cap) {
             Some((i, d)) => (Some(i), d),
             None => (None, cap),
         };
+        let (port_lat, port_lon) = idx
+            .and_then(|i| index.get(i))
+            .map_or((0.0, 0.0), |p| (p.lat, p.lon));
         *self = NearCache {
             lat,
             lon,
             dist,
             idx,
+            port_lat,
+            port_lon,
         };
         (dist, idx, true)
     }
@@ -267,6 +291,21 @@ static NO_EXTRA: Extra = Extra {
 };
 
 impl Vessel {
+    /// Reads a word from each cache line the processing of a position reads, so that
+    /// the loads are issued together.
+    #[inline]
+    fn touch(&self) -> u64 {
+        (self.shore.0 as u64)
+            ^ self.home.dist.to_bits()
+            ^ self.track_last.map_or(0, |t| t.0 as u64)
+            ^ u64::from(self.candidate)
+            ^ self.state.position.map_or(0, |p| p.time as u64)
+            ^ self.state.positions
+            ^ self.loiter.as_ref().map_or(0, |r| r.last as u64)
+            ^ self.call.as_ref().map_or(0, |c| c.last_in as u64)
+            ^ self.extra.as_ref().map_or(0, |x| x.inside.len() as u64)
+    }
+
     /// The out-of-line state (empty if none).
     #[inline]
     fn x(&self) -> &Extra {
@@ -550,9 +589,15 @@ impl Engine {
             self.watermark = Some(time);
         }
         self.seq += 1;
+        let idx = self.vessel_idx(obs.mmsi(), time) as u32;
+        let obs = match obs {
+            Observation::Position(p) => Item::Position(p),
+            Observation::Static(s) => Item::Static(Box::new(s)),
+        };
         let p = Pending {
             time,
             seq: self.seq,
+            idx,
             obs,
         };
         if self.inorder.back().is_none_or(|b| time >= b.time) {
@@ -630,9 +675,17 @@ impl Engine {
             let Some(p) = next else {
                 break;
             };
+            // Load the next vessel's working state now: its cache misses then overlap
+            // with each other and with this observation's work.
+            if let Some(n) = self.inorder.front() {
+                if let Some(v) = self.vessels.get(n.idx as usize) {
+                    std::hint::black_box(v.touch());
+                }
+            }
+            let i = p.idx as usize;
             match p.obs {
-                Observation::Position(pos) => self.position(pos, out),
-                Observation::Static(s) => self.static_report(s, out),
+                Item::Position(pos) => self.position(i, pos, out),
+                Item::Static(s) => self.static_report(i, *s, out),
             }
         }
     }
@@ -706,9 +759,9 @@ impl Engine {
         out.events.push(event);
     }
 
-    fn static_report(&mut self, s: StaticReport, out: &mut Output) {
+    fn static_report(&mut self, i: usize, s: StaticReport, out: &mut Output) {
         self.stats.statics += 1;
-        let i = self.vessel_idx(s.mmsi, s.time);
+        self.vessels[i].state.first_seen = self.vessels[i].state.first_seen.min(s.time);
         let mut events = Vec::new();
         {
             let v = &mut self.vessels[i];
@@ -877,8 +930,8 @@ impl Engine {
         }
     }
 
-    fn position(&mut self, p: Position, out: &mut Output) {
-        let i = self.vessel_idx(p.mmsi, p.time);
+    fn position(&mut self, i: usize, p: Position, out: &mut Output) {
+        self.vessels[i].state.first_seen = self.vessels[i].state.first_seen.min(p.time);
         let prev = self.vessels[i].state.position;
         if let Some(q) = prev {
             if p.time < q.time {
@@ -913,13 +966,15 @@ impl Engine {
             }
             v.shore.1
         };
-        // Searching four times the largest threshold away lets a vessel at sea move far
+        // Searching ten times the largest threshold away lets a vessel at sea move far
         // before it needs another search.
-        let port_cap = cfg.port.in_port_m.max(cfg.port.call_radius_m) * 4.0;
+        let port_cap = cfg.port.in_port_m.max(cfg.port.call_radius_m) * 10.0;
+        let coslat = p.lat.to_radians().cos();
         let (port_m, port_idx, searched_port) = self.vessels[i].port.get(
             &self.geo.ports,
             p.lat,
             p.lon,
+            coslat,
             port_cap,
             &[cfg.port.in_port_m, cfg.port.call_radius_m],
         );
@@ -927,9 +982,14 @@ impl Engine {
         let (home_d, _, searched_home) = if self.home_ports.ports().is_empty() {
             (f64::INFINITY, None, false)
         } else {
-            self.vessels[i]
-                .home
-                .get(&self.home_ports, p.lat, p.lon, home_m * 4.0, &[home_m])
+            self.vessels[i].home.get(
+                &self.home_ports,
+                p.lat,
+                p.lon,
+                coslat,
+                home_m * 10.0,
+                &[home_m],
+            )
         };
         self.stats.port_searches += u64::from(searched_port) + u64::from(searched_home);
         let in_port = port_m < cfg.port.in_port_m;
@@ -974,7 +1034,7 @@ impl Engine {
 
         // Identity: the same MMSI in two places (implied speed).
         if let Some(q) = prev {
-            let d = distance_fast_m(q.lat, q.lon, p.lat, p.lon);
+            let d = distance_fast_cos_m(q.lat, q.lon, p.lat, p.lon, coslat);
             let dt = (p.time - q.time) as f64;
             let implied_kn = if dt > 0.0 {
                 d / dt / MPS_PER_KNOT
@@ -1489,7 +1549,7 @@ impl Engine {
                         if (p.time - c.time).abs() > ec.max_time_skew_secs {
                             continue;
                         }
-                        let d = distance_fast_m(p.lat, p.lon, c.lat, c.lon);
+                        let d = crate::geodesy::distance_fast_m(p.lat, p.lon, c.lat, c.lon);
                         if d <= ec.max_distance_m {
                             close.push((m, d, *c));
                         }
@@ -1688,7 +1748,14 @@ mod tests {
             // Steps of up to about 600 m, drifting towards Busan.
             lat += ((x % 1000) as f64 / 1000.0 - 0.45) * 0.005;
             lon += (((x >> 10) % 1000) as f64 / 1000.0 - 0.45) * 0.005;
-            let (cached, _, _) = cache.get(&geo.ports, lat, lon, 40_000.0, &thresholds);
+            let (cached, _, _) = cache.get(
+                &geo.ports,
+                lat,
+                lon,
+                lat.to_radians().cos(),
+                40_000.0,
+                &thresholds,
+            );
             let fresh = geo
                 .ports
                 .nearest(lat, lon, 40_000.0)

@@ -32,6 +32,21 @@ pub fn distance_fast_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     EARTH_RADIUS_M * (x * x + y * y).sqrt()
 }
 
+/// [`distance_fast_m`] with the cosine of the latitude given (computed once for many
+/// distances from one point): within 1 % of the great circle below about 100 km.
+#[inline]
+pub fn distance_fast_cos_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64, coslat: f64) -> f64 {
+    let mut dl = lon2 - lon1;
+    if dl > 180.0 {
+        dl -= 360.0;
+    } else if dl < -180.0 {
+        dl += 360.0;
+    }
+    let x = dl.to_radians() * coslat;
+    let y = (lat2 - lat1).to_radians();
+    EARTH_RADIUS_M * (x * x + y * y).sqrt()
+}
+
 /// Initial bearing from the first point to the second, degrees clockwise from north.
 pub fn bearing_deg(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let (p1, p2) = (lat1.to_radians(), lat2.to_radians());

@@ -59,13 +59,33 @@ pub fn port_key(name: &str) -> String {
         .collect()
 }
 
+/// R-tree nodes of up to 16 entries: a shallower tree than the default, fewer nodes
+/// visited per search.
+#[derive(Debug, Clone, Copy)]
+pub struct WideNodes;
+
+impl rstar::RTreeParams for WideNodes {
+    const MIN_SIZE: usize = 6;
+    const MAX_SIZE: usize = 16;
+    const REINSERTION_COUNT: usize = 4;
+    type DefaultInsertionStrategy = rstar::RStarInsertionStrategy;
+}
+
+type PortTree = rstar::RTree<rstar::primitives::GeomWithData<[f64; 3], u32>, WideNodes>;
+
 /// Ports and anchorages with an R-tree for "nearest within a radius".
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PortIndex {
     ports: Vec<Port>,
     /// Ports with the same country and name key share a group number.
     groups: Vec<u32>,
-    tree: rstar::RTree<rstar::primitives::GeomWithData<[f64; 3], u32>>,
+    tree: PortTree,
+}
+
+impl Default for PortIndex {
+    fn default() -> Self {
+        Self::new(Vec::new())
+    }
 }
 
 impl PortIndex {
@@ -89,7 +109,7 @@ impl PortIndex {
         Self {
             ports,
             groups,
-            tree: rstar::RTree::bulk_load(points),
+            tree: PortTree::bulk_load_with_params(points),
         }
     }
 
