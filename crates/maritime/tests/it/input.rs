@@ -169,3 +169,60 @@ fn tracks_a_point_a_minute_and_on_turns() {
         vec![0, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 610]
     );
 }
+
+#[test]
+fn arbitrary_observations_in_any_order_never_panic() {
+    let mut engine = Engine::new(
+        Config::default(),
+        geo(),
+        Zones::default(),
+        Watchlist::default(),
+    );
+    let mut out = Output::default();
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for k in 0..50_000 {
+        let r = next();
+        let time = T0 + (r % 400_000) as i64 - 200_000;
+        let lat = (next() % 180_000) as f64 / 1000.0 - 90.0;
+        let lon = (next() % 360_000) as f64 / 1000.0 - 180.0;
+        let obs = if k % 17 == 0 {
+            Observation::Static(interdict_maritime::StaticReport {
+                mmsi: 440_000_000 + (r % 9) as u32,
+                time,
+                name: Some(format!("N{}", r % 3)),
+                imo: Some((next() % 10_000_000) as u32),
+                ..Default::default()
+            })
+        } else {
+            Observation::Position(Position {
+                mmsi: 440_000_000 + (r % 9) as u32,
+                time,
+                received_at: (r % 3 == 0).then_some(time + (next() % 1000) as i64 - 500),
+                lat,
+                lon,
+                sog: Some((next() % 300) as f32 / 10.0),
+                cog: Some((next() % 3600) as f32 / 10.0),
+                heading: None,
+                status: None,
+                source: SourceId((r % 2) as u16),
+            })
+        };
+        engine.push(obs, &mut out);
+        if k % 1000 == 0 {
+            engine.advance(time, &mut out);
+            out.clear();
+        }
+    }
+    engine.finish(&mut out);
+    let s = engine.stats();
+    assert_eq!(
+        s.pushed,
+        s.positions + s.statics + s.future + s.stale + s.late + s.duplicates
+    );
+}
