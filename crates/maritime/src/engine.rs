@@ -414,11 +414,11 @@ impl Reception {
     }
 
     fn cell(lat: f64, lon: f64) -> Option<u32> {
-        let row = lat.floor() as i64 + 90;
+        let row = floor_i64(lat) + 90;
         if !(0..180).contains(&row) {
             return None;
         }
-        let col = (lon.floor() as i64 + 180).rem_euclid(360);
+        let col = (floor_i64(lon) + 180).rem_euclid(360);
         Some((row * 360 + col) as u32)
     }
 
@@ -467,10 +467,22 @@ impl Reception {
     }
 }
 
+/// `x.floor() as i64` without a call to `floor` (which the baseline x86-64 target does
+/// not have as an instruction).
+#[inline]
+fn floor_i64(x: f64) -> i64 {
+    let t = x as i64;
+    if (t as f64) > x {
+        t - 1
+    } else {
+        t
+    }
+}
+
 fn encounter_cell(lat: f64, lon: f64) -> (i32, i32) {
     (
-        (lat / ENCOUNTER_CELL_DEG).floor() as i32,
-        (lon / ENCOUNTER_CELL_DEG).floor() as i32,
+        floor_i64(lat / ENCOUNTER_CELL_DEG) as i32,
+        floor_i64(lon / ENCOUNTER_CELL_DEG) as i32,
     )
 }
 
@@ -763,6 +775,7 @@ impl Engine {
         self.stats.statics += 1;
         self.vessels[i].state.first_seen = self.vessels[i].state.first_seen.min(s.time);
         let mut events = Vec::new();
+        let mut identity_changed = false;
         {
             let v = &mut self.vessels[i];
             let st = &mut v.state;
@@ -775,6 +788,7 @@ impl Engine {
                               old: Option<String>,
                               new: Option<String>,
                               reason: Option<&str>| {
+                identity_changed = true;
                 out.identity.push(IdentityChange {
                     mmsi: s.mmsi,
                     time: s.time,
@@ -858,7 +872,9 @@ impl Engine {
         for e in events {
             self.emit(e, out);
         }
-        self.rematch(i, s.time, out);
+        if identity_changed {
+            self.rematch(i, s.time, out);
+        }
     }
 
     /// Matches a vessel against the watch list again; reports a sighting of a newly

@@ -59,27 +59,75 @@ pub fn port_key(name: &str) -> String {
         .collect()
 }
 
-/// R-tree nodes of up to 16 entries: a shallower tree than the default, fewer nodes
-/// visited per search.
-#[derive(Debug, Clone, Copy)]
-pub struct WideNodes;
-
-impl rstar::RTreeParams for WideNodes {
-    const MIN_SIZE: usize = 6;
-    const MAX_SIZE: usize = 16;
-    const REINSERTION_COUNT: usize = 4;
-    type DefaultInsertionStrategy = rstar::RStarInsertionStrategy;
+/// A static k-d tree over points on the unit sphere (implicit: each range's median is
+/// its node, split on x, y, z in turn), for nearest-neighbour searches bounded by a
+/// radius: the search prunes everything beyond the best distance so far, which starts at
+/// the radius.
+#[derive(Debug, Clone, Default)]
+struct KdTree {
+    points: Vec<[f64; 3]>,
+    ids: Vec<u32>,
 }
 
-type PortTree = rstar::RTree<rstar::primitives::GeomWithData<[f64; 3], u32>, WideNodes>;
+impl KdTree {
+    fn new(mut items: Vec<([f64; 3], u32)>) -> Self {
+        fn build(items: &mut [([f64; 3], u32)], depth: usize) {
+            if items.len() <= 1 {
+                return;
+            }
+            let mid = items.len() / 2;
+            let axis = depth % 3;
+            items.select_nth_unstable_by(mid, |a, b| a.0[axis].total_cmp(&b.0[axis]));
+            let (left, right) = items.split_at_mut(mid);
+            build(left, depth + 1);
+            build(&mut right[1..], depth + 1);
+        }
+        build(&mut items, 0);
+        Self {
+            points: items.iter().map(|i| i.0).collect(),
+            ids: items.iter().map(|i| i.1).collect(),
+        }
+    }
 
-/// Ports and anchorages with an R-tree for "nearest within a radius".
+    /// The nearest point closer than `sqrt(max_d2)` (chord length), with its squared
+    /// chord distance.
+    fn nearest(&self, q: [f64; 3], max_d2: f64) -> Option<(u32, f64)> {
+        let mut best = (u32::MAX, max_d2);
+        self.search(0, self.points.len(), 0, &q, &mut best);
+        (best.0 != u32::MAX).then_some(best)
+    }
+
+    fn search(&self, lo: usize, hi: usize, depth: usize, q: &[f64; 3], best: &mut (u32, f64)) {
+        if lo >= hi {
+            return;
+        }
+        let mid = lo + (hi - lo) / 2;
+        let p = &self.points[mid];
+        let d2 = (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2);
+        if d2 < best.1 {
+            *best = (self.ids[mid], d2);
+        }
+        let axis = depth % 3;
+        let diff = q[axis] - p[axis];
+        let (near, far) = if diff < 0.0 {
+            ((lo, mid), (mid + 1, hi))
+        } else {
+            ((mid + 1, hi), (lo, mid))
+        };
+        self.search(near.0, near.1, depth + 1, q, best);
+        if diff * diff < best.1 {
+            self.search(far.0, far.1, depth + 1, q, best);
+        }
+    }
+}
+
+/// Ports and anchorages with a k-d tree for "nearest within a radius".
 #[derive(Debug, Clone)]
 pub struct PortIndex {
     ports: Vec<Port>,
     /// Ports with the same country and name key share a group number.
     groups: Vec<u32>,
-    tree: PortTree,
+    tree: KdTree,
 }
 
 impl Default for PortIndex {
@@ -94,7 +142,7 @@ impl PortIndex {
         let points = ports
             .iter()
             .enumerate()
-            .map(|(i, p)| rstar::primitives::GeomWithData::new(unit(p.lat, p.lon), i as u32))
+            .map(|(i, p)| (unit(p.lat, p.lon), i as u32))
             .collect();
         let mut names: std::collections::HashMap<(String, String), u32> = Default::default();
         let groups = ports
@@ -109,7 +157,7 @@ impl PortIndex {
         Self {
             ports,
             groups,
-            tree: PortTree::bulk_load_with_params(points),
+            tree: KdTree::new(points),
         }
     }
 
@@ -175,26 +223,18 @@ impl PortIndex {
     /// The nearest port within `max_m` metres, with its great-circle distance; `None`
     /// when there is none.
     pub fn nearest(&self, lat: f64, lon: f64, max_m: f64) -> Option<(u32, f64)> {
-        // An empty neighbourhood is cheap to see; a nearest-neighbour search far away
-        // from every port is not.
-        let chord = 2.0
-            * (max_m / crate::geodesy::EARTH_RADIUS_M * 0.5)
-                .min(1.5)
-                .sin();
-        let q = unit(lat, lon);
-        self.tree.locate_within_distance(q, chord * chord).next()?;
-        self.nearest_any(lat, lon).filter(|&(_, d)| d <= max_m)
+        let half_angle =
+            (max_m / crate::geodesy::EARTH_RADIUS_M * 0.5).min(std::f64::consts::FRAC_PI_2);
+        let chord = 2.0 * half_angle.sin();
+        let (id, d2) = self.tree.nearest(unit(lat, lon), chord * chord + 1e-12)?;
+        let d = 2.0 * crate::geodesy::EARTH_RADIUS_M * (d2.sqrt() * 0.5).min(1.0).asin();
+        Some((id, d))
     }
 
     /// The nearest port however far, with its great-circle distance; `None` only when
     /// the index is empty.
     pub fn nearest_any(&self, lat: f64, lon: f64) -> Option<(u32, f64)> {
-        let q = unit(lat, lon);
-        let hit = self.tree.nearest_neighbor(&q)?;
-        let p = hit.geom();
-        let chord = ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)).sqrt();
-        let d = 2.0 * crate::geodesy::EARTH_RADIUS_M * (chord * 0.5).min(1.0).asin();
-        Some((hit.data, d))
+        self.nearest(lat, lon, f64::INFINITY)
     }
 }
 
@@ -292,5 +332,61 @@ impl Geography {
     /// A geography built from parts (tests, other data).
     pub fn new(shore: ShoreGrid, ports: PortIndex) -> Self {
         Self { shore, ports }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The k-d tree finds what a search through every port finds.
+    #[test]
+    fn nearest_agrees_with_brute_force() {
+        let mut ports = Vec::new();
+        let mut x: u64 = 7;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % 1_000_000) as f64 / 1_000_000.0
+        };
+        for k in 0..3000 {
+            // Clustered like real ports, and a few anywhere.
+            let (lat, lon) = if k % 10 == 0 {
+                (next() * 170.0 - 85.0, next() * 360.0 - 180.0)
+            } else {
+                (30.0 + next() * 8.0, 120.0 + next() * 10.0)
+            };
+            ports.push(Port {
+                iso3: "XXX".into(),
+                label: format!("P{k}"),
+                lat,
+                lon,
+            });
+        }
+        let index = PortIndex::new(ports.clone());
+        for _ in 0..2000 {
+            let (lat, lon) = (next() * 170.0 - 85.0, next() * 360.0 - 180.0);
+            let (lat, lon) = if next() < 0.7 {
+                (29.0 + next() * 10.0, 119.0 + next() * 12.0)
+            } else {
+                (lat, lon)
+            };
+            let brute = ports
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i as u32, crate::geodesy::distance_m(lat, lon, p.lat, p.lon)))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .unwrap();
+            let (i, d) = index.nearest_any(lat, lon).unwrap();
+            assert!((d - brute.1).abs() < 1.0, "{lat} {lon}: {d} vs {}", brute.1);
+            assert!(i == brute.0 || (d - brute.1).abs() < 1e-6);
+            for r in [1_000.0, 10_000.0, 100_000.0] {
+                let got = index.nearest(lat, lon, r);
+                assert_eq!(got.is_some(), brute.1 <= r, "{lat} {lon} {r}");
+            }
+        }
+        assert!(PortIndex::default().nearest_any(0.0, 0.0).is_none());
     }
 }

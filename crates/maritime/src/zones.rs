@@ -55,6 +55,8 @@ pub struct Zones {
     zones: Vec<Zone>,
     /// Bounding boxes (min lat, max lat, min lon, max lon), side by side for a quick scan.
     boxes: Vec<[f64; 4]>,
+    /// The box around them all.
+    all: [f64; 4],
 }
 
 impl Zones {
@@ -66,8 +68,24 @@ impl Zones {
                 Some(b) => [b.min().y, b.max().y, b.min().x, b.max().x],
                 None => [f64::NAN; 4],
             })
-            .collect();
-        Self { zones, boxes }
+            .collect::<Vec<[f64; 4]>>();
+        let all = boxes.iter().fold(
+            [
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+            ],
+            |a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].max(b[1]),
+                    a[2].min(b[2]),
+                    a[3].max(b[3]),
+                ]
+            },
+        );
+        Self { zones, boxes, all }
     }
 
     /// Areas from a GeoJSON FeatureCollection, Feature or bare geometry.
@@ -133,6 +151,10 @@ impl Zones {
     /// Indices of the areas containing a position, appended to `out`.
     #[inline]
     pub fn containing(&self, lat: f64, lon: f64, out: &mut Vec<u32>) {
+        let a = &self.all;
+        if !(lat >= a[0] && lat <= a[1] && lon >= a[2] && lon <= a[3]) {
+            return;
+        }
         for (i, b) in self.boxes.iter().enumerate() {
             if lat >= b[0]
                 && lat <= b[1]
