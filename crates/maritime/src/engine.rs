@@ -358,6 +358,9 @@ struct Pair {
     reported: bool,
 }
 
+/// How many observations ahead the engine loads a vessel's working state.
+const LOOK_AHEAD: usize = 2;
+
 /// Cell size of the encounter grid, degrees (about 1.1 km of latitude).
 const ENCOUNTER_CELL_DEG: f64 = 0.01;
 
@@ -687,9 +690,9 @@ impl Engine {
             let Some(p) = next else {
                 break;
             };
-            // Load the next vessel's working state now: its cache misses then overlap
-            // with each other and with this observation's work.
-            if let Some(n) = self.inorder.front() {
+            // Load the working state of the vessel two observations ahead now: its cache
+            // misses then overlap with each other and with the work in between.
+            if let Some(n) = self.inorder.get(LOOK_AHEAD) {
                 if let Some(v) = self.vessels.get(n.idx as usize) {
                     std::hint::black_box(v.touch());
                 }

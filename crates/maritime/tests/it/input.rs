@@ -226,3 +226,40 @@ fn arbitrary_observations_in_any_order_never_panic() {
         s.positions + s.statics + s.future + s.stale + s.late + s.duplicates
     );
 }
+
+#[test]
+fn advance_opens_gaps_with_the_clock_and_the_vessel_closes_them() {
+    let mut engine = Engine::new(
+        Config::default(),
+        geo(),
+        Zones::default(),
+        Watchlist::default(),
+    );
+    let mut out = Output::default();
+    for o in track(A, T0, 3600, 60, SEA, 10.0, 0.0) {
+        engine.push(o, &mut out);
+    }
+    // Five hours of silence: nothing yet.
+    engine.advance(T0 + 6 * 3600 - 1, &mut out);
+    assert!(out.events.is_empty());
+    // Six hours after the last position: an open gap.
+    engine.advance(T0 + 7 * 3600, &mut out);
+    let open: Vec<_> = out.events.drain(..).collect();
+    assert_eq!(open.len(), 1, "{open:#?}");
+    assert_eq!((open[0].start, open[0].end), (T0 + 3600, None));
+    // Advancing further reports nothing new; the vessel's return closes the same event.
+    engine.advance(T0 + 8 * 3600, &mut out);
+    assert!(out.events.is_empty());
+    for o in track(A, T0 + 9 * 3600, 600, 60, (SEA.0 + 1.0, SEA.1), 10.0, 0.0) {
+        engine.push(o, &mut out);
+    }
+    engine.finish(&mut out);
+    let closed: Vec<_> = out
+        .events
+        .iter()
+        .filter(|e| e.kind == interdict_maritime::EventKind::Gap)
+        .collect();
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0].id, open[0].id);
+    assert_eq!(closed[0].end, Some(T0 + 9 * 3600));
+}
