@@ -1616,16 +1616,20 @@ impl Engine {
                 [c.lat, c.lon, p.lat, p.lon]
             };
             let start = p.time.min(c.time);
-            let pr = self.pairs.entry(key).or_insert_with(|| Pair {
-                start,
-                last_close: start,
-                n: 0,
-                sum_lat: 0.0,
-                sum_lon: 0.0,
-                min_dist: d,
-                max_dist: d,
-                first,
-                reported: false,
+            let mut created = false;
+            let pr = self.pairs.entry(key).or_insert_with(|| {
+                created = true;
+                Pair {
+                    start,
+                    last_close: start,
+                    n: 0,
+                    sum_lat: 0.0,
+                    sum_lon: 0.0,
+                    min_dist: d,
+                    max_dist: d,
+                    first,
+                    reported: false,
+                }
             });
             pr.last_close = pr.last_close.max(p.time);
             pr.n += 1;
@@ -1637,16 +1641,19 @@ impl Engine {
             if report {
                 pr.reported = true;
             }
-            let pr = pr.clone();
-            for (a, b) in [(mmsi, other), (other, mmsi)] {
-                if let Some(&vi) = self.index.get(&a) {
-                    let ps = &mut self.vessels[vi as usize].xm().partners;
-                    if !ps.contains(&b) {
-                        ps.push(b);
+            let snapshot = report.then(|| pr.clone());
+            // Each vessel lists its partners, to notice when a pair comes apart.
+            if created {
+                for (a, b) in [(mmsi, other), (other, mmsi)] {
+                    if let Some(&vi) = self.index.get(&a) {
+                        let ps = &mut self.vessels[vi as usize].xm().partners;
+                        if !ps.contains(&b) {
+                            ps.push(b);
+                        }
                     }
                 }
             }
-            if report {
+            if let Some(pr) = snapshot {
                 events.push(self.encounter_event(key, &pr, None));
             }
         }
