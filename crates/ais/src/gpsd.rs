@@ -726,7 +726,12 @@ impl JsonWriter {
                 }
             }
             Body::SarAircraft(s) => {
-                o.u(",\"alt\":", s.alt);
+                // As gpsd: 4095 is "not available", 4094 "4094 m or higher".
+                match (sc, s.alt) {
+                    (true, 4095) => o.s(",\"alt\":", "nan"),
+                    (true, 4094) => o.s(",\"alt\":", "high"),
+                    _ => o.u(",\"alt\":", s.alt),
+                }
                 if sc {
                     match s.speed {
                         1023 => o.s(",\"speed\":", "nan"),

@@ -2,8 +2,11 @@
 //!
 //! * [`decode_sentence`] decodes one single-sentence message from a byte slice into a
 //!   caller-provided [`BitBuf`], without allocating.
-//! * [`StreamDecoder`] reads any [`std::io::BufRead`], reassembles multi-sentence messages
-//!   (by channel, sequence id and source, or by tag-block group), and counts errors by kind.
+//! * [`LineDecoder`] takes lines pushed by the caller (from a socket, a queue, a replay),
+//!   reassembles multi-sentence messages (by channel, sequence id and source, or by
+//!   tag-block group), and counts errors by kind.
+//! * [`StreamDecoder`] reads any [`std::io::BufRead`] and pushes its lines into a
+//!   [`LineDecoder`].
 //! * [`gpsd`] writes messages as gpsd's AIS JSON; [`csv`] as NOAA MarineCadastre rows.
 //!
 //! The crate does no I/O besides reading the caller's reader, keeps no clock (time is an
@@ -36,7 +39,7 @@ pub use error::{Error, ErrorKind};
 pub use message::{Body, Header, Message};
 pub use nmea::{ParseOptions, Sentence, SentenceKind, TagBlock, TagGroup};
 pub use reassembly::{Reassembler, ReassemblyLimits};
-pub use stream::{Decoded, Meta, Stats, StreamDecoder, StreamOptions};
+pub use stream::{Decoded, LineDecoder, Meta, Pushed, Stats, StreamDecoder, StreamOptions};
 
 /// Decodes one single-sentence AIS message (`!xxVDM,1,1,...`) from a line.
 ///

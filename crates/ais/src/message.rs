@@ -225,7 +225,7 @@ pub struct Acknowledge {
 /// Type 9: standard SAR aircraft position report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SarAircraft {
-    /// Altitude, metres (4095 = not available).
+    /// Altitude, metres (4095 = not available, 4094 = 4094 m or higher).
     pub alt: u16,
     /// Speed over ground, knots (1023 = not available).
     pub speed: u16,

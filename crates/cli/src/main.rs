@@ -32,8 +32,10 @@ enum Command {
     Admin(admin::AdminArgs),
     /// Work with the audit log.
     Audit(AuditArgs),
-    /// Decode AIS (NMEA 0183) data.
-    Ais(interdict_ais_cmd::AisArgs),
+    /// Decode AIS (NMEA 0183) data, or write a simulated scenario.
+    Ais(interdict_maritime_cmd::AisArgs),
+    /// Detect maritime behaviour in recorded AIS; replay recordings.
+    Maritime(interdict_maritime_cmd::MaritimeArgs),
 }
 
 /// Where the node's configuration and database are.
@@ -217,7 +219,8 @@ async fn audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Ais(args) => interdict_ais_cmd::run(args),
+        Command::Ais(args) => interdict_maritime_cmd::run_ais(args),
+        Command::Maritime(args) => interdict_maritime_cmd::run(args),
         command => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -229,7 +232,7 @@ fn main() -> ExitCode {
                         Command::Demo(args) => demo::run(args).await,
                         Command::Admin(args) => admin::run(args).await,
                         Command::Audit(args) => audit(args).await,
-                        Command::Ais(_) => unreachable_ais(),
+                        Command::Ais(_) | Command::Maritime(_) => unreachable_ais(),
                     }
                 })
             }),

@@ -170,3 +170,61 @@ fn unpack_sixbit_log() {
         },
     );
 }
+
+/// Re-armours gpsd's type 9 sample with another altitude, as a whole sentence.
+fn type9_with_alt(alt: u16) -> String {
+    let payload = b"91b55wi;hbOS@OdQAC062Ch2089h";
+    let mut bits: Vec<u8> = payload
+        .iter()
+        .flat_map(|&c| {
+            let mut v = c - 48;
+            if v > 40 {
+                v -= 8;
+            }
+            (0..6).rev().map(move |i| (v >> i) & 1)
+        })
+        .collect();
+    for i in 0..12 {
+        bits[38 + i] = ((alt >> (11 - i)) & 1) as u8;
+    }
+    let armoured: String = bits
+        .chunks(6)
+        .map(|c| {
+            let v = c.iter().fold(0u8, |a, &b| a << 1 | b);
+            char::from(if v < 40 { v + 48 } else { v + 56 })
+        })
+        .collect();
+    let body = format!("AIVDM,1,1,,B,{armoured},0");
+    let cs = body.bytes().fold(0u8, |a, b| a ^ b);
+    format!("!{body}*{cs:02X}\n")
+}
+
+/// gpsd prints a type 9 altitude of 4095 as "nan" and 4094 as "high" when scaled, and
+/// the raw number when unscaled.
+#[test]
+fn type9_altitude_not_available_and_high_as_gpsd() {
+    for (alt, scaled, unscaled) in [
+        (303, Value::from(303), Value::from(303)),
+        (4093, Value::from(4093), Value::from(4093)),
+        (4094, Value::from("high"), Value::from(4094)),
+        (4095, Value::from("nan"), Value::from(4095)),
+    ] {
+        let line = type9_with_alt(alt);
+        for (opts, want) in [
+            (JsonOptions::default(), &scaled),
+            (
+                JsonOptions {
+                    scaled: false,
+                    ..JsonOptions::default()
+                },
+                &unscaled,
+            ),
+        ] {
+            let out = decode_json(line.as_bytes(), opts);
+            assert_eq!(out.len(), 1, "{line}");
+            let v: Value = serde_json::from_str(&out[0]).unwrap();
+            assert_eq!(&v["alt"], want, "alt {alt}: {}", out[0]);
+            assert_eq!(v["mmsi"], 111232511);
+        }
+    }
+}

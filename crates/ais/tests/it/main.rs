@@ -6,6 +6,7 @@
 mod corpus;
 mod gpsd_conformance;
 mod libais;
+mod line;
 mod roundtrip;
 mod stream;
 
