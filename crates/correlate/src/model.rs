@@ -1,0 +1,337 @@
+//! The Fellegi–Sunter model: for each field and level, the probability `m` of the
+//! level among pairs that are the same entity and `u` among pairs that are not;
+//! a pair's match weight is the log-odds `log2(λ/(1-λ)) + Σ log2(m/u)`, with `u`
+//! of an exact agreement replaced by the frequency of the agreeing value (a
+//! shared `Kim` says less than a shared `Gwak`). `u` is estimated from random
+//! pairs, `m` and the share of matches among candidate pairs by expectation
+//! maximisation over the candidates' comparison patterns.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::compare::{self, field, Comparison, FieldType, Frequencies};
+use crate::subject::Schema;
+
+/// The parameters of one field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldModel {
+    /// The field's name (`family_name`, `imo`, an attribute's name, …).
+    pub name: String,
+    /// `m` per level, lowest level first.
+    pub m: Vec<f64>,
+    /// `u` per level, lowest level first.
+    pub u: Vec<f64>,
+}
+
+/// The parameters of the model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// λ: the probability that two subjects of one kind, drawn at random, are the
+    /// same entity.
+    pub prior: f64,
+    /// Per field, by field number.
+    pub fields: Vec<FieldModel>,
+}
+
+/// The smallest probability a level is given, so that no weight is infinite.
+const FLOOR: f64 = 1e-6;
+
+/// The weight of one field in a scored pair.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldWeight {
+    /// The field's name.
+    pub field: String,
+    /// The level's name (`exact`, `equivalent`, `same`, `tail`, …).
+    pub level: String,
+    /// The contribution to the match weight, in bits.
+    pub weight: f64,
+    /// Whether an identifier value was shared by too many subjects to count.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demoted: bool,
+}
+
+impl Model {
+    /// A model with default parameters, for use before any has been estimated:
+    /// exact identifiers and exact names with a date of birth are strong
+    /// evidence, a name alone is not.
+    pub fn default_for(schema: &Schema) -> Model {
+        let n = compare::field_count(schema);
+        let fields = (0..n as u16)
+            .map(|f| {
+                let (m, u): (&[f64], &[f64]) = match FieldType::of(f) {
+                    FieldType::Name => (
+                        &[0.05, 0.02, 0.05, 0.08, 0.1, 0.7],
+                        &[0.93, 0.03, 0.03, 0.006, 0.002, 0.002],
+                    ),
+                    FieldType::Date => (&[0.05, 0.1, 0.1, 0.75], &[0.98, 0.015, 0.004, 0.0003]),
+                    FieldType::Category => (&[0.1, 0.9], &[0.7, 0.3]),
+                    FieldType::Identifier => (&[0.1, 0.1, 0.8], &[0.999_98, 1e-5, 1e-6]),
+                    FieldType::Text => (&[0.2, 0.1, 0.1, 0.6], &[0.8, 0.1, 0.05, 0.05]),
+                };
+                FieldModel {
+                    name: compare::field_name(f, schema),
+                    m: m.to_vec(),
+                    u: u.to_vec(),
+                }
+            })
+            .collect();
+        Model {
+            prior: 1e-5,
+            fields,
+        }
+    }
+
+    /// Adds default parameters for fields added to the schema since.
+    pub fn extend_to(&mut self, schema: &Schema) {
+        let n = compare::field_count(schema);
+        if self.fields.len() < n {
+            let defaults = Model::default_for(schema);
+            self.fields
+                .extend(defaults.fields.into_iter().skip(self.fields.len()));
+        }
+    }
+
+    /// The prior log-odds, in bits.
+    pub fn prior_weight(&self) -> f64 {
+        let p = self.prior.clamp(1e-15, 1.0 - 1e-9);
+        (p / (1.0 - p)).log2()
+    }
+
+    /// The weight of one comparison, with term-frequency adjustment of exact
+    /// agreements; `None` when an identifier value is demoted.
+    pub fn weight(
+        &self,
+        c: &Comparison,
+        frequencies: Option<&Frequencies>,
+        demote_above: u32,
+    ) -> Option<f64> {
+        let fm = self.fields.get(usize::from(c.field))?;
+        let level = usize::from(c.level);
+        let m = fm.m.get(level).copied().unwrap_or(FLOOR).max(FLOOR);
+        let mut u = fm.u.get(level).copied().unwrap_or(FLOOR).max(FLOOR);
+        let top = level + 1 == fm.m.len();
+        if top && c.value != 0 {
+            if let Some(freq) = frequencies {
+                let is_identifier = FieldType::of(c.field) == FieldType::Identifier;
+                if is_identifier && freq.count(c.value) > demote_above {
+                    return None;
+                }
+                // The share of the field's values that are this value, shrunk
+                // towards the level's `u` while few values have been counted.
+                let count = f64::from(freq.count(c.value));
+                let total = freq.total(c.field) as f64;
+                if count > 0.0 {
+                    u = ((count + 1.0) / (total + 1.0 / u)).max(FLOOR);
+                }
+            }
+        }
+        Some((m / u).log2())
+    }
+
+    /// The match weight of a comparison vector, in bits.
+    pub fn score(
+        &self,
+        comparisons: &[Comparison],
+        frequencies: Option<&Frequencies>,
+        demote_above: u32,
+    ) -> f64 {
+        self.prior_weight()
+            + comparisons
+                .iter()
+                .filter_map(|c| self.weight(c, frequencies, demote_above))
+                .sum::<f64>()
+    }
+
+    /// The weights field by field, for explaining a link.
+    pub fn explain(
+        &self,
+        comparisons: &[Comparison],
+        frequencies: Option<&Frequencies>,
+        demote_above: u32,
+    ) -> Vec<FieldWeight> {
+        comparisons
+            .iter()
+            .map(|c| {
+                let weight = self.weight(c, frequencies, demote_above);
+                let levels = FieldType::of(c.field).levels();
+                FieldWeight {
+                    field: self
+                        .fields
+                        .get(usize::from(c.field))
+                        .map_or_else(String::new, |f| f.name.clone()),
+                    level: levels
+                        .get(usize::from(c.level))
+                        .copied()
+                        .unwrap_or("?")
+                        .to_owned(),
+                    weight: weight.unwrap_or(0.0),
+                    demoted: weight.is_none(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The probability that a match weight (in bits) is a match.
+pub fn probability(weight: f64) -> f64 {
+    let odds = weight.exp2();
+    odds / (1.0 + odds)
+}
+
+/// A comparison pattern without values: `(field, level)` pairs.
+pub type Pattern = Vec<(u16, u8)>;
+
+/// Counts of patterns.
+#[derive(Clone, Debug, Default)]
+pub struct Patterns {
+    counts: HashMap<Pattern, u64>,
+    total: u64,
+}
+
+impl Patterns {
+    /// Counts one comparison vector.
+    pub fn add(&mut self, comparisons: &[Comparison]) {
+        let pattern: Pattern = comparisons.iter().map(|c| (c.field, c.level)).collect();
+        *self.counts.entry(pattern).or_insert(0) += 1;
+        self.total += 1;
+    }
+
+    /// Adds the counts of another set.
+    pub fn merge(&mut self, other: Patterns) {
+        for (p, c) in other.counts {
+            *self.counts.entry(p).or_insert(0) += c;
+        }
+        self.total += other.total;
+    }
+
+    /// The number of comparison vectors counted.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Per field and level, the share of vectors (with the field present) at that
+    /// level: the `u` of random pairs when the vectors are random pairs.
+    pub fn level_shares(&self, n_fields: usize) -> Vec<Vec<f64>> {
+        let mut counts: Vec<Vec<f64>> = (0..n_fields as u16)
+            .map(|f| vec![0.0; FieldType::of(f).levels().len()])
+            .collect();
+        for (pattern, &n) in &self.counts {
+            for &(f, l) in pattern {
+                if let Some(slot) = counts
+                    .get_mut(usize::from(f))
+                    .and_then(|v| v.get_mut(usize::from(l)))
+                {
+                    *slot += n as f64;
+                }
+            }
+        }
+        counts.into_iter().map(|v| normalise(v, 0.5)).collect()
+    }
+}
+
+/// Scales to sum 1, with every entry at least `pseudo` counts (so that a level
+/// never seen keeps a small probability).
+fn normalise(mut v: Vec<f64>, pseudo: f64) -> Vec<f64> {
+    for x in v.iter_mut() {
+        *x += pseudo;
+    }
+    let sum: f64 = v.iter().sum();
+    if sum > 0.0 {
+        for x in v.iter_mut() {
+            *x /= sum;
+        }
+    }
+    v
+}
+
+/// Estimates `m` and the share of matches among candidate pairs by expectation
+/// maximisation over their comparison patterns, starting from `start`.
+/// `u` is estimated alongside for the candidates only (they are not random
+/// pairs) and then replaced by `u_random`, the shares among random pairs.
+/// Returns the model and the share of matches among the candidates.
+pub fn expectation_maximisation(
+    candidates: &Patterns,
+    u_random: &[Vec<f64>],
+    start: &Model,
+    iterations: usize,
+) -> (Model, f64) {
+    let n_fields = start.fields.len();
+    let mut m: Vec<Vec<f64>> = start.fields.iter().map(|f| f.m.clone()).collect();
+    let mut u: Vec<Vec<f64>> = u_random.to_vec();
+    u.resize_with(n_fields, Vec::new);
+    for (f, fu) in u.iter_mut().enumerate() {
+        if fu.is_empty() {
+            fu.clone_from(&start.fields[f].u);
+        }
+    }
+    let mut lambda: f64 = 0.1;
+    let patterns: Vec<(&Pattern, f64)> = candidates
+        .counts
+        .iter()
+        .map(|(p, &n)| (p, n as f64))
+        .collect();
+    for _ in 0..iterations {
+        let mut m_acc: Vec<Vec<f64>> = m.iter().map(|v| vec![0.0; v.len()]).collect();
+        let mut u_acc: Vec<Vec<f64>> = u.iter().map(|v| vec![0.0; v.len()]).collect();
+        let mut matches = 0.0;
+        let mut total = 0.0;
+        for (pattern, n) in &patterns {
+            let mut log_m = lambda.max(FLOOR).ln();
+            let mut log_u = (1.0 - lambda).max(FLOOR).ln();
+            for &(f, l) in pattern.iter() {
+                let (f, l) = (usize::from(f), usize::from(l));
+                log_m += m[f].get(l).copied().unwrap_or(FLOOR).max(FLOOR).ln();
+                log_u += u[f].get(l).copied().unwrap_or(FLOOR).max(FLOOR).ln();
+            }
+            let p = 1.0 / (1.0 + (log_u - log_m).exp());
+            matches += n * p;
+            total += n;
+            for &(f, l) in pattern.iter() {
+                let (f, l) = (usize::from(f), usize::from(l));
+                if let Some(x) = m_acc[f].get_mut(l) {
+                    *x += n * p;
+                }
+                if let Some(x) = u_acc[f].get_mut(l) {
+                    *x += n * (1.0 - p);
+                }
+            }
+        }
+        if total == 0.0 {
+            break;
+        }
+        lambda = (matches / total).clamp(1e-6, 1.0 - 1e-6);
+        for f in 0..n_fields {
+            if m_acc[f].iter().sum::<f64>() > 0.0 {
+                m[f] = normalise(std::mem::take(&mut m_acc[f]), 0.01);
+            }
+            if u_acc[f].iter().sum::<f64>() > 0.0 {
+                u[f] = normalise(std::mem::take(&mut u_acc[f]), 0.01);
+            }
+        }
+    }
+    let fields = start
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(f, fm)| FieldModel {
+            name: fm.name.clone(),
+            m: m[f].clone(),
+            u: u_random
+                .get(f)
+                .filter(|v| !v.is_empty())
+                .cloned()
+                .unwrap_or_else(|| fm.u.clone()),
+        })
+        .collect();
+    (
+        Model {
+            prior: start.prior,
+            fields,
+        },
+        lambda,
+    )
+}
+
+/// The number of fields before attributes (for callers building schemas).
+pub const FIXED_FIELDS: u16 = field::ATTR_BASE;

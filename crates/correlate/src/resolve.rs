@@ -1,0 +1,409 @@
+//! Batch resolution: subjects in, clusters out. The steps are: prepare every
+//! subject; count values; block; estimate `u` from random pairs and `m` by
+//! expectation maximisation over candidate pairs; score every candidate pair;
+//! cluster the links.
+//!
+//! Memory is bounded by the prepared subjects, their keys and the links kept
+//! (pairs above the threshold); candidate pairs are generated subject by subject
+//! and never stored.
+
+use std::collections::HashMap;
+
+use crate::block::{self, Key};
+use crate::cluster::{self, Link};
+use crate::compare::{self, Comparison, Frequencies};
+use crate::model::{self, Model, Patterns};
+use crate::subject::{self, Prepared, Problem, Schema, Subject};
+
+/// Settings of a batch resolution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Name blocks with more subjects than this are not used to find candidates.
+    pub block_cap: usize,
+    /// Identifier values shared by more subjects than this are demoted: they find
+    /// no candidates and carry no weight.
+    pub demote_above: u32,
+    /// Worker threads.
+    pub threads: usize,
+    /// Links at or above this match probability join clusters.
+    pub min_probability: f64,
+    /// Random pairs compared to estimate `u`.
+    pub u_pairs: usize,
+    /// Candidate pairs (at most) over which `m` is estimated.
+    pub em_pairs: usize,
+    /// Iterations of expectation maximisation.
+    pub em_iterations: usize,
+    /// Seed of the random pair sample.
+    pub seed: u64,
+    /// Mean probability across two clusters needed to join them (0 for plain
+    /// connected components).
+    pub min_support: f64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            block_cap: 100,
+            demote_above: 50,
+            threads: 1,
+            min_probability: 0.5,
+            u_pairs: 1_000_000,
+            em_pairs: 2_000_000,
+            em_iterations: 30,
+            seed: 0x5eed,
+            min_support: 0.0,
+        }
+    }
+}
+
+/// The stages of a resolution, for progress reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Finding candidate pairs and estimating the model.
+    Training,
+    /// Scoring candidate pairs.
+    Scoring,
+    /// Clustering links.
+    Clustering,
+}
+
+/// The outcome of a resolution.
+#[derive(Clone, Debug)]
+pub struct Resolution {
+    /// For each subject, its cluster: the index of the first subject in it.
+    pub cluster_of: Vec<u32>,
+    /// The links at or above the threshold.
+    pub links: Vec<Link>,
+    /// The estimated model.
+    pub model: Model,
+    /// The attribute names of the model's fields.
+    pub schema: Schema,
+    /// The number of candidate pairs compared.
+    pub candidate_pairs: u64,
+}
+
+/// Collects subjects, then resolves them.
+#[derive(Debug, Default)]
+pub struct Resolver {
+    options: Options,
+    schema: Schema,
+    prepared: Vec<Prepared>,
+    key_offsets: Vec<u32>,
+    keys: Vec<Key>,
+    scratch: Vec<Key>,
+}
+
+/// A small deterministic generator (SplitMix64) for sampling pairs.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
+    }
+}
+
+fn pair_hash(a: u32, b: u32) -> u64 {
+    let mut s = SplitMix((u64::from(a) << 32) | u64::from(b));
+    s.next()
+}
+
+impl Resolver {
+    /// An empty resolver.
+    pub fn new(options: Options) -> Resolver {
+        Resolver {
+            options,
+            key_offsets: vec![0],
+            ..Resolver::default()
+        }
+    }
+
+    /// The number of subjects added.
+    pub fn len(&self) -> usize {
+        self.prepared.len()
+    }
+
+    /// Whether no subject was added.
+    pub fn is_empty(&self) -> bool {
+        self.prepared.is_empty()
+    }
+
+    /// Adds a subject; returns what in it could not be used.
+    pub fn add(&mut self, subject: &Subject) -> Vec<Problem> {
+        let (p, problems) = subject::prepare(subject, &mut self.schema);
+        block::keys(&p, &mut self.scratch);
+        self.keys.extend_from_slice(&self.scratch);
+        self.key_offsets.push(self.keys.len() as u32);
+        self.prepared.push(p);
+        problems
+    }
+
+    fn keys_of(&self, i: usize) -> &[Key] {
+        let (s, e) = (
+            self.key_offsets[i] as usize,
+            self.key_offsets[i + 1] as usize,
+        );
+        &self.keys[s..e]
+    }
+
+    /// Resolves the subjects added. `progress(stage, done, total)` is called now
+    /// and then.
+    pub fn resolve(self, progress: &mut dyn FnMut(Stage, u64, u64)) -> Resolution {
+        let n = self.prepared.len();
+        let options = self.options.clone();
+        // Values and postings.
+        let mut frequencies = Frequencies::default();
+        let mut scratch = Vec::new();
+        for p in &self.prepared {
+            frequencies.add(p, 1, &mut scratch);
+        }
+        let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+        for i in 0..n {
+            for k in self.keys_of(i) {
+                postings.entry(k.hash).or_default().push(i as u32);
+            }
+        }
+        let usable = |k: &Key, len: usize| {
+            len >= 2
+                && if k.identifier {
+                    len <= options.demote_above as usize
+                } else {
+                    len <= options.block_cap
+                }
+        };
+        let candidates = Candidates {
+            resolver: &self,
+            postings: &postings,
+            usable: &usable,
+        };
+        // Count candidate pairs, to sample those for training.
+        let total_candidates = candidates.count(options.threads);
+        progress(Stage::Training, 0, total_candidates);
+        let stride = (total_candidates / options.em_pairs.max(1) as u64).max(1);
+        let n_fields = compare::field_count(&self.schema);
+        // u from random pairs of the same kind.
+        let u_random = self
+            .random_pairs(options.u_pairs, options.seed)
+            .level_shares(n_fields);
+        // m by EM over a sample of candidates.
+        let training = candidates.fold(
+            options.threads,
+            Patterns::default,
+            |acc: &mut Patterns, i, j, cmp: &mut Vec<Comparison>| {
+                if pair_hash(i, j) % stride == 0 {
+                    compare::compare(&self.prepared[i as usize], &self.prepared[j as usize], cmp);
+                    acc.add(cmp);
+                }
+            },
+            |a, b| a.merge(b),
+        );
+        let start = Model::default_for(&self.schema);
+        let (mut model, lambda) =
+            model::expectation_maximisation(&training, &u_random, &start, options.em_iterations);
+        let same_kind_pairs = self.same_kind_pairs();
+        model.prior =
+            (lambda * total_candidates as f64 / same_kind_pairs.max(1.0)).clamp(1e-12, 0.5);
+        progress(Stage::Scoring, 0, total_candidates);
+        // Score every candidate.
+        let threshold = threshold_weight(options.min_probability);
+        let mut links: Vec<Link> = candidates.fold(
+            options.threads,
+            Vec::new,
+            |acc: &mut Vec<Link>, i, j, cmp: &mut Vec<Comparison>| {
+                compare::compare(&self.prepared[i as usize], &self.prepared[j as usize], cmp);
+                let w = model.score(cmp, Some(&frequencies), options.demote_above);
+                if w >= threshold {
+                    acc.push(Link {
+                        a: i,
+                        b: j,
+                        weight: w as f32,
+                    });
+                }
+            },
+            |a, b| a.extend(b),
+        );
+        links.sort_by_key(|l| (l.a, l.b));
+        progress(Stage::Clustering, 0, links.len() as u64);
+        let mut cmp = Vec::new();
+        let cluster_of = cluster::cluster(n, &mut links, options.min_support, |xs, ys| {
+            let mut sum = 0.0;
+            let mut count = 0usize;
+            'outer: for &x in xs {
+                for &y in ys {
+                    compare::compare(
+                        &self.prepared[x as usize],
+                        &self.prepared[y as usize],
+                        &mut cmp,
+                    );
+                    sum += model::probability(model.score(
+                        &cmp,
+                        Some(&frequencies),
+                        options.demote_above,
+                    ));
+                    count += 1;
+                    if count >= 400 {
+                        break 'outer;
+                    }
+                }
+            }
+            if count == 0 {
+                0.0
+            } else {
+                sum / count as f64
+            }
+        });
+        Resolution {
+            cluster_of,
+            links,
+            model,
+            schema: self.schema,
+            candidate_pairs: total_candidates,
+        }
+    }
+
+    /// The number of pairs of subjects of one kind.
+    fn same_kind_pairs(&self) -> f64 {
+        let mut per_kind: HashMap<crate::subject::Kind, f64> = HashMap::new();
+        for p in &self.prepared {
+            *per_kind.entry(p.kind).or_insert(0.0) += 1.0;
+        }
+        per_kind.values().map(|n| n * (n - 1.0) / 2.0).sum()
+    }
+
+    /// Compares random pairs of subjects of one kind (all pairs when there are
+    /// few).
+    fn random_pairs(&self, wanted: usize, seed: u64) -> Patterns {
+        let n = self.prepared.len() as u64;
+        let mut patterns = Patterns::default();
+        let mut cmp = Vec::new();
+        if n < 2 {
+            return patterns;
+        }
+        if n * (n - 1) / 2 <= wanted as u64 {
+            for i in 0..n as usize {
+                for j in i + 1..n as usize {
+                    if self.prepared[i].kind == self.prepared[j].kind {
+                        compare::compare(&self.prepared[i], &self.prepared[j], &mut cmp);
+                        patterns.add(&cmp);
+                    }
+                }
+            }
+            return patterns;
+        }
+        let mut rng = SplitMix(seed);
+        let mut tries = 0;
+        while (patterns.total() as usize) < wanted && tries < wanted * 4 {
+            tries += 1;
+            let i = rng.below(n) as usize;
+            let j = rng.below(n) as usize;
+            if i == j || self.prepared[i].kind != self.prepared[j].kind {
+                continue;
+            }
+            compare::compare(&self.prepared[i], &self.prepared[j], &mut cmp);
+            patterns.add(&cmp);
+        }
+        patterns
+    }
+}
+
+/// The match weight of a probability.
+pub fn threshold_weight(probability: f64) -> f64 {
+    let p = probability.clamp(1e-9, 1.0 - 1e-9);
+    (p / (1.0 - p)).log2()
+}
+
+/// Candidate pairs: subjects sharing a usable key, each pair once.
+struct Candidates<'a> {
+    resolver: &'a Resolver,
+    postings: &'a HashMap<u64, Vec<u32>>,
+    usable: &'a (dyn Fn(&Key, usize) -> bool + Sync),
+}
+
+impl Candidates<'_> {
+    /// Calls `visit(i, j)` for every candidate pair with `i < j` and `i` in the
+    /// rows `t, t + step, …`.
+    fn visit_rows(&self, t: usize, step: usize, mut visit: impl FnMut(u32, u32)) {
+        let n = self.resolver.prepared.len();
+        let mut stamp: Vec<u32> = vec![u32::MAX; n];
+        let mut i = t;
+        while i < n {
+            for k in self.resolver.keys_of(i) {
+                let Some(list) = self.postings.get(&k.hash) else {
+                    continue;
+                };
+                if !(self.usable)(k, list.len()) {
+                    continue;
+                }
+                for &j in list {
+                    if j as usize > i && stamp[j as usize] != i as u32 {
+                        stamp[j as usize] = i as u32;
+                        visit(i as u32, j);
+                    }
+                }
+            }
+            i += step;
+        }
+    }
+
+    fn count(&self, threads: usize) -> u64 {
+        self.fold(threads, || 0u64, |acc, _, _, _| *acc += 1, |a, b| *a += b)
+    }
+
+    /// Folds over all candidate pairs on `threads` threads; the partial results
+    /// are merged in thread order, so the result does not depend on timing.
+    fn fold<A: Send>(
+        &self,
+        threads: usize,
+        init: impl Fn() -> A + Sync,
+        step: impl Fn(&mut A, u32, u32, &mut Vec<Comparison>) + Sync,
+        merge: impl Fn(&mut A, A),
+    ) -> A {
+        let threads = threads.max(1);
+        let mut parts: Vec<A> = Vec::with_capacity(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let init = &init;
+                    let step = &step;
+                    scope.spawn(move || {
+                        let mut acc = init();
+                        let mut cmp = Vec::new();
+                        self.visit_rows(t, threads, |i, j| step(&mut acc, i, j, &mut cmp));
+                        acc
+                    })
+                })
+                .collect();
+            for h in handles {
+                if let Ok(a) = h.join() {
+                    parts.push(a);
+                }
+            }
+        });
+        let mut iter = parts.into_iter();
+        let mut acc = iter.next().unwrap_or_else(&init);
+        for p in iter {
+            merge(&mut acc, p);
+        }
+        acc
+    }
+}
+
+/// Resolves a slice of subjects.
+pub fn resolve(subjects: &[Subject], options: &Options) -> Resolution {
+    let mut resolver = Resolver::new(options.clone());
+    for s in subjects {
+        resolver.add(s);
+    }
+    resolver.resolve(&mut |_, _, _| {})
+}
