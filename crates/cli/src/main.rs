@@ -34,6 +34,8 @@ enum Command {
     Audit(AuditArgs),
     /// Decode AIS (NMEA 0183) data.
     Ais(interdict_ais_cmd::AisArgs),
+    /// Resolve the subjects of a CSV file into entities (batch correlation).
+    Resolve(interdict_correlate_cmd::ResolveArgs),
 }
 
 /// Where the node's configuration and database are.
@@ -144,6 +146,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ais(args) => interdict_ais_cmd::run(args),
+        Command::Resolve(args) => interdict_correlate_cmd::run(args),
         command => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -155,7 +158,7 @@ fn main() -> ExitCode {
                         Command::Demo(args) => demo::run(args).await,
                         Command::Admin(args) => admin::run(args).await,
                         Command::Audit(args) => audit(args).await,
-                        Command::Ais(_) => unreachable_ais(),
+                        Command::Ais(_) | Command::Resolve(_) => unreachable_ais(),
                     }
                 })
             }),

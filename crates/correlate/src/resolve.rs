@@ -51,7 +51,7 @@ impl Default for Options {
             em_pairs: 2_000_000,
             em_iterations: 30,
             seed: 0x5eed,
-            min_support: 0.0,
+            min_support: 0.25,
         }
     }
 }
