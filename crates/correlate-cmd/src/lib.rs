@@ -46,6 +46,9 @@ pub struct ResolveArgs {
     /// Worker threads (default: the number of cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Print the time each stage takes to standard error.
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 /// Columns with a meaning; every other column is an attribute.
@@ -279,7 +282,17 @@ pub fn resolve_file(args: &ResolveArgs) -> anyhow::Result<Summary> {
         b.finish_and_clear();
     }
     let mut stage_bar: Option<indicatif::ProgressBar> = None;
-    let resolution = resolver.resolve(&mut |stage, _done, _total| {
+    let started = std::time::Instant::now();
+    if args.verbose {
+        eprintln!("{:>8.2} s read {} rows", 0.0, ids.len());
+    }
+    let resolution = resolver.resolve(&mut |stage, _done, total| {
+        if args.verbose {
+            eprintln!(
+                "{:>8.2} s {stage:?} ({total})",
+                started.elapsed().as_secs_f64()
+            );
+        }
         if let Some(b) = stage_bar.take() {
             b.finish_and_clear();
         }
@@ -297,6 +310,9 @@ pub fn resolve_file(args: &ResolveArgs) -> anyhow::Result<Summary> {
     });
     if let Some(b) = stage_bar.take() {
         b.finish_and_clear();
+    }
+    if args.verbose {
+        eprintln!("{:>8.2} s done", started.elapsed().as_secs_f64());
     }
     write_clusters(&args.out, &ids, &resolution.cluster_of)?;
     if let Some(path) = &args.links {

@@ -75,7 +75,7 @@ pub fn keys(p: &Prepared, out: &mut Vec<Key>) {
                     out.push(name_key(&[b"f", &kind, f.as_bytes()]));
                 }
                 if let Some(d) = &dob {
-                    out.push(name_key(&[b"fd", &kind, f.as_bytes(), d.as_bytes()]));
+                    out.push(name_key(&[b"fd", &kind, f.as_bytes(), &d[..]]));
                 }
             }
             for g in &givens {
@@ -83,7 +83,7 @@ pub fn keys(p: &Prepared, out: &mut Vec<Key>) {
                     out.push(name_key(&[b"g", &kind, g.as_bytes()]));
                 }
                 if let Some(d) = &dob {
-                    out.push(name_key(&[b"gd", &kind, g.as_bytes(), d.as_bytes()]));
+                    out.push(name_key(&[b"gd", &kind, g.as_bytes(), &d[..]]));
                 }
             }
             // Typing errors in both names: the consonant skeletons.
@@ -134,13 +134,7 @@ pub fn keys(p: &Prepared, out: &mut Vec<Key>) {
         if let Some(d) = &dob {
             for a in &p.attributes {
                 let id = a.id.to_le_bytes();
-                out.push(name_key(&[
-                    b"da",
-                    &kind,
-                    d.as_bytes(),
-                    &id,
-                    a.text.as_bytes(),
-                ]));
+                out.push(name_key(&[b"da", &kind, &d[..], &id, a.text.as_bytes()]));
             }
         }
     }

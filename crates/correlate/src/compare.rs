@@ -124,24 +124,18 @@ pub fn frequency_keys(p: &Prepared, out: &mut Vec<(u16, u64)>) {
         if let Some(f) = &reading.family {
             out.push((
                 field::FAMILY,
-                value_key(field::FAMILY, f.frequency_key().as_bytes()),
+                value_key(field::FAMILY, &f.key.to_le_bytes()),
             ));
         }
         if let Some(g) = &reading.given {
-            out.push((
-                field::GIVEN,
-                value_key(field::GIVEN, g.frequency_key().as_bytes()),
-            ));
+            out.push((field::GIVEN, value_key(field::GIVEN, &g.key.to_le_bytes())));
         }
     }
     if let Some(n) = p.names.first() {
-        out.push((
-            field::NAME,
-            value_key(field::NAME, n.frequency_key().as_bytes()),
-        ));
+        out.push((field::NAME, value_key(field::NAME, &n.key.to_le_bytes())));
     }
     if let Some(d) = &p.birth_date {
-        out.push((field::BIRTH, value_key(field::BIRTH, d.key().as_bytes())));
+        out.push((field::BIRTH, value_key(field::BIRTH, &d.key())));
     }
     if let Some(n) = &p.nationality {
         out.push((
@@ -220,7 +214,7 @@ pub fn compare(a: &Prepared, b: &Prepared, out: &mut Vec<Comparison>) {
         if let (Some(x), Some(y)) = (&a.birth_date, &b.birth_date) {
             let level = date::compare(x, y);
             let value = if level == date::DateAgreement::Same {
-                value_key(field::BIRTH, x.key().as_bytes())
+                value_key(field::BIRTH, &x.key())
             } else {
                 0
             };
@@ -264,9 +258,7 @@ fn compare_names(a: &Prepared, b: &Prepared, out: &mut Vec<Comparison>) {
         let reading = a.persons.first().and_then(|n| n.readings.first());
         if let Some(level) = best.1 {
             let value = match (level, reading.and_then(|r| r.family.as_ref())) {
-                (NameLevel::Exact, Some(part)) => {
-                    value_key(field::FAMILY, part.frequency_key().as_bytes())
-                }
+                (NameLevel::Exact, Some(part)) => value_key(field::FAMILY, &part.key.to_le_bytes()),
                 _ => 0,
             };
             out.push(Comparison {
@@ -277,9 +269,7 @@ fn compare_names(a: &Prepared, b: &Prepared, out: &mut Vec<Comparison>) {
         }
         if let Some(level) = best.2 {
             let value = match (level, reading.and_then(|r| r.given.as_ref())) {
-                (NameLevel::Exact, Some(part)) => {
-                    value_key(field::GIVEN, part.frequency_key().as_bytes())
-                }
+                (NameLevel::Exact, Some(part)) => value_key(field::GIVEN, &part.key.to_le_bytes()),
                 _ => 0,
             };
             out.push(Comparison {
@@ -297,9 +287,7 @@ fn compare_names(a: &Prepared, b: &Prepared, out: &mut Vec<Comparison>) {
             }
         }
         let value = match (best, a.names.first()) {
-            (NameLevel::Exact, Some(part)) => {
-                value_key(field::NAME, part.frequency_key().as_bytes())
-            }
+            (NameLevel::Exact, Some(part)) => value_key(field::NAME, &part.key.to_le_bytes()),
             _ => 0,
         };
         out.push(Comparison {

@@ -167,13 +167,19 @@ impl BirthDate {
     }
 
     /// Digits for edit-distance comparison: year, month, day, zero-padded.
-    fn digits(&self, year: u16) -> String {
-        format!(
-            "{:04}{:02}{:02}",
-            year,
-            self.month.unwrap_or(0),
-            self.day.unwrap_or(0)
-        )
+    fn digits(&self, year: u16) -> [u8; 8] {
+        let (m, d) = (self.month.unwrap_or(0), self.day.unwrap_or(0));
+        let y = year % 10000;
+        [
+            (y / 1000) as u8,
+            (y / 100 % 10) as u8,
+            (y / 10 % 10) as u8,
+            (y % 10) as u8,
+            m / 10 % 10,
+            m % 10,
+            d / 10 % 10,
+            d % 10,
+        ]
     }
 
     /// A canonical text, `YYYY-MM-DD` with `??` for unknown parts.
@@ -191,9 +197,14 @@ impl BirthDate {
         }
     }
 
-    /// The key for blocking and term frequencies.
-    pub fn key(&self) -> String {
-        format!("{:02}{}", self.year % 100, &self.canonical()[4..])
+    /// The key for blocking and term frequencies: the last two digits of the
+    /// year, the month and the day (0 where unknown).
+    pub fn key(&self) -> [u8; 3] {
+        [
+            (self.year % 100) as u8,
+            self.month.unwrap_or(0),
+            self.day.unwrap_or(0),
+        ]
     }
 }
 
@@ -243,17 +254,26 @@ pub fn compare(a: &BirthDate, b: &BirthDate) -> DateAgreement {
     }
 }
 
-/// One substitution or one transposition of neighbours between equal-length
-/// digit strings.
-fn near(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
+/// One substitution or one transposition of neighbours between two digit
+/// strings.
+fn near(a: &[u8; 8], b: &[u8; 8]) -> bool {
+    let mut diffs = [0usize; 3];
+    let mut n = 0;
+    for i in 0..8 {
+        if a[i] != b[i] {
+            if n == 3 {
+                return false;
+            }
+            diffs[n] = i;
+            n += 1;
+        }
     }
-    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    match diffs.as_slice() {
-        [_] => true,
-        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+    match n {
+        1 => true,
+        2 => {
+            let (i, j) = (diffs[0], diffs[1]);
+            j == i + 1 && a[i] == b[j] && a[j] == b[i]
+        }
         _ => false,
     }
 }

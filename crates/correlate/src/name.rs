@@ -59,6 +59,10 @@ pub struct Form {
     pub words: Box<str>,
     /// The romanisation-tolerant key of `text` (see [`text::fold`]).
     pub fold: Box<str>,
+    /// The nickname groups `text` is in, one bit per group.
+    pub nicknames: u128,
+    /// The nickname groups the first word is in.
+    pub first_nicknames: u128,
 }
 
 impl Form {
@@ -67,9 +71,12 @@ impl Form {
         if text.is_empty() {
             return None;
         }
+        let first = words.first().map(String::as_str).unwrap_or("");
         Some(Form {
             fold: text::fold(&text).into(),
-            first: words.first().map(String::as_str).unwrap_or("").into(),
+            nicknames: nickname_groups(&text),
+            first_nicknames: nickname_groups(first),
+            first: first.into(),
             words: words.join(" ").into(),
             text: text.into(),
         })
@@ -90,19 +97,28 @@ pub struct Part {
     pub surnames: Vec<&'static str>,
     /// A number that is part of a vessel's name (`HAI XING 8`).
     pub number: Option<u32>,
+    /// The key for term frequencies: a hash of the Korean surname when there is
+    /// one, else of the folded first form.
+    pub key: u64,
 }
 
 impl Part {
-    /// The key for term frequencies: the Korean surname when there is one, else
-    /// the folded first form.
-    pub fn frequency_key(&self) -> String {
-        match self.surnames.first() {
-            Some(s) => format!("ko:{s}"),
-            None => self
-                .forms
-                .first()
-                .map(|f| f.fold.to_string())
-                .unwrap_or_default(),
+    fn new(forms: Vec<Form>, surnames: Vec<&'static str>, number: Option<u32>) -> Part {
+        let text = match (surnames.first(), forms.first()) {
+            (Some(s), _) => format!("ko:{s}"),
+            (None, Some(f)) => f.fold.to_string(),
+            (None, None) => String::new(),
+        };
+        let mut key: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes().chain(number.unwrap_or(0).to_le_bytes()) {
+            key ^= u64::from(b);
+            key = key.wrapping_mul(0x0100_0000_01b3);
+        }
+        Part {
+            forms,
+            surnames,
+            number,
+            key,
         }
     }
 }
@@ -355,12 +371,13 @@ const NICKNAMES: &[&[&str]] = &[
     &["peggy", "peggie", "margaret"],
 ];
 
-/// Whether two words are in one nickname group.
-fn nicknames(a: &str, b: &str) -> bool {
-    a != b
-        && NICKNAMES
-            .iter()
-            .any(|group| group.contains(&a) && group.contains(&b))
+/// The nickname groups a word is in, one bit per group.
+fn nickname_groups(word: &str) -> u128 {
+    NICKNAMES
+        .iter()
+        .enumerate()
+        .filter(|(_, group)| group.contains(&word))
+        .fold(0, |bits, (i, _)| bits | (1u128 << (i % 128)))
 }
 
 /// Splits words that mix digits and letters or scripts (`제8해양호` → `제`, `8`,
@@ -429,11 +446,7 @@ fn part_from_words(words: &[String]) -> Option<Part> {
     if forms.is_empty() {
         return None;
     }
-    Some(Part {
-        forms,
-        surnames: Vec::new(),
-        number: None,
-    })
+    Some(Part::new(forms, Vec::new(), None))
 }
 
 fn dedup(forms: Vec<Form>) -> Vec<Form> {
@@ -456,16 +469,15 @@ fn family_part(words: &[String]) -> Option<Part> {
                 .filter_map(|f| Form::new(&[f]))
                 .collect();
             let surnames = hangul::surnames_spelled_hangul(word);
-            return Some(Part {
-                forms,
-                surnames,
-                number: None,
-            });
+            return Some(Part::new(forms, surnames, None));
         }
     }
-    let mut part = part_from_words(words)?;
+    let part = part_from_words(words)?;
     if let [word] = words {
-        part.surnames = hangul::surnames_spelled(word).collect();
+        let surnames: Vec<&'static str> = hangul::surnames_spelled(word).collect();
+        if !surnames.is_empty() {
+            return Some(Part::new(part.forms, surnames, None));
+        }
     }
     Some(part)
 }
@@ -625,9 +637,8 @@ pub fn organisation(raw: &str, vessel: bool) -> Option<Part> {
     } else {
         without_legal
     };
-    let mut part = part_from_words(&words)?;
-    part.number = number;
-    Some(part)
+    let part = part_from_words(&words)?;
+    Some(Part::new(part.forms, Vec::new(), number))
 }
 
 /// The value of a hull number: digits, Roman numerals to XX, English words to
@@ -677,11 +688,11 @@ fn form_level(a: &Form, b: &Form) -> NameLevel {
     if a.text == b.text {
         return NameLevel::Exact;
     }
-    if a.fold == b.fold || nicknames(&a.text, &b.text) {
+    if a.fold == b.fold || a.nicknames & b.nicknames != 0 {
         return NameLevel::Equivalent;
     }
     let (wa, wb) = (a.word_count(), b.word_count());
-    if (wa > 1 || wb > 1) && (a.first == b.first || nicknames(&a.first, &b.first)) {
+    if (wa > 1 || wb > 1) && (a.first == b.first || a.first_nicknames & b.first_nicknames != 0) {
         return NameLevel::Close;
     }
     let jw = text::jaro_winkler(&a.text, &b.text).max(text::jaro_winkler(&a.fold, &b.fold));
@@ -714,17 +725,34 @@ pub fn compare_parts(a: &Part, b: &Part) -> NameLevel {
             return NameLevel::Different;
         }
     }
+    if a.forms
+        .iter()
+        .any(|fa| b.forms.iter().any(|fb| fa.text == fb.text))
+    {
+        return NameLevel::Exact;
+    }
+    // Two Korean surnames from the table: the same surname or another one.
+    if !a.surnames.is_empty() && !b.surnames.is_empty() {
+        return if a.surnames.iter().any(|s| b.surnames.contains(s)) {
+            NameLevel::Equivalent
+        } else {
+            NameLevel::Different
+        };
+    }
+    if a.forms
+        .iter()
+        .any(|fa| b.forms.iter().any(|fb| fa.fold == fb.fold))
+    {
+        return NameLevel::Equivalent;
+    }
     let mut best = NameLevel::Different;
-    for fa in &a.forms {
-        for fb in &b.forms {
+    for fa in a.forms.iter().take(3) {
+        for fb in b.forms.iter().take(3) {
             best = best.max(form_level(fa, fb));
-            if best == NameLevel::Exact {
+            if best >= NameLevel::Equivalent {
                 return best;
             }
         }
-    }
-    if best < NameLevel::Equivalent && a.surnames.iter().any(|s| b.surnames.contains(s)) {
-        best = NameLevel::Equivalent;
     }
     best
 }
@@ -849,6 +877,11 @@ mod tests {
             compare_persons(&parts, &swapped),
             (Some(NameLevel::Exact), Some(NameLevel::Exact))
         );
+    }
+
+    #[test]
+    fn nickname_groups_fit_the_mask() {
+        assert!(NICKNAMES.len() <= 128);
     }
 
     #[test]

@@ -47,8 +47,8 @@ impl Default for Options {
             demote_above: 50,
             threads: 1,
             min_probability: 0.5,
-            u_pairs: 1_000_000,
-            em_pairs: 2_000_000,
+            u_pairs: 300_000,
+            em_pairs: 500_000,
             em_iterations: 30,
             seed: 0x5eed,
             min_support: 0.25,
@@ -194,7 +194,7 @@ impl Resolver {
         let n_fields = compare::field_count(&self.schema);
         // u from random pairs of the same kind.
         let u_random = self
-            .random_pairs(options.u_pairs, options.seed)
+            .random_pairs(options.u_pairs, options.seed, options.threads)
             .level_shares(n_fields);
         // m by EM over a sample of candidates.
         let training = candidates.fold(
@@ -282,37 +282,54 @@ impl Resolver {
     }
 
     /// Compares random pairs of subjects of one kind (all pairs when there are
-    /// few).
-    fn random_pairs(&self, wanted: usize, seed: u64) -> Patterns {
+    /// few), on `threads` threads.
+    fn random_pairs(&self, wanted: usize, seed: u64, threads: usize) -> Patterns {
         let n = self.prepared.len() as u64;
-        let mut patterns = Patterns::default();
-        let mut cmp = Vec::new();
-        if n < 2 {
-            return patterns;
-        }
-        if n * (n - 1) / 2 <= wanted as u64 {
-            for i in 0..n as usize {
-                for j in i + 1..n as usize {
-                    if self.prepared[i].kind == self.prepared[j].kind {
-                        compare::compare(&self.prepared[i], &self.prepared[j], &mut cmp);
-                        patterns.add(&cmp);
-                    }
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        if n >= 2 && n * (n - 1) / 2 <= wanted as u64 {
+            for i in 0..n as u32 {
+                for j in i + 1..n as u32 {
+                    pairs.push((i, j));
                 }
             }
-            return patterns;
-        }
-        let mut rng = SplitMix(seed);
-        let mut tries = 0;
-        while (patterns.total() as usize) < wanted && tries < wanted * 4 {
-            tries += 1;
-            let i = rng.below(n) as usize;
-            let j = rng.below(n) as usize;
-            if i == j || self.prepared[i].kind != self.prepared[j].kind {
-                continue;
+        } else if n >= 2 {
+            let mut rng = SplitMix(seed);
+            pairs.reserve(wanted);
+            while pairs.len() < wanted {
+                let i = rng.below(n) as u32;
+                let j = rng.below(n) as u32;
+                if i != j {
+                    pairs.push((i, j));
+                }
             }
-            compare::compare(&self.prepared[i], &self.prepared[j], &mut cmp);
-            patterns.add(&cmp);
         }
+        let threads = threads.max(1);
+        let chunk = pairs.len().div_ceil(threads).max(1);
+        let mut patterns = Patterns::default();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = pairs
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut acc = Patterns::default();
+                        let mut cmp = Vec::new();
+                        for &(i, j) in part {
+                            let (a, b) = (&self.prepared[i as usize], &self.prepared[j as usize]);
+                            if a.kind == b.kind {
+                                compare::compare(a, b, &mut cmp);
+                                acc.add(&cmp);
+                            }
+                        }
+                        acc
+                    })
+                })
+                .collect();
+            for h in handles {
+                if let Ok(p) = h.join() {
+                    patterns.merge(p);
+                }
+            }
+        });
         patterns
     }
 }

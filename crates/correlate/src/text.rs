@@ -277,9 +277,58 @@ pub fn skeleton(word: &str) -> String {
     out
 }
 
-/// Jaro-Winkler similarity of two strings.
+/// Jaro-Winkler similarity of two strings (prefix scale 0.1, up to four
+/// characters). Short ASCII strings are compared without allocating.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
-    strsim::jaro_winkler(a, b)
+    const MAX: usize = 64;
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if !a.is_ascii() || !b.is_ascii() || x.len() > MAX || y.len() > MAX {
+        return strsim::jaro_winkler(a, b);
+    }
+    if x.is_empty() && y.is_empty() {
+        return 1.0;
+    }
+    if x.is_empty() || y.is_empty() {
+        return 0.0;
+    }
+    let window = (x.len().max(y.len()) / 2).saturating_sub(1);
+    let mut x_matched = [false; MAX];
+    let mut y_matched = [false; MAX];
+    let mut matches = 0usize;
+    for (i, &c) in x.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(y.len());
+        for j in lo..hi {
+            if !y_matched[j] && y[j] == c {
+                x_matched[i] = true;
+                y_matched[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, &c) in x.iter().enumerate() {
+        if !x_matched[i] {
+            continue;
+        }
+        while !y_matched[j] {
+            j += 1;
+        }
+        if c != y[j] {
+            transpositions += 1;
+        }
+        j += 1;
+    }
+    let m = matches as f64;
+    let jaro =
+        (m / x.len() as f64 + m / y.len() as f64 + (m - (transpositions / 2) as f64) / m) / 3.0;
+    let prefix = x.iter().zip(y).take(4).take_while(|(p, q)| p == q).count();
+    jaro + prefix as f64 * 0.1 * (1.0 - jaro)
 }
 
 #[cfg(test)]
@@ -328,6 +377,23 @@ mod tests {
         assert_eq!(normal_words("Ｐａｒｋ"), vec!["park"]);
         assert_eq!(normal_words("박 성민"), vec!["박", "성민"]);
         assert_eq!(normal_words("สมชาย ใจดี"), vec!["สมชาย", "ใจดี"]);
+    }
+
+    #[test]
+    fn jaro_winkler_agrees_with_strsim() {
+        for (a, b) in [
+            ("martha", "marhta"),
+            ("dwayne", "duane"),
+            ("dixon", "dicksonx"),
+            ("sungmin", "seongmin"),
+            ("a", "b"),
+            ("", "x"),
+            ("abc", "abc"),
+        ] {
+            let ours = jaro_winkler(a, b);
+            let theirs = strsim::jaro_winkler(a, b);
+            assert!((ours - theirs).abs() < 1e-9, "{a} {b}: {ours} {theirs}");
+        }
     }
 
     #[test]
