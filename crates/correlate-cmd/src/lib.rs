@@ -251,6 +251,9 @@ pub fn resolve_file(args: &ResolveArgs) -> anyhow::Result<Summary> {
     let mut first_line: HashMap<Box<str>, u64> = HashMap::new();
     let mut problems = 0usize;
     let mut row = csv::StringRecord::new();
+    // Rows are prepared in batches on the worker threads.
+    const BATCH: usize = 20_000;
+    let mut batch: Vec<Subject> = Vec::with_capacity(BATCH);
     loop {
         let more = csv.read_record(&mut row).map_err(|e| {
             let line = e.position().map_or(0, csv::Position::line);
@@ -274,9 +277,15 @@ pub fn resolve_file(args: &ResolveArgs) -> anyhow::Result<Summary> {
         let subject = columns
             .subject(&row, line)
             .with_context(|| format!("{}", args.input.display()))?;
-        problems += resolver.add(&subject).len();
+        batch.push(subject);
+        if batch.len() == BATCH {
+            problems += resolver.add_all(&batch);
+            batch.clear();
+        }
         ids.push(id);
     }
+    problems += resolver.add_all(&batch);
+    drop(batch);
     drop(first_line);
     if let Some(b) = read_bar {
         b.finish_and_clear();

@@ -258,7 +258,9 @@ fn compare_names(a: &Prepared, b: &Prepared, out: &mut Vec<Comparison>) {
         let reading = a.persons.first().and_then(|n| n.readings.first());
         if let Some(level) = best.1 {
             let value = match (level, reading.and_then(|r| r.family.as_ref())) {
-                (NameLevel::Exact, Some(part)) => value_key(field::FAMILY, &part.key.to_le_bytes()),
+                (NameLevel::Exact | NameLevel::Equivalent, Some(part)) => {
+                    value_key(field::FAMILY, &part.key.to_le_bytes())
+                }
                 _ => 0,
             };
             out.push(Comparison {
@@ -269,7 +271,9 @@ fn compare_names(a: &Prepared, b: &Prepared, out: &mut Vec<Comparison>) {
         }
         if let Some(level) = best.2 {
             let value = match (level, reading.and_then(|r| r.given.as_ref())) {
-                (NameLevel::Exact, Some(part)) => value_key(field::GIVEN, &part.key.to_le_bytes()),
+                (NameLevel::Exact | NameLevel::Equivalent, Some(part)) => {
+                    value_key(field::GIVEN, &part.key.to_le_bytes())
+                }
                 _ => 0,
             };
             out.push(Comparison {
@@ -287,7 +291,9 @@ fn compare_names(a: &Prepared, b: &Prepared, out: &mut Vec<Comparison>) {
             }
         }
         let value = match (best, a.names.first()) {
-            (NameLevel::Exact, Some(part)) => value_key(field::NAME, &part.key.to_le_bytes()),
+            (NameLevel::Exact | NameLevel::Equivalent, Some(part)) => {
+                value_key(field::NAME, &part.key.to_le_bytes())
+            }
             _ => 0,
         };
         out.push(Comparison {

@@ -98,8 +98,8 @@ impl Model {
         (p / (1.0 - p)).log2()
     }
 
-    /// The weight of one comparison, with term-frequency adjustment of exact
-    /// agreements; `None` when an identifier value is demoted.
+    /// The weight of one comparison, with term-frequency adjustment of
+    /// agreements on a value; `None` when an identifier value is demoted.
     pub fn weight(
         &self,
         c: &Comparison,
@@ -110,8 +110,9 @@ impl Model {
         let level = usize::from(c.level);
         let m = fm.m.get(level).copied().unwrap_or(FLOOR).max(FLOOR);
         let mut u = fm.u.get(level).copied().unwrap_or(FLOOR).max(FLOOR);
-        let top = level + 1 == fm.m.len();
-        if top && c.value != 0 {
+        // The comparison sets `value` where the agreement is on one value (exact
+        // agreement, or an equivalent spelling of one name).
+        if c.value != 0 {
             if let Some(freq) = frequencies {
                 let is_identifier = FieldType::of(c.field) == FieldType::Identifier;
                 if is_identifier && freq.count(c.value) > demote_above {

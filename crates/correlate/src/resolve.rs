@@ -142,10 +142,49 @@ impl Resolver {
     /// Adds a subject; returns what in it could not be used.
     pub fn add(&mut self, subject: &Subject) -> Vec<Problem> {
         let (p, problems) = subject::prepare(subject, &mut self.schema);
+        self.push(p);
+        problems
+    }
+
+    fn push(&mut self, p: Prepared) {
         block::keys(&p, &mut self.scratch);
         self.keys.extend_from_slice(&self.scratch);
         self.key_offsets.push(self.keys.len() as u32);
         self.prepared.push(p);
+    }
+
+    /// Adds subjects, preparing them on the configured threads; returns the
+    /// number of values that could not be used.
+    pub fn add_all(&mut self, subjects: &[Subject]) -> usize {
+        for s in subjects {
+            subject::register(s, &mut self.schema);
+        }
+        let threads = self.options.threads.max(1);
+        let chunk = subjects.len().div_ceil(threads).max(1);
+        let schema = &self.schema;
+        let parts: Vec<Vec<(Prepared, usize)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = subjects
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|s| {
+                                let (p, problems) = subject::prepare_known(s, schema);
+                                (p, problems.len())
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        let mut problems = 0;
+        for part in parts {
+            for (p, n) in part {
+                problems += n;
+                self.push(p);
+            }
+        }
         problems
     }
 
@@ -252,7 +291,7 @@ impl Resolver {
                         options.demote_above,
                     ));
                     count += 1;
-                    if count >= 400 {
+                    if count >= 200 {
                         break 'outer;
                     }
                 }

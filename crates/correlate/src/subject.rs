@@ -220,6 +220,12 @@ impl Schema {
         (self.names.len() - 1) as u16
     }
 
+    /// The number of an attribute name, if it has one.
+    pub fn find(&self, name: &str) -> Option<u16> {
+        let key = name.trim().to_lowercase();
+        self.names.iter().position(|n| *n == key).map(|i| i as u16)
+    }
+
     /// The name of an attribute number.
     pub fn name(&self, id: u16) -> &str {
         self.names.get(usize::from(id)).map_or("", String::as_str)
@@ -270,9 +276,24 @@ impl Prepared {
     }
 }
 
-/// Normalises a subject. Identifiers that fail their checks and unreadable dates
-/// are left out and reported.
+/// Normalises a subject, numbering new attribute names in the schema.
+/// Identifiers that fail their checks and unreadable dates are left out and
+/// reported.
 pub fn prepare(subject: &Subject, schema: &mut Schema) -> (Prepared, Vec<Problem>) {
+    register(subject, schema);
+    prepare_known(subject, schema)
+}
+
+/// Numbers the attribute names of a subject in the schema.
+pub fn register(subject: &Subject, schema: &mut Schema) {
+    for (key, _) in &subject.attributes {
+        schema.attribute(key);
+    }
+}
+
+/// Normalises a subject whose attribute names are all in the schema (see
+/// [`register`]); attributes with unknown names are left out.
+pub fn prepare_known(subject: &Subject, schema: &Schema) -> (Prepared, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut persons = Vec::new();
     let mut names = Vec::new();
@@ -330,10 +351,12 @@ pub fn prepare(subject: &Subject, schema: &mut Schema) -> (Prepared, Vec<Problem
         if normal.is_empty() || identifier::is_placeholder(Scheme::Document, &normal) {
             continue;
         }
-        attributes.push(Attribute {
-            id: schema.attribute(key),
-            text: normal.into(),
-        });
+        if let Some(id) = schema.find(key) {
+            attributes.push(Attribute {
+                id,
+                text: normal.into(),
+            });
+        }
     }
     (
         Prepared {

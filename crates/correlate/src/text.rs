@@ -40,6 +40,9 @@ pub fn script_of(c: char) -> Script {
 
 /// NFKC, then lower case: the form in which free text is compared.
 pub fn nfkc_lower(raw: &str) -> String {
+    if raw.is_ascii() {
+        return raw.to_ascii_lowercase();
+    }
     raw.nfkc().flat_map(char::to_lowercase).collect()
 }
 
@@ -47,6 +50,9 @@ pub fn nfkc_lower(raw: &str) -> String {
 /// (`é` → `e`), a few letters are spelled out (`ß` → `ss`, `æ` → `ae`), and other
 /// scripts are left as they are.
 pub fn strip_marks(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.nfkd() {
         if is_combining_mark(c) && !is_script_mark(c) {
