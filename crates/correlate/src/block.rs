@@ -17,6 +17,25 @@ pub struct Key {
     pub hash: u64,
     /// Whether the key is an identifier value.
     pub identifier: bool,
+    /// The fields a pair sharing the key is bound to agree on, one bit per kind
+    /// of field (see [`pins`]); expectation maximisation leaves them out.
+    pub pins: u8,
+}
+
+/// Bits of [`Key::pins`].
+pub mod pins {
+    /// Family name.
+    pub const FAMILY: u8 = 1;
+    /// Given name.
+    pub const GIVEN: u8 = 2;
+    /// Date of birth.
+    pub const BIRTH: u8 = 4;
+    /// Identifiers.
+    pub const IDENTIFIER: u8 = 8;
+    /// Attributes.
+    pub const ATTRIBUTE: u8 = 16;
+    /// The name of anything but a person.
+    pub const NAME: u8 = 32;
 }
 
 /// Folded forms of a family-name part: the Korean surname when known.
@@ -51,6 +70,7 @@ pub fn keys(p: &Prepared, out: &mut Vec<Key>) {
         out.push(Key {
             hash: hash(&[b"id", &scheme, identifier::index_value(id).as_bytes()]),
             identifier: true,
+            pins: pins::IDENTIFIER,
         });
     }
     let kind = [p.kind as u8];
@@ -69,21 +89,30 @@ pub fn keys(p: &Prepared, out: &mut Vec<Key>) {
             }
             for f in &families {
                 for g in &givens {
-                    out.push(name_key(&[b"fg", &kind, f.as_bytes(), g.as_bytes()]));
+                    out.push(name_key(
+                        pins::FAMILY | pins::GIVEN,
+                        &[b"fg", &kind, f.as_bytes(), g.as_bytes()],
+                    ));
                 }
                 if givens.is_empty() {
-                    out.push(name_key(&[b"f", &kind, f.as_bytes()]));
+                    out.push(name_key(pins::FAMILY, &[b"f", &kind, f.as_bytes()]));
                 }
                 if let Some(d) = &dob {
-                    out.push(name_key(&[b"fd", &kind, f.as_bytes(), &d[..]]));
+                    out.push(name_key(
+                        pins::FAMILY | pins::BIRTH,
+                        &[b"fd", &kind, f.as_bytes(), &d[..]],
+                    ));
                 }
             }
             for g in &givens {
                 if families.is_empty() {
-                    out.push(name_key(&[b"g", &kind, g.as_bytes()]));
+                    out.push(name_key(pins::GIVEN, &[b"g", &kind, g.as_bytes()]));
                 }
                 if let Some(d) = &dob {
-                    out.push(name_key(&[b"gd", &kind, g.as_bytes(), &d[..]]));
+                    out.push(name_key(
+                        pins::GIVEN | pins::BIRTH,
+                        &[b"gd", &kind, g.as_bytes(), &d[..]],
+                    ));
                 }
             }
             // Typing errors in both names: the consonant skeletons.
@@ -91,42 +120,41 @@ pub fn keys(p: &Prepared, out: &mut Vec<Key>) {
                 if let (Some(ff), Some(gf)) = (f.forms.first(), g.forms.first()) {
                     let fs = text::skeleton(&ff.text);
                     let gs = text::skeleton(&gf.text);
-                    out.push(name_key(&[b"sk", &kind, fs.as_bytes(), gs.as_bytes()]));
+                    out.push(name_key(
+                        pins::FAMILY | pins::GIVEN,
+                        &[b"sk", &kind, fs.as_bytes(), gs.as_bytes()],
+                    ));
                 }
             }
             for a in &p.attributes {
                 let id = a.id.to_le_bytes();
                 if let Some(f) = families.first() {
-                    out.push(name_key(&[
-                        b"fa",
-                        &kind,
-                        f.as_bytes(),
-                        &id,
-                        a.text.as_bytes(),
-                    ]));
+                    out.push(name_key(
+                        pins::FAMILY | pins::ATTRIBUTE,
+                        &[b"fa", &kind, f.as_bytes(), &id, a.text.as_bytes()],
+                    ));
                 }
                 if let Some(g) = givens.first() {
-                    out.push(name_key(&[
-                        b"ga",
-                        &kind,
-                        g.as_bytes(),
-                        &id,
-                        a.text.as_bytes(),
-                    ]));
+                    out.push(name_key(
+                        pins::GIVEN | pins::ATTRIBUTE,
+                        &[b"ga", &kind, g.as_bytes(), &id, a.text.as_bytes()],
+                    ));
                 }
             }
         }
     }
     for part in p.names.iter().take(5) {
         for f in part.forms.iter().take(4) {
-            out.push(name_key(&[b"n", &kind, f.fold.as_bytes()]));
-            out.push(name_key(&[
-                b"ns",
-                &kind,
-                text::skeleton(&f.text).as_bytes(),
-            ]));
+            out.push(name_key(pins::NAME, &[b"n", &kind, f.fold.as_bytes()]));
+            out.push(name_key(
+                pins::NAME,
+                &[b"ns", &kind, text::skeleton(&f.text).as_bytes()],
+            ));
             if f.words.contains(' ') {
-                out.push(name_key(&[b"n1", &kind, text::fold(&f.first).as_bytes()]));
+                out.push(name_key(
+                    pins::NAME,
+                    &[b"n1", &kind, text::fold(&f.first).as_bytes()],
+                ));
             }
         }
     }
@@ -134,7 +162,10 @@ pub fn keys(p: &Prepared, out: &mut Vec<Key>) {
         if let Some(d) = &dob {
             for a in &p.attributes {
                 let id = a.id.to_le_bytes();
-                out.push(name_key(&[b"da", &kind, &d[..], &id, a.text.as_bytes()]));
+                out.push(name_key(
+                    pins::BIRTH | pins::ATTRIBUTE,
+                    &[b"da", &kind, &d[..], &id, a.text.as_bytes()],
+                ));
             }
         }
     }
@@ -142,9 +173,10 @@ pub fn keys(p: &Prepared, out: &mut Vec<Key>) {
     out.dedup();
 }
 
-fn name_key(parts: &[&[u8]]) -> Key {
+fn name_key(pins: u8, parts: &[&[u8]]) -> Key {
     Key {
         hash: hash(parts),
         identifier: false,
+        pins,
     }
 }

@@ -193,7 +193,16 @@ pub struct Patterns {
 impl Patterns {
     /// Counts one comparison vector.
     pub fn add(&mut self, comparisons: &[Comparison]) {
-        let pattern: Pattern = comparisons.iter().map(|c| (c.field, c.level)).collect();
+        self.add_without(comparisons, |_| false);
+    }
+
+    /// Counts one comparison vector without the fields `skip` selects.
+    pub fn add_without(&mut self, comparisons: &[Comparison], skip: impl Fn(u16) -> bool) {
+        let pattern: Pattern = comparisons
+            .iter()
+            .filter(|c| !skip(c.field))
+            .map(|c| (c.field, c.level))
+            .collect();
         *self.counts.entry(pattern).or_insert(0) += 1;
         self.total += 1;
     }
@@ -246,55 +255,81 @@ fn normalise(mut v: Vec<f64>, pseudo: f64) -> Vec<f64> {
     v
 }
 
-/// Estimates `m` and the share of matches among candidate pairs by expectation
-/// maximisation over their comparison patterns, starting from `start`.
-/// `u` is estimated alongside for the candidates only (they are not random
-/// pairs) and then replaced by `u_random`, the shares among random pairs.
-/// Returns the model and the share of matches among the candidates.
+/// The result of expectation maximisation over one group of candidate pairs.
+#[derive(Clone, Debug)]
+pub struct Estimate {
+    /// `m` per field and level (the starting values where the field was absent).
+    pub m: Vec<Vec<f64>>,
+    /// Per field, the expected number of matching pairs in which it was present:
+    /// the weight of this group's `m` when groups are combined.
+    pub mass: Vec<f64>,
+    /// The share of matches among the group's pairs.
+    pub lambda: f64,
+    /// The number of pairs in the group.
+    pub pairs: f64,
+}
+
+/// Estimates `m` and the share of matches among a group of candidate pairs by
+/// expectation maximisation over their comparison patterns, with `u` fixed to
+/// `u` (the shares among random pairs), starting from `start`.
+///
+/// The patterns of a group leave out the fields its blocking key made agree
+/// (pairs found by family and given name say nothing about how often names
+/// agree among matches), as in training one blocking rule at a time.
 pub fn expectation_maximisation(
     candidates: &Patterns,
-    u_random: &[Vec<f64>],
-    start: &Model,
+    u: &[Vec<f64>],
+    start: &[Vec<f64>],
     iterations: usize,
-) -> (Model, f64) {
-    let n_fields = start.fields.len();
-    let mut m: Vec<Vec<f64>> = start.fields.iter().map(|f| f.m.clone()).collect();
-    let mut u: Vec<Vec<f64>> = u_random.to_vec();
-    u.resize_with(n_fields, Vec::new);
-    for (f, fu) in u.iter_mut().enumerate() {
-        if fu.is_empty() {
-            fu.clone_from(&start.fields[f].u);
-        }
-    }
+) -> Estimate {
+    let n_fields = start.len();
+    let mut m: Vec<Vec<f64>> = start.to_vec();
+    let mut mass = vec![0.0; n_fields];
     let mut lambda: f64 = 0.1;
     let patterns: Vec<(&Pattern, f64)> = candidates
         .counts
         .iter()
         .map(|(p, &n)| (p, n as f64))
         .collect();
+    // Fields whose agreement is common among random pairs (nationality, sex)
+    // do not vote on which pairs match: within a block they agree with the
+    // blocking key (all the Kims block together and are mostly Korean), and would
+    // carry the whole block into the match class. Their `m` is still estimated.
+    let votes: Vec<bool> = (0..n_fields)
+        .map(|f| {
+            u.get(f)
+                .and_then(|v| v.last())
+                .is_some_and(|&top| top < 0.05)
+        })
+        .collect();
+    let mut total = 0.0;
     for _ in 0..iterations {
         let mut m_acc: Vec<Vec<f64>> = m.iter().map(|v| vec![0.0; v.len()]).collect();
-        let mut u_acc: Vec<Vec<f64>> = u.iter().map(|v| vec![0.0; v.len()]).collect();
         let mut matches = 0.0;
-        let mut total = 0.0;
+        total = 0.0;
+        let prior = (lambda / (1.0 - lambda)).ln();
         for (pattern, n) in &patterns {
-            let mut log_m = lambda.max(FLOOR).ln();
-            let mut log_u = (1.0 - lambda).max(FLOOR).ln();
+            let mut sum = prior;
             for &(f, l) in pattern.iter() {
                 let (f, l) = (usize::from(f), usize::from(l));
-                log_m += m[f].get(l).copied().unwrap_or(FLOOR).max(FLOOR).ln();
-                log_u += u[f].get(l).copied().unwrap_or(FLOOR).max(FLOOR).ln();
+                if !votes[f] {
+                    continue;
+                }
+                let mf = m[f].get(l).copied().unwrap_or(FLOOR).max(FLOOR);
+                let uf = u
+                    .get(f)
+                    .and_then(|v| v.get(l))
+                    .copied()
+                    .unwrap_or(FLOOR)
+                    .max(FLOOR);
+                sum += (mf / uf).ln();
             }
-            let p = 1.0 / (1.0 + (log_u - log_m).exp());
+            let p = 1.0 / (1.0 + (-sum).exp());
             matches += n * p;
             total += n;
             for &(f, l) in pattern.iter() {
-                let (f, l) = (usize::from(f), usize::from(l));
-                if let Some(x) = m_acc[f].get_mut(l) {
+                if let Some(x) = m_acc[usize::from(f)].get_mut(usize::from(l)) {
                     *x += n * p;
-                }
-                if let Some(x) = u_acc[f].get_mut(l) {
-                    *x += n * (1.0 - p);
                 }
             }
         }
@@ -303,35 +338,59 @@ pub fn expectation_maximisation(
         }
         lambda = (matches / total).clamp(1e-6, 1.0 - 1e-6);
         for f in 0..n_fields {
-            if m_acc[f].iter().sum::<f64>() > 0.0 {
+            mass[f] = m_acc[f].iter().sum();
+            if mass[f] > 0.0 {
                 m[f] = normalise(std::mem::take(&mut m_acc[f]), 0.01);
-            }
-            if u_acc[f].iter().sum::<f64>() > 0.0 {
-                u[f] = normalise(std::mem::take(&mut u_acc[f]), 0.01);
             }
         }
     }
+    Estimate {
+        m,
+        mass,
+        lambda,
+        pairs: total,
+    }
+}
+
+/// Combines the estimates of several groups: each field's `m` is the average of
+/// the groups' estimates weighted by their expected matches with the field
+/// present; fields no group estimated keep `start`.
+pub fn combine(estimates: &[Estimate], start: &Model, u: &[Vec<f64>]) -> Model {
     let fields = start
         .fields
         .iter()
         .enumerate()
-        .map(|(f, fm)| FieldModel {
-            name: fm.name.clone(),
-            m: m[f].clone(),
-            u: u_random
-                .get(f)
-                .filter(|v| !v.is_empty())
-                .cloned()
-                .unwrap_or_else(|| fm.u.clone()),
+        .map(|(f, fm)| {
+            let mut m = vec![0.0; fm.m.len()];
+            let mut weight = 0.0;
+            for e in estimates {
+                let w = e.mass.get(f).copied().unwrap_or(0.0);
+                if w > 0.0 {
+                    for (acc, x) in m.iter_mut().zip(&e.m[f]) {
+                        *acc += w * x;
+                    }
+                    weight += w;
+                }
+            }
+            let m = if weight > 0.0 {
+                m.into_iter().map(|x| x / weight).collect()
+            } else {
+                fm.m.clone()
+            };
+            FieldModel {
+                name: fm.name.clone(),
+                m,
+                u: u.get(f)
+                    .filter(|v| v.len() == fm.u.len())
+                    .cloned()
+                    .unwrap_or_else(|| fm.u.clone()),
+            }
         })
         .collect();
-    (
-        Model {
-            prior: start.prior,
-            fields,
-        },
-        lambda,
-    )
+    Model {
+        prior: start.prior,
+        fields,
+    }
 }
 
 /// The number of fields before attributes (for callers building schemas).

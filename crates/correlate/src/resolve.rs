@@ -235,31 +235,63 @@ impl Resolver {
         let u_random = self
             .random_pairs(options.u_pairs, options.seed, options.threads)
             .level_shares(n_fields);
-        // m by EM over a sample of candidates.
+        // m by EM over a sample of candidates, one group per kind of blocking key.
         let training = candidates.fold(
             options.threads,
-            Patterns::default,
-            |acc: &mut Patterns, i, j, cmp: &mut Vec<Comparison>| {
+            HashMap::<u8, Patterns>::new,
+            |acc: &mut HashMap<u8, Patterns>, i, j, pinned, cmp: &mut Vec<Comparison>| {
                 if pair_hash(i, j) % stride == 0 {
                     compare::compare(&self.prepared[i as usize], &self.prepared[j as usize], cmp);
-                    acc.add(cmp);
+                    acc.entry(pinned)
+                        .or_default()
+                        .add_without(cmp, |f| is_pinned(f, pinned));
                 }
             },
-            |a, b| a.merge(b),
+            |a, b| {
+                for (k, v) in b {
+                    a.entry(k).or_default().merge(v);
+                }
+            },
         );
         let start = Model::default_for(&self.schema);
-        let (mut model, lambda) =
-            model::expectation_maximisation(&training, &u_random, &start, options.em_iterations);
+        let start_m: Vec<Vec<f64>> = start.fields.iter().map(|f| f.m.clone()).collect();
+        let mut groups: Vec<(&u8, &Patterns)> = training.iter().collect();
+        groups.sort_by_key(|(k, _)| **k);
+        let estimates: Vec<model::Estimate> = groups
+            .iter()
+            .map(|(_, p)| {
+                model::expectation_maximisation(p, &u_random, &start_m, options.em_iterations)
+            })
+            .collect();
+        // Blocks on a name and an attribute value (surname and sex, given name
+        // and town) mix matches and non-matches in ways the attribute does not
+        // tell apart; `m` is learnt from the other blocks.
+        let learning: Vec<model::Estimate> = groups
+            .iter()
+            .zip(&estimates)
+            .filter(|((k, _), _)| **k & crate::block::pins::ATTRIBUTE == 0)
+            .map(|(_, e)| e.clone())
+            .collect();
+        let mut model = model::combine(
+            if learning.is_empty() {
+                &estimates
+            } else {
+                &learning
+            },
+            &start,
+            &u_random,
+        );
+        let sampled_matches: f64 = estimates.iter().map(|e| e.lambda * e.pairs).sum();
         let same_kind_pairs = self.same_kind_pairs();
         model.prior =
-            (lambda * total_candidates as f64 / same_kind_pairs.max(1.0)).clamp(1e-12, 0.5);
+            (sampled_matches * stride as f64 / same_kind_pairs.max(1.0)).clamp(1e-12, 0.5);
         progress(Stage::Scoring, 0, total_candidates);
         // Score every candidate.
         let threshold = threshold_weight(options.min_probability);
         let mut links: Vec<Link> = candidates.fold(
             options.threads,
             Vec::new,
-            |acc: &mut Vec<Link>, i, j, cmp: &mut Vec<Comparison>| {
+            |acc: &mut Vec<Link>, i, j, _, cmp: &mut Vec<Comparison>| {
                 compare::compare(&self.prepared[i as usize], &self.prepared[j as usize], cmp);
                 let w = model.score(cmp, Some(&frequencies), options.demote_above);
                 if w >= threshold {
@@ -373,6 +405,22 @@ impl Resolver {
     }
 }
 
+/// Whether a blocking key's pins cover a field.
+fn is_pinned(field: u16, pinned: u8) -> bool {
+    use crate::block::pins;
+    use crate::compare::field as f;
+    let bit = match field {
+        f::FAMILY => pins::FAMILY,
+        f::GIVEN => pins::GIVEN,
+        f::NAME => pins::NAME,
+        f::BIRTH => pins::BIRTH,
+        f::NATIONALITY => 0,
+        x if x < f::ATTR_BASE => pins::IDENTIFIER,
+        _ => pins::ATTRIBUTE,
+    };
+    pinned & bit != 0
+}
+
 /// The match weight of a probability.
 pub fn threshold_weight(probability: f64) -> f64 {
     let p = probability.clamp(1e-9, 1.0 - 1e-9);
@@ -387,9 +435,9 @@ struct Candidates<'a> {
 }
 
 impl Candidates<'_> {
-    /// Calls `visit(i, j)` for every candidate pair with `i < j` and `i` in the
-    /// rows `t, t + step, …`.
-    fn visit_rows(&self, t: usize, step: usize, mut visit: impl FnMut(u32, u32)) {
+    /// Calls `visit(i, j, pins)` for every candidate pair with `i < j` and `i` in
+    /// the rows `t, t + step, …`; `pins` are those of the first key found.
+    fn visit_rows(&self, t: usize, step: usize, mut visit: impl FnMut(u32, u32, u8)) {
         let n = self.resolver.prepared.len();
         let mut stamp: Vec<u32> = vec![u32::MAX; n];
         let mut i = t;
@@ -404,7 +452,7 @@ impl Candidates<'_> {
                 for &j in list {
                     if j as usize > i && stamp[j as usize] != i as u32 {
                         stamp[j as usize] = i as u32;
-                        visit(i as u32, j);
+                        visit(i as u32, j, k.pins);
                     }
                 }
             }
@@ -413,7 +461,12 @@ impl Candidates<'_> {
     }
 
     fn count(&self, threads: usize) -> u64 {
-        self.fold(threads, || 0u64, |acc, _, _, _| *acc += 1, |a, b| *a += b)
+        self.fold(
+            threads,
+            || 0u64,
+            |acc, _, _, _, _| *acc += 1,
+            |a, b| *a += b,
+        )
     }
 
     /// Folds over all candidate pairs on `threads` threads; the partial results
@@ -422,7 +475,7 @@ impl Candidates<'_> {
         &self,
         threads: usize,
         init: impl Fn() -> A + Sync,
-        step: impl Fn(&mut A, u32, u32, &mut Vec<Comparison>) + Sync,
+        step: impl Fn(&mut A, u32, u32, u8, &mut Vec<Comparison>) + Sync,
         merge: impl Fn(&mut A, A),
     ) -> A {
         let threads = threads.max(1);
@@ -435,7 +488,7 @@ impl Candidates<'_> {
                     scope.spawn(move || {
                         let mut acc = init();
                         let mut cmp = Vec::new();
-                        self.visit_rows(t, threads, |i, j| step(&mut acc, i, j, &mut cmp));
+                        self.visit_rows(t, threads, |i, j, p| step(&mut acc, i, j, p, &mut cmp));
                         acc
                     })
                 })
