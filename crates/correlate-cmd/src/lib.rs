@@ -215,6 +215,7 @@ pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
 
 /// Resolves `args.input` into `args.out`.
 pub fn resolve_file(args: &ResolveArgs) -> anyhow::Result<Summary> {
+    let started = std::time::Instant::now();
     let file =
         File::open(&args.input).with_context(|| format!("cannot open {}", args.input.display()))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -291,9 +292,12 @@ pub fn resolve_file(args: &ResolveArgs) -> anyhow::Result<Summary> {
         b.finish_and_clear();
     }
     let mut stage_bar: Option<indicatif::ProgressBar> = None;
-    let started = std::time::Instant::now();
     if args.verbose {
-        eprintln!("{:>8.2} s read {} rows", 0.0, ids.len());
+        eprintln!(
+            "{:>8.2} s read and prepared {} rows",
+            started.elapsed().as_secs_f64(),
+            ids.len()
+        );
     }
     let resolution = resolver.resolve(&mut |stage, _done, total| {
         if args.verbose {

@@ -107,6 +107,30 @@ pub struct Comparison {
     pub value: u64,
 }
 
+/// A hasher for keys that are already hashes (see [`value_key`]): one
+/// multiplication spreads them over a table.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A map from keys that are already hashes.
+pub type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
 /// FNV-1a over a field number and bytes: the key of a value.
 pub fn value_key(field: u16, bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -157,7 +181,7 @@ pub fn frequency_keys(p: &Prepared, out: &mut Vec<(u16, u64)>) {
 /// over-common identifiers.
 #[derive(Clone, Debug, Default)]
 pub struct Frequencies {
-    counts: HashMap<u64, u32>,
+    counts: KeyMap<u32>,
     totals: Vec<u64>,
 }
 

@@ -13,7 +13,7 @@ use std::hash::Hash;
 use serde::{Deserialize, Serialize};
 
 use crate::block::{self, Key};
-use crate::compare::{self, Comparison, Frequencies};
+use crate::compare::{self, Comparison, Frequencies, KeyMap};
 use crate::model::{self, FieldWeight, Model};
 use crate::subject::{self, Prepared, Problem, Schema, Subject};
 
@@ -93,7 +93,7 @@ pub struct Index<R> {
     slots: Vec<Option<Entry<R>>>,
     free: Vec<u32>,
     by_record: HashMap<R, u32>,
-    postings: HashMap<u64, Posting>,
+    postings: KeyMap<Posting>,
     frequencies: Frequencies,
     n_subjects: usize,
 }
@@ -109,7 +109,7 @@ impl<R: Clone + Eq + Hash> Index<R> {
             slots: Vec::new(),
             free: Vec::new(),
             by_record: HashMap::new(),
-            postings: HashMap::new(),
+            postings: KeyMap::default(),
             frequencies: Frequencies::default(),
             n_subjects: 0,
         }

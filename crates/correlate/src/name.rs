@@ -63,6 +63,20 @@ pub struct Form {
     pub nicknames: u128,
     /// The nickname groups the first word is in.
     pub first_nicknames: u128,
+    /// Hashes of `text` and `fold`, compared before the strings.
+    text_hash: u64,
+    fold_hash: u64,
+    /// The number of words.
+    word_count: u8,
+}
+
+fn hash_str(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 impl Form {
@@ -72,8 +86,12 @@ impl Form {
             return None;
         }
         let first = words.first().map(String::as_str).unwrap_or("");
+        let fold = text::fold(&text);
         Some(Form {
-            fold: text::fold(&text).into(),
+            text_hash: hash_str(&text),
+            fold_hash: hash_str(&fold),
+            word_count: words.len().min(255) as u8,
+            fold: fold.into(),
             nicknames: nickname_groups(&text),
             first_nicknames: nickname_groups(first),
             first: first.into(),
@@ -83,7 +101,15 @@ impl Form {
     }
 
     fn word_count(&self) -> usize {
-        self.words.split(' ').count()
+        usize::from(self.word_count)
+    }
+
+    fn same_text(&self, other: &Form) -> bool {
+        self.text_hash == other.text_hash && self.text == other.text
+    }
+
+    fn same_fold(&self, other: &Form) -> bool {
+        self.fold_hash == other.fold_hash && self.fold == other.fold
     }
 }
 
@@ -373,11 +399,18 @@ const NICKNAMES: &[&[&str]] = &[
 
 /// The nickname groups a word is in, one bit per group.
 fn nickname_groups(word: &str) -> u128 {
-    NICKNAMES
-        .iter()
-        .enumerate()
-        .filter(|(_, group)| group.contains(&word))
-        .fold(0, |bits, (i, _)| bits | (1u128 << (i % 128)))
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, u128>> =
+        std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table = std::collections::HashMap::new();
+        for (i, group) in NICKNAMES.iter().enumerate() {
+            for name in group.iter() {
+                *table.entry(*name).or_insert(0u128) |= 1u128 << (i % 128);
+            }
+        }
+        table
+    });
+    table.get(word).copied().unwrap_or(0)
 }
 
 /// Splits words that mix digits and letters or scripts (`제8해양호` → `제`, `8`,
@@ -685,17 +718,20 @@ fn number_word(w: &str) -> Option<u32> {
 
 /// Compares two forms.
 fn form_level(a: &Form, b: &Form) -> NameLevel {
-    if a.text == b.text {
+    if a.same_text(b) {
         return NameLevel::Exact;
     }
-    if a.fold == b.fold || a.nicknames & b.nicknames != 0 {
+    if a.same_fold(b) || a.nicknames & b.nicknames != 0 {
         return NameLevel::Equivalent;
     }
     let (wa, wb) = (a.word_count(), b.word_count());
     if (wa > 1 || wb > 1) && (a.first == b.first || a.first_nicknames & b.first_nicknames != 0) {
         return NameLevel::Close;
     }
-    let jw = text::jaro_winkler(&a.text, &b.text).max(text::jaro_winkler(&a.fold, &b.fold));
+    let mut jw = text::jaro_winkler(&a.fold, &b.fold);
+    if jw >= 0.6 {
+        jw = jw.max(text::jaro_winkler(&a.text, &b.text));
+    }
     if jw >= 0.92 {
         return NameLevel::Close;
     }
@@ -727,7 +763,7 @@ pub fn compare_parts(a: &Part, b: &Part) -> NameLevel {
     }
     if a.forms
         .iter()
-        .any(|fa| b.forms.iter().any(|fb| fa.text == fb.text))
+        .any(|fa| b.forms.iter().any(|fb| fa.same_text(fb)))
     {
         return NameLevel::Exact;
     }
@@ -741,7 +777,7 @@ pub fn compare_parts(a: &Part, b: &Part) -> NameLevel {
     }
     if a.forms
         .iter()
-        .any(|fa| b.forms.iter().any(|fb| fa.fold == fb.fold))
+        .any(|fa| b.forms.iter().any(|fb| fa.same_fold(fb)))
     {
         return NameLevel::Equivalent;
     }
@@ -778,7 +814,10 @@ pub fn compare_persons(a: &PersonName, b: &PersonName) -> (Option<NameLevel>, Op
             if total > best.0 {
                 best = (total, family, given);
             }
-            if family == Some(NameLevel::Exact) && given == Some(NameLevel::Exact) {
+            // The first readings agreeing well settles it; the others are for
+            // names written the other way round.
+            let good = |l: Option<NameLevel>| l.is_none_or(|l| l >= NameLevel::Close);
+            if ia == 0 && ib == 0 && good(family) && good(given) {
                 return (family, given);
             }
         }

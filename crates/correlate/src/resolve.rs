@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use crate::block::{self, Key};
 use crate::cluster::{self, Link};
-use crate::compare::{self, Comparison, Frequencies};
+use crate::compare::{self, Comparison, Frequencies, KeyMap};
 use crate::model::{self, Model, Patterns};
 use crate::subject::{self, Prepared, Problem, Schema, Subject};
 
@@ -153,8 +153,8 @@ impl Resolver {
         self.prepared.push(p);
     }
 
-    /// Adds subjects, preparing them on the configured threads; returns the
-    /// number of values that could not be used.
+    /// Adds subjects, preparing them (and their blocking keys) on the configured
+    /// threads; returns the number of values that could not be used.
     pub fn add_all(&mut self, subjects: &[Subject]) -> usize {
         for s in subjects {
             subject::register(s, &mut self.schema);
@@ -162,27 +162,37 @@ impl Resolver {
         let threads = self.options.threads.max(1);
         let chunk = subjects.len().div_ceil(threads).max(1);
         let schema = &self.schema;
-        let parts: Vec<Vec<(Prepared, usize)>> = std::thread::scope(|scope| {
+        type Done = (Vec<(Prepared, usize)>, Vec<Key>, Vec<u32>);
+        let parts: Vec<Done> = std::thread::scope(|scope| {
             let handles: Vec<_> = subjects
                 .chunks(chunk)
                 .map(|part| {
                     scope.spawn(move || {
-                        part.iter()
-                            .map(|s| {
-                                let (p, problems) = subject::prepare_known(s, schema);
-                                (p, problems.len())
-                            })
-                            .collect::<Vec<_>>()
+                        let mut prepared = Vec::with_capacity(part.len());
+                        let mut keys = Vec::new();
+                        let mut ends = Vec::with_capacity(part.len());
+                        let mut scratch = Vec::new();
+                        for s in part {
+                            let (p, problems) = subject::prepare_known(s, schema);
+                            block::keys(&p, &mut scratch);
+                            keys.extend_from_slice(&scratch);
+                            ends.push(keys.len() as u32);
+                            prepared.push((p, problems.len()));
+                        }
+                        (prepared, keys, ends)
                     })
                 })
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
         let mut problems = 0;
-        for part in parts {
-            for (p, n) in part {
+        for (prepared, keys, ends) in parts {
+            let base = self.keys.len() as u32;
+            self.keys.extend_from_slice(&keys);
+            self.key_offsets.extend(ends.iter().map(|e| base + e));
+            for (p, n) in prepared {
                 problems += n;
-                self.push(p);
+                self.prepared.push(p);
             }
         }
         problems
@@ -207,7 +217,7 @@ impl Resolver {
         for p in &self.prepared {
             frequencies.add(p, 1, &mut scratch);
         }
-        let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut postings: KeyMap<Vec<u32>> = KeyMap::default();
         for i in 0..n {
             for k in self.keys_of(i) {
                 postings.entry(k.hash).or_default().push(i as u32);
@@ -227,7 +237,7 @@ impl Resolver {
             usable: &usable,
         };
         // Count candidate pairs, to sample those for training.
-        let total_candidates = candidates.count(options.threads);
+        let total_candidates = candidates.count(if n > 100_000 { 16 } else { 1 });
         progress(Stage::Training, 0, total_candidates);
         let stride = (total_candidates / options.em_pairs.max(1) as u64).max(1);
         let n_fields = compare::field_count(&self.schema);
@@ -288,50 +298,50 @@ impl Resolver {
         progress(Stage::Scoring, 0, total_candidates);
         // Score every candidate.
         let threshold = threshold_weight(options.min_probability);
-        let mut links: Vec<Link> = candidates.fold(
+        let (mut links, compared): (Vec<Link>, u64) = candidates.fold(
             options.threads,
-            Vec::new,
-            |acc: &mut Vec<Link>, i, j, _, cmp: &mut Vec<Comparison>| {
+            || (Vec::new(), 0),
+            |acc: &mut (Vec<Link>, u64), i, j, _, cmp: &mut Vec<Comparison>| {
                 compare::compare(&self.prepared[i as usize], &self.prepared[j as usize], cmp);
+                acc.1 += 1;
                 let w = model.score(cmp, Some(&frequencies), options.demote_above);
                 if w >= threshold {
-                    acc.push(Link {
+                    acc.0.push(Link {
                         a: i,
                         b: j,
                         weight: w as f32,
                     });
                 }
             },
-            |a, b| a.extend(b),
+            |a, b| {
+                a.0.extend(b.0);
+                a.1 += b.1;
+            },
         );
         links.sort_by_key(|l| (l.a, l.b));
         progress(Stage::Clustering, 0, links.len() as u64);
         let mut cmp = Vec::new();
         let cluster_of = cluster::cluster(n, &mut links, options.min_support, |xs, ys| {
+            // At most SUPPORT_PAIRS pairs across, spread over both clusters.
+            const SUPPORT_PAIRS: usize = 64;
+            let all = xs.len() * ys.len();
+            let k = all.min(SUPPORT_PAIRS);
             let mut sum = 0.0;
-            let mut count = 0usize;
-            'outer: for &x in xs {
-                for &y in ys {
-                    compare::compare(
-                        &self.prepared[x as usize],
-                        &self.prepared[y as usize],
-                        &mut cmp,
-                    );
-                    sum += model::probability(model.score(
-                        &cmp,
-                        Some(&frequencies),
-                        options.demote_above,
-                    ));
-                    count += 1;
-                    if count >= 200 {
-                        break 'outer;
-                    }
-                }
+            for t in 0..k {
+                let index = t * all / k;
+                let (x, y) = (xs[index / ys.len()], ys[index % ys.len()]);
+                compare::compare(
+                    &self.prepared[x as usize],
+                    &self.prepared[y as usize],
+                    &mut cmp,
+                );
+                sum +=
+                    model::probability(model.score(&cmp, Some(&frequencies), options.demote_above));
             }
-            if count == 0 {
+            if k == 0 {
                 0.0
             } else {
-                sum / count as f64
+                sum / k as f64
             }
         });
         Resolution {
@@ -339,7 +349,7 @@ impl Resolver {
             links,
             model,
             schema: self.schema,
-            candidate_pairs: total_candidates,
+            candidate_pairs: compared,
         }
     }
 
@@ -430,7 +440,7 @@ pub fn threshold_weight(probability: f64) -> f64 {
 /// Candidate pairs: subjects sharing a usable key, each pair once.
 struct Candidates<'a> {
     resolver: &'a Resolver,
-    postings: &'a HashMap<u64, Vec<u32>>,
+    postings: &'a KeyMap<Vec<u32>>,
     usable: &'a (dyn Fn(&Key, usize) -> bool + Sync),
 }
 
