@@ -120,10 +120,13 @@ pub fn keys(p: &Prepared, out: &mut Vec<Key>) {
                 if let (Some(ff), Some(gf)) = (f.forms.first(), g.forms.first()) {
                     let fs = text::skeleton(&ff.text);
                     let gs = text::skeleton(&gf.text);
-                    out.push(name_key(
-                        pins::FAMILY | pins::GIVEN,
-                        &[b"sk", &kind, fs.as_bytes(), gs.as_bytes()],
-                    ));
+                    // Short skeletons say too little to block on.
+                    if fs.len() + gs.len() >= 5 {
+                        out.push(name_key(
+                            pins::FAMILY | pins::GIVEN,
+                            &[b"sk", &kind, fs.as_bytes(), gs.as_bytes()],
+                        ));
+                    }
                 }
             }
             for a in &p.attributes {

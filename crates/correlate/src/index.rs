@@ -38,8 +38,8 @@ impl Default for IndexOptions {
     fn default() -> IndexOptions {
         IndexOptions {
             demote_above: 50,
-            block_cap: 200,
-            max_candidates: 2_000,
+            block_cap: 100,
+            max_candidates: 200,
             min_probability: 0.5,
             max_matches: 100,
         }
@@ -274,18 +274,24 @@ impl<R: Clone + Eq + Hash> Index<R> {
         let mut out = Vec::new();
         let mut seen: Vec<SubjectRef> = Vec::new();
         let mut seen_set: HashSet<(u32, u16)> = HashSet::new();
+        let mut lists: Vec<&[SubjectRef]> = Vec::new();
         for (qi, q) in prepared.iter().enumerate() {
             block::keys(q, &mut keys);
             seen.clear();
             seen_set.clear();
-            'keys: for k in &keys {
-                let Some(posting) = self.postings.get(&k.hash) else {
-                    continue;
-                };
-                if posting.count > self.cap(k) {
-                    continue;
+            // The most selective keys first (identifiers, then the smallest
+            // blocks), until enough candidates are found.
+            lists.clear();
+            for k in &keys {
+                if let Some(posting) = self.postings.get(&k.hash) {
+                    if posting.count <= self.cap(k) {
+                        lists.push(&posting.subjects);
+                    }
                 }
-                for r in &posting.subjects {
+            }
+            lists.sort_by_key(|l| l.len());
+            'keys: for list in &lists {
+                for r in list.iter() {
                     if Some(r.slot) == exclude_slot {
                         continue;
                     }

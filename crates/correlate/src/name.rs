@@ -781,13 +781,20 @@ pub fn compare_parts(a: &Part, b: &Part) -> NameLevel {
     {
         return NameLevel::Equivalent;
     }
+    // The first form of each side against the first three of the other.
     let mut best = NameLevel::Different;
-    for fa in a.forms.iter().take(3) {
-        for fb in b.forms.iter().take(3) {
-            best = best.max(form_level(fa, fb));
-            if best >= NameLevel::Equivalent {
-                return best;
-            }
+    let pairs = a.forms.iter().take(3).enumerate().flat_map(|(i, fa)| {
+        b.forms
+            .iter()
+            .take(3)
+            .enumerate()
+            .filter(move |(j, _)| i == 0 || *j == 0)
+            .map(move |(_, fb)| (fa, fb))
+    });
+    for (fa, fb) in pairs {
+        best = best.max(form_level(fa, fb));
+        if best >= NameLevel::Equivalent {
+            return best;
         }
     }
     best

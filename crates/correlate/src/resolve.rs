@@ -250,7 +250,7 @@ impl Resolver {
             options.threads,
             HashMap::<u8, Patterns>::new,
             |acc: &mut HashMap<u8, Patterns>, i, j, pinned, cmp: &mut Vec<Comparison>| {
-                if pair_hash(i, j) % stride == 0 {
+                if pair_hash(i, j).is_multiple_of(stride) {
                     compare::compare(&self.prepared[i as usize], &self.prepared[j as usize], cmp);
                     acc.entry(pinned)
                         .or_default()
