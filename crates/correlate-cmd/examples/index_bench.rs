@@ -132,7 +132,7 @@ fn record(rng: &mut Rng, r: u64) -> Vec<Subject> {
         .born(&dob)
         .with_id(Scheme::Passport, &format!("M{:08}", rng.below(100_000_000)));
     // One record in 2,000 carries the shipping line's head-office number.
-    let phone_number = if r % 2000 == 0 {
+    let phone_number = if r.is_multiple_of(2000) {
         "+82 2 3700 0000".to_owned()
     } else {
         format!("+8210{:08}", rng.below(100_000_000))
@@ -142,7 +142,7 @@ fn record(rng: &mut Rng, r: u64) -> Vec<Subject> {
         Scheme::Email,
         &format!("user{}@mail{}.kr", rng.below(1 << 40), rng.below(100)),
     );
-    let fourth = if r % 2 == 0 {
+    let fourth = if r.is_multiple_of(2) {
         Subject::named(
             Kind::Vessel,
             &format!(
@@ -160,7 +160,7 @@ fn record(rng: &mut Rng, r: u64) -> Vec<Subject> {
             &format!("{} {} Co., Ltd.", rng.pick(WORDS), rng.pick(WORDS)),
         )
     };
-    let fifth = if r % 3 == 0 {
+    let fifth = if r.is_multiple_of(3) {
         Subject::new(Kind::BankAccount).with_id(
             Scheme::BankAccount,
             &format!("110-{:03}-{:06}", rng.below(1000), rng.below(1_000_000)),
@@ -211,7 +211,7 @@ fn main() {
     for r in 0..records {
         let subjects = record(&mut rng, r);
         index.upsert(r, &subjects);
-        if r % keep_every == 0 {
+        if r.is_multiple_of(keep_every) {
             kept.push(subjects);
         }
         if r > 0 && r % 200_000 == 0 {

@@ -228,6 +228,12 @@ impl Frequencies {
     }
 }
 
+/// Whether two subjects are compared by their identifiers alone: they are of
+/// different kinds, or of a kind without names (a phone, a container).
+pub fn identifiers_only(a: &Prepared, b: &Prepared) -> bool {
+    a.kind != b.kind || !a.kind.is_named()
+}
+
 /// Compares two prepared subjects; pushes one [`Comparison`] per field that both
 /// have. Subjects of different kinds are compared by identifiers only.
 pub fn compare(a: &Prepared, b: &Prepared, out: &mut Vec<Comparison>) {

@@ -103,7 +103,7 @@ pub struct Identifier {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdentifierError {
     /// A checked identifier failed its check.
-    #[error("{scheme} {source}")]
+    #[error("{source}")]
     Invalid {
         /// The scheme name.
         scheme: &'static str,

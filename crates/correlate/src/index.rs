@@ -311,7 +311,15 @@ impl<R: Clone + Eq + Hash> Index<R> {
                     continue;
                 };
                 compare::compare(q, candidate, &mut cmp);
-                let score = model.score(&cmp, Some(&self.frequencies), self.options.demote_above);
+                let demote = self.options.demote_above;
+                let score = if compare::identifiers_only(q, candidate) {
+                    match model.identifier_evidence(&cmp, Some(&self.frequencies), demote) {
+                        Some(evidence) => evidence.max(threshold),
+                        None => continue,
+                    }
+                } else {
+                    model.score(&cmp, Some(&self.frequencies), demote)
+                };
                 if score >= threshold {
                     out.push(Match {
                         record: entry.record.clone(),

@@ -37,6 +37,10 @@ pub struct Model {
 /// The smallest probability a level is given, so that no weight is infinite.
 const FLOOR: f64 = 1e-6;
 
+/// Term frequencies replace a level's `u` only once a field has this many
+/// values counted; before, one value is a large share of few.
+const MIN_VALUES_FOR_FREQUENCY: f64 = 100.0;
+
 /// The weight of one field in a scored pair.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldWeight {
@@ -118,12 +122,12 @@ impl Model {
                 if is_identifier && freq.count(c.value) > demote_above {
                     return None;
                 }
-                // The share of the field's values that are this value, shrunk
-                // towards the level's `u` while few values have been counted.
+                // The share of the field's values that are this value, once
+                // enough values have been counted to tell.
                 let count = f64::from(freq.count(c.value));
                 let total = freq.total(c.field) as f64;
-                if count > 0.0 {
-                    u = ((count + 1.0) / (total + 1.0 / u)).max(FLOOR);
+                if count > 0.0 && total >= MIN_VALUES_FOR_FREQUENCY {
+                    u = (count / total).max(FLOOR);
                 }
             }
         }
@@ -142,6 +146,28 @@ impl Model {
                 .iter()
                 .filter_map(|c| self.weight(c, frequencies, demote_above))
                 .sum::<f64>()
+    }
+
+    /// The evidence of identifiers alone, in bits and without the prior: the
+    /// sum of the weights of the identifiers that agree (the same value, or one
+    /// the tail of the other) and are not demoted; `None` when none does. This
+    /// decides for subjects that are only an identifier (a phone, a container)
+    /// and between subjects of different kinds (a person's phone and a phone).
+    pub fn identifier_evidence(
+        &self,
+        comparisons: &[Comparison],
+        frequencies: Option<&Frequencies>,
+        demote_above: u32,
+    ) -> Option<f64> {
+        let mut evidence = None;
+        for c in comparisons {
+            if FieldType::of(c.field) == FieldType::Identifier && c.level > 0 {
+                if let Some(w) = self.weight(c, frequencies, demote_above) {
+                    evidence = Some(evidence.unwrap_or(0.0) + w);
+                }
+            }
+        }
+        evidence
     }
 
     /// The weights field by field, for explaining a link.
@@ -220,6 +246,33 @@ impl Patterns {
         self.total
     }
 
+    /// Like [`Patterns::level_shares`], but a field seen in fewer than
+    /// `min_seen` vectors keeps the values of `fallback` (a few pairs of a small
+    /// set tell nothing of how often values agree by chance).
+    pub fn level_shares_or(&self, min_seen: f64, fallback: &Model) -> Vec<Vec<f64>> {
+        let n_fields = fallback.fields.len();
+        let mut seen = vec![0.0; n_fields];
+        for (pattern, &n) in &self.counts {
+            for &(f, _) in pattern {
+                if let Some(s) = seen.get_mut(usize::from(f)) {
+                    *s += n as f64;
+                }
+            }
+        }
+        self.level_shares(n_fields)
+            .into_iter()
+            .zip(&fallback.fields)
+            .zip(seen)
+            .map(|((shares, fm), seen)| {
+                if seen >= min_seen {
+                    shares
+                } else {
+                    fm.u.clone()
+                }
+            })
+            .collect()
+    }
+
     /// Per field and level, the share of vectors (with the field present) at that
     /// level: the `u` of random pairs when the vectors are random pairs.
     pub fn level_shares(&self, n_fields: usize) -> Vec<Vec<f64>> {
@@ -271,7 +324,9 @@ pub struct Estimate {
 
 /// Estimates `m` and the share of matches among a group of candidate pairs by
 /// expectation maximisation over their comparison patterns, with `u` fixed to
-/// `u` (the shares among random pairs), starting from `start`.
+/// `u` (the shares among random pairs), starting from `start`. Without
+/// `learn_m` (too few pairs to learn from), `m` stays at `start` and only the
+/// share of matches is estimated.
 ///
 /// The patterns of a group leave out the fields its blocking key made agree
 /// (pairs found by family and given name say nothing about how often names
@@ -281,16 +336,20 @@ pub fn expectation_maximisation(
     u: &[Vec<f64>],
     start: &[Vec<f64>],
     iterations: usize,
+    learn_m: bool,
 ) -> Estimate {
     let n_fields = start.len();
     let mut m: Vec<Vec<f64>> = start.to_vec();
     let mut mass = vec![0.0; n_fields];
     let mut lambda: f64 = 0.1;
-    let patterns: Vec<(&Pattern, f64)> = candidates
+    // In a fixed order, so that sums of floating-point numbers come out the
+    // same on every run.
+    let mut patterns: Vec<(&Pattern, f64)> = candidates
         .counts
         .iter()
         .map(|(p, &n)| (p, n as f64))
         .collect();
+    patterns.sort_by(|a, b| a.0.cmp(b.0));
     // Fields whose agreement is common among random pairs (nationality, sex)
     // do not vote on which pairs match: within a block they agree with the
     // blocking key (all the Kims block together and are mostly Korean), and would
@@ -339,7 +398,7 @@ pub fn expectation_maximisation(
         lambda = (matches / total).clamp(1e-6, 1.0 - 1e-6);
         for f in 0..n_fields {
             mass[f] = m_acc[f].iter().sum();
-            if mass[f] > 0.0 {
+            if mass[f] > 0.0 && learn_m {
                 m[f] = normalise(std::mem::take(&mut m_acc[f]), 0.01);
             }
         }

@@ -15,6 +15,10 @@ use crate::compare::{self, Comparison, Frequencies, KeyMap};
 use crate::model::{self, Model, Patterns};
 use crate::subject::{self, Prepared, Problem, Schema, Subject};
 
+/// Below this many candidate pairs, `m` keeps its default values (only the share
+/// of matches is estimated): too few pairs to learn from.
+const MIN_PAIRS_TO_LEARN: u64 = 1_000;
+
 /// Settings of a batch resolution.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
@@ -240,18 +244,19 @@ impl Resolver {
         let total_candidates = candidates.count(if n > 100_000 { 16 } else { 1 });
         progress(Stage::Training, 0, total_candidates);
         let stride = (total_candidates / options.em_pairs.max(1) as u64).max(1);
-        let n_fields = compare::field_count(&self.schema);
         // u from random pairs of the same kind.
+        let start = Model::default_for(&self.schema);
         let u_random = self
             .random_pairs(options.u_pairs, options.seed, options.threads)
-            .level_shares(n_fields);
+            .level_shares_or(MIN_PAIRS_TO_LEARN as f64, &start);
         // m by EM over a sample of candidates, one group per kind of blocking key.
         let training = candidates.fold(
             options.threads,
             HashMap::<u8, Patterns>::new,
             |acc: &mut HashMap<u8, Patterns>, i, j, pinned, cmp: &mut Vec<Comparison>| {
-                if pair_hash(i, j).is_multiple_of(stride) {
-                    compare::compare(&self.prepared[i as usize], &self.prepared[j as usize], cmp);
+                let (a, b) = (&self.prepared[i as usize], &self.prepared[j as usize]);
+                if pair_hash(i, j).is_multiple_of(stride) && a.kind == b.kind && a.kind.is_named() {
+                    compare::compare(a, b, cmp);
                     acc.entry(pinned)
                         .or_default()
                         .add_without(cmp, |f| is_pinned(f, pinned));
@@ -263,14 +268,20 @@ impl Resolver {
                 }
             },
         );
-        let start = Model::default_for(&self.schema);
         let start_m: Vec<Vec<f64>> = start.fields.iter().map(|f| f.m.clone()).collect();
+        let sampled: u64 = training.values().map(Patterns::total).sum();
         let mut groups: Vec<(&u8, &Patterns)> = training.iter().collect();
         groups.sort_by_key(|(k, _)| **k);
         let estimates: Vec<model::Estimate> = groups
             .iter()
             .map(|(_, p)| {
-                model::expectation_maximisation(p, &u_random, &start_m, options.em_iterations)
+                model::expectation_maximisation(
+                    p,
+                    &u_random,
+                    &start_m,
+                    options.em_iterations,
+                    sampled >= MIN_PAIRS_TO_LEARN,
+                )
             })
             .collect();
         // Blocks on a name and an attribute value (surname and sex, given name
@@ -302,9 +313,21 @@ impl Resolver {
             options.threads,
             || (Vec::new(), 0),
             |acc: &mut (Vec<Link>, u64), i, j, _, cmp: &mut Vec<Comparison>| {
-                compare::compare(&self.prepared[i as usize], &self.prepared[j as usize], cmp);
+                let (a, b) = (&self.prepared[i as usize], &self.prepared[j as usize]);
+                if a.kind != b.kind {
+                    // One entity is of one kind: a person and a phone are two.
+                    return;
+                }
+                compare::compare(a, b, cmp);
                 acc.1 += 1;
-                let w = model.score(cmp, Some(&frequencies), options.demote_above);
+                let w = if a.kind.is_named() {
+                    model.score(cmp, Some(&frequencies), options.demote_above)
+                } else {
+                    match model.identifier_evidence(cmp, Some(&frequencies), options.demote_above) {
+                        Some(evidence) => evidence.max(threshold),
+                        None => f64::NEG_INFINITY,
+                    }
+                };
                 if w >= threshold {
                     acc.0.push(Link {
                         a: i,
