@@ -266,8 +266,17 @@ impl<R: Clone + Eq + Hash> Index<R> {
         exclude: Option<&R>,
     ) -> Vec<Match<R>> {
         let exclude_slot = exclude.and_then(|r| self.by_record.get(r)).copied();
-        let mut model = self.model.clone();
-        model.extend_to(schema);
+        // A query that names attributes the index has not seen needs default
+        // parameters for them; otherwise the index's model serves as it is.
+        let extended;
+        let model = if schema.names().len() > self.schema.names().len() {
+            let mut m = self.model.clone();
+            m.extend_to(schema);
+            extended = m;
+            &extended
+        } else {
+            &self.model
+        };
         let threshold = crate::resolve::threshold_weight(self.options.min_probability);
         let mut keys = Vec::new();
         let mut cmp: Vec<Comparison> = Vec::new();
