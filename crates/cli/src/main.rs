@@ -36,6 +36,8 @@ enum Command {
     Ais(interdict_maritime_cmd::AisArgs),
     /// Detect maritime behaviour in recorded AIS; replay recordings.
     Maritime(interdict_maritime_cmd::MaritimeArgs),
+    /// Resolve the subjects of a CSV file into entities (batch correlation).
+    Resolve(interdict_correlate_cmd::ResolveArgs),
 }
 
 /// Where the node's configuration and database are.
@@ -221,6 +223,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Ais(args) => interdict_maritime_cmd::run_ais(args),
         Command::Maritime(args) => interdict_maritime_cmd::run(args),
+        Command::Resolve(args) => interdict_correlate_cmd::run(args),
         command => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -232,7 +235,9 @@ fn main() -> ExitCode {
                         Command::Demo(args) => demo::run(args).await,
                         Command::Admin(args) => admin::run(args).await,
                         Command::Audit(args) => audit(args).await,
-                        Command::Ais(_) | Command::Maritime(_) => unreachable_ais(),
+                        Command::Ais(_) | Command::Maritime(_) | Command::Resolve(_) => {
+                            unreachable_sync()
+                        }
                     }
                 })
             }),
@@ -246,6 +251,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn unreachable_ais() -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the ais command runs without the async runtime")
+fn unreachable_sync() -> anyhow::Result<ExitCode> {
+    anyhow::bail!("the ais, maritime and resolve commands run without the async runtime")
 }

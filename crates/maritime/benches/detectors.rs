@@ -15,6 +15,8 @@
 
 // A benchmark: failing loudly is what it should do.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+// A benchmark measures wall time: the one place in this crate that reads the clock.
+#![allow(clippy::disallowed_methods)]
 
 use std::hint::black_box;
 use std::sync::Arc;
