@@ -103,7 +103,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         ..Config::default()
     };
     let service = Service::open(
-        config.service_config(),
+        config.service_config()?,
         &config.database_url(),
         Clock::system(),
     )

@@ -71,7 +71,7 @@ impl NodeArgs {
     /// checkpoint of the audit log when shut down.
     async fn service(&self) -> anyhow::Result<Service> {
         let config = self.config()?;
-        let mut service_config = config.service_config();
+        let mut service_config = config.service_config()?;
         service_config.background = false;
         Service::open(service_config, &config.database_url(), Clock::system())
             .await

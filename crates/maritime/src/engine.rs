@@ -637,6 +637,63 @@ impl Engine {
     /// Ends the input: everything buffered is used, silences are checked at the latest
     /// time seen, and events still going on are reported with their evidence so far
     /// (`end: None`).
+    /// Replaces the watch list (a server rebuilds it as intelligence changes). Every
+    /// vessel is matched again; a vessel with a position that is newly watched (by a
+    /// reference it was not watched by before) is reported as sighted at `time`.
+    pub fn set_watchlist(&mut self, watchlist: Watchlist, time: i64, out: &mut Output) {
+        self.watchlist = watchlist;
+        for i in 0..self.vessels.len() {
+            let v = &self.vessels[i];
+            let old: Vec<String> = v.state.watch.clone();
+            let id = &v.state.identity;
+            let m = self.watchlist.matches(
+                v.state.mmsi,
+                id.imo,
+                id.callsign.as_deref(),
+                id.name.as_deref(),
+            );
+            let refs: Vec<String> = m
+                .iter()
+                .filter_map(|&(e, _)| self.watchlist.entries().get(e as usize))
+                .map(|e| e.reference.clone())
+                .collect();
+            let new: Vec<(u32, MatchedBy)> = m
+                .iter()
+                .filter(|&&(e, _)| {
+                    self.watchlist
+                        .entries()
+                        .get(e as usize)
+                        .is_some_and(|w| !old.contains(&w.reference))
+                })
+                .copied()
+                .collect();
+            let has_position = v.state.position.is_some();
+            let v = &mut self.vessels[i];
+            v.state.watch = refs;
+            if m.is_empty() {
+                if v.extra.is_some() {
+                    v.xm().matches = m;
+                }
+            } else {
+                v.xm().matches = m;
+            }
+            if has_position && !new.is_empty() {
+                v.xm().last_sighting = Some(time);
+                self.sighting(i, time, &new, out);
+            }
+        }
+    }
+
+    /// Replaces the areas watched for entries (a server's areas change).
+    pub fn set_zones(&mut self, zones: Zones) {
+        self.zones = zones;
+    }
+
+    /// The watch list in use.
+    pub fn watchlist(&self) -> &Watchlist {
+        &self.watchlist
+    }
+
     pub fn finish(&mut self, out: &mut Output) {
         self.release(true, out);
         let Some(now) = self.watermark else {

@@ -34,6 +34,10 @@ pub struct Config {
     pub signing_key: Option<PathBuf>,
     /// Report deconfliction hits between agencies that no agreement binds.
     pub hits_without_agreement: bool,
+    /// A TOML file with the thresholds of the maritime behaviour detectors and their
+    /// lists (home countries, high-risk ports and countries); the published defaults
+    /// when absent (docs/maritime.md).
+    pub maritime_config: Option<PathBuf>,
 }
 
 /// The log output format.
@@ -58,6 +62,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             signing_key: None,
             hits_without_agreement: false,
+            maritime_config: None,
         }
     }
 }
@@ -159,6 +164,7 @@ impl Config {
                         .collect::<Result<_, _>>()?
                 }
                 "SIGNING_KEY" => config.signing_key = Some(PathBuf::from(value)),
+                "MARITIME_CONFIG" => config.maritime_config = Some(PathBuf::from(value)),
                 "HITS_WITHOUT_AGREEMENT" => {
                     config.hits_without_agreement = parse_bool(&value).map_err(bad)?
                 }
@@ -168,13 +174,24 @@ impl Config {
         Ok(config)
     }
 
-    /// What the service needs of the configuration.
-    pub fn service_config(&self) -> interdict_service::ServiceConfig {
+    /// What the service needs of the configuration; reads the maritime configuration
+    /// file if one is named.
+    pub fn service_config(&self) -> Result<interdict_service::ServiceConfig, ConfigError> {
         let mut service = interdict_service::ServiceConfig::new(self.data_dir.clone());
         service.signing_key = self.signing_key.clone();
         service.session_hours = self.session_hours;
         service.hits_without_agreement = self.hits_without_agreement;
-        service
+        if let Some(path) = &self.maritime_config {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            service.maritime = toml::from_str(&text).map_err(|source| ConfigError::Parse {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        Ok(service)
     }
 
     /// The database URL in effect.

@@ -65,7 +65,8 @@ impl Application {
     /// Opens storage and the node's keys, binds the listeners (port 0 picks a free
     /// port) and builds the routes.
     pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Self> {
-        let service = Service::open(config.service_config(), &config.database_url(), clock).await?;
+        let service =
+            Service::open(config.service_config()?, &config.database_url(), clock).await?;
         Self::with_service(config, service).await
     }
 
@@ -116,6 +117,11 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        // The feeds of the maritime picture: every enabled source of the node.
+        let feeds = tokio::spawn(interdict_ingest::run_all(
+            self.state.service.clone(),
+            stopped.clone(),
+        ));
         if let Some(listener) = self.metrics_listener {
             let metrics = Router::new()
                 .route("/metrics", get(metrics))
@@ -140,6 +146,7 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         let _ = stop.send(true);
+        let _ = feeds.await;
         self.state.service.shutdown().await;
         served
     }

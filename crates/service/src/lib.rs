@@ -18,6 +18,7 @@ mod cursor;
 mod error;
 pub mod feed;
 mod keys;
+pub mod maritime;
 pub mod records;
 
 use std::path::PathBuf;
@@ -52,9 +53,13 @@ pub struct ServiceConfig {
     pub hits_without_agreement: bool,
     /// How often a checkpoint of the audit chain is signed while entries arrive.
     pub checkpoint_every: Duration,
-    /// Whether this process runs the node's background work (the checkpoint signer).
-    /// The command line's one-off commands do not; they sign one checkpoint when done.
+    /// Whether this process runs the node's background work (the checkpoint signer,
+    /// the maritime jobs). The command line's one-off commands do not; they sign one
+    /// checkpoint when done.
     pub background: bool,
+    /// The thresholds of the behaviour detectors and the lists they use (home
+    /// countries, high-risk ports).
+    pub maritime: interdict_maritime::Config,
 }
 
 impl ServiceConfig {
@@ -67,6 +72,7 @@ impl ServiceConfig {
             hits_without_agreement: false,
             checkpoint_every: Duration::from_secs(60),
             background: true,
+            maritime: interdict_maritime::Config::default(),
         }
     }
 
@@ -96,6 +102,7 @@ struct Inner {
     limiter: LoginLimiter,
     keys: NodeKeys,
     audit: audit::Sink,
+    maritime: maritime::Maritime,
 }
 
 impl std::fmt::Debug for Service {
@@ -133,7 +140,7 @@ impl Service {
             config.checkpoint_log_path(),
             config.background.then_some(config.checkpoint_every),
         );
-        Ok(Self {
+        let service = Self {
             inner: Arc::new(Inner {
                 store,
                 clock,
@@ -141,8 +148,13 @@ impl Service {
                 limiter: LoginLimiter::default(),
                 keys,
                 audit,
+                maritime: maritime::Maritime::new(),
             }),
-        })
+        };
+        if service.inner.config.background {
+            service.start_maritime_jobs(std::time::Duration::from_secs(60));
+        }
+        Ok(service)
     }
 
     pub(crate) fn store(&self) -> &Store {
@@ -192,6 +204,7 @@ impl Service {
 
     /// Writes every pending audit entry, signs a last checkpoint and closes storage.
     pub async fn shutdown(&self) {
+        self.stop_pipelines().await;
         self.inner.audit.shutdown().await;
         self.inner.store.close().await;
     }

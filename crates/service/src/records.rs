@@ -20,8 +20,42 @@ use crate::cursor;
 use crate::error::{ServiceError, ServiceResult};
 use crate::Service;
 
+/// A kind of record readers get through the service: its references to other records
+/// are left out where the reader may not see them.
+pub trait Readable: Record + Clone + 'static {
+    /// Reports linked from the record.
+    fn links_of(&self) -> &[Uuid] {
+        &[]
+    }
+
+    /// Replaces the reports linked from the record.
+    fn set_links(&mut self, _links: Vec<Uuid>) {}
+}
+
+impl Readable for Report {}
+
+impl Readable for Seizure {
+    fn links_of(&self) -> &[Uuid] {
+        &self.linked_reports
+    }
+
+    fn set_links(&mut self, links: Vec<Uuid>) {
+        self.linked_reports = links;
+    }
+}
+
+impl Readable for interdict_core::alert::Alert {
+    fn links_of(&self) -> &[Uuid] {
+        self.report.as_slice()
+    }
+
+    fn set_links(&mut self, links: Vec<Uuid>) {
+        self.report = links.first().copied();
+    }
+}
+
 /// A kind of record the node stores, with how it is built from client input.
-pub trait RecordType: Record + Clone + 'static {
+pub trait RecordType: Readable {
     /// What clients send to create or replace one.
     type Input: DeserializeOwned + Serialize + Clone + Send + Sync + 'static;
 
@@ -45,14 +79,6 @@ pub trait RecordType: Record + Clone + 'static {
     fn linked_reports(_input: &Self::Input) -> &[Uuid] {
         &[]
     }
-
-    /// Reports linked from the record.
-    fn links_of(&self) -> &[Uuid] {
-        &[]
-    }
-
-    /// Replaces the reports linked from the record.
-    fn set_links(&mut self, _links: Vec<Uuid>) {}
 
     /// Sets status, version and change time.
     fn set_state(&mut self, status: RecordStatus, version: i64, updated_at: DateTime<Utc>);
@@ -141,14 +167,6 @@ impl RecordType for Seizure {
 
     fn linked_reports(input: &SeizureInput) -> &[Uuid] {
         &input.linked_reports
-    }
-
-    fn links_of(&self) -> &[Uuid] {
-        &self.linked_reports
-    }
-
-    fn set_links(&mut self, links: Vec<Uuid>) {
-        self.linked_reports = links;
     }
 
     fn set_state(&mut self, status: RecordStatus, version: i64, updated_at: DateTime<Utc>) {
@@ -343,7 +361,7 @@ impl Service {
     }
 
     /// Leaves out of a record the references to records the reader may not see.
-    async fn redact<R: RecordType>(&self, actor: &Actor, mut record: R) -> ServiceResult<R> {
+    async fn redact<R: Readable>(&self, actor: &Actor, mut record: R) -> ServiceResult<R> {
         let links = record.links_of().to_vec();
         if links.is_empty() {
             return Ok(record);
@@ -392,7 +410,7 @@ impl Service {
     }
 
     /// Loads a record and answers what the actor may know of it.
-    async fn load<R: RecordType>(
+    async fn load<R: Readable>(
         &self,
         actor: &Actor,
         id: Uuid,
@@ -406,7 +424,7 @@ impl Service {
 
     /// Loads a record the actor may see; an invisible record is "not found", exactly
     /// like one that does not exist, and the attempt is audited.
-    async fn load_visible<R: RecordType>(
+    async fn load_visible<R: Readable>(
         &self,
         actor: &Actor,
         id: Uuid,
@@ -426,7 +444,7 @@ impl Service {
 
     /// One record, if visible, without references to what the actor may not see.
     /// Reads of another agency's record are audited.
-    pub async fn get_record<R: RecordType>(&self, actor: &Actor, id: Uuid) -> ServiceResult<R> {
+    pub async fn get_record<R: Readable>(&self, actor: &Actor, id: Uuid) -> ServiceResult<R> {
         let (loaded, access) = self.load_visible::<R>(actor, id, "read").await?;
         if access.is_foreign(loaded.record.agency()) {
             self.inner
@@ -438,7 +456,7 @@ impl Service {
 
     /// The records a record refers to and those referring to it, as far as the actor
     /// may see them.
-    pub async fn references<R: RecordType>(
+    pub async fn references<R: Readable>(
         &self,
         actor: &Actor,
         id: Uuid,
@@ -692,7 +710,7 @@ impl Service {
 
     /// A page of the records of one kind visible to the actor. The cursor is the
     /// `next_cursor` of the previous page.
-    pub async fn list_records<R: RecordType>(
+    pub async fn list_records<R: Readable>(
         &self,
         actor: &Actor,
         filter: &ListFilter,

@@ -897,6 +897,18 @@ impl Store {
         self.db.fetch_all(&sql, stored_from_row).await
     }
 
+    /// Every report that names a vessel (for the watch list of the maritime picture),
+    /// whoever may see it; the service decides who is alerted.
+    pub async fn records_naming_vessels(&self) -> Result<Vec<StoredRecord>, StoreError> {
+        let mut sql = SqlBuf::new(self.dialect());
+        sql.push("SELECT ")
+            .push(&dialect::record_columns(self.dialect()))
+            .push(" FROM records r WHERE r.kind = 'report' AND r.body LIKE ")
+            .bind("%\"kind\":\"vessel\"%")
+            .push(" ORDER BY r.seq");
+        self.db.fetch_all(&sql, stored_from_row).await
+    }
+
     /// The highest position a record holds (0 when there are none).
     pub async fn max_position(&self) -> Result<i64, StoreError> {
         self.db

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod extract;
+pub mod maritime;
 pub mod records;
 
 use axum::extract::State;
@@ -185,6 +186,21 @@ pub struct SearchHit {
     pub tlp: Tlp,
     pub occurred_on: Option<NaiveDate>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl From<interdict_service::records::RecordSummary> for SearchHit {
+    fn from(s: interdict_service::records::RecordSummary) -> Self {
+        SearchHit {
+            kind: s.kind,
+            id: s.id,
+            agency: s.agency,
+            title: s.title,
+            status: s.status,
+            tlp: s.tlp,
+            occurred_on: s.occurred_on,
+            updated_at: s.updated_at,
+        }
+    }
 }
 
 /// A page of search results, newest first.
@@ -423,6 +439,16 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::list_tokens, admin::create_token))
         .routes(routes!(admin::revoke_token))
         .routes(routes!(admin::end_agreement))
+        .routes(routes!(maritime::list_sources, maritime::create_source))
+        .routes(routes!(maritime::list_vessels))
+        .routes(routes!(maritime::get_vessel))
+        .routes(routes!(maritime::list_tracks))
+        .routes(routes!(maritime::list_areas, maritime::create_area))
+        .routes(routes!(maritime::delete_area))
+        .routes(routes!(maritime::list_alerts))
+        .routes(routes!(maritime::get_alert))
+        .routes(routes!(maritime::step_alert))
+        .routes(routes!(maritime::stream))
         .routes(routes!(records::reports::list, records::reports::create))
         .routes(routes!(records::reports::get, records::reports::update))
         .routes(routes!(records::reports::withdraw))

@@ -1,0 +1,387 @@
+//! The feeds of the maritime picture. Each enabled surveillance source of the node is
+//! read by a task of its kind — a file replayed at its recorded speed, a multiple of it
+//! or as fast as possible; a TCP client that reconnects with backoff; a TCP listener;
+//! a UDP listener — and its lines go, in batches and in order, to the source's pipeline
+//! in the service ([`Service::ingest`]), which decodes them, runs the detectors and
+//! writes what they found.
+//!
+//! Lines carry the time they were received; a line's own time comes from its tag block
+//! when it has one. A TCP client that reconnects drops the lines a feed sends again
+//! after the reconnect (a feed that replays its buffer): it remembers the last lines it
+//! passed on.
+
+use std::collections::{HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use interdict_maritime_cmd::replay::{due, line_time, Speed};
+use interdict_service::maritime::{Line, Source};
+use interdict_service::Service;
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::watch;
+
+/// Lines handed to a pipeline at once, at most.
+const BATCH: usize = 2_000;
+/// How long a partial batch waits for more lines.
+const LINGER: Duration = Duration::from_millis(50);
+/// Lines a reconnecting TCP client remembers to drop them if sent again.
+const REMEMBERED: usize = 20_000;
+/// The longest line accepted; longer ones are counted and skipped.
+const MAX_LINE: usize = 4_096;
+
+/// What a feed did.
+#[derive(Debug, Default)]
+pub struct FeedStats {
+    pub lines: AtomicU64,
+    pub duplicates: AtomicU64,
+    pub too_long: AtomicU64,
+    pub connections: AtomicU64,
+    pub reconnects: AtomicU64,
+}
+
+impl FeedStats {
+    fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+/// How a source is read, from its kind and address.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Feed {
+    /// A file of NMEA (with or without tag blocks, gzip by name) or AIS CSV; the
+    /// address may end with `?speed=recorded|max|<multiple>` (default `max`).
+    File { path: PathBuf, speed: Speed },
+    /// Connect to `host:port` and read lines; reconnect with backoff.
+    TcpClient { address: String },
+    /// Listen on `host:port` for senders.
+    TcpListener { address: String },
+    /// Listen on `host:port` for datagrams of lines.
+    Udp { address: String },
+}
+
+impl Feed {
+    /// The feed of a source, or why it cannot be read.
+    pub fn of(source: &Source) -> Result<Self, String> {
+        let address = source.address.clone().unwrap_or_default();
+        match source.kind.as_str() {
+            "file" => {
+                let (path, speed) = match address.split_once("?speed=") {
+                    Some((path, speed)) => (path, speed.parse::<Speed>()?),
+                    None => (address.as_str(), Speed::AsFastAsPossible),
+                };
+                Ok(Feed::File {
+                    path: PathBuf::from(path),
+                    speed,
+                })
+            }
+            "tcp_client" => Ok(Feed::TcpClient { address }),
+            "tcp_listener" => Ok(Feed::TcpListener { address }),
+            "udp" => Ok(Feed::Udp { address }),
+            other => Err(format!(
+                "sources of kind {other} are not read by this process"
+            )),
+        }
+    }
+}
+
+/// Passes lines on in batches.
+struct Batcher {
+    service: Service,
+    source: uuid::Uuid,
+    lines: Vec<Line>,
+    stats: Arc<FeedStats>,
+}
+
+impl Batcher {
+    fn now(&self) -> i64 {
+        self.service.now().timestamp()
+    }
+
+    async fn push(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        let line = trim(bytes);
+        if line.is_empty() {
+            return Ok(());
+        }
+        if line.len() > MAX_LINE {
+            FeedStats::add(&self.stats.too_long, 1);
+            return Ok(());
+        }
+        FeedStats::add(&self.stats.lines, 1);
+        let received_at = self.now();
+        self.lines.push(Line {
+            bytes: line.to_vec(),
+            received_at,
+        });
+        if self.lines.len() >= BATCH {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> anyhow::Result<()> {
+        if self.lines.is_empty() {
+            return Ok(());
+        }
+        let lines = std::mem::take(&mut self.lines);
+        self.service
+            .ingest(self.source, lines)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
+
+fn trim(bytes: &[u8]) -> &[u8] {
+    let mut end = bytes.len();
+    while end > 0 && matches!(bytes[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    &bytes[..end]
+}
+
+fn hash_of(line: &[u8]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    line.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The last lines passed on, to drop them when a feed sends them again.
+#[derive(Default)]
+struct Remembered {
+    order: VecDeque<u64>,
+    set: HashSet<u64>,
+}
+
+impl Remembered {
+    fn remember(&mut self, line: &[u8]) {
+        let h = hash_of(trim(line));
+        if self.set.insert(h) {
+            self.order.push_back(h);
+            if self.order.len() > REMEMBERED {
+                if let Some(old) = self.order.pop_front() {
+                    self.set.remove(&old);
+                }
+            }
+        }
+    }
+
+    fn seen(&self, line: &[u8]) -> bool {
+        self.set.contains(&hash_of(trim(line)))
+    }
+}
+
+/// Reads lines from `reader` into the batcher until it ends or `stop` says so. With
+/// `dedup`, lines remembered from before a reconnect are dropped until the first new
+/// one (a feed replaying its buffer sends them first).
+async fn pump(
+    reader: impl AsyncRead + Unpin,
+    batcher: &mut Batcher,
+    stop: &mut watch::Receiver<bool>,
+    remembered: Option<&mut Remembered>,
+) -> anyhow::Result<()> {
+    let mut reader = BufReader::new(reader);
+    let mut line = Vec::with_capacity(256);
+    let mut remembered = remembered;
+    let mut replaying = remembered.as_ref().is_some_and(|r| !r.order.is_empty());
+    loop {
+        line.clear();
+        let read = tokio::select! {
+            read = reader.read_until(b'\n', &mut line) => read?,
+            _ = tokio::time::sleep(LINGER) => {
+                batcher.flush().await?;
+                continue;
+            }
+            _ = stop.changed() => return batcher.flush().await,
+        };
+        if read == 0 {
+            return batcher.flush().await;
+        }
+        if let Some(r) = remembered.as_deref_mut() {
+            if replaying && r.seen(&line) {
+                FeedStats::add(&batcher.stats.duplicates, 1);
+                continue;
+            }
+            replaying = false;
+            r.remember(&line);
+        }
+        batcher.push(&line).await?;
+    }
+}
+
+/// Reads one source until `stop` says so (or, for a file, to its end).
+pub async fn run_feed(
+    service: Service,
+    source: Source,
+    mut stop: watch::Receiver<bool>,
+    stats: Arc<FeedStats>,
+) -> anyhow::Result<()> {
+    let feed = Feed::of(&source).map_err(anyhow::Error::msg)?;
+    let mut batcher = Batcher {
+        service,
+        source: source.id,
+        lines: Vec::new(),
+        stats: stats.clone(),
+    };
+    match feed {
+        Feed::File { path, speed } => replay_file(&path, speed, &mut batcher, &mut stop).await,
+        Feed::TcpClient { address } => {
+            let mut remembered = Remembered::default();
+            let mut backoff = Duration::from_millis(200);
+            loop {
+                if *stop.borrow() {
+                    return Ok(());
+                }
+                match TcpStream::connect(&address).await {
+                    Ok(stream) => {
+                        FeedStats::add(&stats.connections, 1);
+                        backoff = Duration::from_millis(200);
+                        if let Err(e) =
+                            pump(stream, &mut batcher, &mut stop, Some(&mut remembered)).await
+                        {
+                            tracing::warn!(error = %e, %address, "feed connection failed");
+                        }
+                        if *stop.borrow() {
+                            return Ok(());
+                        }
+                        FeedStats::add(&stats.reconnects, 1);
+                    }
+                    Err(e) => {
+                        tracing::debug!(error = %e, %address, "cannot connect to feed");
+                    }
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = stop.changed() => return Ok(()),
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+            }
+        }
+        Feed::TcpListener { address } => {
+            let listener = TcpListener::bind(&address).await?;
+            loop {
+                let (stream, peer) = tokio::select! {
+                    accepted = listener.accept() => accepted?,
+                    _ = stop.changed() => return Ok(()),
+                };
+                FeedStats::add(&stats.connections, 1);
+                tracing::info!(%peer, source = %source.id, "feed sender connected");
+                // One sender at a time keeps the lines of the source in order.
+                if let Err(e) = pump(stream, &mut batcher, &mut stop, None).await {
+                    tracing::warn!(error = %e, %peer, "feed sender failed");
+                }
+                if *stop.borrow() {
+                    return Ok(());
+                }
+            }
+        }
+        Feed::Udp { address } => {
+            let socket = UdpSocket::bind(&address).await?;
+            let mut buf = vec![0u8; 65_536];
+            loop {
+                let n = tokio::select! {
+                    received = socket.recv(&mut buf) => received?,
+                    _ = tokio::time::sleep(LINGER) => {
+                        batcher.flush().await?;
+                        continue;
+                    }
+                    _ = stop.changed() => return batcher.flush().await,
+                };
+                for line in buf[..n].split(|b| *b == b'\n') {
+                    batcher.push(line).await?;
+                }
+            }
+        }
+    }
+}
+
+/// Replays a file at `speed`, its lines' times read from their tag blocks (or a CSV
+/// time column).
+async fn replay_file(
+    path: &std::path::Path,
+    speed: Speed,
+    batcher: &mut Batcher,
+    stop: &mut watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let bytes = tokio::fs::read(path).await?;
+    let text = if path.extension().is_some_and(|e| e == "gz") {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&bytes[..]), &mut out)?;
+        out
+    } else {
+        bytes
+    };
+    #[allow(clippy::disallowed_methods)]
+    let started = tokio::time::Instant::now();
+    let mut first = None;
+    let mut csv = None;
+    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
+        if *stop.borrow() {
+            break;
+        }
+        if i == 0 {
+            csv = interdict_maritime::CsvReader::from_header(&String::from_utf8_lossy(line));
+            if csv.is_some() {
+                batcher.push(line).await?;
+                continue;
+            }
+        }
+        if speed != Speed::AsFastAsPossible {
+            let t = line_time(line, csv.as_mut());
+            if first.is_none() {
+                first = t;
+            }
+            if let Some(wait) = first.and_then(|f| due(f, t, speed)) {
+                let at = started + wait;
+                if at > tokio::time::Instant::now() {
+                    batcher.flush().await?;
+                    tokio::select! {
+                        _ = tokio::time::sleep_until(at) => {}
+                        _ = stop.changed() => break,
+                    }
+                }
+            }
+        }
+        batcher.push(line).await?;
+    }
+    batcher.flush().await
+}
+
+/// Reads every enabled source of the node (except NATS sources, read by their
+/// consumers) until `stop` says so; a source whose feed ends or fails is started again
+/// after a pause, except files, which are read once.
+pub async fn run_all(service: Service, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    let sources = service
+        .all_sources()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut tasks = tokio::task::JoinSet::new();
+    for source in sources
+        .into_iter()
+        .filter(|s| s.enabled && s.kind != "nats")
+    {
+        let service = service.clone();
+        let mut stop = stop.clone();
+        tasks.spawn(async move {
+            let stats = Arc::new(FeedStats::default());
+            loop {
+                let result =
+                    run_feed(service.clone(), source.clone(), stop.clone(), stats.clone()).await;
+                if let Err(e) = &result {
+                    tracing::warn!(error = %e, source = %source.name, "feed stopped");
+                }
+                if source.kind == "file" || *stop.borrow() {
+                    return;
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                    _ = stop.changed() => return,
+                }
+            }
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+    Ok(())
+}

@@ -1,0 +1,1251 @@
+//! The maritime picture in the node: surveillance sources of each agency, the pipeline
+//! that decodes their AIS lines and runs the behaviour detectors, what they saw
+//! (vessels, tracks, identities), areas, and alerts with their life cycle.
+//!
+//! Each source has a pipeline of its own: one task that owns a line decoder and a
+//! detector engine (`interdict_maritime::Engine`), takes lines in order, writes what
+//! changed in batches (not audited per row, not in the change feed), pushes track
+//! points to live readers, and turns detector events into alerts (audited, in the feed).
+//!
+//! Who sees what: everything a source saw is the source's, read by the policy's rule for
+//! surveillance data (`DataKind::Track`) under the source's label. An alert of the
+//! source's agency is shared the same way (`DataKind::Alert`). An alert about a vessel
+//! on the watch list is made once for each agency that may see both the report that
+//! named the vessel and the source's data, belongs to that agency, and is labelled RED
+//! without recipients, so that it reaches no one else.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use interdict_ais::LineDecoder;
+use interdict_core::alert::{Alert, AlertKind, AlertOutcome, AlertState};
+use interdict_core::policy::{Action, DataKind, Meta, Principal};
+use interdict_core::record::{Record, RecordKind};
+use interdict_core::{Actor, AgencyCode, Handling, Role, Tlp, Username};
+use interdict_maritime::{
+    Engine, Event, EventKind, Geography, Output, WatchEntry, Watchlist, Zones,
+};
+pub use interdict_store::BoundingBox;
+use interdict_store::{AreaRow, IdentityRow, MaritimeBatch, SourceRow, TrackRow, VesselRow};
+use serde::Serialize;
+use tokio::sync::{broadcast, mpsc, oneshot};
+use uuid::Uuid;
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::records::Page;
+use crate::Service;
+
+/// A line of a feed, with when it was received (Unix seconds).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub bytes: Vec<u8>,
+    pub received_at: i64,
+}
+
+/// What kinds of source there are.
+pub const SOURCE_KINDS: [&str; 5] = ["file", "tcp_client", "tcp_listener", "udp", "nats"];
+
+/// A source as its readers see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub id: Uuid,
+    pub agency: AgencyCode,
+    pub name: String,
+    pub kind: String,
+    /// Shown only to the owning agency.
+    pub address: Option<String>,
+    pub tlp: Tlp,
+    pub enabled: bool,
+}
+
+/// A vessel as one source saw it last.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VesselView {
+    pub source: Uuid,
+    pub agency: AgencyCode,
+    pub mmsi: u32,
+    pub name: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub last_seen: DateTime<Utc>,
+    /// The full state (`interdict_maritime::VesselState`).
+    pub state: serde_json::Value,
+}
+
+/// A point of a track.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrackPointView {
+    pub source: Uuid,
+    pub mmsi: u32,
+    pub at: DateTime<Utc>,
+    pub lat: f64,
+    pub lon: f64,
+    pub sog: Option<f64>,
+    pub cog: Option<f64>,
+    pub heading: Option<i64>,
+}
+
+/// A change of a vessel's identity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IdentityChangeView {
+    pub source: Uuid,
+    pub at: DateTime<Utc>,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// A track point pushed to live readers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LivePosition {
+    pub source: Uuid,
+    pub mmsi: u32,
+    pub name: Option<String>,
+    pub at: DateTime<Utc>,
+    pub lat: f64,
+    pub lon: f64,
+    pub sog: Option<f64>,
+    pub cog: Option<f64>,
+}
+
+/// An area as its readers see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AreaView {
+    pub id: Uuid,
+    pub agency: AgencyCode,
+    pub name: String,
+    pub geojson: serde_json::Value,
+    pub tlp: Tlp,
+}
+
+/// How the pipelines are doing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PipelineStats {
+    pub lines: u64,
+    pub malformed: u64,
+    pub observations: u64,
+    pub flagged: u64,
+    pub track_points: u64,
+    pub alerts: u64,
+}
+
+enum Message {
+    Lines(Vec<Line>),
+    Advance(i64),
+    Watchlist(Arc<Watchlist>),
+    Zones(Zones),
+    /// Answers once everything before it is written.
+    Flush(oneshot::Sender<PipelineStats>),
+}
+
+/// The node's maritime state: pipelines by source, live readers, the watch list.
+pub(crate) struct Maritime {
+    geo: std::sync::OnceLock<Arc<Geography>>,
+    pipelines: Mutex<HashMap<Uuid, mpsc::Sender<Message>>>,
+    live: broadcast::Sender<LivePosition>,
+    watchlist: Mutex<Arc<Watchlist>>,
+    zones: Mutex<Option<String>>,
+    stopped: std::sync::atomic::AtomicBool,
+}
+
+impl Maritime {
+    pub(crate) fn new() -> Self {
+        Self {
+            geo: std::sync::OnceLock::new(),
+            pipelines: Mutex::new(HashMap::new()),
+            live: broadcast::channel(65_536).0,
+            watchlist: Mutex::new(Arc::new(Watchlist::default())),
+            zones: Mutex::new(None),
+            stopped: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+}
+
+/// The node's detection job, as the author of alerts.
+fn detector() -> Username {
+    Username::parse("node.detector").unwrap_or_else(|_| unreachable_username())
+}
+
+fn unreachable_username() -> Username {
+    // "node.detector" is a valid username; this keeps the code total without a panic.
+    Username::parse("detector").unwrap_or_else(|_| unreachable_username())
+}
+
+fn unix(t: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(t, 0).unwrap_or_default()
+}
+
+fn alert_kind(kind: EventKind) -> AlertKind {
+    match kind {
+        EventKind::Encounter => AlertKind::Encounter,
+        EventKind::Loitering => AlertKind::Loitering,
+        EventKind::Gap => AlertKind::Gap,
+        EventKind::Identity => AlertKind::Identity,
+        EventKind::ZoneEntry => AlertKind::ZoneEntry,
+        EventKind::Watchlist => AlertKind::Watchlist,
+        EventKind::HighRiskArrival => AlertKind::HighRiskArrival,
+    }
+}
+
+/// A user of `agency` who reads and watches: how the policy judges what the agency may
+/// see, when the node acts for it.
+fn agency_reader(agency: &AgencyCode) -> Principal {
+    Principal::User(Actor {
+        user_id: -1,
+        username: detector(),
+        agency: agency.clone(),
+        roles: [Role::Analyst, Role::WatchOfficer].into_iter().collect(),
+    })
+}
+
+impl Service {
+    fn maritime(&self) -> &Maritime {
+        &self.inner.maritime
+    }
+
+    fn geography(&self) -> ServiceResult<Arc<Geography>> {
+        if let Some(geo) = self.maritime().geo.get() {
+            return Ok(geo.clone());
+        }
+        let geo = Arc::new(
+            Geography::embedded().map_err(|e| ServiceError::internal(anyhow::anyhow!("{e}")))?,
+        );
+        Ok(self.maritime().geo.get_or_init(|| geo).clone())
+    }
+
+    /// Adds a surveillance source of the actor's agency.
+    pub async fn create_source(
+        &self,
+        actor: &Actor,
+        name: &str,
+        kind: &str,
+        address: &str,
+        tlp: Tlp,
+    ) -> ServiceResult<Source> {
+        self.require(actor, Action::ManageSurveillance, "source.create")?;
+        let mut errors = interdict_core::FieldErrors::new();
+        if name.trim().is_empty() || name.chars().count() > 100 {
+            errors.add("name", "must be 1 to 100 characters");
+        }
+        if !SOURCE_KINDS.contains(&kind) {
+            errors.add(
+                "kind",
+                "must be file, tcp_client, tcp_listener, udp or nats",
+            );
+        }
+        if address.chars().count() > 500 {
+            errors.add("address", "must be at most 500 characters");
+        }
+        if tlp == Tlp::Red {
+            errors.add("tlp", "surveillance data is shared up to AMBER+STRICT");
+        }
+        errors.into_result()?;
+        let row = SourceRow {
+            id: self.new_id(),
+            agency: actor.agency.clone(),
+            name: name.trim().to_owned(),
+            kind: kind.to_owned(),
+            address: address.trim().to_owned(),
+            tlp,
+            enabled: true,
+            created_by: actor.username.to_string(),
+            created_at: self.now(),
+        };
+        let mut event = self.event(Some(actor), "source.create");
+        event.target_kind = Some("source".into());
+        event.target_id = Some(row.id.to_string());
+        event.target_agency = Some(actor.agency.to_string());
+        event.detail = serde_json::json!({ "name": row.name, "kind": row.kind, "address": row.address, "tlp": tlp.as_str() }).to_string();
+        match self.store().create_source(&row, &event).await {
+            Err(interdict_store::StoreError::Duplicate { .. }) => {
+                return Err(ServiceError::AlreadyExists(format!("source {}", row.name)))
+            }
+            other => other?,
+        }
+        Ok(source_view(row, Some(&actor.agency)))
+    }
+
+    /// Adds a source as the node's operator (the demo, imports).
+    pub async fn create_source_as_operator(
+        &self,
+        agency: &AgencyCode,
+        name: &str,
+        kind: &str,
+        address: &str,
+        tlp: Tlp,
+    ) -> ServiceResult<Source> {
+        let actor = Actor {
+            user_id: -1,
+            username: Username::parse("console").map_err(ServiceError::internal)?,
+            agency: agency.clone(),
+            roles: [Role::WatchOfficer].into_iter().collect(),
+        };
+        self.create_source(&actor, name, kind, address, tlp).await
+    }
+
+    /// The sources the principal may see data of.
+    async fn visible_sources(&self, principal: &Principal) -> ServiceResult<Vec<SourceRow>> {
+        let access = self.access(principal, DataKind::Track).await?;
+        Ok(self
+            .store()
+            .sources()
+            .await?
+            .into_iter()
+            .filter(|s| access.allows(&Meta::plain(DataKind::Track, &s.agency, s.tlp)))
+            .collect())
+    }
+
+    /// The sources the actor may see.
+    pub async fn sources(&self, actor: &Actor) -> ServiceResult<Vec<Source>> {
+        self.require(actor, Action::ReadSurveillance, "source.list")?;
+        Ok(self
+            .visible_sources(&Principal::User(actor.clone()))
+            .await?
+            .into_iter()
+            .map(|s| source_view(s, Some(&actor.agency)))
+            .collect())
+    }
+
+    /// Every source, for the node's own jobs (the feed supervisor).
+    pub async fn all_sources(&self) -> ServiceResult<Vec<Source>> {
+        Ok(self
+            .store()
+            .sources()
+            .await?
+            .into_iter()
+            .map(|s| {
+                let agency = s.agency.clone();
+                source_view(s, Some(&agency))
+            })
+            .collect())
+    }
+
+    /// Turns a source of the actor's agency on or off.
+    pub async fn set_source_enabled(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        enabled: bool,
+    ) -> ServiceResult<()> {
+        self.require(actor, Action::ManageSurveillance, "source.update")?;
+        let source = self
+            .store()
+            .sources()
+            .await?
+            .into_iter()
+            .find(|s| s.id == id && s.agency == actor.agency)
+            .ok_or(ServiceError::NotFound)?;
+        let mut event = self.event(
+            Some(actor),
+            if enabled {
+                "source.enable"
+            } else {
+                "source.disable"
+            },
+        );
+        event.target_kind = Some("source".into());
+        event.target_id = Some(source.id.to_string());
+        event.target_agency = Some(source.agency.to_string());
+        self.store().set_source_enabled(id, enabled, &event).await?;
+        Ok(())
+    }
+
+    /// Hands lines of a source to its pipeline, in order. Waits while the pipeline is
+    /// behind (back-pressure); nothing is dropped.
+    pub async fn ingest(&self, source: Uuid, lines: Vec<Line>) -> ServiceResult<()> {
+        let sender = self.pipeline(source).await?;
+        sender.send(Message::Lines(lines)).await.map_err(|_| {
+            ServiceError::internal(anyhow::anyhow!("the pipeline of {source} has stopped"))
+        })
+    }
+
+    /// Moves every pipeline's clock to `now` (Unix seconds), so that silences are
+    /// noticed without new messages.
+    pub async fn advance_pipelines(&self, now: i64) {
+        let senders: Vec<mpsc::Sender<Message>> = self
+            .maritime()
+            .pipelines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for sender in senders {
+            let _ = sender.send(Message::Advance(now)).await;
+        }
+    }
+
+    /// Waits until everything handed to a source's pipeline is written; returns its
+    /// counts.
+    pub async fn flush_pipeline(&self, source: Uuid) -> ServiceResult<PipelineStats> {
+        let sender = self.pipeline(source).await?;
+        let (done, wait) = oneshot::channel();
+        sender.send(Message::Flush(done)).await.map_err(|_| {
+            ServiceError::internal(anyhow::anyhow!("the pipeline of {source} has stopped"))
+        })?;
+        wait.await.map_err(|_| {
+            ServiceError::internal(anyhow::anyhow!("the pipeline of {source} has stopped"))
+        })
+    }
+
+    /// Receives the track points of every source as they are written; readers filter
+    /// them by the sources they may see ([`Service::sources`]).
+    pub fn live_positions(&self) -> broadcast::Receiver<LivePosition> {
+        self.maritime().live.subscribe()
+    }
+
+    async fn pipeline(&self, source: Uuid) -> ServiceResult<mpsc::Sender<Message>> {
+        if let Some(sender) = self
+            .maritime()
+            .pipelines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&source)
+        {
+            return Ok(sender.clone());
+        }
+        let row = self
+            .store()
+            .sources()
+            .await?
+            .into_iter()
+            .find(|s| s.id == source)
+            .ok_or(ServiceError::NotFound)?;
+        let geo = self.geography()?;
+        let watchlist = self
+            .maritime()
+            .watchlist
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let zones = self.current_zones()?;
+        let mut engine = Engine::new(
+            self.config().maritime.clone(),
+            geo,
+            zones,
+            (*watchlist).clone(),
+        );
+        let id = engine.source_id(&row.id.to_string());
+        let (sender, receiver) = mpsc::channel(64);
+        let mut pipelines = self
+            .maritime()
+            .pipelines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(existing) = pipelines.get(&source) {
+            return Ok(existing.clone());
+        }
+        pipelines.insert(source, sender.clone());
+        drop(pipelines);
+        tokio::spawn(
+            Pipeline {
+                service: self.clone(),
+                source: row,
+                engine,
+                engine_source: id,
+                decoder: LineDecoder::new(),
+                stats: PipelineStats::default(),
+            }
+            .run(receiver),
+        );
+        Ok(sender)
+    }
+
+    fn current_zones(&self) -> ServiceResult<Zones> {
+        let text = self
+            .maritime()
+            .zones
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        match text {
+            Some(text) => Zones::from_geojson(&text)
+                .map_err(|e| ServiceError::internal(anyhow::anyhow!("areas: {e}"))),
+            None => Ok(Zones::default()),
+        }
+    }
+
+    /// Rebuilds the watch list from every report that names a vessel (by IMO, MMSI,
+    /// call sign or name), and hands it to every pipeline. Each entry's reference is the
+    /// report's id; who may see an alert from it is decided when it fires.
+    pub async fn refresh_watchlist(&self) -> ServiceResult<usize> {
+        let mut entries = Vec::new();
+        for stored in self.store().records_naming_vessels().await? {
+            let Ok(report) = serde_json::from_str::<interdict_core::Report>(&stored.body) else {
+                continue;
+            };
+            if report.status != interdict_core::RecordStatus::Published {
+                continue;
+            }
+            for subject in &report.subjects {
+                if let interdict_core::Subject::Vessel(v) = subject {
+                    let entry = WatchEntry {
+                        reference: report.id.to_string(),
+                        mmsi: v.mmsi.as_ref().and_then(|m| m.as_str().parse().ok()),
+                        imo: v
+                            .imo
+                            .as_ref()
+                            .and_then(|i| i.as_str().trim_start_matches("IMO").trim().parse().ok()),
+                        callsign: v.call_sign.clone(),
+                        name: v.name.clone(),
+                    };
+                    if entry.mmsi.is_some()
+                        || entry.imo.is_some()
+                        || entry.callsign.is_some()
+                        || entry.name.is_some()
+                    {
+                        entries.push(entry);
+                    }
+                }
+            }
+        }
+        let n = entries.len();
+        let watchlist = Arc::new(Watchlist::new(entries));
+        *self
+            .maritime()
+            .watchlist
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = watchlist.clone();
+        let senders: Vec<mpsc::Sender<Message>> = self
+            .maritime()
+            .pipelines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for sender in senders {
+            let _ = sender.send(Message::Watchlist(watchlist.clone())).await;
+        }
+        Ok(n)
+    }
+
+    /// Rebuilds the areas the detectors watch for entries from every stored area.
+    async fn refresh_zones(&self) -> ServiceResult<()> {
+        let areas = self.store().areas().await?;
+        let features: Vec<serde_json::Value> = areas
+            .iter()
+            .filter_map(|a| {
+                let geometry = serde_json::from_str::<serde_json::Value>(&a.geojson).ok()?;
+                let geometry = match geometry.get("type").and_then(|t| t.as_str()) {
+                    Some("Feature") => geometry.get("geometry").cloned()?,
+                    _ => geometry,
+                };
+                Some(serde_json::json!({
+                    "type": "Feature",
+                    "id": a.id.to_string(),
+                    "properties": { "name": a.name, "id": a.id.to_string() },
+                    "geometry": geometry,
+                }))
+            })
+            .collect();
+        let text =
+            serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string();
+        let zones = Zones::from_geojson(&text)
+            .map_err(|e| ServiceError::internal(anyhow::anyhow!("areas: {e}")))?;
+        *self
+            .maritime()
+            .zones
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(text);
+        let senders: Vec<mpsc::Sender<Message>> = self
+            .maritime()
+            .pipelines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for sender in senders {
+            let _ = sender.send(Message::Zones(zones.clone())).await;
+        }
+        Ok(())
+    }
+
+    /// The vessels the actor's visible sources saw since `since`, inside `area` if given.
+    pub async fn vessels(
+        &self,
+        actor: &Actor,
+        since: DateTime<Utc>,
+        area: Option<BoundingBox>,
+        limit: i64,
+    ) -> ServiceResult<Vec<VesselView>> {
+        self.require(actor, Action::ReadSurveillance, "vessel.list")?;
+        let sources = self
+            .visible_sources(&Principal::User(actor.clone()))
+            .await?;
+        let ids: Vec<Uuid> = sources.iter().map(|s| s.id).collect();
+        let rows = self
+            .store()
+            .vessels(&ids, since.timestamp(), area, limit)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| vessel_view(r, &sources))
+            .collect())
+    }
+
+    /// One vessel as the actor's visible sources saw it: its states, its track in
+    /// `[from, to]`, its identity history.
+    pub async fn vessel(
+        &self,
+        actor: &Actor,
+        mmsi: u32,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> ServiceResult<(
+        Vec<VesselView>,
+        Vec<TrackPointView>,
+        Vec<IdentityChangeView>,
+    )> {
+        self.require(actor, Action::ReadSurveillance, "vessel.read")?;
+        let sources = self
+            .visible_sources(&Principal::User(actor.clone()))
+            .await?;
+        let ids: Vec<Uuid> = sources.iter().map(|s| s.id).collect();
+        let states: Vec<VesselView> = self
+            .store()
+            .vessels(&ids, 0, None, 10_000)
+            .await?
+            .into_iter()
+            .filter(|v| v.mmsi == i64::from(mmsi))
+            .filter_map(|r| vessel_view(r, &sources))
+            .collect();
+        let track = self
+            .store()
+            .track(
+                &ids,
+                i64::from(mmsi),
+                from.timestamp(),
+                to.timestamp(),
+                20_000,
+            )
+            .await?
+            .into_iter()
+            .map(track_view)
+            .collect();
+        let identity = self
+            .store()
+            .identity_changes(&ids, i64::from(mmsi))
+            .await?
+            .into_iter()
+            .map(|c: IdentityRow| IdentityChangeView {
+                source: c.source,
+                at: unix(c.t),
+                field: c.field,
+                old: c.old,
+                new: c.new,
+            })
+            .collect();
+        if states.is_empty() {
+            return Err(ServiceError::NotFound);
+        }
+        Ok((states, track, identity))
+    }
+
+    /// Track points in an area in `[from, to]`, as the actor's visible sources saw them.
+    pub async fn tracks_in_area(
+        &self,
+        actor: &Actor,
+        area: BoundingBox,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> ServiceResult<Vec<TrackPointView>> {
+        self.require(actor, Action::ReadSurveillance, "track.read")?;
+        let ids: Vec<Uuid> = self
+            .visible_sources(&Principal::User(actor.clone()))
+            .await?
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        Ok(self
+            .store()
+            .tracks_in_area(&ids, area, from.timestamp(), to.timestamp(), limit)
+            .await?
+            .into_iter()
+            .map(track_view)
+            .collect())
+    }
+
+    /// A page of the alerts the actor may see, newest first.
+    pub async fn list_alerts(
+        &self,
+        actor: &Actor,
+        filter: &crate::records::ListFilter,
+        cursor: Option<&str>,
+        limit: i64,
+    ) -> ServiceResult<Page<Alert>> {
+        self.list_records::<Alert>(actor, filter, cursor, limit)
+            .await
+    }
+
+    /// Moves an alert of the actor's agency along its life cycle.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn update_alert(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        version: i64,
+        state: AlertState,
+        assignee: Option<&str>,
+        outcome: Option<AlertOutcome>,
+        note: Option<&str>,
+    ) -> ServiceResult<Alert> {
+        let mut alert: Alert = self.get_record(actor, id).await?;
+        if let Err(denied) = actor.may_modify(&alert.meta()) {
+            self.deny_action(actor, "alert.update", &denied.to_string());
+            return Err(denied.into());
+        }
+        if alert.version != version {
+            return Err(ServiceError::VersionConflict {
+                current: alert.version,
+                given: version,
+            });
+        }
+        if !alert.state.may_become(state) {
+            return Err(ServiceError::Conflict {
+                code: "invalid_transition",
+                message: format!(
+                    "an alert that is {} cannot become {}",
+                    alert.state.as_str(),
+                    state.as_str()
+                ),
+            });
+        }
+        let mut errors = interdict_core::FieldErrors::new();
+        let assignee = match (state, assignee) {
+            (AlertState::Assigned, Some(name)) => match Username::parse(name) {
+                Ok(name) => match self.store().user_by_name(name.as_str()).await? {
+                    Some(user) if user.agency == actor.agency => Some(name),
+                    _ => {
+                        errors.add("assignee", "is not an officer of your agency");
+                        None
+                    }
+                },
+                Err(e) => {
+                    errors.add("assignee", e.to_string());
+                    None
+                }
+            },
+            (AlertState::Assigned, None) => {
+                errors.add("assignee", "an assigned alert needs an officer");
+                None
+            }
+            _ => alert.assignee.clone(),
+        };
+        if state == AlertState::Closed && outcome.is_none() {
+            errors.add("outcome", "a closed alert needs an outcome");
+        }
+        if note.is_some_and(|n| n.chars().count() > 2000) {
+            errors.add("note", "must be at most 2000 characters");
+        }
+        errors.into_result()?;
+        let previous = alert.state;
+        alert.state = state;
+        alert.assignee = assignee;
+        if state == AlertState::Closed {
+            alert.outcome = outcome;
+        }
+        if let Some(note) = note {
+            alert.note = note.to_owned();
+        }
+        alert.version += 1;
+        alert.updated_at = self.now();
+        let mut event = self.event(Some(actor), &format!("alert.{}", state.as_str()));
+        event.target_kind = Some("alert".into());
+        event.target_id = Some(id.to_string());
+        event.target_agency = Some(alert.agency.to_string());
+        event.detail = serde_json::json!({
+            "from": previous.as_str(),
+            "to": state.as_str(),
+            "assignee": alert.assignee.as_ref().map(|a| a.to_string()),
+            "outcome": alert.outcome,
+        })
+        .to_string();
+        self.store()
+            .replace_record(&alert, actor.username.as_str(), &event)
+            .await?;
+        Ok(alert)
+    }
+
+    /// Adds an area of the actor's agency (a GeoJSON Polygon, MultiPolygon, Feature or
+    /// FeatureCollection); the detectors watch it for entries at once.
+    pub async fn create_area(
+        &self,
+        actor: &Actor,
+        name: &str,
+        geojson: &str,
+        tlp: Tlp,
+    ) -> ServiceResult<AreaView> {
+        self.require(actor, Action::ManageSurveillance, "area.create")?;
+        let mut errors = interdict_core::FieldErrors::new();
+        if name.trim().is_empty() || name.chars().count() > 100 {
+            errors.add("name", "must be 1 to 100 characters");
+        }
+        if geojson.len() > 512 * 1024 {
+            errors.add("geojson", "must be at most 512 KiB");
+        } else if let Err(e) = Zones::from_geojson(geojson) {
+            errors.add("geojson", e.to_string());
+        }
+        errors.into_result()?;
+        let row = AreaRow {
+            id: self.new_id(),
+            agency: actor.agency.clone(),
+            name: name.trim().to_owned(),
+            geojson: geojson.to_owned(),
+            tlp,
+            created_by: actor.username.to_string(),
+            created_at: self.now(),
+        };
+        let mut event = self.event(Some(actor), "area.create");
+        event.target_kind = Some("area".into());
+        event.target_id = Some(row.id.to_string());
+        event.target_agency = Some(actor.agency.to_string());
+        event.detail = serde_json::json!({ "name": row.name, "tlp": tlp.as_str() }).to_string();
+        self.store().create_area(&row, &event).await?;
+        self.refresh_zones().await?;
+        Ok(area_view(row))
+    }
+
+    /// Removes an area of the actor's agency.
+    pub async fn delete_area(&self, actor: &Actor, id: Uuid) -> ServiceResult<()> {
+        self.require(actor, Action::ManageSurveillance, "area.delete")?;
+        let area = self
+            .store()
+            .areas()
+            .await?
+            .into_iter()
+            .find(|a| a.id == id && a.agency == actor.agency)
+            .ok_or(ServiceError::NotFound)?;
+        let mut event = self.event(Some(actor), "area.delete");
+        event.target_kind = Some("area".into());
+        event.target_id = Some(id.to_string());
+        event.target_agency = Some(area.agency.to_string());
+        self.store().delete_area(id, &event).await?;
+        self.refresh_zones().await
+    }
+
+    /// The areas the actor may see.
+    pub async fn areas(&self, actor: &Actor) -> ServiceResult<Vec<AreaView>> {
+        self.require(actor, Action::ReadSurveillance, "area.list")?;
+        let access = self
+            .access(&Principal::User(actor.clone()), DataKind::Source)
+            .await?;
+        Ok(self
+            .store()
+            .areas()
+            .await?
+            .into_iter()
+            .filter(|a| access.allows(&Meta::plain(DataKind::Source, &a.agency, a.tlp)))
+            .map(area_view)
+            .collect())
+    }
+
+    /// Starts the node's maritime jobs: the watch list and the areas, refreshed when
+    /// intelligence changes, and the pipelines' clock moved every `every`. The job ends
+    /// when the service is dropped.
+    pub(crate) fn start_maritime_jobs(&self, every: std::time::Duration) {
+        let weak = Arc::downgrade(&self.inner);
+        let first = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = first.refresh_zones().await {
+                tracing::warn!(error = %e, "cannot load the areas");
+            }
+            if let Err(e) = first.refresh_watchlist().await {
+                tracing::warn!(error = %e, "cannot build the watch list");
+            }
+            let mut position = first.store().feed_head().await.unwrap_or(0);
+            let mut waker = match first.store().subscribe_feed().await {
+                Ok(waker) => waker,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot follow the change feed");
+                    return;
+                }
+            };
+            drop(first);
+            loop {
+                let _ = tokio::time::timeout(every, waker.changed()).await;
+                let Some(inner) = weak.upgrade() else {
+                    return;
+                };
+                let service = Service { inner };
+                if service
+                    .maritime()
+                    .stopped
+                    .load(std::sync::atomic::Ordering::Relaxed)
+                {
+                    return;
+                }
+                let now = service.now().timestamp();
+                service.advance_pipelines(now).await;
+                let changes = service
+                    .store()
+                    .changes_after(position, 10_000)
+                    .await
+                    .unwrap_or_default();
+                if let Some(last) = changes.last() {
+                    position = last.pos;
+                }
+                if changes.iter().any(|c| c.kind == DataKind::Report) {
+                    if let Err(e) = service.refresh_watchlist().await {
+                        tracing::warn!(error = %e, "cannot rebuild the watch list");
+                    }
+                }
+            }
+        });
+    }
+
+    /// Writes what every pipeline holds and stops them.
+    pub(crate) async fn stop_pipelines(&self) {
+        self.maritime()
+            .stopped
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let senders: Vec<(Uuid, mpsc::Sender<Message>)> = self
+            .maritime()
+            .pipelines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain()
+            .collect();
+        for (_, sender) in senders {
+            let (done, wait) = oneshot::channel();
+            if sender.send(Message::Flush(done)).await.is_ok() {
+                let _ = wait.await;
+            }
+        }
+    }
+}
+
+fn source_view(row: SourceRow, reader: Option<&AgencyCode>) -> Source {
+    let own = reader == Some(&row.agency);
+    Source {
+        id: row.id,
+        agency: row.agency,
+        name: row.name,
+        kind: row.kind,
+        address: own.then_some(row.address),
+        tlp: row.tlp,
+        enabled: row.enabled,
+    }
+}
+
+fn vessel_view(row: VesselRow, sources: &[SourceRow]) -> Option<VesselView> {
+    let source = sources.iter().find(|s| s.id == row.source)?;
+    Some(VesselView {
+        source: row.source,
+        agency: source.agency.clone(),
+        mmsi: u32::try_from(row.mmsi).ok()?,
+        name: row.name,
+        lat: row.lat,
+        lon: row.lon,
+        last_seen: unix(row.last_seen),
+        state: serde_json::from_str(&row.state).unwrap_or(serde_json::Value::Null),
+    })
+}
+
+fn track_view(row: TrackRow) -> TrackPointView {
+    TrackPointView {
+        source: row.source,
+        mmsi: u32::try_from(row.mmsi).unwrap_or_default(),
+        at: unix(row.t),
+        lat: row.lat,
+        lon: row.lon,
+        sog: row.sog,
+        cog: row.cog,
+        heading: row.heading,
+    }
+}
+
+fn area_view(row: AreaRow) -> AreaView {
+    AreaView {
+        id: row.id,
+        agency: row.agency,
+        name: row.name,
+        geojson: serde_json::from_str(&row.geojson).unwrap_or(serde_json::Value::Null),
+        tlp: row.tlp,
+    }
+}
+
+/// The task that owns one source's decoder and engine.
+struct Pipeline {
+    service: Service,
+    source: SourceRow,
+    engine: Engine,
+    engine_source: interdict_maritime::SourceId,
+    decoder: LineDecoder,
+    stats: PipelineStats,
+}
+
+impl Pipeline {
+    async fn run(mut self, mut receiver: mpsc::Receiver<Message>) {
+        let mut out = Output::default();
+        let mut observations = Vec::new();
+        while let Some(message) = receiver.recv().await {
+            match message {
+                Message::Lines(lines) => {
+                    for line in &lines {
+                        self.stats.lines += 1;
+                        let mut pushed = self.decoder.push(&line.bytes, Some(line.received_at));
+                        while let Some(decoded) = pushed.next() {
+                            match decoded {
+                                Ok(d) => {
+                                    observations.clear();
+                                    if interdict_maritime::observation::from_ais(
+                                        &d,
+                                        Some(line.received_at),
+                                        self.engine_source,
+                                        &mut observations,
+                                    )
+                                    .is_ok()
+                                    {
+                                        for obs in observations.drain(..) {
+                                            self.stats.observations += 1;
+                                            self.engine.push(obs, &mut out);
+                                        }
+                                    }
+                                }
+                                Err(_) => self.stats.malformed += 1,
+                            }
+                        }
+                    }
+                }
+                Message::Advance(now) => self.engine.advance(now, &mut out),
+                Message::Watchlist(watchlist) => {
+                    let now = self.engine.watermark().unwrap_or(0);
+                    self.engine
+                        .set_watchlist((*watchlist).clone(), now, &mut out);
+                }
+                Message::Zones(zones) => self.engine.set_zones(zones),
+                Message::Flush(done) => {
+                    // Observations waiting to be put in order are released at the data
+                    // time the engine has reached; a flush writes what is out.
+                    self.write(&mut out).await;
+                    let _ = done.send(self.stats.clone());
+                    continue;
+                }
+            }
+            self.write(&mut out).await;
+        }
+    }
+
+    /// Writes what the engine produced, pushes it to live readers and makes alerts.
+    async fn write(&mut self, out: &mut Output) {
+        if out.track.is_empty()
+            && out.identity.is_empty()
+            && out.events.is_empty()
+            && out.flagged.is_empty()
+        {
+            return;
+        }
+        self.stats.flagged += out.flagged.len() as u64;
+        let source = self.source.id;
+        let mut batch = MaritimeBatch::default();
+        let mut touched = BTreeSet::new();
+        for p in &out.track {
+            touched.insert(p.mmsi);
+            batch.track.push(TrackRow {
+                source,
+                mmsi: i64::from(p.mmsi),
+                t: p.time,
+                lat: p.lat,
+                lon: p.lon,
+                sog: p.sog.map(f64::from),
+                cog: p.cog.map(f64::from),
+                heading: p.heading.map(i64::from),
+            });
+        }
+        for c in &out.identity {
+            touched.insert(c.mmsi);
+            batch.identity.push(IdentityRow {
+                source,
+                mmsi: i64::from(c.mmsi),
+                t: c.time,
+                field: serde_json::to_value(c.field)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_else(|| format!("{:?}", c.field)),
+                old: c.old.clone(),
+                new: c.new.clone(),
+            });
+        }
+        for mmsi in &touched {
+            if let Some(state) = self.engine.vessel(*mmsi) {
+                batch.states.push(VesselRow {
+                    source,
+                    mmsi: i64::from(*mmsi),
+                    lat: state.position.map(|p| p.lat),
+                    lon: state.position.map(|p| p.lon),
+                    last_seen: state.last_seen,
+                    name: state.identity.name.clone(),
+                    state: serde_json::to_string(state).unwrap_or_default(),
+                });
+            }
+        }
+        self.stats.track_points += batch.track.len() as u64;
+        let mut delay = std::time::Duration::from_millis(100);
+        while let Err(e) = self.service.store().write_maritime(&batch).await {
+            tracing::error!(error = %e, source = %source, "cannot write the maritime picture; retrying");
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(std::time::Duration::from_secs(10));
+        }
+        for p in &out.track {
+            let name = self
+                .engine
+                .vessel(p.mmsi)
+                .and_then(|v| v.identity.name.clone());
+            let _ = self.service.maritime().live.send(LivePosition {
+                source,
+                mmsi: p.mmsi,
+                name,
+                at: unix(p.time),
+                lat: p.lat,
+                lon: p.lon,
+                sog: p.sog.map(f64::from),
+                cog: p.cog.map(f64::from),
+            });
+        }
+        let events = std::mem::take(&mut out.events);
+        out.clear();
+        for event in events {
+            if let Err(e) = self.alert(&event).await {
+                tracing::error!(error = %e, event = %event.id, "cannot store an alert");
+            }
+        }
+    }
+
+    /// Makes or updates the alerts of a detector event.
+    async fn alert(&mut self, event: &Event) -> ServiceResult<()> {
+        let service = self.service.clone();
+        let audience: Vec<(AgencyCode, Handling, Option<Uuid>)> =
+            if event.kind == EventKind::Watchlist {
+                let Some(report_id) = event
+                    .evidence
+                    .get("reference")
+                    .and_then(|r| r.as_str())
+                    .and_then(|r| Uuid::parse_str(r).ok())
+                else {
+                    return Ok(());
+                };
+                let Some(stored) = service
+                    .store()
+                    .record(RecordKind::Report, report_id)
+                    .await?
+                else {
+                    return Ok(());
+                };
+                let report: interdict_core::Report =
+                    serde_json::from_str(&stored.body).map_err(ServiceError::internal)?;
+                let mut meta = report.meta();
+                meta.compartments = &stored.access.compartments;
+                meta.disclosures = &stored.access.disclosures;
+                let mut out = Vec::new();
+                for agency in service.store().agencies().await? {
+                    let principal = agency_reader(&agency.code);
+                    let accesses = service
+                        .accesses(&principal, &[DataKind::Report, DataKind::Track])
+                        .await?;
+                    let sees_report = accesses[0].allows(&meta);
+                    let sees_data = accesses[1].allows(&Meta::plain(
+                        DataKind::Track,
+                        &self.source.agency,
+                        self.source.tlp,
+                    ));
+                    if sees_report && sees_data {
+                        out.push((
+                            agency.code.clone(),
+                            Handling {
+                                tlp: Tlp::Red,
+                                recipients: Vec::new(),
+                            },
+                            Some(report_id),
+                        ));
+                    }
+                }
+                out
+            } else {
+                vec![(
+                    self.source.agency.clone(),
+                    Handling {
+                        tlp: self.source.tlp,
+                        recipients: Vec::new(),
+                    },
+                    None,
+                )]
+            };
+        for (agency, handling, report) in audience {
+            let key = Alert::dedup_key(self.source.id, &event.id, &agency);
+            let vessel_name = self
+                .engine
+                .vessel(event.mmsi)
+                .and_then(|v| v.identity.name.clone());
+            let now = service.now();
+            match service.store().alert_for_key(&key).await? {
+                Some(id) => {
+                    let Some(stored) = service.store().record(RecordKind::Alert, id).await? else {
+                        continue;
+                    };
+                    let mut alert: Alert =
+                        serde_json::from_str(&stored.body).map_err(ServiceError::internal)?;
+                    let end = event.end.map(unix);
+                    if alert.end == end && alert.evidence == event.evidence {
+                        continue;
+                    }
+                    alert.end = end;
+                    alert.evidence = event.evidence.clone();
+                    alert.lat = event.lat;
+                    alert.lon = event.lon;
+                    alert.version += 1;
+                    alert.updated_at = now;
+                    let mut audit = service.event(None, "alert.update");
+                    audit.actor = Some(detector().to_string());
+                    audit.target_kind = Some("alert".into());
+                    audit.target_id = Some(id.to_string());
+                    audit.target_agency = Some(agency.to_string());
+                    audit.detail =
+                        serde_json::json!({ "event": event.id, "end": alert.end }).to_string();
+                    service
+                        .store()
+                        .replace_record(&alert, detector().as_str(), &audit)
+                        .await?;
+                }
+                None => {
+                    let alert = Alert {
+                        id: service.new_id(),
+                        agency: agency.clone(),
+                        source: self.source.id,
+                        kind: alert_kind(event.kind),
+                        mmsi: event.mmsi,
+                        other_mmsi: event.other_mmsi,
+                        vessel_name,
+                        start: unix(event.start),
+                        end: event.end.map(unix),
+                        lat: event.lat,
+                        lon: event.lon,
+                        evidence: event.evidence.clone(),
+                        report,
+                        state: AlertState::New,
+                        assignee: None,
+                        outcome: None,
+                        note: String::new(),
+                        handling,
+                        version: 1,
+                        created_by: detector(),
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    let mut audit = service.event(None, "alert.create");
+                    audit.actor = Some(detector().to_string());
+                    audit.target_kind = Some("alert".into());
+                    audit.target_id = Some(alert.id.to_string());
+                    audit.target_agency = Some(agency.to_string());
+                    audit.detail = serde_json::json!({ "event": event.id, "kind": alert.kind, "mmsi": alert.mmsi }).to_string();
+                    service.store().insert_alert(&alert, &key, &audit).await?;
+                    self.stats.alerts += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+}
