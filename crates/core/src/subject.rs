@@ -201,12 +201,17 @@ fn variant_schemas() -> [VariantSchema; 13] {
 /// schema of the internally tagged enum would combine the variant's schema, which
 /// refuses unknown properties, with another that adds `kind`: no subject could match
 /// both, since each part refuses what the other adds.
-fn with_kind_tag(kind: &str, schema: RefOr<Schema>) -> RefOr<Schema> {
+///
+/// The tag is titled (`PlaceSubjectKind`) so that code generators, which name an inline
+/// enum after its object and property, do not make a `PlaceKind` that clashes with the
+/// kinds of place of a seizure.
+fn with_kind_tag(kind: &str, name: &str, schema: RefOr<Schema>) -> RefOr<Schema> {
     let RefOr::T(Schema::Object(mut object)) = schema else {
         return schema;
     };
     let tag = ObjectBuilder::new()
         .schema_type(Type::String)
+        .title(Some(format!("{name}SubjectKind")))
         .enum_values(Some([kind]))
         .build();
     object.properties.insert("kind".to_owned(), tag.into());
@@ -233,7 +238,7 @@ impl PartialSchema for Subject {
 impl ToSchema for Subject {
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
         for (kind, name, schema, references) in variant_schemas() {
-            schemas.push((name.to_owned(), with_kind_tag(kind, schema())));
+            schemas.push((name.to_owned(), with_kind_tag(kind, name, schema())));
             references(schemas);
         }
     }

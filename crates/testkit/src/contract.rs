@@ -476,3 +476,215 @@ fn percent_decode(segment: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A document shaped like the one that listed the variant names of the drugs.
+    fn document(drug_values: &[&str]) -> Value {
+        json!({
+            "openapi": "3.1.0",
+            "paths": {
+                "/api/v1/seizures/{id}": {
+                    "get": {
+                        "operationId": "get_seizure",
+                        "parameters": [
+                            { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }
+                        ],
+                        "responses": {
+                            "200": { "description": "", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Seizure" } } } },
+                            "404": { "description": "" }
+                        }
+                    },
+                    "put": {
+                        "operationId": "update_seizure",
+                        "parameters": [
+                            { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } },
+                            { "name": "If-Match", "in": "header", "required": true, "schema": { "type": "string" } }
+                        ],
+                        "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Seizure" } } } },
+                        "responses": { "200": { "description": "", "headers": { "ETag": { "schema": { "type": "string" } } } } }
+                    }
+                },
+                "/api/v1/seizures": {
+                    "get": {
+                        "operationId": "list_seizures",
+                        "parameters": [
+                            { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 200 } }
+                        ],
+                        "responses": { "200": { "description": "" } }
+                    }
+                }
+            },
+            "components": { "schemas": {
+                "Seizure": {
+                    "type": "object",
+                    "required": ["items", "occurred_on"],
+                    "properties": {
+                        "occurred_on": { "type": "string", "format": "date" },
+                        "items": { "type": "array", "items": { "$ref": "#/components/schemas/DrugItem" } }
+                    },
+                    "additionalProperties": false
+                },
+                "DrugItem": {
+                    "type": "object",
+                    "required": ["drug"],
+                    "properties": { "drug": { "$ref": "#/components/schemas/DrugType" } }
+                },
+                "DrugType": { "type": "string", "enum": drug_values }
+            } }
+        })
+    }
+
+    const ID: &str = "/api/v1/seizures/0196f6a0-0000-7000-8000-000000000000";
+
+    fn seizure(drug: &str) -> Value {
+        json!({ "occurred_on": "2026-01-15", "items": [{ "drug": drug }] })
+    }
+
+    fn json_headers() -> reqwest::header::HeaderMap {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            "application/json".parse().unwrap(),
+        );
+        headers
+    }
+
+    fn respond(contract: &Contract, status: u16, body: &Value) {
+        contract.check_response(
+            &Method::GET,
+            ID,
+            StatusCode::from_u16(status).unwrap(),
+            &json_headers(),
+            Some(body),
+            &body.to_string(),
+        );
+    }
+
+    fn panic_message(f: impl FnOnce()) -> String {
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        let payload = caught.expect_err("the checker let it pass");
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_value_the_document_does_not_list_is_reported_with_its_pointer() {
+        let old = Contract::new(&document(&["Methamphetamine", "SeaContainer"]));
+        let message = panic_message(|| respond(&old, 200, &seizure("methamphetamine")));
+        assert!(
+            message.contains("GET /api/v1/seizures/{id} (get_seizure)"),
+            "{message}"
+        );
+        assert!(message.contains("200"), "{message}");
+        assert!(message.contains("at /items/0/drug"), "{message}");
+        assert!(message.contains("Methamphetamine"), "{message}");
+
+        let fixed = Contract::new(&document(&["methamphetamine"]));
+        respond(&fixed, 200, &seizure("methamphetamine"));
+        let mut missing = fixed.operations_without_success();
+        missing.sort();
+        assert_eq!(
+            missing,
+            ["GET /api/v1/seizures", "PUT /api/v1/seizures/{id}"]
+        );
+    }
+
+    #[test]
+    fn missing_required_fields_formats_and_unknown_fields_are_reported() {
+        let contract = Contract::new(&document(&["methamphetamine"]));
+        let message = panic_message(|| respond(&contract, 200, &json!({ "items": [] })));
+        assert!(
+            message.contains("\"occurred_on\" is a required property"),
+            "{message}"
+        );
+        let mut bad_date = seizure("methamphetamine");
+        bad_date["occurred_on"] = json!("15/01/2026");
+        let message = panic_message(|| respond(&contract, 200, &bad_date));
+        assert!(message.contains("at /occurred_on"), "{message}");
+        let mut extra = seizure("methamphetamine");
+        extra["colour"] = json!("red");
+        let message = panic_message(|| respond(&contract, 200, &extra));
+        assert!(message.contains("colour"), "{message}");
+    }
+
+    #[test]
+    fn undocumented_statuses_bodies_and_headers_are_reported() {
+        let contract = Contract::new(&document(&["methamphetamine"]));
+        let message = panic_message(|| respond(&contract, 409, &json!({})));
+        assert!(message.contains("does not list"), "{message}");
+        let message = panic_message(|| respond(&contract, 404, &json!({ "error": {} })));
+        assert!(message.contains("gives none"), "{message}");
+        let message = panic_message(|| {
+            contract.check_response(
+                &Method::PUT,
+                ID,
+                StatusCode::OK,
+                &reqwest::header::HeaderMap::new(),
+                None,
+                "",
+            )
+        });
+        assert!(message.contains("ETag"), "{message}");
+    }
+
+    #[test]
+    fn requests_are_held_to_the_document_and_to_what_the_test_claims() {
+        let contract = Contract::new(&document(&["methamphetamine"]));
+        let request = |path: &'static str,
+                       headers: &'static [(String, String)],
+                       body: Option<&'static Value>| {
+            RequestParts {
+                method: if body.is_some() {
+                    &Method::PUT
+                } else {
+                    &Method::GET
+                },
+                path,
+                headers,
+                body,
+                has_body: body.is_some(),
+            }
+        };
+        let good: &'static Value = Box::leak(Box::new(seizure("methamphetamine")));
+        let bad: &'static Value = Box::leak(Box::new(seizure("Methamphetamine")));
+        let if_match: &'static [(String, String)] =
+            Box::leak(Box::new([("If-Match".to_owned(), "\"1\"".to_owned())]));
+
+        contract.check_request(&request(ID, if_match, Some(good)), Intent::Valid);
+        contract.check_request(
+            &request("/api/v1/seizures?limit=200", &[], None),
+            Intent::Valid,
+        );
+        for (invalid, reason) in [
+            (request(ID, if_match, Some(bad)), "at /items/0/drug"),
+            (request(ID, &[], Some(good)), "`If-Match` is missing"),
+            (
+                request("/api/v1/seizures?limit=0", &[], None),
+                "parameter `limit`",
+            ),
+            (
+                request("/api/v1/seizures?colour=red", &[], None),
+                "`colour` is not documented",
+            ),
+            (
+                request("/api/v1/seizures/not-a-uuid", &[], None),
+                "parameter `id`",
+            ),
+            (request("/api/v1/nothing", &[], None), "not an operation"),
+        ] {
+            let message = panic_message(|| contract.check_request(&invalid, Intent::Valid));
+            assert!(message.contains(reason), "{reason}: {message}");
+            contract.check_request(&invalid, Intent::Invalid);
+        }
+        let message = panic_message(|| {
+            contract.check_request(&request(ID, if_match, Some(good)), Intent::Invalid)
+        });
+        assert!(message.contains("admits it"), "{message}");
+    }
+}
