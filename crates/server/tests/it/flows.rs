@@ -226,6 +226,18 @@ async fn every_documented_route_is_served() {
         }
     }
     assert!(operations >= 18, "{operations}");
+    // Regression: the reports' and seizures' operations shared their ids (`list`,
+    // `create`, …), which OpenAPI requires to be unique and code generators key on.
+    let mut ids: Vec<&str> = paths
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|operation| operation["operationId"].as_str())
+        .collect();
+    assert_eq!(ids.len(), operations, "every operation has an id");
+    ids.sort_unstable();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), before, "operation ids are unique");
     assert!(doc["components"]["schemas"]["Report"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     node.finish().await;
