@@ -117,7 +117,6 @@ impl AgencyKind {
 pub struct Agency {
     pub code: AgencyCode,
     pub name: String,
-    #[schema(value_type = String, example = "KR")]
     pub country: CountryCode,
     pub kind: AgencyKind,
     /// Whom partners contact about a deconfliction hit on this agency's records: a desk,
@@ -232,6 +231,7 @@ impl utoipa::PartialSchema for RoleSet {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::schema::ArrayBuilder::new()
             .items(Role::schema())
+            .unique_items(true)
             .into()
     }
 }
@@ -346,11 +346,13 @@ mod tests {
 
 crate::string_schema!(
     AgencyCode,
-    "Agency code: ISO 3166 country, a hyphen and a name",
+    "Agency code: ISO 3166 country, a hyphen and 2 to 24 letters, digits or hyphens, in upper case",
+    "^[A-Z]{2}-[A-Z0-9-]{1,23}[A-Z0-9]$",
     "KR-KCS"
 );
 crate::string_schema!(
     Username,
     "Login name of 3 to 64 characters of a-z, 0-9, ., _ or -",
+    "^[a-z0-9._-]{3,64}$",
     "kcs.analyst"
 );

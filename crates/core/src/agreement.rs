@@ -63,7 +63,8 @@ pub struct Agreement {
     pub parties: Vec<AgencyCode>,
     pub scopes: Vec<Scope>,
     pub valid_from: NaiveDate,
-    /// The last day on which the agreement is in force; open-ended when absent.
+    /// The last day on which the agreement is in force; open-ended when null.
+    #[schema(required = true)]
     pub valid_to: Option<NaiveDate>,
     /// The most restricted handling label that may be shared under the agreement.
     pub max_tlp: Tlp,

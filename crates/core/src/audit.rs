@@ -21,13 +21,18 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct AuditEvent {
     pub at: DateTime<Utc>,
-    /// The username, or absent for the system itself.
+    /// The username, or null for the system itself.
+    #[schema(required = true)]
     pub actor: Option<String>,
+    #[schema(required = true)]
     pub actor_agency: Option<String>,
     /// Such as `report.create`, `report.read`, `auth.login_failed`.
     pub action: String,
+    #[schema(required = true)]
     pub target_kind: Option<String>,
+    #[schema(required = true)]
     pub target_id: Option<String>,
+    #[schema(required = true)]
     pub target_agency: Option<String>,
     /// Further facts as a JSON object, stored as text exactly as hashed.
     pub detail: String,

@@ -7,7 +7,9 @@ use utoipa::ToSchema;
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(try_from = "RawPosition", deny_unknown_fields)]
 pub struct Position {
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: f64,
 }
 

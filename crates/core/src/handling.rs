@@ -215,5 +215,6 @@ mod tests {
 crate::string_schema!(
     Grading,
     "Admiralty grading: source reliability A-F and information credibility 1-6",
+    "^[A-F][1-6]$",
     "B2"
 );

@@ -5,15 +5,17 @@
 //! chain. It does no I/O, reads no clock (time is always a parameter) and knows
 //! nothing of HTTP, SQL or async runtimes.
 
-/// Implements an OpenAPI schema of type string for a type that serializes as text.
+/// Implements an OpenAPI schema of type string for a type that serializes as text: its
+/// description, the pattern of the text it serializes to, and an example.
 #[macro_export]
 macro_rules! string_schema {
-    ($ty:ty, $description:literal, $example:literal) => {
+    ($ty:ty, $description:literal, $pattern:literal, $example:literal) => {
         impl utoipa::PartialSchema for $ty {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 utoipa::openapi::schema::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::Type::String)
                     .description(Some($description))
+                    .pattern(Some($pattern))
                     .examples([serde_json::json!($example)])
                     .into()
             }

@@ -73,10 +73,15 @@ impl RecordKind {
     }
 }
 
+/// An enum whose values travel as fixed text. Its OpenAPI schema lists the values from
+/// the same table that `as_str` and `parse` use: a derived schema would take them from
+/// the `serde(rename)` attributes, which the derive does not see through a macro's
+/// `literal` fragment, and would list the variant names (`SeaContainer`) instead of
+/// the values on the wire (`sea_container`).
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+    ($(#[doc = $doc:expr])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
@@ -95,6 +100,18 @@ macro_rules! text_enum {
                 Self::ALL.iter().copied().find(|v| v.as_str() == raw)
             }
         }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(concat!($($doc, "\n"),*).trim()))
+                    .enum_values(Some(Self::ALL.iter().map(|v| v.as_str())))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
     };
 }
 
@@ -176,24 +193,41 @@ pub struct Report {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 20_000)]
     pub narrative: String,
     pub grading: Grading,
     pub handling: Handling,
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub drugs: Vec<DrugType>,
     #[serde(default)]
+    #[schema(max_length = 2_000)]
     pub modus_operandi: String,
     /// `draft` or `published`; a new report is published unless it says otherwise.
     #[serde(default = "published")]
+    #[schema(schema_with = input_status)]
     pub status: RecordStatus,
     #[serde(default)]
+    #[schema(max_items = 200)]
     pub subjects: Vec<Subject>,
 }
 
 fn published() -> RecordStatus {
     RecordStatus::Published
+}
+
+/// The statuses a client may give a record it writes: withdrawing is an action of its own.
+fn input_status() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(
+            [RecordStatus::Draft, RecordStatus::Published].map(RecordStatus::as_str),
+        ))
+        .default(Some(serde_json::json!(RecordStatus::Published.as_str())))
+        .build()
 }
 
 const MAX_SUBJECTS: usize = 200;
@@ -260,8 +294,8 @@ fn check_subjects(errors: &mut FieldErrors, subjects: &[Subject]) {
 pub struct SeizurePlace {
     pub kind: PlaceKind,
     /// Such as `Busan New Port` or `Incheon International Airport`.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
-    #[schema(value_type = String, example = "KR")]
     pub country: CountryCode,
     /// Required at sea, optional elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -273,13 +307,11 @@ pub struct SeizurePlace {
 #[serde(deny_unknown_fields)]
 pub struct Route {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
     pub origin: Option<CountryCode>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<String>)]
+    #[schema(max_items = 20)]
     pub transit: Vec<CountryCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
     pub destination: Option<CountryCode>,
 }
 
@@ -288,6 +320,8 @@ pub struct Route {
 #[serde(deny_unknown_fields)]
 pub struct DrugItem {
     pub drug: DrugType,
+    /// Tablets are counted in whole numbers.
+    #[schema(exclusive_minimum = 0.0, exclusive_maximum = 1e9)]
     pub quantity: f64,
     pub unit: Unit,
 }
@@ -328,20 +362,27 @@ pub struct Seizure {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeizureInput {
+    /// Not in the future.
     pub occurred_on: NaiveDate,
     pub place: SeizurePlace,
     pub conveyance: Conveyance,
+    #[schema(min_items = 1, max_items = 50)]
     pub items: Vec<DrugItem>,
     #[serde(default)]
+    #[schema(max_length = 2_000)]
     pub concealment: String,
     #[serde(default)]
     pub route: Route,
     #[serde(default)]
+    #[schema(max_items = 200)]
     pub subjects: Vec<Subject>,
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub linked_reports: Vec<Uuid>,
     pub handling: Handling,
+    /// `draft` or `published`; a new seizure is published unless it says otherwise.
     #[serde(default = "published")]
+    #[schema(schema_with = input_status)]
     pub status: RecordStatus,
 }
 
@@ -632,6 +673,62 @@ mod tests {
         for field in ["occurred_on", "place.position", "items[0].quantity"] {
             assert!(errors.fields().contains_key(field), "{field}: {errors}");
         }
+    }
+
+    /// The values an enum's OpenAPI schema lists.
+    fn schema_values<T: utoipa::PartialSchema>() -> Vec<serde_json::Value> {
+        match T::schema() {
+            utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(object)) => {
+                object.enum_values.unwrap_or_default()
+            }
+            _ => panic!("not an enum schema"),
+        }
+    }
+
+    fn wire_values<T: Serialize>(values: &[T]) -> Vec<serde_json::Value> {
+        values
+            .iter()
+            .map(|v| serde_json::to_value(v).unwrap())
+            .collect()
+    }
+
+    /// Regression: the schemas of the text enums listed the variant names
+    /// (`Methamphetamine`, `SeaContainer`, `Gram`, `Port`) instead of the values that
+    /// travel (`methamphetamine`, `sea_container`, `g`, `port`).
+    #[test]
+    fn openapi_enums_list_the_values_on_the_wire() {
+        assert_eq!(schema_values::<DrugType>(), wire_values(DrugType::ALL));
+        assert_eq!(schema_values::<Unit>(), wire_values(Unit::ALL));
+        assert_eq!(schema_values::<Conveyance>(), wire_values(Conveyance::ALL));
+        assert_eq!(schema_values::<PlaceKind>(), wire_values(PlaceKind::ALL));
+        assert_eq!(schema_values::<Tlp>(), wire_values(&Tlp::ALL));
+        assert_eq!(schema_values::<Scope>(), wire_values(&Scope::ALL));
+        assert_eq!(
+            schema_values::<crate::Role>(),
+            wire_values(&crate::Role::ALL)
+        );
+        assert_eq!(
+            schema_values::<RecordStatus>(),
+            wire_values(&[
+                RecordStatus::Draft,
+                RecordStatus::Published,
+                RecordStatus::Withdrawn
+            ])
+        );
+        assert_eq!(
+            schema_values::<RecordKind>(),
+            wire_values(&[RecordKind::Report, RecordKind::Seizure])
+        );
+        use crate::AgencyKind;
+        assert_eq!(
+            schema_values::<AgencyKind>(),
+            wire_values(&[
+                AgencyKind::Customs,
+                AgencyKind::CoastGuard,
+                AgencyKind::Police,
+                AgencyKind::Other
+            ])
+        );
     }
 
     #[test]

@@ -7,13 +7,15 @@
 use chrono::NaiveDate;
 use interdict_ident::{ContainerNumber, CountryCode, EmailAddress, ImoNumber, Mmsi, PhoneNumber};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{Discriminator, ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::geo::Position;
 use crate::validate::{optional_text, text, FieldErrors};
 
 /// A subject named in a report or a seizure.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Subject {
     Person(Person),
@@ -41,7 +43,6 @@ pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
     pub nationality: Option<CountryCode>,
 }
 
@@ -51,7 +52,6 @@ pub struct Person {
 pub struct Organisation {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
     pub country: Option<CountryCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration: Option<String>,
@@ -64,15 +64,12 @@ pub struct Vessel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "9074729")]
     pub imo: Option<ImoNumber>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "440123450")]
     pub mmsi: Option<Mmsi>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_sign: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
     pub flag: Option<CountryCode>,
 }
 
@@ -91,7 +88,6 @@ pub struct Aircraft {
 pub struct Vehicle {
     pub plate: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
     pub country: Option<CountryCode>,
 }
 
@@ -99,7 +95,6 @@ pub struct Vehicle {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Container {
-    #[schema(value_type = String, example = "CSQU3054383")]
     pub number: ContainerNumber,
 }
 
@@ -116,7 +111,6 @@ pub struct Parcel {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Phone {
-    #[schema(value_type = String, example = "+821012345678")]
     pub number: PhoneNumber,
 }
 
@@ -124,7 +118,6 @@ pub struct Phone {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Email {
-    #[schema(value_type = String)]
     pub address: EmailAddress,
 }
 
@@ -136,7 +129,6 @@ pub struct BankAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
     pub country: Option<CountryCode>,
 }
 
@@ -148,7 +140,6 @@ pub struct Document {
     pub document_type: String,
     pub number: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
     pub country: Option<CountryCode>,
 }
 
@@ -158,7 +149,6 @@ pub struct Document {
 pub struct Address {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
     pub country: Option<CountryCode>,
 }
 
@@ -168,10 +158,90 @@ pub struct Address {
 pub struct Place {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
     pub country: Option<CountryCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<Position>,
+}
+
+/// The kinds of subject: the `kind` tag on the wire, the schema of the variant and the
+/// collector of the schemas it refers to.
+type VariantSchema = (
+    &'static str,
+    &'static str,
+    fn() -> RefOr<Schema>,
+    fn(&mut Vec<(String, RefOr<Schema>)>),
+);
+
+macro_rules! variant_schemas {
+    ($($kind:literal => $ty:ident),+ $(,)?) => {
+        [$(($kind, stringify!($ty), <$ty as PartialSchema>::schema as fn() -> RefOr<Schema>,
+            <$ty as ToSchema>::schemas as fn(&mut Vec<(String, RefOr<Schema>)>))),+]
+    };
+}
+
+fn variant_schemas() -> [VariantSchema; 13] {
+    variant_schemas!(
+        "person" => Person,
+        "organisation" => Organisation,
+        "vessel" => Vessel,
+        "aircraft" => Aircraft,
+        "vehicle" => Vehicle,
+        "container" => Container,
+        "parcel" => Parcel,
+        "phone" => Phone,
+        "email" => Email,
+        "bank_account" => BankAccount,
+        "document" => Document,
+        "address" => Address,
+        "place" => Place,
+    )
+}
+
+/// The schema of a variant with its `kind` tag among its own properties. A derived
+/// schema of the internally tagged enum would combine the variant's schema, which
+/// refuses unknown properties, with another that adds `kind`: no subject could match
+/// both, since each part refuses what the other adds.
+///
+/// The tag is titled (`PlaceSubjectKind`) so that code generators, which name an inline
+/// enum after its object and property, do not make a `PlaceKind` that clashes with the
+/// kinds of place of a seizure.
+fn with_kind_tag(kind: &str, name: &str, schema: RefOr<Schema>) -> RefOr<Schema> {
+    let RefOr::T(Schema::Object(mut object)) = schema else {
+        return schema;
+    };
+    let tag = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .title(Some(format!("{name}SubjectKind")))
+        .enum_values(Some([kind]))
+        .build();
+    object.properties.insert("kind".to_owned(), tag.into());
+    object.required.insert(0, "kind".to_owned());
+    RefOr::T(Schema::Object(object))
+}
+
+impl PartialSchema for Subject {
+    fn schema() -> RefOr<Schema> {
+        let mut one_of = OneOfBuilder::new().description(Some(
+            "A subject named in a report or a seizure; `kind` tells which.",
+        ));
+        let mut discriminator = Discriminator::new("kind");
+        for (kind, name, _, _) in variant_schemas() {
+            one_of = one_of.item(Ref::from_schema_name(name));
+            discriminator
+                .mapping
+                .insert(kind.to_owned(), format!("#/components/schemas/{name}"));
+        }
+        one_of.discriminator(Some(discriminator)).into()
+    }
+}
+
+impl ToSchema for Subject {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        for (kind, name, schema, references) in variant_schemas() {
+            schemas.push((name.to_owned(), with_kind_tag(kind, name, schema())));
+            references(schemas);
+        }
+    }
 }
 
 const NAME_MAX: usize = 200;

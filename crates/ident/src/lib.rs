@@ -36,6 +36,8 @@ mod email;
 mod error;
 mod imo;
 mod mmsi;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod phone;
 mod text;
 

@@ -8,12 +8,19 @@
 //! `INTERDICT_TEST_POSTGRES`); without one, [`TestNode::start`] returns `None` and the
 //! test passes without running, unless `INTERDICT_REQUIRE_POSTGRES=1`, which makes it
 //! fail.
+//!
+//! Every request a test sends through a node's helpers ([`TestNode::call`],
+//! [`TestNode::request`], …) and every response it gets are checked against the OpenAPI
+//! document the node serves (see [`contract`]); a test that sends bad input on purpose
+//! says so with [`Call::invalid_on_purpose`].
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
+pub mod contract;
 mod world;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use interdict_server::{AppState, Application, Clock, Config, ManualClock};
@@ -23,6 +30,7 @@ use serde_json::Value;
 use sqlx::{Connection, Executor, PgConnection};
 use uuid::Uuid;
 
+pub use contract::{Contract, Intent};
 pub use world::{code, report_json, seed_world, seizure_json, token_for, AGENCIES, PASSWORD};
 
 /// Which database a test node runs on.
@@ -40,6 +48,9 @@ pub struct TestNode {
     pub http: reqwest::Client,
     /// Moves the node's clock.
     pub clock: ManualClock,
+    /// The OpenAPI document the node serves, as requests and responses are checked
+    /// against it.
+    pub contract: Arc<Contract>,
     dir: tempfile::TempDir,
     pg_db: Option<String>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -146,12 +157,22 @@ impl TestNode {
             let _ = stopped.await;
         }));
         let http = reqwest::Client::builder().build().expect("client");
+        let document: Value = http
+            .get(format!("http://{addr}/api/v1/openapi.json"))
+            .send()
+            .await
+            .expect("fetch the OpenAPI document")
+            .json()
+            .await
+            .expect("the OpenAPI document is JSON");
+        let contract = Arc::new(Contract::new(&document));
         Some(Self {
             addr,
             metrics_addr,
             state,
             http,
             clock: handle,
+            contract,
             dir,
             pg_db,
             stop: Some(stop),
@@ -178,8 +199,21 @@ impl TestNode {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// A request to the node, checked against the contract when it is sent.
+    pub fn request(&self, method: Method, path: &str) -> Call<'_> {
+        Call {
+            node: self,
+            method,
+            path: path.to_owned(),
+            headers: Vec::new(),
+            body: Body::None,
+            intent: Intent::Valid,
+        }
+    }
+
     /// Sends a request with an optional bearer token and JSON body; returns the status
-    /// and the JSON body (Null when the body is not JSON).
+    /// and the JSON body (Null when the body is not JSON). The request must be one the
+    /// OpenAPI document admits.
     pub async fn call(
         &self,
         method: Method,
@@ -187,17 +221,15 @@ impl TestNode {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, self.url(path));
+        let mut call = self.request(method, path);
         if let Some(token) = token {
-            request = request.bearer_auth(token);
+            call = call.token(token);
         }
         if let Some(body) = body {
-            request = request.json(body);
+            call = call.json(body);
         }
-        let response = request.send().await.expect("send");
-        let status = response.status();
-        let text = response.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        let answer = call.send().await;
+        (answer.status, answer.body)
     }
 
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
@@ -217,18 +249,13 @@ impl TestNode {
         if_match: Option<&str>,
         body: &Value,
     ) -> (StatusCode, Option<String>, Value) {
-        let mut request = self.http.put(self.url(path)).bearer_auth(token).json(body);
+        let mut call = self.request(Method::PUT, path).token(token).json(body);
         if let Some(version) = if_match {
-            request = request.header("If-Match", version);
+            call = call.header("If-Match", version);
         }
-        let response = request.send().await.expect("put");
-        let status = response.status();
-        let etag = response
-            .headers()
-            .get("etag")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        (status, etag, response.json().await.unwrap_or(Value::Null))
+        let answer = call.send().await;
+        let etag = answer.header("etag");
+        (answer.status, etag, answer.body)
     }
 
     /// Stops the node as a signal would (the audit log written, a last checkpoint
@@ -258,6 +285,143 @@ impl Drop for TestNode {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+    }
+}
+
+enum Body {
+    None,
+    Json(Value),
+    Raw {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
+}
+
+/// A request being built; [`Call::send`] checks it, sends it and checks the answer.
+pub struct Call<'a> {
+    node: &'a TestNode,
+    method: Method,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Body,
+    intent: Intent,
+}
+
+/// A node's answer to a [`Call`].
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    /// The body as JSON; Null when it is not JSON.
+    pub body: Value,
+    pub text: String,
+}
+
+impl Answer {
+    /// A response header as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+}
+
+impl Call<'_> {
+    /// Sends `Authorization: Bearer <token>`.
+    pub fn token(self, token: &str) -> Self {
+        self.header("Authorization", &format!("Bearer {token}"))
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// A JSON body.
+    pub fn json(mut self, body: &Value) -> Self {
+        self.body = Body::Json(body.clone());
+        self
+    }
+
+    /// A body of any bytes under any content type.
+    pub fn raw_body(mut self, content_type: &str, bytes: impl Into<Vec<u8>>) -> Self {
+        self.body = Body::Raw {
+            content_type: content_type.to_owned(),
+            bytes: bytes.into(),
+        };
+        self
+    }
+
+    /// Declares the request one the OpenAPI document refuses, sent on purpose to see
+    /// the node refuse it too; the checker then requires the document to refuse it.
+    pub fn invalid_on_purpose(mut self) -> Self {
+        self.intent = Intent::Invalid;
+        self
+    }
+
+    /// Sends the request unchecked (its answer is still checked).
+    pub fn unchecked(mut self) -> Self {
+        self.intent = Intent::Unchecked;
+        self
+    }
+
+    /// Checks the request against the contract, sends it, checks the answer.
+    pub async fn send(self) -> Answer {
+        let node = self.node;
+        let json_body = match &self.body {
+            Body::None => None,
+            Body::Json(value) => Some(value.clone()),
+            Body::Raw {
+                content_type,
+                bytes,
+            } => content_type
+                .split(';')
+                .next()
+                .is_some_and(|c| c.trim().eq_ignore_ascii_case("application/json"))
+                .then(|| serde_json::from_slice(bytes).ok())
+                .flatten(),
+        };
+        node.contract.check_request(
+            &contract::RequestParts {
+                method: &self.method,
+                path: &self.path,
+                headers: &self.headers,
+                body: json_body.as_ref(),
+                has_body: !matches!(self.body, Body::None),
+            },
+            self.intent,
+        );
+        let mut request = node.http.request(self.method.clone(), node.url(&self.path));
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        request = match self.body {
+            Body::None => request,
+            Body::Json(value) => request.json(&value),
+            Body::Raw {
+                content_type,
+                bytes,
+            } => request.header("content-type", content_type).body(bytes),
+        };
+        let response = request.send().await.expect("send");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body: Option<Value> = serde_json::from_str(&text).ok();
+        node.contract.check_response(
+            &self.method,
+            &self.path,
+            status,
+            &headers,
+            body.as_ref(),
+            &text,
+        );
+        Answer {
+            status,
+            headers,
+            body: body.unwrap_or(Value::Null),
+            text,
         }
     }
 }

@@ -12,7 +12,7 @@ use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use interdict_core::agency::Agency;
 use interdict_core::audit::AuditEntry;
-use interdict_core::record::RecordKind;
+use interdict_core::record::{DrugType, RecordKind};
 use interdict_core::{AgencyCode, Agreement, RecordStatus, RoleSet, Tlp, Username};
 use interdict_service::TokenKind;
 use serde::{Deserialize, Serialize};
@@ -57,7 +57,7 @@ pub struct Me {
 
 /// Exchange a username and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
-    responses((status = 201, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "Too many failed attempts")))]
+    responses((status = 201, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody, description = "Too many failed attempts")))]
 pub async fn create_token(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -164,14 +164,25 @@ pub struct SearchParams {
     /// The words to find, all of which must match. Korean, Thai and Chinese or
     /// Japanese match inside words; other words of three letters or more match as
     /// prefixes (`contain` finds `container`), shorter ones as whole words.
+    #[param(min_length = 1, max_length = 200)]
     pub q: String,
     /// `report` or `seizure`; both when absent.
+    #[param(value_type = Option<RecordKind>)]
     pub kind: Option<String>,
+    /// Only records of this agency, such as `KR-KCG`.
+    #[param(value_type = Option<AgencyCode>)]
     pub agency: Option<String>,
+    /// Only records naming this drug, such as `methamphetamine`.
+    #[param(value_type = Option<DrugType>)]
     pub drug: Option<String>,
+    /// Seizures on or after this day.
     pub from: Option<NaiveDate>,
+    /// Seizures on or before this day.
     pub to: Option<NaiveDate>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
@@ -184,6 +195,8 @@ pub struct SearchHit {
     pub title: String,
     pub status: RecordStatus,
     pub tlp: Tlp,
+    /// The day of a seizure; null for a report.
+    #[schema(required = true)]
     pub occurred_on: Option<NaiveDate>,
     pub updated_at: DateTime<Utc>,
 }
@@ -207,6 +220,8 @@ impl From<interdict_service::records::RecordSummary> for SearchHit {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchPage {
     pub items: Vec<SearchHit>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
     pub total: i64,
     pub total_capped: bool,
@@ -214,7 +229,7 @@ pub struct SearchPage {
 
 /// Search reports and seizures you may see.
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
-    responses((status = 200, body = SearchPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, body = SearchPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn search(
     State(state): State<AppState>,
@@ -274,6 +289,8 @@ pub async fn search(
 pub struct AuditParams {
     /// Entries before this sequence number (the `next_before` of the previous page).
     pub before: Option<i64>,
+    /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -281,12 +298,14 @@ pub struct AuditParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditPageBody {
     pub entries: Vec<AuditEntry>,
+    /// Pass as `before` for the next page; null on the last page.
+    #[schema(required = true)]
     pub next_before: Option<i64>,
 }
 
 /// The audit entries that concern your agency (agency admins and auditors).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
-    responses((status = 200, body = AuditPageBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    responses((status = 200, body = AuditPageBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn audit(
     State(state): State<AppState>,

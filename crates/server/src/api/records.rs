@@ -19,20 +19,26 @@ use crate::error::{AppError, AppResult};
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Full-text query; all words must match (Korean and Thai match inside words).
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only records of this agency, such as `KR-KCG`.
+    #[param(value_type = Option<AgencyCode>)]
     pub agency: Option<String>,
     /// `draft`, `published` or `withdrawn`.
+    #[param(value_type = Option<RecordStatus>)]
     pub status: Option<String>,
     /// `CLEAR`, `GREEN`, `AMBER`, `AMBER+STRICT` or `RED`.
+    #[param(value_type = Option<Tlp>)]
     pub tlp: Option<String>,
     /// Only records naming this drug, such as `methamphetamine`.
+    #[param(value_type = Option<DrugType>)]
     pub drug: Option<String>,
     /// Seizures on or after this day.
     pub from: Option<NaiveDate>,
     /// Seizures on or before this day.
     pub to: Option<NaiveDate>,
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -141,7 +147,8 @@ use interdict_service::check_limit;
             #[derive(Debug, Serialize, ToSchema)]
             pub struct $page {
                 pub items: Vec<$record>,
-                /// Pass as `cursor` for the next page; absent on the last page.
+                /// Pass as `cursor` for the next page; null on the last page.
+                #[schema(required = true)]
                 pub next_cursor: Option<String>,
                 /// Matching records in all, counted up to 1,000.
                 pub total: i64,
@@ -149,7 +156,7 @@ use interdict_service::check_limit;
                 pub total_capped: bool,
             }
 
-            #[utoipa::path(get, path = $path, tag = $tag, params(ListParams),
+            #[utoipa::path(get, path = $path, tag = $tag, params(ListParams), operation_id = concat!("list_", $noun, "s"),
                 summary = concat!("List the ", $noun, "s you may see"),
                 responses((status = 200, body = $page), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
                 security(("bearer" = [])))]
@@ -165,9 +172,9 @@ use interdict_service::check_limit;
                 }))
             }
 
-            #[utoipa::path(post, path = $path, tag = $tag, request_body = $input,
+            #[utoipa::path(post, path = $path, tag = $tag, request_body = $input, operation_id = concat!("create_", $noun),
                 summary = concat!("Create a ", $noun, " of your agency"),
-                responses((status = 201, body = $record), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+                responses((status = 201, body = $record, headers(("ETag" = String, description = "The version, for If-Match"), ("Location" = String, description = "The new record's address"))), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
                 security(("bearer" = [])))]
             pub async fn create(State(state): State<AppState>, Auth(session): Auth, JsonBody(input): JsonBody<$input>) -> AppResult<Response> {
                 let record = state.create_record::<$record>(&session.actor, input).await?;
@@ -175,8 +182,8 @@ use interdict_service::check_limit;
                 Ok(with_etag(StatusCode::CREATED, record.version, &record, Some(location)))
             }
 
-            #[utoipa::path(get, path = concat!($path, "/{id}"), tag = $tag,
-                params(("id" = String, Path, description = "Record id")),
+            #[utoipa::path(get, path = concat!($path, "/{id}"), tag = $tag, operation_id = concat!("get_", $noun),
+                params(("id" = uuid::Uuid, Path, description = "Record id")),
                 summary = concat!("Read one ", $noun),
                 responses((status = 200, body = $record, headers(("ETag" = String, description = "The version, for If-Match"))), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody, description = "No such record, or not visible to you")),
                 security(("bearer" = [])))]
@@ -185,10 +192,10 @@ use interdict_service::check_limit;
                 Ok(with_etag(StatusCode::OK, record.version, &record, None))
             }
 
-            #[utoipa::path(put, path = concat!($path, "/{id}"), tag = $tag, request_body = $input,
-                params(("id" = String, Path, description = "Record id"), ("If-Match" = String, Header, description = "The version you changed, as in \"3\"")),
+            #[utoipa::path(put, path = concat!($path, "/{id}"), tag = $tag, request_body = $input, operation_id = concat!("update_", $noun),
+                params(("id" = uuid::Uuid, Path, description = "Record id"), ("If-Match" = String, Header, description = "The version you changed, as in \"3\"")),
                 summary = concat!("Replace a ", $noun, " of your agency with a new version"),
-                responses((status = 200, body = $record), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Changed by someone else meanwhile"), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)),
+                responses((status = 200, body = $record, headers(("ETag" = String, description = "The new version, for If-Match"))), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Changed by someone else meanwhile"), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)),
                 security(("bearer" = [])))]
             pub async fn update(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>, headers: HeaderMap, JsonBody(input): JsonBody<$input>) -> AppResult<Response> {
                 let version = if_match(&headers)?;
@@ -196,18 +203,18 @@ use interdict_service::check_limit;
                 Ok(with_etag(StatusCode::OK, record.version, &record, None))
             }
 
-            #[utoipa::path(post, path = concat!($path, "/{id}/withdraw"), tag = $tag, request_body = WithdrawRequest,
-                params(("id" = String, Path, description = "Record id")),
+            #[utoipa::path(post, path = concat!($path, "/{id}/withdraw"), tag = $tag, request_body = WithdrawRequest, operation_id = concat!("withdraw_", $noun),
+                params(("id" = uuid::Uuid, Path, description = "Record id")),
                 summary = concat!("Withdraw a ", $noun, ": partners stop seeing it"),
-                responses((status = 200, body = $record), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+                responses((status = 200, body = $record, headers(("ETag" = String, description = "The new version"))), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "Already withdrawn"), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
                 security(("bearer" = [])))]
             pub async fn withdraw(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>, JsonBody(request): JsonBody<WithdrawRequest>) -> AppResult<Response> {
                 let record = state.withdraw_record::<$record>(&session.actor, parse_id(&id)?, &request.reason).await?;
                 Ok(with_etag(StatusCode::OK, record.version, &record, None))
             }
 
-            #[utoipa::path(get, path = concat!($path, "/{id}/versions"), tag = $tag,
-                params(("id" = String, Path, description = "Record id")),
+            #[utoipa::path(get, path = concat!($path, "/{id}/versions"), tag = $tag, operation_id = concat!($noun, "_versions"),
+                params(("id" = uuid::Uuid, Path, description = "Record id")),
                 summary = concat!("Earlier versions of a ", $noun, " of your agency"),
                 responses((status = 200, body = Vec<$record>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
                 security(("bearer" = [])))]

@@ -23,6 +23,7 @@ fn assert_error(body: &Value, code: &str) {
     );
 }
 
+/// Posts bytes the OpenAPI document refuses, on purpose.
 async fn raw_post(
     node: &TestNode,
     path: &str,
@@ -30,17 +31,30 @@ async fn raw_post(
     content_type: &str,
     body: Vec<u8>,
 ) -> (StatusCode, Value) {
-    let response = node
-        .http
-        .post(node.url(path))
-        .bearer_auth(token)
-        .header("content-type", content_type)
-        .body(body)
+    let answer = node
+        .request(Method::POST, path)
+        .token(token)
+        .raw_body(content_type, body)
+        .invalid_on_purpose()
         .send()
-        .await
-        .expect("send");
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+        .await;
+    (answer.status, answer.body)
+}
+
+/// Sends a request the OpenAPI document refuses, on purpose.
+async fn invalid(
+    node: &TestNode,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> (StatusCode, Value) {
+    let mut call = node.request(method, path).token(token).invalid_on_purpose();
+    if let Some(body) = body {
+        call = call.json(body);
+    }
+    let answer = call.send().await;
+    (answer.status, answer.body)
 }
 
 #[tokio::test]
@@ -70,7 +84,14 @@ async fn malformed_and_wrongly_typed_bodies_are_refused_and_nothing_is_written()
 
     let mut unknown = report_json("t", "GREEN", &[], "published");
     unknown["secret"] = json!("x");
-    let (code, body) = node.post("/api/v1/reports", &token, &unknown).await;
+    let (code, body) = invalid(
+        &node,
+        Method::POST,
+        "/api/v1/reports",
+        &token,
+        Some(&unknown),
+    )
+    .await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
     assert_error(&body, "invalid_input");
     assert!(
@@ -142,7 +163,7 @@ async fn malformed_and_wrongly_typed_bodies_are_refused_and_nothing_is_written()
 
     let mut phone = report_json("t", "GREEN", &[], "published");
     phone["subjects"] = json!([{ "kind": "phone", "number": "010-1234" }]);
-    let (code, _) = node.post("/api/v1/reports", &token, &phone).await;
+    let (code, _) = invalid(&node, Method::POST, "/api/v1/reports", &token, Some(&phone)).await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
 
     let mut future = seizure_json("x", "GREEN", &[], "published");
@@ -152,7 +173,7 @@ async fn malformed_and_wrongly_typed_bodies_are_refused_and_nothing_is_written()
     assert!(body["error"]["fields"]["occurred_on"].is_string());
 
     let big = report_json(&"x".repeat(300 * 1024), "GREEN", &[], "published");
-    let (code, body) = node.post("/api/v1/reports", &token, &big).await;
+    let (code, body) = invalid(&node, Method::POST, "/api/v1/reports", &token, Some(&big)).await;
     assert_eq!(code, StatusCode::PAYLOAD_TOO_LARGE);
     assert_error(&body, "payload_too_large");
 
@@ -208,7 +229,7 @@ async fn changes_need_the_current_version_and_a_live_record() {
     let path = format!("/api/v1/reports/{}", created["id"].as_str().unwrap());
     let body = report_json("second", "GREEN", &[], "published");
 
-    let (status, _, _) = node.put(&path, &token, None, &body).await;
+    let (status, _) = invalid(&node, Method::PUT, &path, &token, Some(&body)).await;
     assert_eq!(status, StatusCode::PRECONDITION_REQUIRED);
 
     let (status, etag, _) = node.put(&path, &token, Some("\"1\""), &body).await;
@@ -242,25 +263,46 @@ async fn changes_need_the_current_version_and_a_live_record() {
 #[tokio::test]
 async fn malformed_paths_and_queries_are_answered_precisely() {
     let (node, token) = node().await;
-    let (code, body) = node.get("/api/v1/reports/not-a-uuid", &token).await;
+    let (code, body) = invalid(
+        &node,
+        Method::GET,
+        "/api/v1/reports/not-a-uuid",
+        &token,
+        None,
+    )
+    .await;
     assert_eq!(code, StatusCode::NOT_FOUND);
     assert_error(&body, "not_found");
-    let (code, body) = node.get("/api/v1/reports?colour=red", &token).await;
+    let (code, body) = invalid(
+        &node,
+        Method::GET,
+        "/api/v1/reports?colour=red",
+        &token,
+        None,
+    )
+    .await;
     assert_eq!(code, StatusCode::BAD_REQUEST);
     assert_error(&body, "bad_request");
-    let (code, body) = node.get("/api/v1/reports?limit=0", &token).await;
+    let (code, body) = invalid(&node, Method::GET, "/api/v1/reports?limit=0", &token, None).await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         body["error"]["fields"]["limit"],
         "must be between 1 and 200"
     );
-    let (code, _) = node.get("/api/v1/reports?tlp=WHITE", &token).await;
+    let (code, _) = invalid(
+        &node,
+        Method::GET,
+        "/api/v1/reports?tlp=WHITE",
+        &token,
+        None,
+    )
+    .await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
     let (code, _) = node.get("/api/v1/reports?cursor=abc", &token).await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
     let (code, _) = node.get("/api/v1/search?q=%20%2C%2C", &token).await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
-    let (code, body) = node.get("/api/v1/nothing-here", &token).await;
+    let (code, body) = invalid(&node, Method::GET, "/api/v1/nothing-here", &token, None).await;
     assert_eq!(code, StatusCode::NOT_FOUND);
     assert_error(&body, "not_found");
     node.finish().await;

@@ -5,6 +5,7 @@
 
 mod access;
 mod bad_input;
+mod contract;
 mod flows;
 mod support;
 mod trust;
