@@ -717,7 +717,7 @@ mod tests {
         );
         assert_eq!(
             schema_values::<RecordKind>(),
-            wire_values(&[RecordKind::Report, RecordKind::Seizure])
+            wire_values(&[RecordKind::Report, RecordKind::Seizure, RecordKind::Alert])
         );
         use crate::AgencyKind;
         assert_eq!(

@@ -240,6 +240,11 @@ impl TestNode {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
+    /// A POST without a body, for actions named by their path alone.
+    pub async fn post_empty(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(token), None).await
+    }
+
     /// Sends a PUT with an optional `If-Match` version; returns the status, the ETag and
     /// the JSON body.
     pub async fn put(
@@ -369,6 +374,52 @@ impl Call<'_> {
     /// Checks the request against the contract, sends it, checks the answer.
     pub async fn send(self) -> Answer {
         let node = self.node;
+        let (method, path) = (self.method.clone(), self.path.clone());
+        let response = self.dispatch().await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body: Option<Value> = serde_json::from_str(&text).ok();
+        node.contract
+            .check_response(&method, &path, status, &headers, body.as_ref(), &text);
+        Answer {
+            status,
+            headers,
+            body: body.unwrap_or(Value::Null),
+            text,
+        }
+    }
+
+    /// Sends a request whose answer is a stream that does not end (Server-Sent Events):
+    /// checks its status and content type against the contract and returns them with
+    /// the first chunk of the body, then drops the connection.
+    pub async fn open_stream(self) -> Answer {
+        let node = self.node;
+        let (method, path) = (self.method.clone(), self.path.clone());
+        let mut response = self.dispatch().await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let first = tokio::time::timeout(std::time::Duration::from_secs(10), response.chunk())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .flatten()
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(&first).into_owned();
+        let body: Option<Value> = serde_json::from_str(&text).ok();
+        node.contract
+            .check_response(&method, &path, status, &headers, body.as_ref(), &text);
+        Answer {
+            status,
+            headers,
+            body: body.unwrap_or(Value::Null),
+            text,
+        }
+    }
+
+    /// Checks the request against the contract and sends it.
+    async fn dispatch(self) -> reqwest::Response {
+        let node = self.node;
         let json_body = match &self.body {
             Body::None => None,
             Body::Json(value) => Some(value.clone()),
@@ -404,24 +455,6 @@ impl Call<'_> {
                 bytes,
             } => request.header("content-type", content_type).body(bytes),
         };
-        let response = request.send().await.expect("send");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.expect("body");
-        let body: Option<Value> = serde_json::from_str(&text).ok();
-        node.contract.check_response(
-            &self.method,
-            &self.path,
-            status,
-            &headers,
-            body.as_ref(),
-            &text,
-        );
-        Answer {
-            status,
-            headers,
-            body: body.unwrap_or(Value::Null),
-            text,
-        }
+        request.send().await.expect("send")
     }
 }

@@ -523,7 +523,7 @@ pub async fn step_alert(
 /// The live picture: `position` events (track points of the sources you may see, as
 /// they are written) and `alert` events (alerts you may see, new or changed, with ids to
 /// resume from with `Last-Event-ID` after a disconnect).
-#[utoipa::path(get, path = "/api/v1/maritime/stream", tag = "maritime",
+#[utoipa::path(get, path = "/api/v1/maritime/stream", tag = "maritime", operation_id = "maritime_stream",
     params(("Last-Event-ID" = Option<String>, Header, description = "The id of the last alert event received")),
     responses((status = 200, content_type = "text/event-stream", description = "Server-Sent Events"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]

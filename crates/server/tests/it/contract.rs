@@ -117,6 +117,12 @@ async fn every_documented_operation_succeeds_as_documented() {
     }
     let (code, audit) = node.get("/api/v1/audit?limit=200", &admin).await;
     assert_eq!(code, StatusCode::OK, "{audit}");
+    administration(&node, &admin).await;
+    maritime_picture(&node).await;
+    let (code, changes) = node.get("/api/v1/changes?limit=5", &admin).await;
+    assert_eq!(code, StatusCode::OK, "{changes}");
+    let (code, about) = node.get("/api/v1/node", &kcs).await;
+    assert_eq!(code, StatusCode::OK, "{about}");
     let (code, _) = node
         .call(Method::DELETE, "/api/v1/auth/token", Some(&kcs), None)
         .await;
@@ -128,6 +134,188 @@ async fn every_documented_operation_succeeds_as_documented() {
         "documented operations this test does not see succeed (add them to it): {missing:?}"
     );
     node.finish().await;
+}
+
+/// The agency administrator's operations, each once.
+async fn administration(node: &TestNode, admin: &str) {
+    let (code, users) = node.get("/api/v1/users", admin).await;
+    assert_eq!(code, StatusCode::OK, "{users}");
+    let (code, user) = node
+        .post(
+            "/api/v1/users",
+            admin,
+            &json!({"username": "kcs.contract", "display_name": "Contract Officer",
+                    "roles": ["analyst"], "password": "a-long-enough-password"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{user}");
+    let (status, _, body) = node
+        .put(
+            "/api/v1/users/kcs.contract/password",
+            admin,
+            None,
+            &json!({"password": "another-long-password", "end_automation_tokens": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, _, body) = node
+        .put(
+            "/api/v1/users/kcs.contract/roles",
+            admin,
+            None,
+            &json!({"roles": ["analyst", "watch_officer"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["roles"], json!(["analyst", "watch_officer"]));
+    let (code, issued) = node
+        .post(
+            "/api/v1/users/kcs.contract/tokens",
+            admin,
+            &json!({"name": "nightly export", "days": 30}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{issued}");
+    let (code, tokens) = node.get("/api/v1/users/kcs.contract/tokens", admin).await;
+    assert_eq!(code, StatusCode::OK, "{tokens}");
+    let (code, _) = node
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/users/kcs.contract/tokens/{}", issued["id"]),
+            Some(admin),
+            None,
+        )
+        .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    for action in ["disable", "enable"] {
+        let (code, body) = node
+            .post_empty(&format!("/api/v1/users/kcs.contract/{action}"), admin)
+            .await;
+        assert_eq!(code, StatusCode::NO_CONTENT, "{action}: {body}");
+    }
+    let (_, agreements) = node.get("/api/v1/agreements", admin).await;
+    // An open-ended one, which a later end day may shorten (one with an end day may
+    // only be shortened, and the order of the list is not fixed).
+    let id = agreements
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["valid_to"].is_null())
+        .expect("an open-ended agreement")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (code, ended) = node
+        .post(
+            &format!("/api/v1/agreements/{id}/end"),
+            admin,
+            &json!({"on": "2099-12-31"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{ended}");
+}
+
+/// A source, an area, the vessels and tracks of the demo scenario and an alert's life,
+/// each operation once.
+async fn maritime_picture(node: &TestNode) {
+    let officer = token_for(node.service(), "kcs.watch_officer").await;
+    let (code, source) = node
+        .post(
+            "/api/v1/sources",
+            &officer,
+            &json!({"name": "contract feed", "kind": "udp", "address": "127.0.0.1:0", "tlp": "GREEN"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{source}");
+    let (code, sources) = node.get("/api/v1/sources", &officer).await;
+    assert_eq!(code, StatusCode::OK, "{sources}");
+    let (code, area) = node
+        .post(
+            "/api/v1/areas",
+            &officer,
+            &json!({"name": "Korea Strait", "tlp": "GREEN", "geojson": {
+                "type": "Polygon",
+                "coordinates": [[[128.0, 34.0], [130.0, 34.0], [130.0, 35.5], [128.0, 35.5], [128.0, 34.0]]]
+            }}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{area}");
+    let (code, areas) = node.get("/api/v1/areas", &officer).await;
+    assert_eq!(code, StatusCode::OK, "{areas}");
+
+    // The scenario names the watched vessel by the IMO of the report filed above.
+    let service = node.service();
+    service.refresh_watchlist().await.expect("watch list");
+    let now = node.now().timestamp();
+    let scenario = interdict_maritime_cmd::simulate::scenario(7, now - 3 * 86_400);
+    let id: uuid::Uuid = source["id"].as_str().unwrap().parse().unwrap();
+    let lines = scenario
+        .nmea
+        .lines()
+        .map(|line| interdict_service::maritime::Line {
+            bytes: line.as_bytes().to_vec(),
+            received_at: scenario.span.1,
+        })
+        .collect();
+    service.ingest(id, lines).await.expect("ingest");
+    service.advance_pipelines(now).await;
+    service.flush_pipeline(id).await.expect("flush");
+
+    let from = (node.now() - chrono::Duration::days(4)).to_rfc3339();
+    let from = from.replace('+', "%2B");
+    let (code, vessels) = node
+        .get(&format!("/api/v1/vessels?from={from}&limit=500"), &officer)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{vessels}");
+    let mmsi = vessels.as_array().expect("vessels")[0]["mmsi"].clone();
+    let (code, vessel) = node
+        .get(&format!("/api/v1/vessels/{mmsi}?from={from}"), &officer)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{vessel}");
+    let (code, tracks) = node
+        .get(
+            &format!("/api/v1/tracks?bbox=30,120,40,135&from={from}"),
+            &officer,
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{tracks}");
+    let (code, alerts) = node.get("/api/v1/alerts?limit=50", &officer).await;
+    assert_eq!(code, StatusCode::OK, "{alerts}");
+    let alert = alerts["items"][0]["id"]
+        .as_str()
+        .expect("an alert")
+        .to_owned();
+    let read = node
+        .request(Method::GET, &format!("/api/v1/alerts/{alert}"))
+        .token(&officer)
+        .send()
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    let version = read.header("etag").expect("an alert's version");
+    let stepped = node
+        .request(Method::POST, &format!("/api/v1/alerts/{alert}/state"))
+        .token(&officer)
+        .header("If-Match", &version)
+        .json(&json!({"state": "acknowledged", "note": "seen on the watch"}))
+        .send()
+        .await;
+    assert_eq!(stepped.status, StatusCode::OK, "{}", stepped.text);
+    assert_eq!(stepped.body["state"], "acknowledged", "{}", stepped.text);
+    let (code, _) = node
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/areas/{}", area["id"].as_str().unwrap()),
+            Some(&officer),
+            None,
+        )
+        .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    let stream = node
+        .request(Method::GET, "/api/v1/maritime/stream")
+        .token(&officer)
+        .open_stream()
+        .await;
+    assert_eq!(stream.status, StatusCode::OK, "{}", stream.text);
 }
 
 /// Regression: the document listed `Methamphetamine`, `SeaContainer`, `Gram` and
