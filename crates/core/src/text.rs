@@ -93,10 +93,19 @@ fn encode(term: &str) -> String {
 }
 
 /// The index text for a record: every distinct term of `texts`, space-separated.
+///
+/// Identifiers written in free text the way officers write them (`IMO 9074729`,
+/// `MSKU 907032-3`, `+82 10-1234-5678`) are indexed in their canonical spelling too, as
+/// [`query_terms`] reads them.
 pub fn index_text<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
     let mut terms = BTreeSet::new();
     for text in texts {
-        for token in tokens(text) {
+        let canonical: Vec<String> = interdict_ident::find_identifiers(text)
+            .into_iter()
+            .map(|(_, found)| found.canonical())
+            .collect();
+        let spelled = canonical.iter().map(String::as_str);
+        for token in std::iter::once(text).chain(spelled).flat_map(tokens) {
             match token {
                 Token::Word(w) => {
                     terms.insert(encode(&w));
@@ -138,9 +147,12 @@ impl QueryTerm {
 
 /// The terms of a search query; a record matches when it has all of them. Returns
 /// `None` when the query has no searchable characters.
+///
+/// Identifiers are read in their canonical spelling, however they are typed: `IMO
+/// 9074729` searches `9074729`, `MSKU 907032-3` searches `MSKU9070323`.
 pub fn query_terms(query: &str) -> Option<Vec<QueryTerm>> {
     let mut terms: Vec<QueryTerm> = Vec::new();
-    for token in tokens(query) {
+    for token in tokens(&interdict_ident::canonical_spellings(query)) {
         match token {
             Token::Word(w) => terms.push(QueryTerm {
                 prefix: w.chars().count() >= MIN_PREFIX,
@@ -263,6 +275,32 @@ mod tests {
                     term.term()
                 );
             }
+        }
+    }
+
+    /// Regression: `IMO 9074729` and `MSKU 907032-3` found nothing; only the bare
+    /// digits did.
+    #[test]
+    fn identifiers_match_however_they_are_typed() {
+        let record = index_text(["vessel 9074729 container MSKU9070323 phone +821012345678"]);
+        for query in [
+            "IMO 9074729",
+            "IMO9074729",
+            "imo: 9074729",
+            "MSKU 907032-3",
+            "msku9070323",
+            "+82 10-1234-5678",
+            "+82 (0)10 1234 5678",
+        ] {
+            let terms = query_terms(query).expect("terms");
+            assert!(matches(&record, &terms), "{query}: {terms:?}");
+        }
+        // A record whose text writes the identifier the officers' way is found by the
+        // canonical spelling, and by its own.
+        let free = index_text(["seen: IMO 9074729, box MSKU 907032-3"]);
+        for query in ["9074729", "MSKU9070323", "MSKU 907032-3", "IMO 9074729"] {
+            let terms = query_terms(query).expect("terms");
+            assert!(matches(&free, &terms), "{query}");
         }
     }
 }

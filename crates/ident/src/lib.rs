@@ -39,6 +39,7 @@ mod mmsi;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod phone;
+mod spelling;
 mod text;
 
 pub use container::{ContainerCategory, ContainerNumber};
@@ -48,3 +49,4 @@ pub use error::IdentError;
 pub use imo::ImoNumber;
 pub use mmsi::{Mmsi, MmsiKind};
 pub use phone::PhoneNumber;
+pub use spelling::{canonical_spellings, find_identifiers, Found};

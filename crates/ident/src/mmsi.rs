@@ -92,8 +92,15 @@ fn is_allocatable_mid(mid: u16) -> bool {
 impl Mmsi {
     /// Parses nine digits, surrounding whitespace allowed.
     pub fn parse(input: &str) -> Result<Self, IdentError> {
-        let digits: [u8; 9] = input
-            .trim()
+        let trimmed = input.trim();
+        // With or without an "MMSI" label, as IMO numbers are written with "IMO".
+        let trimmed = match trimmed.get(..4) {
+            Some(label) if label.eq_ignore_ascii_case("MMSI") => {
+                trimmed[4..].trim_start_matches([' ', ':'])
+            }
+            _ => trimmed,
+        };
+        let digits: [u8; 9] = trimmed
             .as_bytes()
             .try_into()
             .map_err(|_| IdentError::MmsiFormat)?;

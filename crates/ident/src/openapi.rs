@@ -45,7 +45,7 @@ identifier_schema!(
 );
 identifier_schema!(
     Mmsi,
-    "Maritime Mobile Service Identity: nine digits (ITU-R M.585)",
+    "Maritime Mobile Service Identity: nine digits (ITU-R M.585; an `MMSI` prefix is accepted on input)",
     Some("^[0-9]{9}$"),
     "440123450"
 );

@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use interdict_core::agency::Agency;
 use interdict_core::geo::Position;
 use interdict_core::ident::{
-    ContainerNumber, CountryCode, EmailAddress, ImoNumber, Mmsi, PhoneNumber,
+    find_identifiers, ContainerNumber, CountryCode, EmailAddress, Found, ImoNumber, Mmsi,
+    PhoneNumber,
 };
 use interdict_core::record::{
     Conveyance, DrugItem, DrugType, PlaceKind, Route, SeizurePlace, Unit,
@@ -244,14 +245,38 @@ pub fn row_to_subject(row: &SubjectRow, i: usize, errors: &mut Errors) -> Option
         "vessel" => {
             put("name", name);
             put("flag", country);
-            // Several identifiers may be given, separated by spaces: each is taken as an
-            // IMO number if it is one, else as an MMSI, else as a call sign.
-            for token in ident.iter().flat_map(|s| s.split_whitespace()) {
-                if let Ok(imo) = ImoNumber::parse(token) {
-                    put("imo", Some(imo.as_str().to_owned()));
-                } else if let Ok(mmsi) = Mmsi::parse(token) {
-                    put("mmsi", Some(mmsi.as_str().to_owned()));
-                } else if token.len() == 7 && token.bytes().all(|b| b.is_ascii_digit()) {
+            // Several identifiers may be given, as officers write them: labelled
+            // (`IMO 9074729`, `MMSI 440123450`, `C/S D7AB`) or bare. What is not found
+            // as a labelled or valid identifier is taken word by word: seven digits
+            // as a (refused) IMO number, nine as a (refused) MMSI, else a call sign.
+            let text = ident.unwrap_or_default();
+            let mut rest = String::with_capacity(text.len());
+            let mut at = 0;
+            for (range, found) in find_identifiers(&text) {
+                rest.push_str(&text[at..range.start]);
+                rest.push(' ');
+                at = range.end;
+                match found {
+                    Found::Imo(imo) => put("imo", Some(imo.as_str().to_owned())),
+                    Found::Mmsi(mmsi) => put("mmsi", Some(mmsi.as_str().to_owned())),
+                    Found::CallSign(call_sign) => put("call_sign", Some(call_sign)),
+                    // Not a vessel's: left for the words below, which refuse it.
+                    Found::Container(_) | Found::Phone(_) => {
+                        rest.push_str(&text[range]);
+                    }
+                }
+            }
+            rest.push_str(&text[at..]);
+            for token in rest.split_whitespace() {
+                let word = token.trim_end_matches([':', '.']).to_ascii_uppercase();
+                if matches!(
+                    word.as_str(),
+                    "IMO" | "MMSI" | "C/S" | "CALL" | "SIGN" | "NO"
+                ) {
+                    // A label whose value was not valid: the value is judged alone.
+                    continue;
+                }
+                if token.len() == 7 && token.bytes().all(|b| b.is_ascii_digit()) {
                     // Seven digits is meant as an IMO number: say why it is refused.
                     if let Err(e) = ImoNumber::parse(token) {
                         add(errors, "imo", FieldError::ident(&e));
@@ -369,10 +394,11 @@ pub fn subject_to_row(subject: &Subject) -> SubjectRow {
         }
         Subject::Organisation(o) => (o.name.clone(), s(&o.registration), c(&o.country)),
         Subject::Vessel(v) => {
+            // Labelled, as officers write them, so that the form reads them back the same.
             let ids: Vec<String> = [
-                v.imo.as_ref().map(|i| i.as_str().to_owned()),
-                v.mmsi.as_ref().map(|m| m.as_str().to_owned()),
-                v.call_sign.clone(),
+                v.imo.as_ref().map(|i| format!("IMO {}", i.as_str())),
+                v.mmsi.as_ref().map(|m| format!("MMSI {}", m.as_str())),
+                v.call_sign.as_ref().map(|c| format!("C/S {c}")),
             ]
             .into_iter()
             .flatten()
@@ -1369,6 +1395,21 @@ mod tests {
         assert_eq!(v.mmsi.unwrap().as_str(), "440123450");
         assert_eq!(v.call_sign.as_deref(), Some("D7AB"));
         assert_eq!(v.flag.unwrap().as_str(), "KR");
+        // Regression: `IMO 9074729` stored the IMO number and a call sign "IMO".
+        let mut fresh = Errors::new();
+        for typed in [
+            "IMO 9074729 MMSI 440123450 C/S D7AB",
+            "IMO9074729 MMSI:440123450 call sign D7AB",
+        ] {
+            let s = row_to_subject(&row("vessel", "해양호", typed, "KR"), 0, &mut fresh).unwrap();
+            let Subject::Vessel(v) = s else {
+                panic!("not a vessel")
+            };
+            assert_eq!(v.imo.unwrap().as_str(), "9074729", "{typed}");
+            assert_eq!(v.mmsi.unwrap().as_str(), "440123450", "{typed}");
+            assert_eq!(v.call_sign.as_deref(), Some("D7AB"), "{typed}");
+        }
+        assert!(fresh.is_empty(), "{fresh:?}");
         assert!(row_to_subject(&row("vessel", "x", "9074728", ""), 1, &mut errors).is_none());
         assert!(errors.contains_key("subjects[1].imo"), "{errors:?}");
     }

@@ -312,3 +312,51 @@ fn the_committed_openapi_document_is_current() {
         "docs/openapi.json is out of date; run INTERDICT_TEST_UPDATE_OPENAPI=1 cargo test -p interdict-server --test it openapi"
     );
 }
+
+/// Regression: identifiers typed as officers write them (`IMO 9074729`,
+/// `MSKU 907032-3`, `MMSI 440123450`, `+82 10-1234-5678`) found nothing in search, and
+/// an `MMSI` label was refused in the API's field.
+#[tokio::test]
+async fn identifiers_are_found_however_they_are_typed() {
+    let node = node().await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let mut report = report_json("spellings", "GREEN", &[], "published");
+    report["subjects"] = json!([
+        { "kind": "vessel", "name": "해양호", "imo": "IMO 9074729", "mmsi": "MMSI 440123450" },
+        { "kind": "container", "number": "MSKU 907032-3" },
+        { "kind": "phone", "number": "+82 10-1234-5678" }
+    ]);
+    // The document gives the canonical forms; other spellings are accepted on input, as
+    // its descriptions say, which its patterns cannot express.
+    let answer = node
+        .request(Method::POST, "/api/v1/reports")
+        .token(&kcs)
+        .json(&report)
+        .unchecked()
+        .send()
+        .await;
+    let (code, created) = (answer.status, answer.body);
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    assert_eq!(created["subjects"][0]["imo"], "9074729");
+    assert_eq!(created["subjects"][0]["mmsi"], "440123450");
+    for typed in [
+        "IMO 9074729",
+        "IMO9074729",
+        "MMSI 440123450",
+        "MSKU 907032-3",
+        "MSKU9070323",
+        "+82 10-1234-5678",
+    ] {
+        let query: String = typed
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let (code, page) = node.get(&format!("/api/v1/search?q={query}"), &kcs).await;
+        assert_eq!(code, StatusCode::OK, "{typed}: {page}");
+        assert_eq!(page["total"], 1, "{typed}: {page}");
+    }
+    node.finish().await;
+}
