@@ -36,6 +36,7 @@ pub mod record;
 pub mod subject;
 pub mod text;
 pub mod validate;
+pub mod vocabulary;
 
 pub use agency::{AgencyCode, AgencyKind, Role, RoleSet, Username};
 pub use agreement::{Agreement, Scope};

@@ -473,10 +473,12 @@ pub trait Record: Serialize + serde::de::DeserializeOwned + Send + Sync {
         }
     }
 
-    /// The search index text of the record.
+    /// The search index text of the record, with every spelling of the vocabulary
+    /// terms it uses (`crate::vocabulary`), so that it is found in every language.
     fn index_text(&self) -> String {
         let texts = self.search_texts();
-        crate::text::index_text(texts.iter().map(String::as_str))
+        let spellings = crate::vocabulary::equivalents(texts.iter().map(String::as_str));
+        crate::text::index_text(texts.iter().map(String::as_str).chain(spellings))
     }
 
     /// The other records this one refers to (a seizure's linked reports).
@@ -622,8 +624,15 @@ impl Record for Seizure {
             self.summary(),
             self.concealment.clone(),
             self.place.country.as_str().to_owned(),
+            self.conveyance.as_str().replace('_', " "),
         ];
         texts.extend(self.route.origin.iter().map(|c| c.as_str().to_owned()));
+        // Countries by name, in English and Korean, besides their codes.
+        let countries = std::iter::once(&self.place.country).chain(self.route.origin.iter());
+        for country in countries {
+            texts.push(country.name().to_owned());
+            texts.extend(country.name_ko().map(str::to_owned));
+        }
         texts.extend(self.subjects.iter().map(Subject::search_text));
         texts
     }

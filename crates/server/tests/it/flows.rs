@@ -360,3 +360,49 @@ async fn identifiers_are_found_however_they_are_typed() {
     }
     node.finish().await;
 }
+
+/// Regression: `필로폰` found 1 record where `methamphetamine` found 136, `인천` 1
+/// where `Incheon` found 158: the controlled vocabularies are searchable in every
+/// language, whichever the record was written in.
+#[tokio::test]
+async fn vocabulary_is_found_in_every_language() {
+    let node = node().await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let mut english = report_json("shipment expected at Incheon", "GREEN", &[], "published");
+    english["drugs"] = json!(["methamphetamine"]);
+    english["subjects"] = json!([]);
+    let mut korean = report_json("부산항 코카인 밀반입 첩보", "GREEN", &[], "published");
+    korean["drugs"] = json!(["cocaine"]);
+    korean["subjects"] = json!([]);
+    let mut thai = report_json("ยาบ้า ที่แหลมฉบัง", "GREEN", &[], "published");
+    thai["drugs"] = json!(["yaba"]);
+    thai["subjects"] = json!([]);
+    let mut ids = Vec::new();
+    for report in [&english, &korean, &thai] {
+        let (code, created) = node.post("/api/v1/reports", &kcs, report).await;
+        assert_eq!(code, StatusCode::CREATED, "{created}");
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    for (query, expected) in [
+        ("%ED%95%84%EB%A1%9C%ED%8F%B0", 0), // 필로폰
+        ("%EC%9D%B8%EC%B2%9C", 0),          // 인천
+        ("methamphetamine", 0),
+        ("cocaine", 1),
+        ("busan", 1),
+        ("%EC%BD%94%EC%B9%B4%EC%9D%B8", 1), // 코카인
+        ("yaba", 2),
+        ("laem%20chabang", 2),
+        ("%EC%95%BC%EB%B0%94", 2), // 야바
+    ] {
+        let (code, page) = node.get(&format!("/api/v1/search?q={query}"), &kcs).await;
+        assert_eq!(code, StatusCode::OK, "{query}: {page}");
+        let found: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|item| item["id"].as_str())
+            .collect();
+        assert_eq!(found, [ids[expected].as_str()], "{query}: {page}");
+    }
+    node.finish().await;
+}
