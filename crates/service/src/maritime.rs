@@ -544,6 +544,7 @@ impl Service {
                 stats: PipelineStats::default(),
                 shared,
                 live: false,
+                csv: None,
             }
             .run(receiver),
         );
@@ -1206,6 +1207,8 @@ struct Pipeline {
     shared: Arc<Mutex<PipelineStats>>,
     /// Whether the latest lines came from a live feed (with receive times).
     live: bool,
+    /// The reader of a CSV recording, from its header.
+    csv: Option<interdict_maritime::CsvReader>,
 }
 
 impl Pipeline {
@@ -1220,6 +1223,32 @@ impl Pipeline {
                     }
                     for line in &lines {
                         self.stats.lines += 1;
+                        // A CSV recording (MarineCadastre, DMA) starts with its header.
+                        if self.stats.lines == 1 {
+                            self.csv = interdict_maritime::CsvReader::from_header(
+                                &String::from_utf8_lossy(&line.bytes),
+                            );
+                            if self.csv.is_some() {
+                                continue;
+                            }
+                        }
+                        if let Some(csv) = self.csv.as_mut() {
+                            observations.clear();
+                            match csv.row(
+                                &String::from_utf8_lossy(&line.bytes),
+                                self.engine_source,
+                                &mut observations,
+                            ) {
+                                Ok(()) => {
+                                    for obs in observations.drain(..) {
+                                        self.stats.observations += 1;
+                                        self.engine.push(obs, &mut out);
+                                    }
+                                }
+                                Err(_) => self.stats.malformed += 1,
+                            }
+                            continue;
+                        }
                         let mut pushed = self.decoder.push(&line.bytes, line.received_at);
                         while let Some(decoded) = pushed.next() {
                             match decoded {

@@ -3,6 +3,7 @@
 //! lines, times far ahead and far behind, a gzip recording.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::Duration;
 
@@ -373,5 +374,48 @@ async fn a_gzip_recording_is_replayed_whole() {
     // The recording is a day and more old: its times are not judged by the clock.
     assert_eq!(stats.future + stats.stale, 0, "{stats:?}");
     assert!(stats.track_points > 1_000, "{stats:?}");
+    node.finish().await;
+}
+
+/// Regression: a CSV recording (which the file feed accepts) reached the pipeline as
+/// lines of NMEA and every row was counted as malformed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_csv_recording_is_read_as_csv() {
+    let Some((node, token)) = node(Backend::Sqlite).await else {
+        return;
+    };
+    let start = node.now().timestamp() - 3 * 3600;
+    let mut csv = String::from(
+        "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status\n",
+    );
+    for i in 0..120i64 {
+        let t = chrono::DateTime::from_timestamp(start + i * 60, 0).unwrap();
+        let _ = writeln!(
+            csv,
+            "440100009,{},{:.5},{:.5},10.0,90.0,90,SEA STAR,IMO9074729,DSAB7,70,0",
+            t.format("%Y-%m-%dT%H:%M:%S"),
+            34.0,
+            128.0 + i as f64 * 0.003
+        );
+    }
+    csv.push_str("not,a,row\n");
+    let path = node.data_dir().join("day.csv");
+    std::fs::write(&path, csv).unwrap();
+    let id = add_source(&node, &token, "csv", "file", &path.display().to_string()).await;
+    let source: uuid::Uuid = id.parse().unwrap();
+    let mut stats = None;
+    for _ in 0..300 {
+        if let Ok(f) = node.service().flush_pipeline(source).await {
+            if f.lines == 122 {
+                stats = Some(f);
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stats = stats.expect("the recording was not replayed");
+    assert_eq!(stats.malformed, 1, "{stats:?}");
+    assert!(stats.observations >= 120, "{stats:?}");
+    assert!(stats.track_points >= 100, "{stats:?}");
     node.finish().await;
 }
