@@ -419,3 +419,35 @@ async fn a_csv_recording_is_read_as_csv() {
     assert!(stats.track_points >= 100, "{stats:?}");
     node.finish().await;
 }
+
+/// Regression: a line that arrived in pieces further apart than the feed's linger
+/// lost its first piece (the buffer was cleared when the linger timer fired), and the
+/// rest was counted as malformed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_that_arrives_in_pieces_is_read_whole() {
+    let Some((node, token)) = node(Backend::Sqlite).await else {
+        return;
+    };
+    let lines = live_lines(&node, 5);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let sent = lines.clone();
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        for line in &sent {
+            let (head, tail) = line.split_at(line.len() / 2);
+            socket.write_all(head.as_bytes()).await.unwrap();
+            socket.flush().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            socket.write_all(tail.as_bytes()).await.unwrap();
+            socket.write_all(b"\n").await.unwrap();
+        }
+        tokio::time::sleep(Duration::from_secs(600)).await;
+    });
+    let id = add_source(&node, &token, "slow", "tcp_client", &address.to_string()).await;
+    let s = settle(&node, &token, &id, lines.len() as u64).await;
+    assert_eq!(s["pipeline"]["malformed"], 0, "{s}");
+    assert_eq!(s["pipeline"]["observations"], lines.len() as u64, "{s}");
+    server.abort();
+    node.finish().await;
+}

@@ -341,7 +341,7 @@ async fn scenario_in_the_node(backend: Backend) {
         assert_eq!(code, StatusCode::NOT_FOUND);
         let (code, _) = node.get(&watched_path, token).await;
         assert_eq!(code, StatusCode::NOT_FOUND);
-        for path in [since, bbox, "/api/v1/sources"] {
+        for path in [since, bbox, "/api/v1/sources", "/api/v1/areas"] {
             let (code, body) = node.get(path, token).await;
             assert_eq!(code, StatusCode::OK, "{path}: {body}");
             assert_eq!(body, json!([]), "{path}");
@@ -377,6 +377,11 @@ async fn scenario_in_the_node(backend: Backend) {
         .collect();
     assert_eq!(told, listed);
 
+    // A source's statistics are its agency's: the partner does not find them.
+    let (code, _) = node
+        .get(&format!("/api/v1/sources/{source_id}/stats"), &kcs)
+        .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
     // The owner's statistics through the API.
     let (code, api_stats) = node
         .get(&format!("/api/v1/sources/{source_id}/stats"), &kcg)
