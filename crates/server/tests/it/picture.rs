@@ -265,7 +265,15 @@ async fn scenario_in_the_node(backend: Backend) {
         "a recording's own times are not judged by the node's clock: {stats:?}"
     );
     // The alert events reach the streams through the change feed (polled every 250 ms).
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for _ in 0..100 {
+        if streams[..2]
+            .iter()
+            .all(|(_, s)| s.events("alert") > 0 && s.events("position") > 0)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 
     // KCG, whose source saw it all, has the story's alerts.
     let kcg_alerts = alerts(&node, &kcg).await;
