@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use interdict_maritime_cmd::simulate::{scenario, StoryEvent, FISHING, TWIN, WATCHED};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -444,6 +444,57 @@ async fn scenario_in_the_node(backend: Backend) {
             assert_eq!(alert["report"], report_id);
         }
     }
+
+    // The life of the encounter alert: only KCG, its owner, moves it along.
+    let encounter = kcg_own.iter().find(|a| a["kind"] == "encounter").unwrap();
+    let path = format!("/api/v1/alerts/{}/state", encounter["id"].as_str().unwrap());
+    let version = encounter["version"].as_i64().unwrap();
+    let step = |token: &str, version: i64, body: Value| {
+        node.request(Method::POST, &path)
+            .token(token)
+            .header("If-Match", &format!("\"{version}\""))
+            .json(&body)
+            .send()
+    };
+    let refused = step(&kcs, version, json!({ "state": "acknowledged" })).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    let hidden = step(&japan, version, json!({ "state": "acknowledged" })).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.text);
+    let mut version = version;
+    for body in [
+        json!({ "state": "acknowledged" }),
+        json!({ "state": "assigned", "assignee": "kcg.analyst" }),
+        json!({ "state": "closed", "outcome": "actioned", "note": "boarded off Busan" }),
+    ] {
+        let answer = step(&kcg, version, body.clone()).await;
+        assert_eq!(answer.status, StatusCode::OK, "{body}: {}", answer.text);
+        assert_eq!(answer.body["state"], body["state"]);
+        version = answer.body["version"].as_i64().unwrap();
+    }
+    let (code, seen) = node
+        .get(
+            &format!("/api/v1/alerts/{}", encounter["id"].as_str().unwrap()),
+            &kcs,
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(seen["state"], "closed");
+    assert_eq!(seen["outcome"], "actioned");
+
+    let area_path = format!("/api/v1/areas/{}", area["id"].as_str().unwrap());
+    let kcs_watch = token_for(node.service(), "kcs.watch_officer").await;
+    let (code, _) = node
+        .call(Method::DELETE, &area_path, Some(&kcs_watch), None)
+        .await;
+    assert_eq!(
+        code,
+        StatusCode::NOT_FOUND,
+        "a partner does not remove an area"
+    );
+    let (code, _) = node
+        .call(Method::DELETE, &area_path, Some(&kcg), None)
+        .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
     node.finish().await;
 }
 
