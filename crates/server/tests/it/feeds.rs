@@ -451,3 +451,44 @@ async fn a_line_that_arrives_in_pieces_is_read_whole() {
     server.abort();
     node.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tcp_listener_takes_senders_one_after_another() {
+    let Some((node, token)) = node(Backend::Sqlite).await else {
+        return;
+    };
+    let lines = live_lines(&node, 300);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let id = add_source(&node, &token, "listener", "tcp_listener", &address).await;
+    let mut connected = None;
+    for _ in 0..100 {
+        if let Ok(stream) = tokio::net::TcpStream::connect(&address).await {
+            connected = Some(stream);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut first = connected.expect("the listener did not start");
+    first
+        .write_all((lines[..100].join("\n") + "\n").as_bytes())
+        .await
+        .unwrap();
+    first.shutdown().await.unwrap();
+    drop(first);
+    let mut second = tokio::net::TcpStream::connect(&address).await.unwrap();
+    second
+        .write_all((lines[100..].join("\n") + "\n").as_bytes())
+        .await
+        .unwrap();
+    let s = settle(&node, &token, &id, lines.len() as u64).await;
+    assert_eq!(s["feed"]["connections"], 2, "{s}");
+    assert_eq!(s["pipeline"]["observations"], lines.len() as u64, "{s}");
+    assert_eq!(s["pipeline"]["malformed"], 0, "{s}");
+    drop(second);
+    node.finish().await;
+}
