@@ -689,7 +689,8 @@ impl Service {
     }
 
     /// Leaves out of vessel states the watch-list references (the ids of the reports
-    /// that named the vessel) of reports the actor may not see.
+    /// that named the vessel) of reports the actor may not see, and the areas the
+    /// vessel is in that the actor may not see.
     async fn redact_watch(&self, actor: &Actor, views: &mut [VesselView]) -> ServiceResult<()> {
         fn refs(state: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
             state
@@ -717,6 +718,24 @@ impl Service {
                 .map(|r| r.id)
                 .collect()
         };
+        // The areas a vessel is in are named by their ids: only those of areas the
+        // actor may see are kept.
+        let area_access = self
+            .access(&Principal::User(actor.clone()), DataKind::Source)
+            .await?;
+        let visible_areas: BTreeSet<String> = self
+            .store()
+            .areas()
+            .await?
+            .into_iter()
+            .filter(|a| area_access.allows(&Meta::plain(DataKind::Source, &a.agency, a.tlp)))
+            .map(|a| a.id.to_string())
+            .collect();
+        for view in views.iter_mut() {
+            if let Some(zones) = view.state.get_mut("zones").and_then(|z| z.as_array_mut()) {
+                zones.retain(|z| z.as_str().is_some_and(|z| visible_areas.contains(z)));
+            }
+        }
         for view in views {
             if let Some(watch) = view.state.get_mut("watch").and_then(|w| w.as_array_mut()) {
                 watch.retain(|r| {
@@ -1393,11 +1412,88 @@ impl Pipeline {
         }
     }
 
+    /// Who is alerted when a vessel seen by this source enters `area`. The source's own
+    /// area: the source's agency, labelled the stricter of the two labels, shared as
+    /// its data is. Another agency's area: that agency alone (RED without recipients),
+    /// and only when it may see the source's data, so that no one learns of an area
+    /// they may not see, nor of data they may not see through an area.
+    async fn zone_audience(
+        &self,
+        area: &AreaRow,
+    ) -> ServiceResult<Vec<(AgencyCode, Handling, Option<Uuid>)>> {
+        if area.agency == self.source.agency {
+            return Ok(vec![(
+                area.agency.clone(),
+                Handling {
+                    tlp: self.source.tlp.max(area.tlp),
+                    recipients: Vec::new(),
+                },
+                None,
+            )]);
+        }
+        let sees_data = self
+            .service
+            .access(&agency_reader(&area.agency), DataKind::Track)
+            .await?
+            .allows(&Meta::plain(
+                DataKind::Track,
+                &self.source.agency,
+                self.source.tlp,
+            ));
+        Ok(if sees_data {
+            vec![(
+                area.agency.clone(),
+                Handling {
+                    tlp: Tlp::Red,
+                    recipients: Vec::new(),
+                },
+                None,
+            )]
+        } else {
+            Vec::new()
+        })
+    }
+
     /// Makes or updates the alerts of a detector event.
     async fn alert(&mut self, event: &Event) -> ServiceResult<()> {
         let service = self.service.clone();
+        // An entry into an area combines the area's owner's data with the source's: see
+        // `zone_audience`. A watch-list event that a zone entry triggered is kept from
+        // agencies that may not see the area.
+        let area = match event.kind {
+            EventKind::ZoneEntry => event.evidence.get("zone").and_then(|z| z.as_str()),
+            EventKind::Watchlist
+                if event.evidence.get("trigger").and_then(|t| t.as_str()) == Some("zone_entry") =>
+            {
+                event
+                    .evidence
+                    .get("related")
+                    .and_then(|r| r.as_str())
+                    .and_then(|r| r.split(':').nth(2))
+            }
+            _ => None,
+        };
+        let area = match area.and_then(|a| Uuid::parse_str(a).ok()) {
+            Some(id) => match service
+                .store()
+                .areas()
+                .await?
+                .into_iter()
+                .find(|a| a.id == id)
+            {
+                Some(area) => Some(area),
+                // The area was removed since.
+                None => return Ok(()),
+            },
+            None => None,
+        };
         let audience: Vec<(AgencyCode, Handling, Option<Uuid>)> =
-            if event.kind == EventKind::Watchlist {
+            if event.kind == EventKind::ZoneEntry {
+                match &area {
+                    Some(area) => self.zone_audience(area).await?,
+                    None => Vec::new(),
+                }
+            } else if event.kind == EventKind::Watchlist {
                 let Some(report_id) = event
                     .evidence
                     .get("reference")
@@ -1430,7 +1526,14 @@ impl Pipeline {
                         &self.source.agency,
                         self.source.tlp,
                     ));
-                    if sees_report && sees_data {
+                    let sees_area = match &area {
+                        Some(area) => service
+                            .access(&principal, DataKind::Source)
+                            .await?
+                            .allows(&Meta::plain(DataKind::Source, &area.agency, area.tlp)),
+                        None => true,
+                    };
+                    if sees_report && sees_data && sees_area {
                         out.push((
                             agency.code.clone(),
                             Handling {

@@ -219,6 +219,18 @@ async fn scenario_in_the_node(backend: Backend) {
         .await;
     assert_eq!(code, StatusCode::CREATED, "{area}");
 
+    // Thai Customs draws an area over the same waters. It may not see KCG's data, and
+    // KCG may not see its area: an entry into it is no one's alert.
+    let (code, thai_area) = node
+        .post(
+            "/api/v1/areas",
+            &thai,
+            &json!({ "name": "Thai interest", "geojson": areas, "tlp": "GREEN" }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{thai_area}");
+    let thai_area_id = thai_area["id"].as_str().unwrap().to_owned();
+
     let streams = [
         ("KCG", Stream::open(&node, &kcg).await),
         ("KCS", Stream::open(&node, &kcs).await),
@@ -349,11 +361,20 @@ async fn scenario_in_the_node(backend: Backend) {
         assert_eq!(code, StatusCode::NOT_FOUND);
         let (code, _) = node.get(&watched_path, token).await;
         assert_eq!(code, StatusCode::NOT_FOUND);
-        for path in [since, bbox, "/api/v1/sources", "/api/v1/areas"] {
+        for path in [since, bbox, "/api/v1/sources"] {
             let (code, body) = node.get(path, token).await;
             assert_eq!(code, StatusCode::OK, "{path}: {body}");
             assert_eq!(body, json!([]), "{path}");
         }
+        let (code, body) = node.get("/api/v1/areas", token).await;
+        assert_eq!(code, StatusCode::OK);
+        assert!(
+            body.as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a["agency"] == "TH-CUSTOMS" && *token == thai),
+            "only the reader's own areas: {body}"
+        );
         let (code, _) = node
             .get(&format!("/api/v1/sources/{source_id}/stats"), token)
             .await;
@@ -368,6 +389,10 @@ async fn scenario_in_the_node(backend: Backend) {
         let (code, body) = node.get(since, token).await;
         assert_eq!(code, StatusCode::OK);
         assert!(body.as_array().unwrap().len() >= 10, "{body}");
+        assert!(!body.to_string().contains(&thai_area_id), "{body}");
+        let (code, listed) = node.get("/api/v1/alerts?limit=200", token).await;
+        assert_eq!(code, StatusCode::OK);
+        assert!(!listed.to_string().contains(&thai_area_id));
         let (code, body) = node.get(bbox, token).await;
         assert_eq!(code, StatusCode::OK);
         assert!(!body.as_array().unwrap().is_empty());
