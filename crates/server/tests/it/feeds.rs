@@ -492,3 +492,64 @@ async fn a_tcp_listener_takes_senders_one_after_another() {
     drop(second);
     node.finish().await;
 }
+
+/// The node's clock notices silences on live feeds without new messages, and leaves a
+/// recording's picture as the recording ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clock_opens_gaps_on_live_feeds_and_not_on_recordings() {
+    let Some((node, token)) = node(Backend::Sqlite).await else {
+        return;
+    };
+    let lines = live_lines(&node, 1_500);
+    let n = lines.len() as u64;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(serve_once(listener, lines.clone()));
+    let live = add_source(&node, &token, "live", "tcp_client", &address.to_string()).await;
+    let path = node.data_dir().join("recording.nmea");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let recording = add_source(
+        &node,
+        &token,
+        "recording",
+        "file",
+        &path.display().to_string(),
+    )
+    .await;
+    settle(&node, &token, &live, n).await;
+    settle(&node, &token, &recording, n).await;
+
+    let gaps = |alerts: &Value, source: &str| -> Vec<u64> {
+        alerts["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["kind"] == "gap" && a["source"] == source)
+            .map(|a| a["mmsi"].as_u64().unwrap())
+            .collect()
+    };
+    let (_, before) = node.get("/api/v1/alerts?limit=200", &token).await;
+    assert!(gaps(&before, &live).is_empty(), "{before}");
+
+    // Seven hours of silence (a gap is six).
+    node.clock.advance(chrono::Duration::hours(7));
+    for id in [&live, &recording] {
+        settle(&node, &token, id, n).await;
+    }
+    let mut after = Value::Null;
+    for _ in 0..50 {
+        after = node.get("/api/v1/alerts?limit=200", &token).await.1;
+        if !gaps(&after, &live).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let live_gaps = gaps(&after, &live);
+    // The vessels on the shipping lane across the East China Sea went silent at sea;
+    // those in port did not open gaps.
+    assert!(live_gaps.contains(&477_100_001), "{live_gaps:?}");
+    assert!(!live_gaps.contains(&440_100_005), "{live_gaps:?}");
+    assert!(gaps(&after, &recording).is_empty(), "{after}");
+    server.abort();
+    node.finish().await;
+}
