@@ -252,7 +252,7 @@ pub async fn list_tokens(
 }
 
 /// Make a token for a program acting as the user.
-#[utoipa::path(post, path = "/api/v1/users/{username}/tokens", tag = "admin", request_body = NewToken,
+#[utoipa::path(post, path = "/api/v1/users/{username}/tokens", tag = "admin", operation_id = "create_user_token", request_body = NewToken,
     params(("username" = String, Path)),
     responses((status = 201, body = IssuedToken), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -276,7 +276,7 @@ pub async fn create_token(
 }
 
 /// Revoke one token of a user.
-#[utoipa::path(delete, path = "/api/v1/users/{username}/tokens/{id}", tag = "admin",
+#[utoipa::path(delete, path = "/api/v1/users/{username}/tokens/{id}", tag = "admin", operation_id = "revoke_user_token",
     params(("username" = String, Path), ("id" = i64, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
