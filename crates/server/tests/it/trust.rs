@@ -272,7 +272,12 @@ async fn admin_entries_did_not_say_whom_or_what_they_changed() {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = node
-        .post("/api/v1/users/kcs.trainer/disable", &admin, &json!({}))
+        .call(
+            Method::POST,
+            "/api/v1/users/kcs.trainer/disable",
+            Some(&admin),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let agreements = node.get("/api/v1/agreements", &admin).await.1;
@@ -423,8 +428,13 @@ async fn a_password_change_did_not_end_sessions_and_tokens() {
         )
         .await;
     let automation = issued["token"].as_str().unwrap().to_owned();
-    node.post("/api/v1/users/kcs.analyst/disable", &admin, &json!({}))
-        .await;
+    node.call(
+        Method::POST,
+        "/api/v1/users/kcs.analyst/disable",
+        Some(&admin),
+        None,
+    )
+    .await;
     assert_eq!(
         node.get("/api/v1/me", &session).await.0,
         StatusCode::UNAUTHORIZED
@@ -434,8 +444,13 @@ async fn a_password_change_did_not_end_sessions_and_tokens() {
         StatusCode::UNAUTHORIZED
     );
     // Enabling again does not bring them back.
-    node.post("/api/v1/users/kcs.analyst/enable", &admin, &json!({}))
-        .await;
+    node.call(
+        Method::POST,
+        "/api/v1/users/kcs.analyst/enable",
+        Some(&admin),
+        None,
+    )
+    .await;
     assert_eq!(
         node.get("/api/v1/me", &session).await.0,
         StatusCode::UNAUTHORIZED
@@ -443,7 +458,12 @@ async fn a_password_change_did_not_end_sessions_and_tokens() {
     // An administrator of another agency manages nothing here.
     let other = token_for(node.service(), "kcg.agency_admin").await;
     let (status, _) = node
-        .post("/api/v1/users/kcs.analyst/disable", &other, &json!({}))
+        .call(
+            Method::POST,
+            "/api/v1/users/kcs.analyst/disable",
+            Some(&other),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     node.finish().await;
