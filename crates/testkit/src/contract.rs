@@ -248,7 +248,9 @@ impl Contract {
                     parameter["in"].as_str().unwrap_or_default()
                 ));
             }
-            let pointer = format!("parameter {name}");
+            // The compiled validator is kept per operation: parameters of one name
+            // differ between operations (`from` is a date here, a time there).
+            let pointer = format!("{label} parameter {name}");
             for value in values {
                 if let Some(reason) = self.parameter_problem(&parameter["schema"], &pointer, &value)
                 {
@@ -367,6 +369,15 @@ impl Contract {
                         errors.join("\n  ")
                     );
                 }
+            }
+            None if spec["content"].get("text/event-stream").is_some() => {
+                // A stream never ends: its events are checked by the tests that read
+                // them; here, that the node answered with a stream.
+                assert!(
+                    content_type.is_some_and(|c| c.starts_with("text/event-stream")),
+                    "contract: {label} answered {status} with {content_type:?}, where the \
+                     document promises text/event-stream"
+                );
             }
             None => {
                 if spec["content"].as_object().is_some_and(|c| !c.is_empty()) {

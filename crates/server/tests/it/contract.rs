@@ -105,6 +105,9 @@ async fn every_documented_operation_succeeds_as_documented() {
         assert_eq!(code, StatusCode::OK, "{list}: {page}");
         assert!(page["total"].as_i64().unwrap() >= 1, "{list}: {page}");
     }
+    maritime_operations(&node, &kcs).await;
+    admin_operations(&node, &admin).await;
+
     for path in [&report_path, &seizure_path] {
         let (code, withdrawn) = node
             .post(
@@ -128,6 +131,184 @@ async fn every_documented_operation_succeeds_as_documented() {
         "documented operations this test does not see succeed (add them to it): {missing:?}"
     );
     node.finish().await;
+}
+
+/// The maritime picture's operations, on a source fed with the start of the demo
+/// scenario (the report above names the ferry of the scenario by its MMSI).
+async fn maritime_operations(node: &TestNode, kcs: &str) {
+    let watch = token_for(node.service(), "kcs.watch_officer").await;
+    node.service().refresh_watchlist().await.unwrap();
+    let (code, area) = node
+        .post(
+            "/api/v1/areas",
+            &watch,
+            &json!({
+                "name": "Incheon approaches",
+                "geojson": { "type": "Polygon", "coordinates": [[[126.3, 37.2], [126.8, 37.2], [126.8, 37.6], [126.3, 37.6], [126.3, 37.2]]] },
+                "tlp": "AMBER"
+            }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{area}");
+    let (code, source) = node
+        .post(
+            "/api/v1/sources",
+            &watch,
+            &json!({ "name": "contract", "kind": "udp", "address": "127.0.0.1:0", "tlp": "AMBER" }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{source}");
+    let id = source["id"].as_str().unwrap().to_owned();
+    let stream = node
+        .http
+        .get(node.url("/api/v1/maritime/stream"))
+        .bearer_auth(&watch)
+        .send()
+        .await
+        .unwrap();
+    node.contract.check_response(
+        &Method::GET,
+        "/api/v1/maritime/stream",
+        stream.status(),
+        stream.headers(),
+        None,
+        "",
+    );
+    drop(stream);
+    let start = node.now().timestamp() - 3600;
+    let lines = interdict_maritime_cmd::simulate::scenario(3, start)
+        .nmea
+        .lines()
+        .take(600)
+        .map(|l| interdict_service::maritime::Line {
+            bytes: l.as_bytes().to_vec(),
+            received_at: None,
+        })
+        .collect();
+    let source_id = id.parse().unwrap();
+    node.service().ingest(source_id, lines).await.unwrap();
+    node.service().flush_pipeline(source_id).await.unwrap();
+
+    let twin = interdict_maritime_cmd::simulate::TWIN;
+    for path in [
+        "/api/v1/sources".to_owned(),
+        format!("/api/v1/sources/{id}/stats"),
+        "/api/v1/vessels?from=2000-01-01T00:00:00Z&bbox=30,120,40,132&limit=100".to_owned(),
+        format!("/api/v1/vessels/{twin}?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z"),
+        "/api/v1/tracks?bbox=30,120,40,132&from=2000-01-01T00:00:00Z&limit=1000".to_owned(),
+        "/api/v1/areas".to_owned(),
+    ] {
+        let (code, body) = node.get(&path, kcs).await;
+        assert_eq!(code, StatusCode::OK, "{path}: {body}");
+    }
+    let (code, alerts) = node.get("/api/v1/alerts?limit=10&q=watchlist", kcs).await;
+    assert_eq!(code, StatusCode::OK, "{alerts}");
+    let alert = alerts["items"][0]["id"]
+        .as_str()
+        .expect("a watch-list alert")
+        .to_owned();
+    let (code, one) = node.get(&format!("/api/v1/alerts/{alert}"), kcs).await;
+    assert_eq!(code, StatusCode::OK, "{one}");
+    let answer = node
+        .request(Method::POST, &format!("/api/v1/alerts/{alert}/state"))
+        .token(&watch)
+        .header("If-Match", &format!("\"{}\"", one["version"]))
+        .json(&json!({ "state": "acknowledged", "note": "seen" }))
+        .send()
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    let (code, _) = node
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/areas/{}", area["id"].as_str().unwrap()),
+            Some(&watch),
+            None,
+        )
+        .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    let (code, changes) = node.get("/api/v1/changes", kcs).await;
+    assert_eq!(code, StatusCode::OK, "{changes}");
+    let (code, node_info) = node.get("/api/v1/node", kcs).await;
+    assert_eq!(code, StatusCode::OK, "{node_info}");
+}
+
+/// The agency administrator's operations.
+async fn admin_operations(node: &TestNode, admin: &str) {
+    let (code, users) = node.get("/api/v1/users", admin).await;
+    assert_eq!(code, StatusCode::OK, "{users}");
+    let (code, user) = node
+        .post(
+            "/api/v1/users",
+            admin,
+            &json!({ "username": "kcs.contract", "display_name": "Contract", "roles": ["analyst"], "password": "contract-password-1" }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{user}");
+    let user = "/api/v1/users/kcs.contract";
+    let (status, _, body) = node
+        .put(
+            &format!("{user}/password"),
+            admin,
+            None,
+            &json!({ "password": "contract-password-2" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, _, body) = node
+        .put(
+            &format!("{user}/roles"),
+            admin,
+            None,
+            &json!({ "roles": ["analyst", "watch_officer"] }),
+        )
+        .await;
+    assert!(status.is_success(), "{status}: {body}");
+    let (code, token) = node
+        .post(
+            &format!("{user}/tokens"),
+            admin,
+            &json!({ "name": "program", "days": 30 }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{token}");
+    let (code, tokens) = node.get(&format!("{user}/tokens"), admin).await;
+    assert_eq!(code, StatusCode::OK, "{tokens}");
+    let (code, _) = node
+        .call(
+            Method::DELETE,
+            &format!("{user}/tokens/{}", token["id"]),
+            Some(admin),
+            None,
+        )
+        .await;
+    assert!(code.is_success(), "{code}");
+    for step in ["disable", "enable"] {
+        let (code, _) = node
+            .call(Method::POST, &format!("{user}/{step}"), Some(admin), None)
+            .await;
+        assert_eq!(code, StatusCode::NO_CONTENT, "{step}");
+    }
+    let (code, agreements) = node.get("/api/v1/agreements", admin).await;
+    assert_eq!(code, StatusCode::OK);
+    let thai = agreements
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["parties"].to_string().contains("TH-CUSTOMS"))
+        .expect("the KCS–Thai agreement");
+    let agreement = thai["id"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| thai["id"].to_string());
+    let on = node.service().today() + chrono::Duration::days(30);
+    let (code, ended) = node
+        .post(
+            &format!("/api/v1/agreements/{agreement}/end"),
+            admin,
+            &json!({ "on": on.to_string() }),
+        )
+        .await;
+    assert!(code.is_success(), "{code}: {ended}");
 }
 
 /// Regression: the document listed `Methamphetamine`, `SeaContainer`, `Gram` and
