@@ -7,9 +7,10 @@
 //!
 //! Lines of live feeds carry the time they were received; a line's own time comes from
 //! its tag block when it has one. Lines replayed from a file that carry their own time
-//! have no receive time (the node's clock says nothing about a recording). A TCP client that reconnects drops the lines a feed sends again
-//! after the reconnect (a feed that replays its buffer): it remembers the last lines it
-//! passed on.
+//! have no receive time (the node's clock says nothing about a recording). A TCP client
+//! that reconnects drops the lines a feed sends again after the reconnect (a feed that
+//! replays its buffer): it remembers the last lines it passed on. The piece of a line a
+//! dropped connection cut is skipped and counted.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
