@@ -93,9 +93,15 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         Some(dir) => dir,
         None => std::env::temp_dir().join(format!("interdict-demo-{}", Uuid::new_v4().simple())),
     };
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    #[allow(clippy::disallowed_methods)]
+    let started = Utc::now();
+    let picture = picture_files(&data_dir, started)?;
     let config = Config {
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], args.port)),
         data_dir: data_dir.clone(),
+        maritime_config: Some(picture.config.clone()),
         // The demo speaks plain HTTP on the loopback interface only, and serves its
         // metrics on any free loopback port, so that two demos can run side by side.
         secure_cookies: false,
@@ -115,9 +121,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             anyhow::bail!("a demo password needs at least 10 characters");
         }
         eprintln!("creating the demo world in {} …", data_dir.display());
-        #[allow(clippy::disallowed_methods)]
-        let now = Utc::now();
-        seed(&service, &password, now).await?;
+        seed(&service, &password, started).await?;
+        seed_picture(&service, &picture).await?;
     }
     let app = Application::with_service(config, service)
         .await
@@ -236,6 +241,77 @@ pub async fn seed(service: &Service, password: &str, now: DateTime<Utc>) -> anyh
         .import_records(&by, &seizures)
         .await
         .map_err(|e| anyhow::anyhow!("seizures: {e}"))?;
+    Ok(())
+}
+
+/// The files of the demo's maritime picture in its data directory.
+#[derive(Debug, Clone)]
+pub struct PictureFiles {
+    /// The scenario's AIS day (`interdict ais simulate`), ending about now.
+    pub nmea: PathBuf,
+    /// The detectors' configuration: the scenario's high-risk ports.
+    pub config: PathBuf,
+    /// The scenario's areas (GeoJSON).
+    pub areas: PathBuf,
+}
+
+/// The seed of the demo's scenario.
+const SCENARIO_SEED: u64 = 7;
+
+/// Writes the maritime scenario into `data_dir`, its data ending at `now`; files that
+/// exist already (a demo world served again) are kept.
+pub fn picture_files(
+    data_dir: &std::path::Path,
+    now: DateTime<Utc>,
+) -> anyhow::Result<PictureFiles> {
+    use interdict_maritime_cmd::simulate::scenario;
+    let files = PictureFiles {
+        nmea: data_dir.join("scenario.nmea"),
+        config: data_dir.join("maritime.toml"),
+        areas: data_dir.join("scenario-areas.geojson"),
+    };
+    if files.nmea.exists() && files.config.exists() && files.areas.exists() {
+        return Ok(files);
+    }
+    let length = scenario(SCENARIO_SEED, 0).span.1;
+    let start = (now.timestamp() - length).div_euclid(60) * 60;
+    let s = scenario(SCENARIO_SEED, start);
+    for (path, text) in [
+        (&files.nmea, &s.nmea),
+        (&files.config, &s.config),
+        (&files.areas, &s.areas),
+    ] {
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(files)
+}
+
+/// The maritime picture of the demo: the Korea Coast Guard's AIS source replaying the
+/// scenario (shared with KCS by their MOU), the area of the Busan approaches, and the
+/// watch list built from the intelligence already seeded (it names the scenario's
+/// vessel by its IMO number).
+pub async fn seed_picture(service: &Service, files: &PictureFiles) -> anyhow::Result<()> {
+    let kcg = code("KR-KCG")?;
+    let areas = std::fs::read_to_string(&files.areas)
+        .with_context(|| format!("cannot read {}", files.areas.display()))?;
+    service
+        .create_area_as_operator(&kcg, "Busan approaches", &areas, Tlp::Amber)
+        .await
+        .map_err(|e| anyhow::anyhow!("area: {e}"))?;
+    service
+        .refresh_watchlist()
+        .await
+        .map_err(|e| anyhow::anyhow!("watch list: {e}"))?;
+    service
+        .create_source_as_operator(
+            &kcg,
+            "KCG AIS (East China Sea scenario)",
+            "file",
+            &format!("{}?speed=max", files.nmea.display()),
+            Tlp::Amber,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("source: {e}"))?;
     Ok(())
 }
 

@@ -5,15 +5,16 @@
 //! in the service ([`Service::ingest`]), which decodes them, runs the detectors and
 //! writes what they found.
 //!
-//! Lines carry the time they were received; a line's own time comes from its tag block
-//! when it has one. A TCP client that reconnects drops the lines a feed sends again
-//! after the reconnect (a feed that replays its buffer): it remembers the last lines it
-//! passed on.
+//! Lines of live feeds carry the time they were received; a line's own time comes from
+//! its tag block when it has one. Lines replayed from a file that carry their own time
+//! have no receive time (the node's clock says nothing about a recording). A TCP client
+//! that reconnects drops the lines a feed sends again after the reconnect (a feed that
+//! replays its buffer): it remembers the last lines it passed on. The piece of a line a
+//! dropped connection cut is skipped and counted.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,21 +34,10 @@ const REMEMBERED: usize = 20_000;
 /// The longest line accepted; longer ones are counted and skipped.
 const MAX_LINE: usize = 4_096;
 
-/// What a feed did.
-#[derive(Debug, Default)]
-pub struct FeedStats {
-    pub lines: AtomicU64,
-    pub duplicates: AtomicU64,
-    pub too_long: AtomicU64,
-    pub connections: AtomicU64,
-    pub reconnects: AtomicU64,
-}
+pub use interdict_service::maritime::FeedStats;
 
-impl FeedStats {
-    fn add(counter: &AtomicU64, n: u64) {
-        counter.fetch_add(n, Ordering::Relaxed);
-    }
-}
+/// How often the node looks for sources added, enabled or disabled.
+const RESCAN: Duration = Duration::from_secs(2);
 
 /// How a source is read, from its kind and address.
 #[derive(Clone, Debug, PartialEq)]
@@ -101,7 +91,17 @@ impl Batcher {
         self.service.now().timestamp()
     }
 
+    /// Passes a line on, received now.
     async fn push(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        let now = self.now();
+        self.push_received(bytes, Some(now)).await
+    }
+
+    async fn push_received(
+        &mut self,
+        bytes: &[u8],
+        received_at: Option<i64>,
+    ) -> anyhow::Result<()> {
         let line = trim(bytes);
         if line.is_empty() {
             return Ok(());
@@ -111,7 +111,6 @@ impl Batcher {
             return Ok(());
         }
         FeedStats::add(&self.stats.lines, 1);
-        let received_at = self.now();
         self.lines.push(Line {
             bytes: line.to_vec(),
             received_at,
@@ -187,7 +186,8 @@ async fn pump(
     let mut remembered = remembered;
     let mut replaying = remembered.as_ref().is_some_and(|r| !r.order.is_empty());
     loop {
-        line.clear();
+        // `read_until` keeps what it read when the linger or the stop wins the race, and
+        // goes on from there; the line is cleared only once it has been handled.
         let read = tokio::select! {
             read = reader.read_until(b'\n', &mut line) => read?,
             _ = tokio::time::sleep(LINGER) => {
@@ -196,18 +196,29 @@ async fn pump(
             }
             _ = stop.changed() => return batcher.flush().await,
         };
-        if read == 0 {
+        if read == 0 || line.last() != Some(&b'\n') {
+            // The connection ended, perhaps inside a line: a piece of a line is
+            // skipped (a feed that resends after a reconnect sends it whole).
+            if !line.is_empty() {
+                FeedStats::add(&batcher.stats.partial, 1);
+            }
             return batcher.flush().await;
         }
-        if let Some(r) = remembered.as_deref_mut() {
-            if replaying && r.seen(&line) {
-                FeedStats::add(&batcher.stats.duplicates, 1);
-                continue;
+        let duplicate = match remembered.as_deref_mut() {
+            Some(r) if replaying && r.seen(&line) => true,
+            Some(r) => {
+                replaying = false;
+                r.remember(&line);
+                false
             }
-            replaying = false;
-            r.remember(&line);
+            None => false,
+        };
+        if duplicate {
+            FeedStats::add(&batcher.stats.duplicates, 1);
+        } else {
+            batcher.push(&line).await?;
         }
-        batcher.push(&line).await?;
+        line.clear();
     }
 }
 
@@ -317,6 +328,7 @@ async fn replay_file(
     let started = tokio::time::Instant::now();
     let mut first = None;
     let mut csv = None;
+    let mut timed = false;
     for (i, line) in text.split(|b| *b == b'\n').enumerate() {
         if *stop.borrow() {
             break;
@@ -328,8 +340,9 @@ async fn replay_file(
                 continue;
             }
         }
+        // A recorded line's own time says when it was heard; the node's clock does not.
+        let t = line_time(line, csv.as_mut());
         if speed != Speed::AsFastAsPossible {
-            let t = line_time(line, csv.as_mut());
             if first.is_none() {
                 first = t;
             }
@@ -344,44 +357,82 @@ async fn replay_file(
                 }
             }
         }
-        batcher.push(line).await?;
+        // In a recording with times, a line without one (the second sentence of a
+        // message in two) belongs to the time of the lines around it.
+        timed |= t.is_some();
+        if timed {
+            batcher.push_received(line, None).await?;
+        } else {
+            batcher.push(line).await?;
+        }
     }
     batcher.flush().await
 }
 
 /// Reads every enabled source of the node (except NATS sources, read by their
-/// consumers) until `stop` says so; a source whose feed ends or fails is started again
-/// after a pause, except files, which are read once.
-pub async fn run_all(service: Service, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
-    let sources = service
-        .all_sources()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+/// consumers) until `stop` says so. Sources added or enabled while the node runs are
+/// started within [`RESCAN`], disabled ones stopped; a source whose feed ends or fails
+/// is started again after a pause, except files, which are read once.
+pub async fn run_all(service: Service, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    let mut running: HashMap<uuid::Uuid, watch::Sender<bool>> = HashMap::new();
     let mut tasks = tokio::task::JoinSet::new();
-    for source in sources
-        .into_iter()
-        .filter(|s| s.enabled && s.kind != "nats")
-    {
-        let service = service.clone();
-        let mut stop = stop.clone();
-        tasks.spawn(async move {
-            let stats = Arc::new(FeedStats::default());
-            loop {
-                let result =
-                    run_feed(service.clone(), source.clone(), stop.clone(), stats.clone()).await;
-                if let Err(e) = &result {
-                    tracing::warn!(error = %e, source = %source.name, "feed stopped");
-                }
-                if source.kind == "file" || *stop.borrow() {
-                    return;
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-                    _ = stop.changed() => return,
+    loop {
+        match service.all_sources().await {
+            Ok(sources) => {
+                let wanted: Vec<Source> = sources
+                    .into_iter()
+                    .filter(|s| s.enabled && s.kind != "nats")
+                    .collect();
+                running.retain(|id, own_stop| {
+                    let keep = wanted.iter().any(|s| s.id == *id);
+                    if !keep {
+                        let _ = own_stop.send(true);
+                    }
+                    keep
+                });
+                for source in wanted {
+                    if running.contains_key(&source.id) {
+                        continue;
+                    }
+                    let (own_stop, stopped) = watch::channel(false);
+                    running.insert(source.id, own_stop);
+                    tasks.spawn(keep_reading(service.clone(), source, stopped));
                 }
             }
-        });
+            Err(e) => tracing::warn!(error = %e, "cannot list the sources"),
+        }
+        // Finished feeds (files read to their end) are reaped; they stay in `running`
+        // so that they are not read again.
+        while tasks.try_join_next().is_some() {}
+        let stopped = tokio::select! {
+            _ = tokio::time::sleep(RESCAN) => false,
+            changed = stop.changed() => changed.is_err(),
+        };
+        if stopped || *stop.borrow() {
+            break;
+        }
+    }
+    for own_stop in running.values() {
+        let _ = own_stop.send(true);
     }
     while tasks.join_next().await.is_some() {}
     Ok(())
+}
+
+/// Reads one source until `stop` says so, starting its feed again after a failure.
+async fn keep_reading(service: Service, source: Source, mut stop: watch::Receiver<bool>) {
+    let stats = service.feed_stats(source.id);
+    loop {
+        let result = run_feed(service.clone(), source.clone(), stop.clone(), stats.clone()).await;
+        if let Err(e) = &result {
+            tracing::warn!(error = %e, source = %source.name, "feed stopped");
+        }
+        if source.kind == "file" || *stop.borrow() {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = stop.changed() => return,
+        }
+    }
 }

@@ -15,6 +15,7 @@
 //! without recipients, so that it reaches no one else.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -36,11 +37,14 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::records::Page;
 use crate::Service;
 
-/// A line of a feed, with when it was received (Unix seconds).
+/// A line of a feed, with when it was received (Unix seconds). A line replayed from a
+/// recording that carries its own time has no receive time: the node's clock says
+/// nothing about when it was heard, so its time is checked against the data time the
+/// pipeline has reached instead (`input.max_jump_secs`, `input.max_age_secs`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
     pub bytes: Vec<u8>,
-    pub received_at: i64,
+    pub received_at: Option<i64>,
 }
 
 /// What kinds of source there are.
@@ -119,15 +123,78 @@ pub struct AreaView {
     pub tlp: Tlp,
 }
 
-/// How the pipelines are doing.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// How a source's pipeline is doing since the node started.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PipelineStats {
+    /// Lines handed to the pipeline.
     pub lines: u64,
+    /// Lines (or sentences of a line) that could not be decoded, skipped.
     pub malformed: u64,
+    /// Positions and static reports decoded.
     pub observations: u64,
-    pub flagged: u64,
+    /// Observations not used because their time is more than
+    /// `input.future_tolerance_secs` ahead of their receive time (or, without one, more
+    /// than `input.max_jump_secs` ahead of the data time reached).
+    pub future: u64,
+    /// Observations not used because their time is more than `input.max_age_secs`
+    /// behind their receive time (or the data time reached).
+    pub stale: u64,
+    /// Positions not used because a later one of the same vessel was used already.
+    pub late: u64,
     pub track_points: u64,
     pub alerts: u64,
+}
+
+/// What a source's feed did since the node started (counted by the feed's reader).
+#[derive(Debug, Default)]
+pub struct FeedStats {
+    /// Lines passed on to the pipeline.
+    pub lines: AtomicU64,
+    /// Lines a feed sent again after a reconnect, dropped.
+    pub duplicates: AtomicU64,
+    /// Lines longer than the longest accepted, skipped.
+    pub too_long: AtomicU64,
+    /// A line cut off by the end of a connection, skipped.
+    pub partial: AtomicU64,
+    pub connections: AtomicU64,
+    pub reconnects: AtomicU64,
+}
+
+impl FeedStats {
+    /// Adds `n` to a counter.
+    pub fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+
+    fn counts(&self) -> FeedCounts {
+        FeedCounts {
+            lines: self.lines.load(Ordering::Relaxed),
+            duplicates: self.duplicates.load(Ordering::Relaxed),
+            too_long: self.too_long.load(Ordering::Relaxed),
+            partial: self.partial.load(Ordering::Relaxed),
+            connections: self.connections.load(Ordering::Relaxed),
+            reconnects: self.reconnects.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// The counts of [`FeedStats`] at one moment.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FeedCounts {
+    pub lines: u64,
+    pub duplicates: u64,
+    pub too_long: u64,
+    pub partial: u64,
+    pub connections: u64,
+    pub reconnects: u64,
+}
+
+/// What a source's feed and pipeline did since the node started.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SourceStats {
+    pub source: Uuid,
+    pub feed: FeedCounts,
+    pub pipeline: PipelineStats,
 }
 
 enum Message {
@@ -143,6 +210,8 @@ enum Message {
 pub(crate) struct Maritime {
     geo: std::sync::OnceLock<Arc<Geography>>,
     pipelines: Mutex<HashMap<Uuid, mpsc::Sender<Message>>>,
+    pipeline_stats: Mutex<HashMap<Uuid, Arc<Mutex<PipelineStats>>>>,
+    feed_stats: Mutex<HashMap<Uuid, Arc<FeedStats>>>,
     live: broadcast::Sender<LivePosition>,
     watchlist: Mutex<Arc<Watchlist>>,
     zones: Mutex<Option<String>>,
@@ -154,6 +223,8 @@ impl Maritime {
         Self {
             geo: std::sync::OnceLock::new(),
             pipelines: Mutex::new(HashMap::new()),
+            pipeline_stats: Mutex::new(HashMap::new()),
+            feed_stats: Mutex::new(HashMap::new()),
             live: broadcast::channel(65_536).0,
             watchlist: Mutex::new(Arc::new(Watchlist::default())),
             zones: Mutex::new(None),
@@ -186,6 +257,16 @@ fn alert_kind(kind: EventKind) -> AlertKind {
         EventKind::Watchlist => AlertKind::Watchlist,
         EventKind::HighRiskArrival => AlertKind::HighRiskArrival,
     }
+}
+
+/// The node's operator acting for `agency`'s watch desk.
+fn operator(agency: &AgencyCode) -> ServiceResult<Actor> {
+    Ok(Actor {
+        user_id: -1,
+        username: Username::parse("console").map_err(ServiceError::internal)?,
+        agency: agency.clone(),
+        roles: [Role::WatchOfficer].into_iter().collect(),
+    })
 }
 
 /// A user of `agency` who reads and watches: how the policy judges what the agency may
@@ -275,13 +356,20 @@ impl Service {
         address: &str,
         tlp: Tlp,
     ) -> ServiceResult<Source> {
-        let actor = Actor {
-            user_id: -1,
-            username: Username::parse("console").map_err(ServiceError::internal)?,
-            agency: agency.clone(),
-            roles: [Role::WatchOfficer].into_iter().collect(),
-        };
+        let actor = operator(agency)?;
         self.create_source(&actor, name, kind, address, tlp).await
+    }
+
+    /// Adds an area as the node's operator (the demo, imports).
+    pub async fn create_area_as_operator(
+        &self,
+        agency: &AgencyCode,
+        name: &str,
+        geojson: &str,
+        tlp: Tlp,
+    ) -> ServiceResult<AreaView> {
+        let actor = operator(agency)?;
+        self.create_area(&actor, name, geojson, tlp).await
     }
 
     /// The sources the principal may see data of.
@@ -438,6 +526,14 @@ impl Service {
         }
         pipelines.insert(source, sender.clone());
         drop(pipelines);
+        let shared = self
+            .maritime()
+            .pipeline_stats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(source)
+            .or_default()
+            .clone();
         tokio::spawn(
             Pipeline {
                 service: self.clone(),
@@ -446,6 +542,9 @@ impl Service {
                 engine_source: id,
                 decoder: LineDecoder::new(),
                 stats: PipelineStats::default(),
+                shared,
+                live: false,
+                csv: None,
             }
             .run(receiver),
         );
@@ -527,16 +626,17 @@ impl Service {
         let features: Vec<serde_json::Value> = areas
             .iter()
             .filter_map(|a| {
-                let geometry = serde_json::from_str::<serde_json::Value>(&a.geojson).ok()?;
-                let geometry = match geometry.get("type").and_then(|t| t.as_str()) {
-                    Some("Feature") => geometry.get("geometry").cloned()?,
-                    _ => geometry,
-                };
+                let geometry = serde_json::from_str::<serde_json::Value>(&a.geojson)
+                    .ok()
+                    .and_then(|g| area_geometry(&g));
+                if geometry.is_none() {
+                    tracing::warn!(area = %a.id, "an area without polygons is not watched");
+                }
                 Some(serde_json::json!({
                     "type": "Feature",
                     "id": a.id.to_string(),
                     "properties": { "name": a.name, "id": a.id.to_string() },
-                    "geometry": geometry,
+                    "geometry": geometry?,
                 }))
             })
             .collect();
@@ -580,10 +680,110 @@ impl Service {
             .store()
             .vessels(&ids, since.timestamp(), area, limit)
             .await?;
-        Ok(rows
+        let mut views: Vec<VesselView> = rows
             .into_iter()
             .filter_map(|r| vessel_view(r, &sources))
-            .collect())
+            .collect();
+        self.redact_watch(actor, &mut views).await?;
+        Ok(views)
+    }
+
+    /// Leaves out of vessel states the watch-list references (the ids of the reports
+    /// that named the vessel) of reports the actor may not see, and the areas the
+    /// vessel is in that the actor may not see.
+    async fn redact_watch(&self, actor: &Actor, views: &mut [VesselView]) -> ServiceResult<()> {
+        fn refs(state: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+            state
+                .get("watch")
+                .and_then(|w| w.as_array())
+                .into_iter()
+                .flatten()
+        }
+        let ids: Vec<Uuid> = views
+            .iter()
+            .flat_map(|v| refs(&v.state))
+            .filter_map(|r| r.as_str().and_then(|r| Uuid::parse_str(r).ok()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let visible: BTreeSet<Uuid> = if ids.is_empty() {
+            BTreeSet::new()
+        } else {
+            let access = self
+                .access(&Principal::User(actor.clone()), DataKind::Report)
+                .await?;
+            self.visible_reports(&access, &ids)
+                .await?
+                .iter()
+                .map(|r| r.id)
+                .collect()
+        };
+        // The areas a vessel is in are named by their ids: only those of areas the
+        // actor may see are kept.
+        let area_access = self
+            .access(&Principal::User(actor.clone()), DataKind::Source)
+            .await?;
+        let visible_areas: BTreeSet<String> = self
+            .store()
+            .areas()
+            .await?
+            .into_iter()
+            .filter(|a| area_access.allows(&Meta::plain(DataKind::Source, &a.agency, a.tlp)))
+            .map(|a| a.id.to_string())
+            .collect();
+        for view in views.iter_mut() {
+            if let Some(zones) = view.state.get_mut("zones").and_then(|z| z.as_array_mut()) {
+                zones.retain(|z| z.as_str().is_some_and(|z| visible_areas.contains(z)));
+            }
+        }
+        for view in views {
+            if let Some(watch) = view.state.get_mut("watch").and_then(|w| w.as_array_mut()) {
+                watch.retain(|r| {
+                    r.as_str()
+                        .and_then(|r| Uuid::parse_str(r).ok())
+                        .is_some_and(|id| visible.contains(&id))
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The counters of a source's feed, shared by the feed's readers over the node's
+    /// life (a reconnect or a restarted feed keeps counting).
+    pub fn feed_stats(&self, source: Uuid) -> Arc<FeedStats> {
+        self.maritime()
+            .feed_stats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(source)
+            .or_default()
+            .clone()
+    }
+
+    /// What a source of the actor's agency received, skipped and found since the node
+    /// started. Other agencies' sources are not found.
+    pub async fn source_stats(&self, actor: &Actor, id: Uuid) -> ServiceResult<SourceStats> {
+        self.require(actor, Action::ReadSurveillance, "source.stats")?;
+        let source = self
+            .store()
+            .sources()
+            .await?
+            .into_iter()
+            .find(|s| s.id == id && s.agency == actor.agency)
+            .ok_or(ServiceError::NotFound)?;
+        let pipeline = self
+            .maritime()
+            .pipeline_stats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&source.id)
+            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            .unwrap_or_default();
+        Ok(SourceStats {
+            source: source.id,
+            feed: self.feed_stats(source.id).counts(),
+            pipeline,
+        })
     }
 
     /// One vessel as the actor's visible sources saw it: its states, its track in
@@ -604,7 +804,7 @@ impl Service {
             .visible_sources(&Principal::User(actor.clone()))
             .await?;
         let ids: Vec<Uuid> = sources.iter().map(|s| s.id).collect();
-        let states: Vec<VesselView> = self
+        let mut states: Vec<VesselView> = self
             .store()
             .vessels(&ids, 0, None, 10_000)
             .await?
@@ -612,6 +812,7 @@ impl Service {
             .filter(|v| v.mmsi == i64::from(mmsi))
             .filter_map(|r| vessel_view(r, &sources))
             .collect();
+        self.redact_watch(actor, &mut states).await?;
         let track = self
             .store()
             .track(
@@ -918,6 +1119,51 @@ impl Service {
     }
 }
 
+/// The polygons of an area as one geometry, whichever of the accepted GeoJSON forms
+/// it was given in (Polygon, MultiPolygon, Feature, FeatureCollection).
+fn area_geometry(value: &serde_json::Value) -> Option<serde_json::Value> {
+    fn collect(value: &serde_json::Value, polygons: &mut Vec<serde_json::Value>) {
+        match value.get("type").and_then(|t| t.as_str()) {
+            Some("Polygon") => polygons.extend(value.get("coordinates").cloned()),
+            Some("MultiPolygon") => {
+                if let Some(list) = value.get("coordinates").and_then(|c| c.as_array()) {
+                    polygons.extend(list.iter().cloned());
+                }
+            }
+            Some("Feature") => {
+                if let Some(geometry) = value.get("geometry") {
+                    collect(geometry, polygons);
+                }
+            }
+            Some("FeatureCollection") => {
+                for feature in value
+                    .get("features")
+                    .and_then(|f| f.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    collect(feature, polygons);
+                }
+            }
+            Some("GeometryCollection") => {
+                for geometry in value
+                    .get("geometries")
+                    .and_then(|f| f.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    collect(geometry, polygons);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut polygons = Vec::new();
+    collect(value, &mut polygons);
+    (!polygons.is_empty())
+        .then(|| serde_json::json!({ "type": "MultiPolygon", "coordinates": polygons }))
+}
+
 fn source_view(row: SourceRow, reader: Option<&AgencyCode>) -> Source {
     let own = reader == Some(&row.agency);
     Source {
@@ -976,6 +1222,12 @@ struct Pipeline {
     engine_source: interdict_maritime::SourceId,
     decoder: LineDecoder,
     stats: PipelineStats,
+    /// What readers of the source's statistics see, updated after every message.
+    shared: Arc<Mutex<PipelineStats>>,
+    /// Whether the latest lines came from a live feed (with receive times).
+    live: bool,
+    /// The reader of a CSV recording, from its header.
+    csv: Option<interdict_maritime::CsvReader>,
 }
 
 impl Pipeline {
@@ -985,16 +1237,45 @@ impl Pipeline {
         while let Some(message) = receiver.recv().await {
             match message {
                 Message::Lines(lines) => {
+                    if let Some(last) = lines.last() {
+                        self.live = last.received_at.is_some();
+                    }
                     for line in &lines {
                         self.stats.lines += 1;
-                        let mut pushed = self.decoder.push(&line.bytes, Some(line.received_at));
+                        // A CSV recording (MarineCadastre, DMA) starts with its header.
+                        if self.stats.lines == 1 {
+                            self.csv = interdict_maritime::CsvReader::from_header(
+                                &String::from_utf8_lossy(&line.bytes),
+                            );
+                            if self.csv.is_some() {
+                                continue;
+                            }
+                        }
+                        if let Some(csv) = self.csv.as_mut() {
+                            observations.clear();
+                            match csv.row(
+                                &String::from_utf8_lossy(&line.bytes),
+                                self.engine_source,
+                                &mut observations,
+                            ) {
+                                Ok(()) => {
+                                    for obs in observations.drain(..) {
+                                        self.stats.observations += 1;
+                                        self.engine.push(obs, &mut out);
+                                    }
+                                }
+                                Err(_) => self.stats.malformed += 1,
+                            }
+                            continue;
+                        }
+                        let mut pushed = self.decoder.push(&line.bytes, line.received_at);
                         while let Some(decoded) = pushed.next() {
                             match decoded {
                                 Ok(d) => {
                                     observations.clear();
                                     if interdict_maritime::observation::from_ais(
                                         &d,
-                                        Some(line.received_at),
+                                        line.received_at,
                                         self.engine_source,
                                         &mut observations,
                                     )
@@ -1011,7 +1292,11 @@ impl Pipeline {
                         }
                     }
                 }
-                Message::Advance(now) => self.engine.advance(now, &mut out),
+                // A recording keeps its own time: the node's clock moves only pipelines
+                // of live feeds, so that a replay is not cut by silences that are only
+                // the distance between the recording and now.
+                Message::Advance(now) if self.live => self.engine.advance(now, &mut out),
+                Message::Advance(_) => continue,
                 Message::Watchlist(watchlist) => {
                     let now = self.engine.watermark().unwrap_or(0);
                     self.engine
@@ -1022,12 +1307,18 @@ impl Pipeline {
                     // Observations waiting to be put in order are released at the data
                     // time the engine has reached; a flush writes what is out.
                     self.write(&mut out).await;
+                    self.publish_stats();
                     let _ = done.send(self.stats.clone());
                     continue;
                 }
             }
             self.write(&mut out).await;
+            self.publish_stats();
         }
+    }
+
+    fn publish_stats(&self) {
+        *self.shared.lock().unwrap_or_else(|e| e.into_inner()) = self.stats.clone();
     }
 
     /// Writes what the engine produced, pushes it to live readers and makes alerts.
@@ -1039,7 +1330,13 @@ impl Pipeline {
         {
             return;
         }
-        self.stats.flagged += out.flagged.len() as u64;
+        for flagged in &out.flagged {
+            match flagged.reason {
+                interdict_maritime::FlagReason::Future => self.stats.future += 1,
+                interdict_maritime::FlagReason::Stale => self.stats.stale += 1,
+                interdict_maritime::FlagReason::Late => self.stats.late += 1,
+            }
+        }
         let source = self.source.id;
         let mut batch = MaritimeBatch::default();
         let mut touched = BTreeSet::new();
@@ -1115,11 +1412,88 @@ impl Pipeline {
         }
     }
 
+    /// Who is alerted when a vessel seen by this source enters `area`. The source's own
+    /// area: the source's agency, labelled the stricter of the two labels, shared as
+    /// its data is. Another agency's area: that agency alone (RED without recipients),
+    /// and only when it may see the source's data, so that no one learns of an area
+    /// they may not see, nor of data they may not see through an area.
+    async fn zone_audience(
+        &self,
+        area: &AreaRow,
+    ) -> ServiceResult<Vec<(AgencyCode, Handling, Option<Uuid>)>> {
+        if area.agency == self.source.agency {
+            return Ok(vec![(
+                area.agency.clone(),
+                Handling {
+                    tlp: self.source.tlp.max(area.tlp),
+                    recipients: Vec::new(),
+                },
+                None,
+            )]);
+        }
+        let sees_data = self
+            .service
+            .access(&agency_reader(&area.agency), DataKind::Track)
+            .await?
+            .allows(&Meta::plain(
+                DataKind::Track,
+                &self.source.agency,
+                self.source.tlp,
+            ));
+        Ok(if sees_data {
+            vec![(
+                area.agency.clone(),
+                Handling {
+                    tlp: Tlp::Red,
+                    recipients: Vec::new(),
+                },
+                None,
+            )]
+        } else {
+            Vec::new()
+        })
+    }
+
     /// Makes or updates the alerts of a detector event.
     async fn alert(&mut self, event: &Event) -> ServiceResult<()> {
         let service = self.service.clone();
+        // An entry into an area combines the area's owner's data with the source's: see
+        // `zone_audience`. A watch-list event that a zone entry triggered is kept from
+        // agencies that may not see the area.
+        let area = match event.kind {
+            EventKind::ZoneEntry => event.evidence.get("zone").and_then(|z| z.as_str()),
+            EventKind::Watchlist
+                if event.evidence.get("trigger").and_then(|t| t.as_str()) == Some("zone_entry") =>
+            {
+                event
+                    .evidence
+                    .get("related")
+                    .and_then(|r| r.as_str())
+                    .and_then(|r| r.split(':').nth(2))
+            }
+            _ => None,
+        };
+        let area = match area.and_then(|a| Uuid::parse_str(a).ok()) {
+            Some(id) => match service
+                .store()
+                .areas()
+                .await?
+                .into_iter()
+                .find(|a| a.id == id)
+            {
+                Some(area) => Some(area),
+                // The area was removed since.
+                None => return Ok(()),
+            },
+            None => None,
+        };
         let audience: Vec<(AgencyCode, Handling, Option<Uuid>)> =
-            if event.kind == EventKind::Watchlist {
+            if event.kind == EventKind::ZoneEntry {
+                match &area {
+                    Some(area) => self.zone_audience(area).await?,
+                    None => Vec::new(),
+                }
+            } else if event.kind == EventKind::Watchlist {
                 let Some(report_id) = event
                     .evidence
                     .get("reference")
@@ -1152,7 +1526,14 @@ impl Pipeline {
                         &self.source.agency,
                         self.source.tlp,
                     ));
-                    if sees_report && sees_data {
+                    let sees_area = match &area {
+                        Some(area) => service
+                            .access(&principal, DataKind::Source)
+                            .await?
+                            .allows(&Meta::plain(DataKind::Source, &area.agency, area.tlp)),
+                        None => true,
+                    };
+                    if sees_report && sees_data && sees_area {
                         out.push((
                             agency.code.clone(),
                             Handling {

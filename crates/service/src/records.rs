@@ -49,7 +49,20 @@ impl Readable for interdict_core::alert::Alert {
         self.report.as_slice()
     }
 
+    /// The report is named twice: as the link and in the detector's evidence
+    /// (`reference`); a link left out goes from both.
     fn set_links(&mut self, links: Vec<Uuid>) {
+        if let Some(old) = self.report {
+            if !links.contains(&old) {
+                if let Some(evidence) = self.evidence.as_object_mut() {
+                    if evidence.get("reference").and_then(|r| r.as_str())
+                        == Some(old.to_string().as_str())
+                    {
+                        evidence.remove("reference");
+                    }
+                }
+            }
+        }
         self.report = links.first().copied();
     }
 }
@@ -348,7 +361,11 @@ impl Service {
     }
 
     /// The reports among `ids` the reader may see.
-    async fn visible_reports(&self, access: &Access, ids: &[Uuid]) -> ServiceResult<Vec<Report>> {
+    pub(crate) async fn visible_reports(
+        &self,
+        access: &Access,
+        ids: &[Uuid],
+    ) -> ServiceResult<Vec<Report>> {
         let found = self.store().records_by_id(RecordKind::Report, ids).await?;
         let mut out = Vec::new();
         for stored in &found {

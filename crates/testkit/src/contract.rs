@@ -248,7 +248,8 @@ impl Contract {
                     parameter["in"].as_str().unwrap_or_default()
                 ));
             }
-            // Validators are kept by operation: one name (`id`) has other types elsewhere.
+            // The compiled validator is kept per operation: parameters of one name
+            // differ between operations (`from` is a date here, a time there).
             let pointer = format!("{label} parameter {name}");
             for value in values {
                 if let Some(reason) = self.parameter_problem(&parameter["schema"], &pointer, &value)

@@ -850,3 +850,137 @@ async fn a_backup_restores_into_a_working_node_with_its_audit_log_intact() {
         }
     }
 }
+
+/// `interdict demo` starts with the maritime picture loaded: the Korea Coast Guard's
+/// source replays the scenario, so that an officer who opens the demo finds vessels on
+/// the map and alerts, KCS sees them by the MOU and Japan Customs sees none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_starts_with_the_maritime_scenario_loaded() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    use serde_json::{json, Value};
+
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_interdict"))
+        .args([
+            "demo",
+            "--port",
+            &port.to_string(),
+            "--password",
+            "demo-password-1",
+        ])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("INTERDICT_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Ends the demo (only this child, by its handle) however the test ends.
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stdout = child.stdout.take().unwrap();
+    let child = Stop(child);
+    // The demo's output is read to its end: a closed pipe would end the demo.
+    let (started, banner) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let reader = BufReader::new(stdout);
+        for line in reader.lines() {
+            let Ok(line) = line else { return };
+            if line.starts_with("Interdict demo at") {
+                let _ = started.send(line);
+            }
+        }
+    });
+    let banner = tokio::task::spawn_blocking(move || {
+        banner
+            .recv_timeout(std::time::Duration::from_secs(600))
+            .ok()
+    })
+    .await
+    .unwrap();
+    assert!(banner.is_some(), "the demo did not start");
+    assert!(dir.path().join("scenario.nmea").exists());
+
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let token = |username: &'static str| {
+        let http = http.clone();
+        let base = base.clone();
+        async move {
+            let body: Value = http
+                .post(format!("{base}/auth/token"))
+                .json(&json!({"username": username, "password": "demo-password-1"}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            body["token"].as_str().unwrap().to_owned()
+        }
+    };
+    let get = |path: String, token: String| {
+        let http = http.clone();
+        let base = base.clone();
+        async move {
+            http.get(format!("{base}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let kcg = token("kcg.analyst").await;
+    let kcs = token("kcs.analyst").await;
+    let japan = token("japan.analyst").await;
+    let mut kinds = std::collections::BTreeSet::new();
+    for _ in 0..300 {
+        let page = get("/alerts?limit=200".into(), kcg.clone()).await;
+        kinds = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["kind"].as_str().unwrap().to_owned())
+            .collect();
+        if kinds.len() >= 6 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    for kind in [
+        "encounter",
+        "gap",
+        "identity",
+        "watchlist",
+        "zone_entry",
+        "high_risk_arrival",
+    ] {
+        assert!(
+            kinds.contains(kind),
+            "{kind} missing from the demo's alerts: {kinds:?}"
+        );
+    }
+    let vessels = get("/vessels".into(), kcg.clone()).await;
+    assert!(vessels.as_array().unwrap().len() >= 10, "{vessels}");
+    let shared = get("/alerts".into(), kcs).await;
+    assert!(shared["total"].as_i64().unwrap() >= 6, "{shared}");
+    let none = get("/alerts".into(), japan.clone()).await;
+    assert_eq!(none["total"], 0, "{none}");
+    assert_eq!(get("/vessels".into(), japan).await, json!([]));
+    drop(child);
+}

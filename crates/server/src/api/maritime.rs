@@ -14,7 +14,7 @@ use interdict_core::alert::{Alert, AlertOutcome, AlertState};
 use interdict_core::policy::{DataKind, Principal};
 use interdict_core::{AgencyCode, Tlp};
 use interdict_service::maritime::BoundingBox;
-use interdict_service::maritime::{AreaView, Source, TrackPointView, VesselView};
+use interdict_service::maritime::{AreaView, Source, SourceStats, TrackPointView, VesselView};
 use interdict_service::records::ListFilter;
 use interdict_service::{check_limit, Session};
 use serde::{Deserialize, Serialize};
@@ -305,6 +305,93 @@ pub async fn create_source(
     Ok((StatusCode::CREATED, Json(source.into())))
 }
 
+/// What a source's feed counted since the node started.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedCountsBody {
+    /// Lines passed on to the pipeline.
+    pub lines: u64,
+    /// Lines sent again by the feed after a reconnect, dropped.
+    pub duplicates: u64,
+    /// Lines longer than 4 KiB, skipped.
+    pub too_long: u64,
+    /// Pieces of a line cut off by the end of a connection, skipped.
+    pub partial: u64,
+    pub connections: u64,
+    pub reconnects: u64,
+}
+
+/// What a source's pipeline counted since the node started.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PipelineCountsBody {
+    /// Lines decoded.
+    pub lines: u64,
+    /// Lines that could not be decoded, skipped (the feed goes on).
+    pub malformed: u64,
+    /// Positions and static reports decoded.
+    pub observations: u64,
+    /// Not used: time ahead of the receive time by more than the tolerance (or, for a
+    /// recording, far ahead of the data).
+    pub future: u64,
+    /// Not used: time behind the receive time (or the data) by more than the maximum age.
+    pub stale: u64,
+    /// Not used: a later position of the vessel was used already.
+    pub late: u64,
+    pub track_points: u64,
+    pub alerts: u64,
+}
+
+/// What a source of your agency received, skipped and found since the node started.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceStatsBody {
+    pub source: Uuid,
+    pub feed: FeedCountsBody,
+    pub pipeline: PipelineCountsBody,
+}
+
+impl From<SourceStats> for SourceStatsBody {
+    fn from(s: SourceStats) -> Self {
+        SourceStatsBody {
+            source: s.source,
+            feed: FeedCountsBody {
+                lines: s.feed.lines,
+                duplicates: s.feed.duplicates,
+                too_long: s.feed.too_long,
+                partial: s.feed.partial,
+                connections: s.feed.connections,
+                reconnects: s.feed.reconnects,
+            },
+            pipeline: PipelineCountsBody {
+                lines: s.pipeline.lines,
+                malformed: s.pipeline.malformed,
+                observations: s.pipeline.observations,
+                future: s.pipeline.future,
+                stale: s.pipeline.stale,
+                late: s.pipeline.late,
+                track_points: s.pipeline.track_points,
+                alerts: s.pipeline.alerts,
+            },
+        }
+    }
+}
+
+/// What a source of your agency received, skipped and found (other agencies' sources
+/// are not found).
+#[utoipa::path(get, path = "/api/v1/sources/{id}/stats", tag = "maritime", params(("id" = String, Path)),
+    responses((status = 200, body = SourceStatsBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn source_stats(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<SourceStatsBody>> {
+    Ok(Json(
+        state
+            .source_stats(&session.actor, parse_id(&id)?)
+            .await?
+            .into(),
+    ))
+}
+
 /// The vessels your visible sources saw (in the last 24 hours unless `from` says).
 #[utoipa::path(get, path = "/api/v1/vessels", tag = "maritime", params(PictureParams),
     responses((status = 200, body = Vec<VesselBody>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -582,12 +669,23 @@ pub async fn live_events(
                 }
                 tokio::select! {
                     received = s.live.recv() => match received {
-                        Ok(position) if s.visible.contains(&position.source) => {
-                            if let Ok(event) = Event::default().event("position").json_data(&position) {
-                                s.pending.push_back(event);
+                        Ok(position) => {
+                            // A source added while the stream is open is looked up
+                            // again, at most once a second.
+                            if !s.visible.contains(&position.source)
+                                && s.refreshed.elapsed() > Duration::from_secs(1)
+                            {
+                                if let Ok(v) = visible_source_ids(&s.state, &s.session).await {
+                                    s.visible = v;
+                                }
+                                s.refreshed = tokio::time::Instant::now();
+                            }
+                            if s.visible.contains(&position.source) {
+                                if let Ok(event) = Event::default().event("position").json_data(&position) {
+                                    s.pending.push_back(event);
+                                }
                             }
                         }
-                        Ok(_) => {}
                         Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                     },

@@ -459,6 +459,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::revoke_token))
         .routes(routes!(admin::end_agreement))
         .routes(routes!(maritime::list_sources, maritime::create_source))
+        .routes(routes!(maritime::source_stats))
         .routes(routes!(maritime::list_vessels))
         .routes(routes!(maritime::get_vessel))
         .routes(routes!(maritime::list_tracks))

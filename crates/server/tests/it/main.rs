@@ -6,7 +6,9 @@
 mod access;
 mod bad_input;
 mod contract;
+mod feeds;
 mod flows;
+mod picture;
 mod support;
 mod trust;
 mod web;
