@@ -7,6 +7,7 @@ mod access;
 mod bad_input;
 mod contract;
 mod flows;
+mod map;
 mod support;
 mod trust;
 mod web;
