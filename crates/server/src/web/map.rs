@@ -111,7 +111,9 @@ async fn map_page(authed: Authed) -> Response {
     let body = html! {
         div.page-head {
             h1 { (title) }
-            span #map-status .map-status data-state="connecting" { (lang.t("map.connecting")) }
+            @if statics::map_assets_present() {
+                span #map-status .map-status data-state="connecting" { (lang.t("map.connecting")) }
+            }
         }
         @if !statics::map_assets_present() {
             section.panel.alert.alert-warn #map-assets-missing {

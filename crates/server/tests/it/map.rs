@@ -149,6 +149,7 @@ async fn the_map_page_renders_in_both_languages() {
             "says how to install the assets"
         );
         assert!(!html.contains(r#"id="map-app""#));
+        assert!(!html.contains("map-status"), "no live status without a map");
     }
 
     // Korean.
