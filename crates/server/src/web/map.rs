@@ -135,20 +135,26 @@ async fn map_page(authed: Authed) -> Response {
                 data-lang=(lang.code())
                 data-i18n=(script_messages(lang)) {
                 div.map-filters role="search" {
-                    label for="filter-agency" { (lang.t("map.filter_agency")) }
-                    select #filter-agency { option value="" { (lang.t("map.all")) } }
-                    label for="filter-type" { (lang.t("map.filter_type")) }
-                    select #filter-type {
-                        option value="" { (lang.t("map.all")) }
-                        @for t in VESSEL_TYPES {
-                            option value=(t) { (lang.t(&format!("map.type.{t}"))) }
+                    span.map-filter {
+                        label for="filter-agency" { (lang.t("map.filter_agency")) }
+                        select #filter-agency { option value="" { (lang.t("map.all")) } }
+                    }
+                    span.map-filter {
+                        label for="filter-type" { (lang.t("map.filter_type")) }
+                        select #filter-type {
+                            option value="" { (lang.t("map.all")) }
+                            @for t in VESSEL_TYPES {
+                                option value=(t) { (lang.t(&format!("map.type.{t}"))) }
+                            }
                         }
                     }
-                    label for="filter-kind" { (lang.t("map.filter_kind")) }
-                    select #filter-kind {
-                        option value="" { (lang.t("map.all")) }
-                        @for k in AlertKind::ALL {
-                            option value=(k.as_str()) { (lang.t(&format!("alert.{}", k.as_str()))) }
+                    span.map-filter {
+                        label for="filter-kind" { (lang.t("map.filter_kind")) }
+                        select #filter-kind {
+                            option value="" { (lang.t("map.all")) }
+                            @for k in AlertKind::ALL {
+                                option value=(k.as_str()) { (lang.t(&format!("alert.{}", k.as_str()))) }
+                            }
                         }
                     }
                     span #vessel-count .muted .small {}
