@@ -667,6 +667,7 @@ function showVessel(vessel, detail, nTrack) {
   const identity = vessel.identity || {};
   const panel = document.getElementById("vessel-panel");
   panel.hidden = false;
+  panel.closest(".map-side").scrollTo({ top: 0 });
   panel.dataset.mmsi = vessel.mmsi;
   document.getElementById("vessel-title").textContent = vessel.name || `${t("map.vessel")} ${vessel.mmsi}`;
   const speed = vessel.sog !== undefined && vessel.sog !== null ? `${Number(vessel.sog).toFixed(1)} kn / ${Math.round(vessel.cog ?? 0)}°` : "";
@@ -707,14 +708,21 @@ function showVessel(vessel, detail, nTrack) {
 function showAlert(alert, selectVessel) {
   const panel = document.getElementById("alert-panel");
   panel.hidden = false;
+  panel.closest(".map-side").scrollTo({ top: 0 });
   panel.dataset.alertId = alert.id;
   document.getElementById("alert-title").textContent = t(`alert.${alert.kind}`);
-  const vesselLink = (mmsi, name) =>
-    el("button", { type: "button", class: "link-button", onclick: () => selectVessel(mmsi), text: name ? `${name} (${mmsi})` : String(mmsi) });
+  // The swatch says which line on the map is which vessel's track.
+  const vesselLink = (mmsi, name, role) =>
+    el(
+      "span",
+      { class: "vessel-ref" },
+      el("span", { class: `swatch swatch-${role}`, "aria-hidden": "true" }),
+      el("button", { type: "button", class: "link-button", onclick: () => selectVessel(mmsi), text: name ? `${name} (${mmsi})` : String(mmsi) }),
+    );
   facts(document.getElementById("alert-evidence"), flatten(alert.evidence || {}, ""));
   facts(document.getElementById("alert-facts"), [
-    [t("map.vessel"), vesselLink(alert.mmsi, alert.vessel_name)],
-    [t("map.other_vessel"), alert.other_mmsi ? vesselLink(alert.other_mmsi) : ""],
+    [t("map.vessel"), vesselLink(alert.mmsi, alert.vessel_name, "vessel")],
+    [t("map.other_vessel"), alert.other_mmsi ? vesselLink(alert.other_mmsi, null, "other") : ""],
     [t("map.started"), formatTime(alert.start)],
     [t("map.ended"), alert.end ? formatTime(alert.end) : t("map.ongoing")],
     [t("map.position"), formatPosition(alert.lat, alert.lon)],
