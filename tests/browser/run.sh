@@ -44,10 +44,12 @@ done
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 npm ci --no-audit --no-fund
+# The map's front-end packages, which the build embeds in the binary (web/README.md).
+npm ci --prefix "$root/web" --no-audit --no-fund
 
 if [ -z "${INTERDICT_BIN:-}" ]; then
     (cd "$root" && cargo build -p interdict)
     export INTERDICT_BIN="${CARGO_TARGET_DIR:-$root/target}/debug/interdict"
 fi
 
-exec node --test --test-reporter=spec web.test.mjs
+exec node --test --test-reporter=spec web.test.mjs map.test.mjs

@@ -33,6 +33,12 @@ pub use interdict_service::{Clock, ManualClock};
 use crate::metrics::Metrics;
 
 /// The content security policy of every response: nothing but the node itself.
+///
+/// The live map needs nothing more: MapLibre GL JS starts its worker from
+/// `maplibre-gl-worker.mjs` beside its module on the node (a same-origin module worker,
+/// covered by `script-src 'self'`, so no `blob:` source), builds its vessel icons from
+/// canvas pixels, and sets element styles through the DOM, which `style-src` does not
+/// restrict. The browser test fails on any violation the console reports.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 

@@ -171,10 +171,82 @@ catalogue! {
     "nav.reports" => "Reports", "첩보 보고서";
     "nav.seizures" => "Seizures", "압수 기록";
     "nav.search" => "Search", "검색";
+    "nav.map" => "Map", "지도";
     "nav.agreements" => "Agreements", "협정";
     "nav.audit" => "Audit", "감사 기록";
     "nav.logout" => "Log out", "로그아웃";
     "nav.main" => "Main navigation", "주 메뉴";
+    "map.title" => "Live map", "실시간 지도";
+    "map.live" => "Live", "실시간 수신 중";
+    "map.connecting" => "Connecting…", "연결 중…";
+    "map.offline" => "Stream interrupted — reconnecting", "스트림 끊김 — 다시 연결 중";
+    "map.assets_missing" => "The map assets are not installed", "지도 자료가 설치되지 않았습니다";
+    "map.assets_missing_text" => "This node was built without the map's front-end packages (MapLibre GL JS and the Natural Earth land polygons). Install them with npm from the repository root and build again; the node then serves them itself, with no internet connection.", "이 노드는 지도 프런트엔드 패키지(MapLibre GL JS와 Natural Earth 육지 데이터) 없이 빌드되었습니다. 저장소 최상위 폴더에서 npm으로 설치한 뒤 다시 빌드하십시오. 그러면 노드가 인터넷 연결 없이 직접 제공합니다.";
+    "map.assets_missing_help" => "Everything else in Interdict works without them; the maritime picture is also available through the API.", "지도 외의 모든 기능은 이 패키지 없이도 작동하며, 해상 상황 정보는 API로도 제공됩니다.";
+    "map.filter_agency" => "Source agency", "출처 기관";
+    "map.filter_type" => "Vessel type", "선박 종류";
+    "map.filter_kind" => "Alert kind", "경보 종류";
+    "map.all" => "All", "전체";
+    "map.type.cargo" => "Cargo", "화물선";
+    "map.type.tanker" => "Tanker", "유조선";
+    "map.type.passenger" => "Passenger", "여객선";
+    "map.type.fishing" => "Fishing", "어선";
+    "map.type.other" => "Other", "기타";
+    "map.type.unknown" => "Unknown type", "종류 미상";
+    "map.alerts" => "Alerts", "경보";
+    "map.areas" => "Areas", "감시 구역";
+    "map.draw_area" => "Draw an area", "구역 그리기";
+    "map.draw_hint" => "Click the map to add corners; finish when done.", "지도를 클릭해 꼭짓점을 추가하고 완료를 누르십시오.";
+    "map.draw_finish" => "Finish", "완료";
+    "map.draw_too_few" => "An area needs at least three corners.", "구역에는 꼭짓점이 세 개 이상 필요합니다.";
+    "map.cancel" => "Cancel", "취소";
+    "map.area_name" => "Name of the area", "구역 이름";
+    "map.save_area" => "Save area", "구역 저장";
+    "map.area_saved" => "Area saved", "구역을 저장했습니다";
+    "map.delete" => "Delete", "삭제";
+    "map.delete_confirm" => "Delete this area?", "이 구역을 삭제하시겠습니까?";
+    "map.close" => "Close", "닫기";
+    "map.vessel" => "Vessel", "선박";
+    "map.name" => "Name", "선명";
+    "map.mmsi" => "MMSI", "MMSI";
+    "map.imo" => "IMO number", "IMO 번호";
+    "map.callsign" => "Call sign", "호출부호";
+    "map.flag" => "Flag", "선적";
+    "map.flag_mid" => "MID", "MID";
+    "map.type" => "Type", "종류";
+    "map.destination" => "Destination", "목적지";
+    "map.last_seen" => "Last seen", "최종 수신";
+    "map.position" => "Position", "위치";
+    "map.speed" => "Speed / course", "속력 / 침로";
+    "map.agency" => "Source agency", "출처 기관";
+    "map.track_points" => "Track points (24 h)", "항적 점 (24시간)";
+    "map.records" => "Records naming it", "이 선박이 언급된 기록";
+    "map.no_records" => "No record you may see names it.", "열람할 수 있는 기록 중 이 선박을 언급한 것이 없습니다.";
+    "map.search_imo" => "Search for its IMO number", "IMO 번호로 검색";
+    "map.search_mmsi" => "Search for its MMSI", "MMSI로 검색";
+    "map.no_alerts" => "No alerts.", "경보가 없습니다.";
+    "map.no_areas" => "No areas.", "구역이 없습니다.";
+    "map.alert" => "Alert", "경보";
+    "map.other_vessel" => "Other vessel", "상대 선박";
+    "map.started" => "Started", "시작";
+    "map.ended" => "Ended", "종료";
+    "map.ongoing" => "ongoing", "진행 중";
+    "map.state" => "State", "처리 상태";
+    "map.evidence" => "Evidence", "근거";
+    "map.error" => "The request failed", "요청이 실패했습니다";
+    "map.unnamed" => "(no name)", "(이름 없음)";
+    "map.vessels_shown" => "vessels shown", "척 표시";
+    "alert.encounter" => "Encounter at sea", "해상 접선";
+    "alert.loitering" => "Loitering", "배회";
+    "alert.gap" => "AIS gap", "AIS 신호 중단";
+    "alert.identity" => "Identity anomaly", "신원 이상";
+    "alert.zone_entry" => "Area entry", "구역 진입";
+    "alert.watchlist" => "Watch-listed vessel", "감시 대상 선박";
+    "alert.high_risk_arrival" => "Arrival from a high-risk port", "고위험 항구발 입항";
+    "alert_state.new" => "New", "신규";
+    "alert_state.acknowledged" => "Acknowledged", "확인됨";
+    "alert_state.assigned" => "Assigned", "배정됨";
+    "alert_state.closed" => "Closed", "종결";
     "lang.switch" => "Language", "언어";
 
     "login.title" => "Sign in", "로그인";
@@ -503,6 +575,16 @@ mod tests {
                 keys.push(format!("{}.{suffix}", kind.as_str()));
             }
         }
+        keys.extend(
+            interdict_core::alert::AlertKind::ALL
+                .iter()
+                .map(|k| format!("alert.{}", k.as_str())),
+        );
+        keys.extend(
+            super::super::map::VESSEL_TYPES
+                .iter()
+                .map(|t| format!("map.type.{t}")),
+        );
         for key in keys {
             assert!(lookup(&key).is_some(), "{key}");
         }
@@ -544,6 +626,7 @@ mod tests {
             include_str!("field_error.rs"),
             include_str!("layout.rs"),
             include_str!("pages.rs"),
+            include_str!("map.rs"),
         ];
         let mut n_keys = 0;
         for source in sources {

@@ -20,6 +20,7 @@ pub enum Nav {
     Reports,
     Seizures,
     Search,
+    Map,
     Agreements,
     Audit,
     None,
@@ -78,6 +79,9 @@ pub fn page(
                         (nav_link(lang, "/reports", "nav.reports", nav == Nav::Reports))
                         (nav_link(lang, "/seizures", "nav.seizures", nav == Nav::Seizures))
                         (nav_link(lang, "/search", "nav.search", nav == Nav::Search))
+                        @if s.actor.may(Action::ReadSurveillance) {
+                            (nav_link(lang, "/map", "nav.map", nav == Nav::Map))
+                        }
                         (nav_link(lang, "/agreements", "nav.agreements", nav == Nav::Agreements))
                         @if s.actor.may(Action::ReadAudit) {
                             (nav_link(lang, "/audit", "nav.audit", nav == Nav::Audit))

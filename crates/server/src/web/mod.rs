@@ -5,7 +5,8 @@
 //! cookie (`interdict_session`, HttpOnly, SameSite=Strict); every state-changing form
 //! carries the session's CSRF token in a hidden `csrf` field. The pages need no
 //! script to work: the little JavaScript in `static/app.js` only adds rows to forms
-//! and hides the TLP:RED recipients when they do not apply. Nothing is loaded from
+//! and hides the TLP:RED recipients when they do not apply. The live map (`map.rs`)
+//! is the exception: it is a script (`static/map.js`) over MapLibre GL JS. Nothing is loaded from
 //! outside the node, and the content security policy forbids inline scripts and styles.
 
 // Handlers answer `Result<Response, Response>`: both sides are finished pages, and
@@ -17,6 +18,7 @@ mod field_error;
 mod forms;
 pub mod i18n;
 mod layout;
+pub mod map;
 mod pages;
 mod records;
 mod statics;
@@ -28,6 +30,7 @@ use crate::AppState;
 
 pub use ctx::{LANG_COOKIE, SESSION_COOKIE};
 pub use pages::not_found;
+pub use statics::map_assets_present;
 
 /// The routes of the web interface.
 pub fn router() -> Router<AppState> {
@@ -92,4 +95,9 @@ pub fn router() -> Router<AppState> {
             post(records::withdraw::<interdict_core::Seizure>),
         )
         .route("/static/{file}", get(statics::serve))
+        .route(
+            "/static/vendor/{package}/{file}",
+            get(statics::serve_vendor),
+        )
+        .merge(map::router())
 }

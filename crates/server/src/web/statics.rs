@@ -1,6 +1,10 @@
-//! The stylesheet, script and icon of the web interface, compiled into the binary so
+//! The stylesheet, scripts and icon of the web interface, compiled into the binary so
 //! that a node on a closed network needs nothing else. URLs carry a hash of the
 //! content, so browsers may cache them for good.
+//!
+//! The map's front-end packages (`/static/vendor/…`) are embedded by `build.rs` from
+//! `web/node_modules` when they were installed there; otherwise [`VENDOR`] is empty and
+//! the map page explains how to install them.
 
 use std::sync::LazyLock;
 
@@ -27,20 +31,42 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/app.js"),
     },
     Asset {
+        name: "map.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/map.js"),
+    },
+    Asset {
+        name: "map.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/map.css"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         body: include_bytes!("../../static/favicon.svg"),
     },
 ];
 
+include!(concat!(env!("OUT_DIR"), "/vendor.rs"));
+
 /// A short hash of all assets, appended to their URLs.
 static VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut hasher = Sha256::new();
-    for asset in ASSETS {
+    for asset in ASSETS.iter().chain(VENDOR) {
         hasher.update(asset.body);
     }
     hex::encode(&hasher.finalize()[..6])
 });
+
+/// Whether the map's front-end packages are in this binary.
+pub fn map_assets_present() -> bool {
+    !VENDOR.is_empty()
+}
+
+/// The URL of a front-end package's file (`maplibre-gl/maplibre-gl.mjs`), with the hash.
+pub fn vendor_url(name: &str) -> String {
+    format!("/static/vendor/{name}?v={}", *VERSION)
+}
 
 /// The URL of an asset, with the content hash.
 pub fn url(name: &str) -> String {
@@ -54,7 +80,20 @@ pub struct VersionParam {
 
 /// Serves an asset: for a year when the URL names the current hash, else briefly.
 pub async fn serve(Path(file): Path<String>, Query(params): Query<VersionParam>) -> Response {
-    let Some(asset) = ASSETS.iter().find(|a| a.name == file) else {
+    respond(ASSETS.iter().find(|a| a.name == file), &params)
+}
+
+/// Serves a file of a front-end package.
+pub async fn serve_vendor(
+    Path((package, file)): Path<(String, String)>,
+    Query(params): Query<VersionParam>,
+) -> Response {
+    let name = format!("{package}/{file}");
+    respond(VENDOR.iter().find(|a| a.name == name), &params)
+}
+
+fn respond(asset: Option<&Asset>, params: &VersionParam) -> Response {
+    let Some(asset) = asset else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let cache = if params.v.as_deref() == Some(VERSION.as_str()) {

@@ -8,6 +8,7 @@ mod bad_input;
 mod contract;
 mod feeds;
 mod flows;
+mod map;
 mod picture;
 mod support;
 mod trust;
