@@ -9,6 +9,7 @@ use interdict_core::record::{
 };
 use interdict_core::subject::{Container, Phone};
 use interdict_core::{Seizure, Subject};
+use rand::rngs::StdRng;
 use rand::Rng;
 
 use crate::words::{EN_CONCEALMENT, KO_CONCEALMENT};
@@ -57,6 +58,15 @@ const SMALL_CONCEALMENTS: [&str; 5] = [
     "dried fruit packaging",
     "cosmetics jars",
     "hidden in clothing",
+];
+
+/// [`SMALL_CONCEALMENTS`] in Korean.
+const KO_SMALL_CONCEALMENTS: [&str; 5] = [
+    "여행가방 이중 바닥",
+    "신체 은닉",
+    "건과일 포장",
+    "화장품 용기",
+    "의류 속 은닉",
 ];
 
 /// A place of seizure: kind, name, country and, at sea, where.
@@ -143,10 +153,12 @@ impl Generator {
         } else {
             place.country
         };
-        let concealment = match (language, conveyance) {
-            (Language::Korean, _) => pick(rng, KO_CONCEALMENT),
-            (_, Conveyance::SeaContainer | Conveyance::Vessel) => pick(rng, EN_CONCEALMENT),
-            _ => pick(rng, &SMALL_CONCEALMENTS),
+        let by_sea = matches!(conveyance, Conveyance::SeaContainer | Conveyance::Vessel);
+        let concealment = match (language, by_sea) {
+            (Language::Korean, true) => pick(rng, KO_CONCEALMENT),
+            (Language::Korean, false) => pick(rng, &KO_SMALL_CONCEALMENTS),
+            (_, true) => pick(rng, EN_CONCEALMENT),
+            (_, false) => pick(rng, &SMALL_CONCEALMENTS),
         };
         let subjects = self.seizure_subjects(conveyance, language)?;
         let (handling, status) = self.handling(&mix, agency_idx);
@@ -224,14 +236,17 @@ impl Generator {
         match agency {
             "KR-KCG" => {
                 let (name, lat, lon) = KR_SEA[rng.gen_range(0..KR_SEA.len())];
+                // To four decimals (about 11 m), as positions are reported; longer
+                // decimals would not come back bit for bit from serde_json's default
+                // float parsing.
+                let near = |centre: f64, rng: &mut StdRng| {
+                    ((centre + rng.gen_range(-0.2..0.2)) * 1e4).round() / 1e4
+                };
                 Place {
                     kind: PlaceKind::AtSea,
                     name,
                     country: "KR",
-                    position: Some((
-                        lat + rng.gen_range(-0.2..0.2),
-                        lon + rng.gen_range(-0.2..0.2),
-                    )),
+                    position: Some((near(lat, rng), near(lon, rng))),
                 }
             }
             "TH-CUSTOMS" if air => place(PlaceKind::Airport, "Suvarnabhumi Airport", "TH"),
@@ -328,7 +343,10 @@ mod tests {
             if at_sea {
                 n_at_sea += 1;
                 assert_eq!(seizure.conveyance, Conveyance::Vessel);
-                assert!(seizure.place.position.is_some());
+                let position = seizure.place.position.unwrap();
+                for degrees in [position.lat, position.lon] {
+                    assert_eq!((degrees * 1e4).round() / 1e4, degrees);
+                }
             }
             let item = &seizure.items[0];
             assert!(item.quantity > 0.0);
