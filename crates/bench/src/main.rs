@@ -7,16 +7,15 @@
 //! interdict-bench --database-url postgres://postgres@127.0.0.1:5432/interdict_bench --out pg.json
 //! ```
 
-mod generate;
-
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
 use clap::Parser;
 use interdict_core::record::DrugType;
-use interdict_core::{Actor, AgencyCode, Report, Role, Scope, Tlp, Username};
+use interdict_core::{Actor, AgencyCode, Report, Role, Scope, Subject, Tlp, Username};
+use interdict_datagen::{spread, Generator, AGENCIES};
 use interdict_service::admin::{Admin, AgreementInput};
 use interdict_service::records::ListFilter;
 use interdict_service::{Clock, Dialect, Service, ServiceConfig};
@@ -24,7 +23,46 @@ use serde::Serialize;
 use sqlx::Connection as _;
 use sqlx::Executor as _;
 
-use crate::generate::{Generator, AGENCIES};
+/// The reports of the benchmark, from `interdict-datagen`, created one after the other
+/// over the seven years before 2026.
+struct Reports {
+    generator: Generator,
+    start: DateTime<Utc>,
+    n_generated: u64,
+    n_total: u64,
+    /// A vessel name that occurs in few reports, for the selective search: the first
+    /// one named in the second half.
+    rare_vessel: Option<String>,
+}
+
+impl Reports {
+    fn new(seed: u64, n_total: u64) -> anyhow::Result<Self> {
+        Ok(Self {
+            generator: Generator::new(seed)?,
+            start: Utc
+                .with_ymd_and_hms(2019, 1, 1, 0, 0, 0)
+                .single()
+                .context("start time")?,
+            n_generated: 0,
+            n_total,
+            rare_vessel: None,
+        })
+    }
+
+    fn next(&mut self) -> anyhow::Result<Report> {
+        let span = chrono::Duration::days(7 * 365);
+        let at = spread(self.start, span, self.n_generated, self.n_total);
+        let report = self.generator.report(at)?;
+        if self.rare_vessel.is_none() && self.n_generated >= self.n_total / 2 {
+            self.rare_vessel = report.subjects.iter().find_map(|subject| match subject {
+                Subject::Vessel(vessel) => vessel.name.clone(),
+                _ => None,
+            });
+        }
+        self.n_generated += 1;
+        Ok(report)
+    }
+}
 
 /// Load reports into a fresh database and measure listing and search latency.
 #[derive(Parser, Debug)]
@@ -109,11 +147,11 @@ async fn main() -> anyhow::Result<()> {
         Dialect::Sqlite => "sqlite",
         Dialect::Postgres => "postgres",
     };
-    let mut generator = Generator::new(args.seed, args.records)?;
+    let mut generator = Reports::new(args.seed, args.records)?;
     let import = if args.skip_import {
         // Replay the generator to learn the rare vessel name of this seed and size.
         for _ in 0..=args.records / 2 {
-            generator.report()?;
+            generator.next()?;
         }
         None
     } else {
@@ -214,16 +252,18 @@ fn code(raw: &str) -> anyhow::Result<AgencyCode> {
 
 async fn seed_agencies(state: &Service) -> anyhow::Result<()> {
     let by = Admin::Console;
-    for (raw, name, country, _) in AGENCIES {
-        let kind = match raw {
-            "KR-KCG" => "coast_guard",
-            "US-HSI" => "police",
-            _ => "customs",
-        };
+    for agency in AGENCIES {
         state
-            .create_agency(&by, raw, name, country, kind, "")
+            .create_agency(
+                &by,
+                agency.code,
+                agency.name,
+                agency.country,
+                agency.kind.as_str(),
+                agency.contact,
+            )
             .await
-            .map_err(|e| anyhow::anyhow!("agency {raw}: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("agency {}: {e}", agency.code))?;
     }
     let valid_from = NaiveDate::from_ymd_opt(2018, 1, 1).context("date")?;
     let agreements = [
@@ -267,7 +307,7 @@ async fn seed_agencies(state: &Service) -> anyhow::Result<()> {
 
 async fn import(
     state: &Service,
-    generator: &mut Generator,
+    generator: &mut Reports,
     args: &Args,
 ) -> anyhow::Result<ImportResult> {
     let started = Instant::now();
@@ -277,7 +317,7 @@ async fn import(
     while done < args.records {
         let n = usize::try_from((args.records - done).min(args.batch as u64))?;
         let batch: Vec<Report> = (0..n)
-            .map(|_| generator.report())
+            .map(|_| generator.next())
             .collect::<anyhow::Result<_>>()?;
         let t = Instant::now();
         state
@@ -312,7 +352,13 @@ async fn import(
 fn analyst(agency: &str) -> anyhow::Result<Actor> {
     Ok(Actor {
         user_id: 1,
-        username: Username::parse(&format!("analyst.{}", agency.to_ascii_lowercase()))?,
+        username: Username::parse(
+            &AGENCIES
+                .iter()
+                .find(|spec| spec.code == agency)
+                .context("no such agency")?
+                .analyst(),
+        )?,
         agency: code(agency)?,
         roles: [Role::Analyst].into_iter().collect(),
     })

@@ -6,25 +6,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use interdict_core::geo::Position;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use interdict_core::handling::{Grading, Handling, Tlp};
 use interdict_core::ident::{
     ContainerNumber, CountryCode, EmailAddress, ImoNumber, Mmsi, PhoneNumber,
 };
-use interdict_core::record::{
-    Conveyance, DrugItem, DrugType, PlaceKind, Route, SeizurePlace, Unit,
-};
+use interdict_core::record::DrugType;
 use interdict_core::subject::{Container, Email, Organisation, Person, Phone, Vessel};
-use interdict_core::{
-    AgencyCode, AgencyKind, RecordStatus, Report, Scope, Seizure, Subject, Username,
-};
+use interdict_core::{AgencyCode, RecordStatus, Report, Scope, Seizure, Subject, Username};
+use interdict_datagen::{spread, Generator, AGENCIES};
 use interdict_server::{Application, Clock, Config};
 use interdict_service::admin::{Admin, AgreementInput, NewUserInput};
 use interdict_service::Service;
-use rand::distributions::{Distribution, WeightedIndex};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use uuid::Uuid;
 
 #[derive(Debug, clap::Args)]
@@ -41,23 +35,11 @@ pub struct DemoArgs {
     password: Option<String>,
 }
 
-const AGENCIES: [(&str, &str, &str, AgencyKind); 5] = [
-    ("KR-KCS", "Korea Customs Service", "KR", AgencyKind::Customs),
-    ("KR-KCG", "Korea Coast Guard", "KR", AgencyKind::CoastGuard),
-    (
-        "TH-CUSTOMS",
-        "Thai Customs Department",
-        "TH",
-        AgencyKind::Customs,
-    ),
-    (
-        "US-HSI",
-        "Homeland Security Investigations",
-        "US",
-        AgencyKind::Police,
-    ),
-    ("JP-CUSTOMS", "Japan Customs", "JP", AgencyKind::Customs),
-];
+/// The seed of the generated records: the day of the KCG–KCS memorandum.
+const SEED: u64 = 20230405;
+
+/// How many intelligence reports are generated beside the story's, over five years.
+const N_GENERATED_REPORTS: u64 = 200;
 
 const ACCOUNTS: [(&str, &str, &str); 10] = [
     ("kcs.analyst", "KR-KCS", "김지현 (KCS intelligence)"),
@@ -157,18 +139,18 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
 /// Creates the demo world in an empty node, through the service as its operator.
 pub async fn seed(service: &Service, password: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
     let by = Admin::Console;
-    for (c, name, ctry, kind) in AGENCIES {
-        let contact = match c {
-            "KR-KCS" => "KCS Drug Investigation Division, +82 42 481 7960",
-            "KR-KCG" => "KCG Maritime Drug Investigation Team, +82 32 835 2114",
-            "TH-CUSTOMS" => "Thai Customs Investigation and Suppression Bureau, +66 2 667 6999",
-            "US-HSI" => "HSI Seoul Attaché Office, +82 2 397 4114",
-            _ => "Japan Customs Intelligence Division, +81 3 3581 4111",
-        };
+    for agency in AGENCIES {
         service
-            .create_agency(&by, c, name, ctry, kind.as_str(), contact)
+            .create_agency(
+                &by,
+                agency.code,
+                agency.name,
+                agency.country,
+                agency.kind.as_str(),
+                agency.contact,
+            )
             .await
-            .map_err(|e| anyhow::anyhow!("agency {c}: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("agency {}: {e}", agency.code))?;
     }
     for (username, agency, display) in ACCOUNTS {
         let roles = if username.ends_with(".admin") {
@@ -230,13 +212,20 @@ pub async fn seed(service: &Service, password: &str, now: DateTime<Utc>) -> anyh
             .await
             .map_err(|e| anyhow::anyhow!("agreement {title}: {e}"))?;
     }
-    let mut rng = StdRng::seed_from_u64(20230405);
+    // The generated reports go in first, so that the story's come first in listings.
+    let mut generator = Generator::new(SEED)?;
+    let five_years = Duration::days(5 * 365);
+    let generated = (0..N_GENERATED_REPORTS)
+        .map(|i| generator.report(spread(now - five_years, five_years, i, N_GENERATED_REPORTS)))
+        .collect::<Result<Vec<_>, _>>()?;
     let reports = reports(now)?;
-    service
-        .import_records(&by, &reports)
-        .await
-        .map_err(|e| anyhow::anyhow!("reports: {e}"))?;
-    let seizures = seizures(&mut rng, now, &reports)?;
+    for batch in [&generated, &reports] {
+        service
+            .import_records(&by, batch)
+            .await
+            .map_err(|e| anyhow::anyhow!("reports: {e}"))?;
+    }
+    let seizures = seizures(&mut generator, now, &reports)?;
     service
         .import_records(&by, &seizures)
         .await
@@ -472,257 +461,41 @@ fn reports(now: DateTime<Utc>) -> anyhow::Result<Vec<Report>> {
         .collect()
 }
 
-struct PlaceSpec {
-    kind: PlaceKind,
-    name: &'static str,
-    country: &'static str,
-    position: Option<(f64, f64)>,
-}
-
-const KR_PLACES: [PlaceSpec; 6] = [
-    PlaceSpec {
-        kind: PlaceKind::Airport,
-        name: "Incheon International Airport",
-        country: "KR",
-        position: None,
-    },
-    PlaceSpec {
-        kind: PlaceKind::MailCentre,
-        name: "Incheon International Mail Centre",
-        country: "KR",
-        position: None,
-    },
-    PlaceSpec {
-        kind: PlaceKind::Port,
-        name: "Busan New Port",
-        country: "KR",
-        position: None,
-    },
-    PlaceSpec {
-        kind: PlaceKind::Port,
-        name: "Incheon Port",
-        country: "KR",
-        position: None,
-    },
-    PlaceSpec {
-        kind: PlaceKind::Port,
-        name: "Pyeongtaek-Dangjin Port",
-        country: "KR",
-        position: None,
-    },
-    PlaceSpec {
-        kind: PlaceKind::Airport,
-        name: "Gimhae International Airport",
-        country: "KR",
-        position: None,
-    },
-];
-
-fn place_for(rng: &mut StdRng, agency: &str, conveyance: Conveyance) -> PlaceSpec {
-    match agency {
-        "KR-KCG" => {
-            let spots = [
-                ("South of Jeju", 32.6, 126.5),
-                ("Off Busan", 34.9, 129.3),
-                ("Yellow Sea off Taean", 36.7, 125.9),
-            ];
-            let (name, lat, lon) = spots[rng.gen_range(0..spots.len())];
-            PlaceSpec {
-                kind: PlaceKind::AtSea,
-                name,
-                country: "KR",
-                position: Some((
-                    lat + rng.gen_range(-0.2..0.2),
-                    lon + rng.gen_range(-0.2..0.2),
-                )),
-            }
-        }
-        "TH-CUSTOMS" => match conveyance {
-            Conveyance::AirPassenger | Conveyance::AirCargo => PlaceSpec {
-                kind: PlaceKind::Airport,
-                name: "Suvarnabhumi Airport",
-                country: "TH",
-                position: None,
-            },
-            _ => PlaceSpec {
-                kind: PlaceKind::Port,
-                name: "Laem Chabang Port",
-                country: "TH",
-                position: None,
-            },
-        },
-        "US-HSI" => PlaceSpec {
-            kind: PlaceKind::Port,
-            name: "Port of Long Beach",
-            country: "US",
-            position: None,
-        },
-        "JP-CUSTOMS" => PlaceSpec {
-            kind: PlaceKind::Airport,
-            name: "Narita International Airport",
-            country: "JP",
-            position: None,
-        },
-        _ => {
-            let index = match conveyance {
-                Conveyance::AirPassenger | Conveyance::AirCargo => [0, 5][rng.gen_range(0..2)],
-                Conveyance::ExpressCourier | Conveyance::Post => 1,
-                Conveyance::SeaContainer | Conveyance::Vessel => rng.gen_range(2..5),
-            };
-            let p = &KR_PLACES[index];
-            PlaceSpec {
-                kind: p.kind,
-                name: p.name,
-                country: p.country,
-                position: None,
-            }
-        }
-    }
-}
-
+/// Five years of seizures growing nine-fold, the way the Korea Customs Service reports;
+/// one in twenty of KCS's methamphetamine seizures links the story's first KCS report.
 fn seizures(
-    rng: &mut StdRng,
+    generator: &mut Generator,
     now: DateTime<Utc>,
     reports: &[Report],
 ) -> anyhow::Result<Vec<Seizure>> {
-    let agencies = ["KR-KCS", "KR-KCG", "TH-CUSTOMS", "US-HSI", "JP-CUSTOMS"];
-    let agency_weights = WeightedIndex::new([70, 12, 10, 5, 3])?;
-    let drugs = [
-        DrugType::Methamphetamine,
-        DrugType::Yaba,
-        DrugType::Cannabis,
-        DrugType::Cocaine,
-        DrugType::Heroin,
-        DrugType::Ketamine,
-        DrugType::Mdma,
-        DrugType::Fentanyl,
-    ];
-    let drug_weights = WeightedIndex::new([45, 12, 15, 10, 5, 5, 5, 3])?;
-    let conveyances = [
-        Conveyance::ExpressCourier,
-        Conveyance::Post,
-        Conveyance::AirPassenger,
-        Conveyance::AirCargo,
-        Conveyance::SeaContainer,
-        Conveyance::Vessel,
-    ];
-    let conveyance_weights = WeightedIndex::new([30, 25, 20, 10, 10, 5])?;
-    // 87 % of what is seized comes from the Asia-Pacific region.
-    let origins = [
-        "TH", "VN", "LA", "MM", "CN", "MY", "PH", "KH", "US", "CA", "MX", "NL",
-    ];
-    let origin_weights = WeightedIndex::new([25, 12, 8, 8, 12, 8, 7, 7, 7, 2, 2, 2])?;
-    let tlps = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict];
-    let tlp_weights = WeightedIndex::new([10, 50, 35, 5])?;
-    let concealments = [
-        "false bottom of suitcase",
-        "body packing",
-        "dried fruit packaging",
-        "machinery parts",
-        "frozen fish",
-        "tea packets",
-        "cosmetics jars",
-        "hidden in clothing",
-    ];
-    let today = now.date_naive();
-    let months = 60;
-    let mut out = Vec::new();
-    for m in 0..months {
-        // Growth from about 1.5 to 13.5 seizures a month: nine-fold over five years.
-        let expected = 1.5 * 9f64.powf(m as f64 / (months - 1) as f64);
-        let n = (expected + rng.gen_range(-0.5..0.5)).round().max(0.0) as u32;
-        let month_start = today - Duration::days(30 * (months - m) as i64);
-        for _ in 0..n {
-            let occurred_on = (month_start + Duration::days(rng.gen_range(0..30))).min(today);
-            let agency = agencies[agency_weights.sample(rng)];
-            let mut conveyance = conveyances[conveyance_weights.sample(rng)];
-            if agency == "KR-KCG" {
-                conveyance = Conveyance::Vessel;
-            }
-            let drug = drugs[drug_weights.sample(rng)];
-            let (quantity, unit) = match drug {
-                DrugType::Yaba | DrugType::Mdma => {
-                    (rng.gen_range(100..60_000) as f64, Unit::Tablets)
-                }
-                DrugType::Fentanyl => (rng.gen_range(5..500) as f64, Unit::Gram),
-                _ if conveyance == Conveyance::Post || conveyance == Conveyance::ExpressCourier => {
-                    (rng.gen_range(10..3_000) as f64, Unit::Gram)
-                }
-                _ => (
-                    (rng.gen_range(0.2..35.0f64) * 10.0).round() / 10.0,
-                    Unit::Kilogram,
-                ),
-            };
-            let place = place_for(rng, agency, conveyance);
-            let origin = origins[origin_weights.sample(rng)];
-            let linked_reports =
-                if agency == "KR-KCS" && drug == DrugType::Methamphetamine && rng.gen_bool(0.05) {
-                    reports
-                        .iter()
-                        .filter(|r| r.agency.as_str() == "KR-KCS")
-                        .take(1)
-                        .map(|r| r.id)
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-            let created_at = occurred_on
-                .and_hms_opt(rng.gen_range(8..20), rng.gen_range(0..60), 0)
-                .context("time")?
-                .and_utc()
-                .min(now);
-            out.push(Seizure {
-                id: Uuid::now_v7(),
-                agency: code(agency)?,
-                occurred_on,
-                place: SeizurePlace {
-                    kind: place.kind,
-                    name: place.name.to_owned(),
-                    country: country(place.country)?,
-                    position: place
-                        .position
-                        .map(|(lat, lon)| Position::new(lat, lon))
-                        .transpose()?,
-                },
-                conveyance,
-                items: vec![DrugItem {
-                    drug,
-                    quantity,
-                    unit,
-                }],
-                concealment: concealments[rng.gen_range(0..concealments.len())].to_owned(),
-                route: Route {
-                    origin: Some(country(origin)?),
-                    transit: if rng.gen_bool(0.2) {
-                        vec![country("VN")?]
-                    } else {
-                        Vec::new()
-                    },
-                    destination: Some(country(
-                        if place.country == "KR" || agency.starts_with("KR") {
-                            "KR"
-                        } else {
-                            place.country
-                        },
-                    )?),
-                },
-                subjects: Vec::new(),
-                linked_reports,
-                handling: Handling::new(tlps[tlp_weights.sample(rng)]),
-                status: RecordStatus::Published,
-                version: 1,
-                created_by: Username::parse(match agency {
-                    "KR-KCS" => "kcs.analyst",
-                    "KR-KCG" => "kcg.analyst",
-                    "TH-CUSTOMS" => "thai.analyst",
-                    "US-HSI" => "hsi.analyst",
-                    _ => "japan.analyst",
-                })?,
-                created_at,
-                updated_at: created_at,
-            });
+    let story_report = reports
+        .iter()
+        .find(|r| r.agency.as_str() == "KR-KCS")
+        .map(|r| r.id);
+    let mut seizures = generator.seizure_history(now, 60)?;
+    let kcs_methamphetamine = seizures.iter_mut().filter(|s| {
+        s.agency.as_str() == "KR-KCS" && s.items.iter().any(|i| i.drug == DrugType::Methamphetamine)
+    });
+    for seizure in kcs_methamphetamine.step_by(20) {
+        seizure.linked_reports.extend(story_report);
+    }
+    Ok(seizures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_records_are_written_by_demo_accounts() {
+        for agency in AGENCIES {
+            let analyst = agency.analyst();
+            assert!(
+                ACCOUNTS
+                    .iter()
+                    .any(|(username, code, _)| *username == analyst && *code == agency.code),
+                "{analyst}"
+            );
         }
     }
-    let _ = today.year();
-    Ok(out)
 }

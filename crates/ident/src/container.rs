@@ -116,6 +116,49 @@ impl ContainerNumber {
         Ok(Self { chars })
     }
 
+    /// Builds the container number of an owner code, a category and a serial
+    /// number, computing its check digit: "CSQ", [`ContainerCategory::Freight`]
+    /// and 305438 give CSQU3054383.
+    ///
+    /// The owner code is three ASCII letters in any case; the serial number is
+    /// at most 999999 and is written with leading zeros. Anything else is
+    /// [`IdentError::ContainerFormat`].
+    ///
+    /// ```
+    /// use interdict_ident::{ContainerCategory, ContainerNumber};
+    ///
+    /// let container = ContainerNumber::from_parts("CSQ", ContainerCategory::Freight, 305_438)?;
+    /// assert_eq!(container.as_str(), "CSQU3054383");
+    /// # Ok::<(), interdict_ident::IdentError>(())
+    /// ```
+    pub fn from_parts(
+        owner_code: &str,
+        category: ContainerCategory,
+        serial_number: u32,
+    ) -> Result<Self, IdentError> {
+        let owner: [u8; 3] = owner_code
+            .as_bytes()
+            .try_into()
+            .map_err(|_| IdentError::ContainerFormat)?;
+        if !owner.iter().all(u8::is_ascii_alphabetic) || serial_number > 999_999 {
+            return Err(IdentError::ContainerFormat);
+        }
+        let mut chars = [b'0'; 11];
+        for (slot, letter) in chars.iter_mut().zip(owner) {
+            *slot = letter.to_ascii_uppercase();
+        }
+        // The category letters are ASCII, so the narrowing is lossless.
+        chars[3] = category.letter() as u8;
+        let mut rest = serial_number;
+        for slot in chars[4..10].iter_mut().rev() {
+            // A remainder below 10, so the cast is lossless.
+            *slot = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        chars[10] = b'0' + check_digit_for(&chars[..10]);
+        Ok(Self { chars })
+    }
+
     /// The canonical form: eleven characters, uppercase, no separators.
     pub fn as_str(&self) -> &str {
         ascii_str(&self.chars)
@@ -253,6 +296,39 @@ mod tests {
     }
 
     #[test]
+    fn from_parts_computes_the_check_digit() {
+        for (owner, category, serial, expected) in [
+            ("CSQ", ContainerCategory::Freight, 305_438, "CSQU3054383"),
+            ("csq", ContainerCategory::Freight, 305_438, "CSQU3054383"),
+            ("MSK", ContainerCategory::Freight, 907_032, "MSKU9070323"),
+            ("HLX", ContainerCategory::Freight, 812_945, "HLXU8129450"),
+        ] {
+            let container = ContainerNumber::from_parts(owner, category, serial).unwrap();
+            assert_eq!(container.as_str(), expected);
+            assert_eq!(ContainerNumber::parse(expected).unwrap(), container);
+        }
+        let chassis =
+            ContainerNumber::from_parts("ABC", ContainerCategory::TrailerOrChassis, 7).unwrap();
+        assert_eq!(chassis.serial_number(), "000007");
+        assert_eq!(chassis.category(), ContainerCategory::TrailerOrChassis);
+    }
+
+    #[test]
+    fn from_parts_rejects_bad_owner_codes_and_long_serials() {
+        for owner in ["", "CS", "CSQU", "C5Q", "ÇSQ", "CS "] {
+            assert_eq!(
+                ContainerNumber::from_parts(owner, ContainerCategory::Freight, 1),
+                Err(IdentError::ContainerFormat),
+                "{owner:?}"
+            );
+        }
+        assert_eq!(
+            ContainerNumber::from_parts("CSQ", ContainerCategory::Freight, 1_000_000),
+            Err(IdentError::ContainerFormat)
+        );
+    }
+
+    #[test]
     fn wrong_check_digit_says_what_it_should_be() {
         let error = ContainerNumber::parse("CSQU3054384").unwrap_err();
         assert_eq!(
@@ -382,6 +458,15 @@ mod tests {
                     );
                 }
             }
+        }
+
+        #[test]
+        fn from_parts_agrees_with_parse(owner in "[A-Za-z]{3}", serial in 0u32..1_000_000) {
+            let container =
+                ContainerNumber::from_parts(&owner, ContainerCategory::Freight, serial).unwrap();
+            prop_assert_eq!(container.owner_code(), owner.to_ascii_uppercase());
+            prop_assert_eq!(container.serial_number(), format!("{serial:06}"));
+            prop_assert_eq!(ContainerNumber::parse(container.as_str()), Ok(container));
         }
 
         #[test]

@@ -58,6 +58,38 @@ impl ImoNumber {
         Self::parse(&format!("{value:07}"))
     }
 
+    /// Builds the IMO number whose first six digits are `first_six` (leading
+    /// zeros included), computing its check digit: 907472 gives 9074729.
+    ///
+    /// This is how a generator or a registry import makes a valid number
+    /// without knowing the check digit. Values above 999999 are
+    /// [`IdentError::ImoFormat`]; 0 would make "0000000" and is
+    /// [`IdentError::ImoNotAvailable`].
+    ///
+    /// ```
+    /// use interdict_ident::ImoNumber;
+    ///
+    /// assert_eq!(ImoNumber::from_six_digits(907_472)?.as_str(), "9074729");
+    /// # Ok::<(), interdict_ident::IdentError>(())
+    /// ```
+    pub fn from_six_digits(first_six: u32) -> Result<Self, IdentError> {
+        if first_six > 999_999 {
+            return Err(IdentError::ImoFormat);
+        }
+        if first_six == 0 {
+            return Err(IdentError::ImoNotAvailable);
+        }
+        let mut digits = [b'0'; 7];
+        let mut rest = first_six;
+        for slot in digits[..6].iter_mut().rev() {
+            // A remainder below 10, so the cast is lossless.
+            *slot = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        digits[6] = b'0' + Self::check_digit_for(&digits[..6]);
+        Ok(Self { digits })
+    }
+
     /// The IMO check digit for six leading digits given as ASCII.
     ///
     /// Callers pass exactly six ASCII digits.
@@ -194,6 +226,34 @@ mod tests {
     }
 
     #[test]
+    fn from_six_digits_computes_the_check_digit() {
+        // The real IMO number 9074729 and the hand-checked ones above.
+        for (first_six, expected) in [
+            (907_472, "9074729"),
+            (917_618, "9176187"),
+            (932_148, "9321483"),
+            (1, "0000012"),
+        ] {
+            let imo = ImoNumber::from_six_digits(first_six).unwrap();
+            assert_eq!(imo.as_str(), expected);
+            assert_eq!(ImoNumber::parse(expected).unwrap(), imo);
+        }
+    }
+
+    #[test]
+    fn from_six_digits_rejects_zero_and_more_than_six_digits() {
+        assert_eq!(
+            ImoNumber::from_six_digits(0),
+            Err(IdentError::ImoNotAvailable)
+        );
+        assert_eq!(
+            ImoNumber::from_six_digits(1_000_000),
+            Err(IdentError::ImoFormat)
+        );
+        assert!(ImoNumber::from_six_digits(999_999).is_ok());
+    }
+
+    #[test]
     fn orders_numerically() {
         let smaller = ImoNumber::parse("9074729").unwrap();
         let larger = ImoNumber::parse("9176187").unwrap();
@@ -255,6 +315,13 @@ mod tests {
                     );
                 }
             }
+        }
+
+        #[test]
+        fn from_six_digits_agrees_with_parse(first_six in 1u32..1_000_000) {
+            let imo = ImoNumber::from_six_digits(first_six).unwrap();
+            prop_assert_eq!(imo.value() / 10, first_six);
+            prop_assert_eq!(ImoNumber::parse(imo.as_str()), Ok(imo));
         }
 
         #[test]

@@ -18,6 +18,7 @@ use interdict_core::{
     AgencyCode, AgencyKind, Agreement, Grading, Handling, Record, RecordKind, RecordStatus, Report,
     Role, Scope, Seizure, Subject, Tlp, Username,
 };
+use interdict_datagen::{Generator, Mix};
 use interdict_store::{DisclosureRow, ListFilter, OperationRow, RecordAccess, Store};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -485,78 +486,51 @@ fn random_status(rng: &mut StdRng) -> RecordStatus {
     ][rng.gen_range(0..4)]
 }
 
-/// A random record of a random agency.
-pub fn random_record(rng: &mut StdRng, n: usize) -> Rec {
-    let owner = AGENCY_CODES[rng.gen_range(0..AGENCY_CODES.len())];
-    let handling = random_handling(rng, owner);
-    let status = random_status(rng);
+/// The generator of random records: every agency, label, status and number of RED
+/// recipients equally often.
+pub fn generator(seed: u64) -> Generator {
+    Generator::new(seed)
+        .unwrap()
+        .with_report_mix(Mix::UNIFORM)
+        .with_seizure_mix(Mix::UNIFORM)
+}
+
+/// A random record of a random agency, the `n`th created: a report or a seizure of
+/// `interdict-datagen`, in English, Korean or Thai, with a few of [`PHRASES`] and
+/// [`PLACES`] mixed in, so that search meets every script and folding case, and a few
+/// more drugs of any type, so that every drug filter finds something.
+pub fn random_record(rng: &mut StdRng, generator: &mut Generator, n: usize) -> Rec {
     let created_at = at(n as i64 * 60);
     if rng.gen_bool(0.5) {
-        let n_drugs = rng.gen_range(0..=3);
-        let drugs: Vec<DrugType> = DrugType::ALL
-            .choose_multiple(rng, n_drugs)
-            .copied()
-            .collect();
-        let subjects = if rng.gen_bool(0.3) {
-            vec![Subject::Person(Person {
-                name: pick(rng, &["박성민", "สมชาย ใจดี", "Zoë Ångström"], 1..=1),
-                aliases: vec![],
-                birth_date: None,
-                nationality: None,
-            })]
-        } else {
-            vec![]
-        };
-        Rec::Report(Report {
-            id: Uuid::new_v4(),
-            agency: code(owner),
-            title: format!("#{n} {}", pick(rng, &PHRASES, 1..=1)),
-            narrative: pick(rng, &PHRASES, 0..=2),
-            grading: Grading::parse("C3").unwrap(),
-            handling,
-            drugs,
-            modus_operandi: String::new(),
-            status,
-            version: 1,
-            subjects,
-            created_by: username("analyst"),
-            created_at,
-            updated_at: created_at,
-        })
+        let mut report = generator.report(created_at).unwrap();
+        report.title = format!("#{n} {} {}", pick(rng, &PHRASES, 1..=1), report.title);
+        report.narrative = format!("{} {}", report.narrative, pick(rng, &PHRASES, 0..=2));
+        for drug in more_drugs(rng) {
+            if !report.drugs.contains(&drug) {
+                report.drugs.push(drug);
+            }
+        }
+        Rec::Report(report)
     } else {
-        let n_items = rng.gen_range(1..=3);
-        let items = DrugType::ALL
-            .choose_multiple(rng, n_items)
-            .map(|drug| DrugItem {
-                drug: *drug,
+        let occurred_on = day(2025, 1, 1) + Duration::days(rng.gen_range(0..500));
+        let mut seizure = generator.seizure(occurred_on, created_at).unwrap();
+        seizure.place.name = format!("{} {}", seizure.place.name, pick(rng, &PLACES, 1..=1));
+        seizure.concealment = format!("{} {}", seizure.concealment, pick(rng, &PHRASES, 0..=2));
+        for drug in more_drugs(rng) {
+            seizure.items.push(DrugItem {
+                drug,
                 quantity: f64::from(rng.gen_range(1..5000)) / 4.0,
                 unit: Unit::Kilogram,
-            })
-            .collect();
-        Rec::Seizure(Seizure {
-            id: Uuid::new_v4(),
-            agency: code(owner),
-            occurred_on: day(2025, 1, 1) + Duration::days(rng.gen_range(0..500)),
-            place: SeizurePlace {
-                kind: PlaceKind::Port,
-                name: pick(rng, &PLACES, 1..=1),
-                country: CountryCode::parse(&owner[..2]).unwrap(),
-                position: None,
-            },
-            conveyance: Conveyance::Vessel,
-            items,
-            concealment: pick(rng, &PHRASES, 0..=2),
-            route: Route::default(),
-            subjects: vec![],
-            linked_reports: vec![],
-            handling,
-            status,
-            version: 1,
-            created_by: username("analyst"),
-            created_at,
-            updated_at: created_at,
-        })
+            });
+        }
+        Rec::Seizure(seizure)
     }
+}
+
+/// None to two drugs of any type.
+fn more_drugs(rng: &mut StdRng) -> Vec<DrugType> {
+    let n = rng.gen_range(0..=2);
+    DrugType::ALL.choose_multiple(rng, n).copied().collect()
 }
 
 /// The seed of random data: `INTERDICT_TEST_SEED` or `default`.
@@ -623,7 +597,10 @@ pub async fn random_dataset(
             .await
             .unwrap();
     }
-    let mut records: Vec<Rec> = (0..n).map(|i| random_record(&mut rng, i)).collect();
+    let mut generator = generator(seed);
+    let mut records: Vec<Rec> = (0..n)
+        .map(|i| random_record(&mut rng, &mut generator, i))
+        .collect();
     // Half one by one, half in bulk, to cover both ways in.
     let (single, bulk) = records.split_at(n / 2);
     for record in single {
