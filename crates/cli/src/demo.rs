@@ -193,7 +193,7 @@ pub async fn seed(service: &Service, password: &str, now: DateTime<Utc>) -> anyh
             ["KR-KCS", "US-HSI"],
             vec![Scope::Intelligence],
             date(2022, 9, 1)?,
-            Tlp::Amber,
+            Tlp::Red,
         ),
     ];
     for (title, parties, scopes, from, max_tlp) in agreements {

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use interdict_core::agreement::{Agreement, Scope};
 use interdict_core::audit::AuditEvent;
+use interdict_core::handling::Handling;
 use interdict_core::policy::{Access, DataKind, Meta, Principal};
 use interdict_core::record::{Record, RecordKind, Report, ReportInput, Seizure, SeizureInput};
 use interdict_core::text::query_terms;
@@ -93,12 +95,19 @@ pub trait RecordType: Readable {
         &[]
     }
 
+    /// The handling the input asks for.
+    fn input_handling(input: &Self::Input) -> &Handling;
+
     /// Sets status, version and change time.
     fn set_state(&mut self, status: RecordStatus, version: i64, updated_at: DateTime<Utc>);
 }
 
 impl RecordType for Report {
     type Input = ReportInput;
+
+    fn input_handling(input: &ReportInput) -> &Handling {
+        &input.handling
+    }
 
     fn validate(
         input: &ReportInput,
@@ -142,6 +151,10 @@ impl RecordType for Report {
 
 impl RecordType for Seizure {
     type Input = SeizureInput;
+
+    fn input_handling(input: &SeizureInput) -> &Handling {
+        &input.handling
+    }
 
     fn validate(
         input: &SeizureInput,
@@ -377,6 +390,115 @@ impl Service {
         Ok(out)
     }
 
+    /// The agreements in force between `owner` and `other` that share records of `kind`.
+    async fn sharing_agreements(
+        &self,
+        owner: &AgencyCode,
+        other: &AgencyCode,
+        kind: RecordKind,
+    ) -> ServiceResult<Vec<Agreement>> {
+        let scope = scope_of(kind);
+        let today = self.today();
+        Ok(self
+            .store()
+            .agreements(Some(owner))
+            .await?
+            .into_iter()
+            .filter(|a| a.in_force(today) && a.binds(owner) && a.binds(other) && a.covers(scope))
+            .collect())
+    }
+
+    /// Refuses TLP:RED recipients who could never receive the record: no agreement in
+    /// force between them and the owner shares records of this kind up to RED. (The
+    /// record would say "TLP:RED KR-KCG" while KR-KCG could not see it, and nobody would
+    /// be told.)
+    async fn check_recipients(
+        &self,
+        owner: &AgencyCode,
+        kind: RecordKind,
+        handling: &Handling,
+    ) -> ServiceResult<()> {
+        if handling.tlp != Tlp::Red {
+            return Ok(());
+        }
+        let mut errors = FieldErrors::new();
+        for (i, recipient) in handling.recipients.iter().enumerate() {
+            if recipient == owner {
+                continue;
+            }
+            let agreements = self.sharing_agreements(owner, recipient, kind).await?;
+            if agreements.is_empty() {
+                errors.add(
+                    format!("handling.recipients[{i}]"),
+                    format!(
+                        "{recipient} cannot receive this record: no agreement in force with \
+                         {owner} shares {} with it",
+                        scope_of(kind).as_str()
+                    ),
+                );
+            } else if !agreements.iter().any(|a| a.max_tlp == Tlp::Red) {
+                errors.add(
+                    format!("handling.recipients[{i}]"),
+                    format!(
+                        "{recipient} cannot receive TLP:RED: its agreements with {owner} \
+                         stop at {}",
+                        agreements
+                            .iter()
+                            .map(|a| a.max_tlp)
+                            .max()
+                            .unwrap_or(Tlp::Clear)
+                            .as_str()
+                    ),
+                );
+            }
+        }
+        Ok(errors.into_result()?)
+    }
+
+    /// Who actually sees a record of the actor's agency now: every other agency whose
+    /// reading the policy allows, with the agreements (or the operation or disclosure)
+    /// that let it. Only the owner's users may ask.
+    pub async fn audience<R: Readable>(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> ServiceResult<Vec<AudienceEntry>> {
+        let (loaded, _) = self.load_visible::<R>(actor, id, "audience").await?;
+        if loaded.record.agency() != &actor.agency {
+            return Err(ServiceError::NotFound);
+        }
+        let mut out = Vec::new();
+        for agency in self.agencies().await? {
+            if agency.code == actor.agency {
+                continue;
+            }
+            let principal = Principal::Node {
+                agency: agency.code.clone(),
+            };
+            let access = self.access(&principal, R::KIND.into()).await?;
+            if !access.allows(&loaded.meta()) {
+                continue;
+            }
+            let via: Vec<String> = self
+                .sharing_agreements(&actor.agency, &agency.code, R::KIND)
+                .await?
+                .into_iter()
+                .map(|a| a.title)
+                .collect();
+            let how = if via.is_empty() {
+                AudienceBasis::OperationOrDisclosure
+            } else {
+                AudienceBasis::Agreement
+            };
+            out.push(AudienceEntry {
+                agency: agency.code,
+                basis: how,
+                agreements: via,
+            });
+        }
+        Ok(out)
+    }
+
     /// Leaves out of a record the references to records the reader may not see.
     async fn redact<R: Readable>(&self, actor: &Actor, mut record: R) -> ServiceResult<R> {
         let links = record.links_of().to_vec();
@@ -413,6 +535,8 @@ impl Service {
             &format!("{}.create", R::KIND.as_str()),
         )?;
         R::validate(&input, &actor.agency, self.today())?;
+        self.check_recipients(&actor.agency, R::KIND, R::input_handling(&input))
+            .await?;
         self.check_links::<R>(actor, &input, &[]).await?;
         let record = R::build(
             input,
@@ -534,6 +658,8 @@ impl Service {
         }
         let _ = access;
         R::validate(&input, &actor.agency, self.today())?;
+        self.check_recipients(&actor.agency, R::KIND, R::input_handling(&input))
+            .await?;
         let visible_now: Vec<Uuid> = {
             let reports = self
                 .access(&Principal::User(actor.clone()), DataKind::Report)
@@ -984,4 +1110,32 @@ pub struct Version<R> {
     /// The user who made the next version.
     pub replaced_by: String,
     pub replaced_at: DateTime<Utc>,
+}
+
+/// The scope of agreements that shares records of a kind.
+fn scope_of(kind: RecordKind) -> Scope {
+    match kind {
+        RecordKind::Report => Scope::Intelligence,
+        RecordKind::Seizure => Scope::Seizures,
+        RecordKind::Alert => Scope::Surveillance,
+    }
+}
+
+/// An agency that sees a record, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AudienceEntry {
+    pub agency: AgencyCode,
+    pub basis: AudienceBasis,
+    /// The titles of the agreements in force that share the record with it.
+    pub agreements: Vec<String>,
+}
+
+/// Why an agency sees a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AudienceBasis {
+    /// An agreement between the two agencies.
+    Agreement,
+    /// A joint operation the record is attached to, or a disclosure of it.
+    OperationOrDisclosure,
 }

@@ -13,6 +13,39 @@ use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
 
+/// An agency that sees a record, and why.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct Audience {
+    pub agency: AgencyCode,
+    /// `agreement`, or `operation_or_disclosure` (a joint operation the record is
+    /// attached to, or a disclosure of it).
+    pub basis: AudienceBasis,
+    /// The titles of the agreements in force that share the record with the agency.
+    pub agreements: Vec<String>,
+}
+
+/// Why an agency sees a record.
+#[derive(Debug, serde::Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AudienceBasis {
+    Agreement,
+    OperationOrDisclosure,
+}
+
+impl From<interdict_service::records::AudienceEntry> for Audience {
+    fn from(entry: interdict_service::records::AudienceEntry) -> Self {
+        use interdict_service::records::AudienceBasis as Basis;
+        Self {
+            agency: entry.agency,
+            basis: match entry.basis {
+                Basis::Agreement => AudienceBasis::Agreement,
+                Basis::OperationOrDisclosure => AudienceBasis::OperationOrDisclosure,
+            },
+            agreements: entry.agreements,
+        }
+    }
+}
+
 /// Filters and paging of a listing.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -221,6 +254,16 @@ use interdict_service::check_limit;
             pub async fn versions(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>) -> AppResult<Json<Vec<$record>>> {
                 let versions = state.record_history::<$record>(&session.actor, parse_id(&id)?).await?;
                 Ok(Json(versions.into_iter().map(|v| v.record).collect()))
+            }
+
+            #[utoipa::path(get, path = concat!($path, "/{id}/audience"), tag = $tag, operation_id = concat!($noun, "_audience"),
+                params(("id" = uuid::Uuid, Path, description = "Record id")),
+                summary = concat!("Which other agencies see a ", $noun, " of your agency now, and by what"),
+                responses((status = 200, body = Vec<crate::api::records::Audience>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+                security(("bearer" = [])))]
+            pub async fn audience(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>) -> AppResult<Json<Vec<crate::api::records::Audience>>> {
+                let audience = state.audience::<$record>(&session.actor, parse_id(&id)?).await?;
+                Ok(Json(audience.into_iter().map(crate::api::records::Audience::from).collect()))
             }
         }
     };

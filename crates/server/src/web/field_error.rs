@@ -140,6 +140,28 @@ impl FieldError {
                 english,
             };
         }
+        // The service's refusal of a TLP:RED recipient who cannot receive the record.
+        if let Some((recipient, rest)) =
+            message.split_once(" cannot receive TLP:RED: its agreements with ")
+        {
+            if let Some((owner, tlp)) = rest.split_once(" stop at ") {
+                return Self {
+                    key: Some("err.recipient_below_red"),
+                    args: vec![recipient.to_owned(), owner.to_owned(), tlp.to_owned()],
+                    english,
+                };
+            }
+        }
+        if let Some((recipient, rest)) =
+            message.split_once(" cannot receive this record: no agreement in force with ")
+        {
+            let owner = rest.split(' ').next().unwrap_or_default();
+            return Self {
+                key: Some("err.recipient_no_agreement"),
+                args: vec![recipient.to_owned(), owner.to_owned()],
+                english,
+            };
+        }
         let number_and = |rest: &str| -> Option<(String, String)> {
             let (n, what) = rest.split_once(' ')?;
             n.bytes()
@@ -409,5 +431,23 @@ mod tests {
         assert_eq!(unknown.text(Lang::Ko), "something new");
         let coded = FieldError::coded("err.date");
         assert_eq!(coded.text(Lang::En), "must be a date like 2026-05-01");
+    }
+
+    #[test]
+    fn unreachable_recipients_are_told_in_korean() {
+        let below = FieldError::domain(
+            "TH-CUSTOMS cannot receive TLP:RED: its agreements with KR-KCS stop at GREEN",
+        );
+        assert!(below.is_coded());
+        let korean = below.text(Lang::Ko);
+        assert!(
+            korean.contains("TH-CUSTOMS") && korean.contains("GREEN"),
+            "{korean}"
+        );
+        let none = FieldError::domain(
+            "JP-CUSTOMS cannot receive this record: no agreement in force with KR-KCS shares intelligence with it",
+        );
+        assert!(none.is_coded());
+        assert!(none.text(Lang::Ko).contains("JP-CUSTOMS"));
     }
 }

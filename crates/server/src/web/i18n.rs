@@ -489,6 +489,11 @@ catalogue! {
     "err.withdraw_status" => "use the withdraw action to withdraw a record", "기록을 철회하려면 철회 기능을 사용하십시오.";
     "err.red_needs_recipients" => "TLP:RED needs at least one named recipient agency", "TLP:RED 기록에는 수신 기관을 하나 이상 지정해야 합니다.";
     "err.recipient_self" => "the originating agency is not a recipient of its own record", "작성 기관은 자신의 기록의 수신 기관이 될 수 없습니다.";
+    "record.audience" => "Who sees this record", "이 기록을 볼 수 있는 기관";
+    "record.audience_none" => "Only your agency: no agreement, operation or disclosure shares it.", "우리 기관만 볼 수 있습니다: 이 기록을 공유하는 협정, 공동작전 또는 개별 공개가 없습니다.";
+    "record.audience_operation" => "through a joint operation or a disclosure", "공동작전 또는 개별 공개를 통해";
+    "err.recipient_below_red" => "{0} cannot receive TLP:RED: its agreements with {1} stop at {2}", "{0}은(는) TLP:RED를 받을 수 없습니다: {1}와(과)의 협정은 {2}까지입니다.";
+    "err.recipient_no_agreement" => "{0} cannot receive this record: no agreement in force with {1} shares it", "{0}은(는) 이 기록을 받을 수 없습니다: {1}와(과) 이 기록을 공유하는 유효한 협정이 없습니다.";
     "err.recipients_not_red" => "only TLP:RED names recipients", "수신 기관은 TLP:RED 기록에만 지정합니다.";
     "err.max_drugs" => "at most {0} drugs", "마약류는 {0}개까지 지정할 수 있습니다.";
     "err.max_recipients" => "at most {0} recipients", "수신 기관은 {0}곳까지 지정할 수 있습니다.";

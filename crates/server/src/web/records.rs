@@ -586,6 +586,18 @@ pub async fn detail<R: WebRecord>(
         .map_err(|e| auth.fail(e))?;
     let may_modify = actor.may_modify(&record.meta()).is_ok();
     let own = record.agency() == &actor.agency;
+    // Who actually sees the record, for its own agency: the agencies the policy lets
+    // read it now, and by what.
+    let audience = if own {
+        Some(
+            state
+                .audience::<R>(actor, id)
+                .await
+                .map_err(|e| auth.fail(e))?,
+        )
+    } else {
+        None
+    };
     let (created, updated) = record.times();
     let title = title_of(lang, &record);
     let base = format!("/{}/{}", R::PATH, id);
@@ -612,6 +624,27 @@ pub async fn detail<R: WebRecord>(
         }
         @if !own {
             div.alert.alert-info { (lang.t("record.foreign")) " " strong { (record.agency().as_str()) } }
+        }
+        @if let Some(audience) = &audience {
+            section.panel.audience {
+                h2 { (lang.t("record.audience")) }
+                @if audience.is_empty() {
+                    p.muted { (lang.t("record.audience_none")) }
+                } @else {
+                    ul {
+                        @for entry in audience {
+                            li {
+                                strong { (entry.agency.as_str()) }
+                                @if entry.agreements.is_empty() {
+                                    " — " (lang.t("record.audience_operation"))
+                                } @else {
+                                    " — " (entry.agreements.join(", "))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         section.panel {
             dl.facts {

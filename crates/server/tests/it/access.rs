@@ -119,21 +119,21 @@ async fn world(node: &TestNode) -> Vec<Rec> {
                 n += 1;
             }
         }
-        // RED naming only a partner whose agreement stops at GREEN.
-        recs.push(
-            create(
-                node,
-                &kcs,
-                kind,
-                "KR-KCS",
-                4,
-                vec!["TH-CUSTOMS"],
-                "published",
-                n,
-            )
-            .await,
+        // RED naming only a partner whose agreement stops at GREEN is refused, with the
+        // reason, instead of showing a recipient who can never receive it.
+        let body = if kind == "report" {
+            report_json("unreachable", "RED", &["TH-CUSTOMS"], "published")
+        } else {
+            seizure_json("unreachable", "RED", &["TH-CUSTOMS"], "published")
+        };
+        let (code, refused) = node.post(path_of(kind), &kcs, &body).await;
+        assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert!(
+            refused
+                .to_string()
+                .contains("TH-CUSTOMS cannot receive TLP:RED"),
+            "{refused}"
         );
-        n += 1;
         recs.push(create(node, &kcg, kind, "KR-KCG", 2, vec![], "published", n).await);
         n += 1;
         recs.push(create(node, &thai, kind, "TH-CUSTOMS", 1, vec![], "published", n).await);

@@ -93,6 +93,8 @@ async fn every_documented_operation_succeeds_as_documented() {
         assert_eq!(etag.as_deref(), Some("\"2\""));
         let (code, versions) = node.get(&format!("{path}/versions"), &kcs).await;
         assert_eq!(code, StatusCode::OK, "{versions}");
+        let (code, audience) = node.get(&format!("{path}/audience"), &kcs).await;
+        assert_eq!(code, StatusCode::OK, "{audience}");
     }
     for list in [
         "/api/v1/reports?limit=1",

@@ -406,3 +406,86 @@ async fn vocabulary_is_found_in_every_language() {
     }
     node.finish().await;
 }
+
+/// Regression: the form and the API took as TLP:RED recipients agencies that could never
+/// receive the record (no agreement, or one that stops below RED); the record then read
+/// "TLP:RED KR-KCG" while KR-KCG could not see it. Such recipients are refused with the
+/// reason, and the owner sees who actually sees each record, and by what.
+#[tokio::test]
+async fn recipients_who_cannot_receive_are_refused_and_the_audience_is_shown() {
+    let node = node().await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    for (recipient, reason) in [
+        (
+            "TH-CUSTOMS",
+            "TH-CUSTOMS cannot receive TLP:RED: its agreements with KR-KCS stop at GREEN",
+        ),
+        (
+            "US-HSI",
+            "US-HSI cannot receive this record: no agreement in force",
+        ),
+        (
+            "JP-CUSTOMS",
+            "JP-CUSTOMS cannot receive this record: no agreement in force",
+        ),
+    ] {
+        let body = report_json("red", "RED", &["KR-KCG", recipient], "published");
+        let (code, refused) = node.post("/api/v1/reports", &kcs, &body).await;
+        assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        let text = refused.to_string();
+        assert!(text.contains("handling.recipients[1]"), "{text}");
+        assert!(text.contains(reason), "{text}");
+        assert!(
+            !text.contains("recipients[0]"),
+            "KR-KCG may receive RED: {text}"
+        );
+    }
+    let audience = |tlp: &'static str, recipients: &'static [&'static str]| {
+        let node = &node;
+        let kcs = &kcs;
+        async move {
+            let body = report_json("audience", tlp, recipients, "published");
+            let (code, created) = node.post("/api/v1/reports", kcs, &body).await;
+            assert_eq!(code, StatusCode::CREATED, "{created}");
+            let id = created["id"].as_str().unwrap().to_owned();
+            let (code, audience) = node
+                .get(&format!("/api/v1/reports/{id}/audience"), kcs)
+                .await;
+            assert_eq!(code, StatusCode::OK, "{audience}");
+            let agencies: Vec<String> = audience
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["agency"].as_str().unwrap().to_owned())
+                .collect();
+            (id, agencies, audience)
+        }
+    };
+    let (red, agencies, body) = audience("RED", &["KR-KCG"]).await;
+    assert_eq!(agencies, ["KR-KCG"], "{body}");
+    assert_eq!(body[0]["basis"], "agreement");
+    assert_eq!(body[0]["agreements"].as_array().unwrap().len(), 1, "{body}");
+    let (_, agencies, body) = audience("AMBER", &[]).await;
+    assert_eq!(agencies, ["KR-KCG"], "{body}");
+    let (_, mut agencies, body) = audience("GREEN", &[]).await;
+    agencies.sort();
+    assert_eq!(agencies, ["KR-KCG", "TH-CUSTOMS"], "{body}");
+    // Only the owner asks; to anyone else the record's audience does not exist.
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    let (code, _) = node
+        .get(&format!("/api/v1/reports/{red}/audience"), &kcg)
+        .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    // A change that names an unreachable recipient is refused too.
+    let body = report_json("audience", "RED", &["TH-CUSTOMS"], "published");
+    let (status, _, refused) = node
+        .put(
+            &format!("/api/v1/reports/{red}"),
+            &kcs,
+            Some("\"1\""),
+            &body,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    node.finish().await;
+}

@@ -338,9 +338,18 @@ async fn a_report_filed_in_the_browser_is_shared_by_agreement_only() {
         "B2",
         "/edit",
         "/withdraw",
+        // Who sees it: the coast guard by their agreement, not Japan.
+        "Who sees this record",
     ] {
         assert!(detail.contains(expected), "detail shows {expected}");
     }
+    let audience = detail
+        .split("Who sees this record")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_default();
+    assert!(audience.contains("KR-KCG"), "{audience}");
+    assert!(!audience.contains("JP-CUSTOMS"), "{audience}");
 
     // The partner under an AMBER agreement sees it, but may not change it.
     let kcg = browser();
