@@ -128,7 +128,7 @@ pub const GROUPS: &[&[&str]] = &[
 
 /// Whether a spelling is written in a script without spaces between words.
 fn is_dense(spelling: &str) -> bool {
-    spelling.chars().any(|c| !c.is_ascii())
+    !spelling.is_ascii()
 }
 
 /// Lower case, and every run of non-alphanumeric characters one space, with a space

@@ -112,8 +112,8 @@ fn glued(word: &str) -> Option<Found> {
 }
 
 /// The longest run of up to `max` words from `i` that parses with `parse`.
-fn longest<'a, T>(
-    words: &[(Range<usize>, &'a str)],
+fn longest<T>(
+    words: &[(Range<usize>, &str)],
     i: usize,
     max: usize,
     parse: impl Fn(&str) -> Option<T>,
