@@ -131,10 +131,42 @@ fn is_dense(spelling: &str) -> bool {
     !spelling.is_ascii()
 }
 
-/// Lower case, and every run of non-alphanumeric characters one space, with a space
+/// One automaton over every spelling, built once: a Latin spelling as ` word ` (whole
+/// words of the folded text), a dense one as it is. Pattern `i` belongs to group
+/// `GROUP_OF[i]`.
+struct Matcher {
+    automaton: aho_corasick::AhoCorasick,
+    group_of: Vec<usize>,
+}
+
+fn matcher() -> &'static Matcher {
+    static MATCHER: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+    MATCHER.get_or_init(|| {
+        let mut patterns = Vec::new();
+        let mut group_of = Vec::new();
+        for (g, group) in GROUPS.iter().enumerate() {
+            for spelling in *group {
+                patterns.push(if is_dense(spelling) {
+                    (*spelling).to_owned()
+                } else {
+                    format!(" {spelling} ")
+                });
+                group_of.push(g);
+            }
+        }
+        let automaton = aho_corasick::AhoCorasick::new(&patterns)
+            .unwrap_or_else(|_| unreachable!("the spellings are a fixed, small set"));
+        Matcher {
+            automaton,
+            group_of,
+        }
+    })
+}
+
+/// Lower case, and every run of characters that separate words one space, with a space
 /// at each end, so that whole Latin words are found as ` word `.
-fn folded(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
+fn folded(text: &str, out: &mut String) {
+    out.clear();
     out.push(' ');
     for c in text.chars().flat_map(char::to_lowercase) {
         // Thai vowel and tone marks are not alphanumeric but belong to their word.
@@ -147,27 +179,27 @@ fn folded(text: &str) -> String {
     if !out.ends_with(' ') {
         out.push(' ');
     }
-    out
 }
 
 /// The spellings in every language of each vocabulary term that `texts` use, to be
-/// indexed beside them. A term already spelled every way adds nothing new to the
-/// index, which keeps each term once.
+/// indexed beside them. One pass over each text.
 pub fn equivalents<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<&'static str> {
-    let folded: Vec<String> = texts.into_iter().map(folded).collect();
-    let uses = |spelling: &str| {
-        folded.iter().any(|text| {
-            if is_dense(spelling) {
-                text.contains(spelling)
-            } else {
-                text.contains(&format!(" {spelling} "))
-            }
-        })
-    };
+    let matcher = matcher();
+    let mut used = vec![false; GROUPS.len()];
+    let mut buffer = String::new();
+    for text in texts {
+        folded(text, &mut buffer);
+        // Overlapping, so that ` ice ` and ` crystal meth ` next to each other are both
+        // seen, and a space is shared by neighbouring words.
+        for found in matcher.automaton.find_overlapping_iter(buffer.as_str()) {
+            used[matcher.group_of[found.pattern().as_usize()]] = true;
+        }
+    }
     GROUPS
         .iter()
-        .filter(|group| group.iter().any(|s| uses(s)))
-        .flat_map(|group| group.iter().copied())
+        .zip(used)
+        .filter(|(_, used)| *used)
+        .flat_map(|(group, _)| group.iter().copied())
         .collect()
 }
 

@@ -67,17 +67,25 @@ fn words(text: &str) -> Vec<(Range<usize>, &str)> {
 }
 
 /// Strips the punctuation a label is written with (`IMO:`, `IMO.`, `IMO#`, `No.`).
-fn bare(word: &str) -> String {
+fn bare(word: &str) -> &str {
     word.trim_matches(|c: char| matches!(c, ':' | '.' | '#' | ',' | ';' | '(' | ')'))
-        .to_ascii_uppercase()
+}
+
+/// Whether `word`, without the punctuation of a label, is one of `names`.
+fn is_word(word: &str, names: &[&str]) -> bool {
+    let word = bare(word);
+    names.iter().any(|n| word.eq_ignore_ascii_case(n))
 }
 
 fn label_of(word: &str) -> Option<Label> {
-    match bare(word).as_str() {
-        "IMO" => Some(Label::Imo),
-        "MMSI" => Some(Label::Mmsi),
-        "C/S" | "CS" | "CALLSIGN" => Some(Label::CallSign),
-        _ => None,
+    if is_word(word, &["IMO"]) {
+        Some(Label::Imo)
+    } else if is_word(word, &["MMSI"]) {
+        Some(Label::Mmsi)
+    } else if is_word(word, &["C/S", "CS", "CALLSIGN"]) {
+        Some(Label::CallSign)
+    } else {
+        None
     }
 }
 
@@ -99,9 +107,12 @@ fn labelled(label: Label, value: &str) -> Option<Found> {
 
 /// A label glued to its value: `IMO9074729`, `IMO:9074729`, `MMSI-440123450`.
 fn glued(word: &str) -> Option<Found> {
-    let upper = word.to_ascii_uppercase();
     for (prefix, label) in [("IMO", Label::Imo), ("MMSI", Label::Mmsi)] {
-        if let Some(rest) = upper.strip_prefix(prefix) {
+        let Some(head) = word.get(..prefix.len()) else {
+            continue;
+        };
+        if head.eq_ignore_ascii_case(prefix) {
+            let rest = &word[prefix.len()..];
             let rest = rest.trim_start_matches([':', '-', '#', '.']);
             if rest.starts_with(|c: char| c.is_ascii_digit()) {
                 return labelled(label, rest);
@@ -137,8 +148,8 @@ pub fn find_identifiers(text: &str) -> Vec<(Range<usize>, Found)> {
         // A label and its value: `IMO 9074729`, `call sign D7AB`.
         let (label, value_at) = match label_of(word) {
             Some(label) => (Some(label), i + 1),
-            None if bare(word) == "CALL"
-                && words.get(i + 1).is_some_and(|(_, w)| bare(w) == "SIGN") =>
+            None if is_word(word, &["CALL"])
+                && words.get(i + 1).is_some_and(|(_, w)| is_word(w, &["SIGN"])) =>
             {
                 (Some(Label::CallSign), i + 2)
             }
@@ -146,9 +157,7 @@ pub fn find_identifiers(text: &str) -> Vec<(Range<usize>, Found)> {
         };
         // `IMO No. 9074729`, `IMO number 9074729`.
         let value_at = match words.get(value_at) {
-            Some((_, w)) if label.is_some() && matches!(bare(w).as_str(), "NO" | "NUMBER") => {
-                value_at + 1
-            }
+            Some((_, w)) if label.is_some() && is_word(w, &["NO", "NUMBER"]) => value_at + 1,
             _ => value_at,
         };
         if let Some(label) = label {
@@ -172,7 +181,15 @@ pub fn find_identifiers(text: &str) -> Vec<(Range<usize>, Found)> {
             }
         }
         // A container number, written in up to three groups (`MSKU 907032-3`).
-        if word.len() >= 4 && word.bytes().take(4).all(|b| b.is_ascii_alphabetic()) {
+        // Only a word that is an owner code, or one followed by digits, can begin one:
+        // ordinary words are not tried.
+        let container_like = word.len() >= 4
+            && word.bytes().take(4).all(|b| b.is_ascii_alphabetic())
+            && word
+                .bytes()
+                .skip(4)
+                .all(|b| b.is_ascii_digit() || b == b'-');
+        if container_like {
             if let Some((end, number)) = longest(&words, i, 3, |s| ContainerNumber::parse(s).ok()) {
                 out.push((range.start..words[end - 1].0.end, Found::Container(number)));
                 i = end;

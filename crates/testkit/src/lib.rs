@@ -232,6 +232,26 @@ impl TestNode {
         (answer.status, answer.body)
     }
 
+    /// An answer checked against the contract.
+    fn checked_answer(
+        &self,
+        method: &Method,
+        path: &str,
+        status: StatusCode,
+        headers: reqwest::header::HeaderMap,
+        text: String,
+    ) -> Answer {
+        let body: Option<Value> = serde_json::from_str(&text).ok();
+        self.contract
+            .check_response(method, path, status, &headers, body.as_ref(), &text);
+        Answer {
+            status,
+            headers,
+            body: body.unwrap_or(Value::Null),
+            text,
+        }
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
         self.call(Method::GET, path, Some(token), None).await
     }
@@ -379,15 +399,7 @@ impl Call<'_> {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.expect("body");
-        let body: Option<Value> = serde_json::from_str(&text).ok();
-        node.contract
-            .check_response(&method, &path, status, &headers, body.as_ref(), &text);
-        Answer {
-            status,
-            headers,
-            body: body.unwrap_or(Value::Null),
-            text,
-        }
+        node.checked_answer(&method, &path, status, headers, text)
     }
 
     /// Sends a request whose answer is a stream that does not end (Server-Sent Events):
@@ -406,15 +418,7 @@ impl Call<'_> {
             .flatten()
             .unwrap_or_default();
         let text = String::from_utf8_lossy(&first).into_owned();
-        let body: Option<Value> = serde_json::from_str(&text).ok();
-        node.contract
-            .check_response(&method, &path, status, &headers, body.as_ref(), &text);
-        Answer {
-            status,
-            headers,
-            body: body.unwrap_or(Value::Null),
-            text,
-        }
+        node.checked_answer(&method, &path, status, headers, text)
     }
 
     /// Checks the request against the contract and sends it.
