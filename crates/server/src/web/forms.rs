@@ -1030,10 +1030,20 @@ fn recipients_box(
     chosen: &[String],
     errors: &Errors,
 ) -> Markup {
-    let error = err(lang, errors, "handling.recipients");
+    // The box's own error, and the service's refusal of each recipient who cannot
+    // receive the record (`handling.recipients[i]`).
+    let problems: Vec<String> = errors
+        .iter()
+        .filter(|(k, _)| {
+            k.as_str() == "handling.recipients" || k.starts_with("handling.recipients[")
+        })
+        .map(|(_, e)| e.text(lang))
+        .collect();
+    let error = (!problems.is_empty()).then(|| problems.join(" "));
     html! {
         fieldset.field.wide.checks.invalid[error.is_some()] id="recipients" data-red-only {
             legend { (lang.t("field.recipients")) }
+            p.muted { (lang.t("field.recipients_help")) }
             div.check-grid {
                 @for a in agencies.iter().filter(|a| &a.code != own) {
                     label.check {

@@ -295,6 +295,7 @@ catalogue! {
     "field.grading_help" => "Source reliability A–F and information credibility 1–6 (Admiralty)", "출처 신뢰도 A–F, 정보 신빙성 1–6 (애드미럴티 방식)";
     "field.tlp" => "Handling (TLP)", "취급 등급 (TLP)";
     "field.recipients" => "Recipient agencies (TLP:RED only)", "수신 기관 (TLP:RED 전용)";
+    "field.recipients_help" => "Only agencies whose agreement with yours shares this kind of record up to TLP:RED can receive it; others are refused with the reason.", "우리 기관과의 협정이 이 종류의 기록을 TLP:RED까지 공유하는 기관만 받을 수 있습니다. 그 밖의 기관은 이유와 함께 거부됩니다.";
     "field.drugs" => "Drugs", "마약류";
     "field.modus_operandi" => "Modus operandi", "범행 수법";
     "field.status" => "Status", "상태";

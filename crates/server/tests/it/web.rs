@@ -1078,3 +1078,33 @@ async fn unknown_pages_are_an_html_404_in_the_users_language_and_json_under_the_
         assert_eq!(body["error"]["code"], "not_found", "{path}");
     }
 }
+
+/// Regression: the form offered every agency as a TLP:RED recipient and saved one that
+/// could never receive the record. The refusal is shown at the recipients, with why.
+#[tokio::test]
+async fn an_unreachable_red_recipient_is_refused_on_the_form() {
+    let node = start().await;
+    let client = browser();
+    let csrf = login(&client, &node.base, "kcs.analyst").await;
+    let mut form = report_form(&csrf, "RED to nobody", "9074729");
+    form.retain(|(k, _)| *k != "tlp");
+    form.push(("tlp", "RED"));
+    form.push(("recipients", "JP-CUSTOMS"));
+    let response = client
+        .post(format!("{}/reports", node.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    let recipients = html
+        .split("id=\"recipients\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</fieldset>").next())
+        .unwrap_or_default();
+    assert!(
+        recipients.contains("JP-CUSTOMS cannot receive this record"),
+        "{recipients}"
+    );
+}
