@@ -284,6 +284,7 @@ catalogue! {
     "common.yes" => "Yes", "예";
     "common.no" => "No", "아니요";
     "common.results" => "results", "건";
+    "common.result" => "result", "건";
     "common.total" => "Total", "합계";
     "common.remove" => "Remove", "삭제";
     "common.fix_fields" => "Some fields need correcting; they are marked below.", "수정이 필요한 항목이 아래에 표시되어 있습니다.";

@@ -363,7 +363,8 @@ pub async fn search(
             p.count {
                 (lang.t("common.total")) ": "
                 strong { @if page_data.total_capped { (lang.t("common.more_than")) " " } (int(page_data.total)) }
-                " " (lang.t("common.results"))
+                // "1 result", "2 results"; Korean counts with 건 either way.
+                " " (lang.t(if page_data.total == 1 && !page_data.total_capped { "common.result" } else { "common.results" }))
             }
             @if page_data.items.is_empty() {
                 p.empty { (lang.t("common.empty")) }

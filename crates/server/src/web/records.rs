@@ -456,7 +456,8 @@ pub async fn list<R: WebRecord>(
             p.count {
                 (lang.t("common.total")) ": "
                 strong { @if p.total_capped { (lang.t("common.more_than")) " " } (int(p.total)) }
-                " " (lang.t("common.results"))
+                // "1 result", "2 results"; Korean counts with 건 either way.
+                " " (lang.t(if p.total == 1 && !p.total_capped { "common.result" } else { "common.results" }))
             }
             @if p.items.is_empty() {
                 p.empty { (lang.t("common.empty")) }

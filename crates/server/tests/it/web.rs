@@ -365,6 +365,8 @@ async fn a_report_filed_in_the_browser_is_shared_by_agreement_only() {
         found.contains("해양호 환적 첩보"),
         "search for 해양 finds it"
     );
+    // Regression: "Total: 1 results".
+    assert!(found.contains("<strong>1</strong> result</p>"), "{found}");
     let (status, _) = get(&kcg, &format!("{detail_url}/edit")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
