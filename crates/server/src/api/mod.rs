@@ -473,9 +473,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(records::reports::get, records::reports::update))
         .routes(routes!(records::reports::withdraw))
         .routes(routes!(records::reports::versions))
+        .routes(routes!(records::reports::correlations))
         .routes(routes!(records::seizures::list, records::seizures::create))
         .routes(routes!(records::seizures::get, records::seizures::update))
         .routes(routes!(records::seizures::withdraw))
         .routes(routes!(records::seizures::versions))
+        .routes(routes!(records::seizures::correlations))
         .split_for_parts()
 }
