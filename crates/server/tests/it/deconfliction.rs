@@ -314,7 +314,7 @@ async fn placeholders_and_common_values_never_correlate(backend: Backend) {
     );
 
     // A phone on more records than the limit (2) tells nothing.
-    let phone = json!([{ "kind": "phone", "number": "+82 51 999 0000" }]);
+    let phone = json!([{ "kind": "phone", "number": "+82519990000" }]);
     let mut on_phone = Vec::new();
     for n in 0..3 {
         on_phone.push(
