@@ -223,13 +223,9 @@ impl Service {
             }
         }
         let mut links: Vec<(i64, CorrelationLink)> = links.into_values().collect();
-        links.sort_by(|a, b| b.0.cmp(&a.0));
+        links.sort_by_key(|(seq, _)| std::cmp::Reverse(*seq));
         out.links = links.into_iter().map(|(_, link)| link).collect();
-        let foreign = out
-            .links
-            .iter()
-            .map(|l| (l.agency.clone(), l.id))
-            .collect();
+        let foreign = out.links.iter().map(|l| (l.agency.clone(), l.id)).collect();
         self.audit_foreign_reads(actor, "correlations", foreign, None);
         hits.sort();
         let mut contacts: BTreeMap<AgencyCode, String> = BTreeMap::new();

@@ -85,7 +85,12 @@ async fn every_documented_operation_succeeds_as_documented() {
     // A record of the coast guard on the same vessel that the customs may not read:
     // the report's correlations hold a link (the seizure) and hits.
     let kcg = token_for(node.service(), "kcg.analyst").await;
-    let held = report_json("held by the coast guard", "RED", &["TH-CUSTOMS"], "published");
+    let held = report_json(
+        "held by the coast guard",
+        "RED",
+        &["TH-CUSTOMS"],
+        "published",
+    );
     let (code, body) = node.post("/api/v1/reports", &kcg, &held).await;
     assert_eq!(code, StatusCode::CREATED, "{body}");
     let (code, found) = node.get(&format!("{report_path}/correlations"), &kcs).await;

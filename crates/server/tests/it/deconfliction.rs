@@ -156,7 +156,10 @@ async fn hits_are_told_only_where_the_policy_allows(backend: Backend) {
     let asker_audit = Value::from(audit_of(&node, &kcs_admin).await).to_string();
     assert!(asker_audit.contains("deconfliction.hit"));
     for secret in [red.as_str(), draft.as_str()] {
-        assert!(!asker_audit.contains(secret), "{secret} in the asker's audit");
+        assert!(
+            !asker_audit.contains(secret),
+            "{secret} in the asker's audit"
+        );
     }
     let japan_audit = Value::from(audit_of(&node, &japan_admin).await).to_string();
     assert!(!japan_audit.contains("deconfliction.hit"), "{japan_audit}");
