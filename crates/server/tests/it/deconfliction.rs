@@ -75,6 +75,14 @@ async fn hits_are_told_only_where_the_policy_allows(backend: Backend) {
         &report_json("DRAFT-KCG-LEAD", "AMBER", &[], "draft"),
     )
     .await;
+    // A second record the customs may not read: the hits do not say how many.
+    let red_too = file(
+        &node,
+        &kcg,
+        reports,
+        &report_json("SECRET-KCG-SECOND", "RED", &["TH-CUSTOMS"], "published"),
+    )
+    .await;
     let japanese = file(
         &node,
         &japan,
@@ -106,6 +114,7 @@ async fn hits_are_told_only_where_the_policy_allows(backend: Backend) {
     let text = found.to_string();
     for secret in [
         red.as_str(),
+        red_too.as_str(),
         draft.as_str(),
         japanese.as_str(),
         "SECRET",
@@ -153,6 +162,27 @@ async fn hits_are_told_only_where_the_policy_allows(backend: Backend) {
         assert_eq!(entry["target_kind"], "identifier");
     }
     assert!(told.iter().any(|e| e["target_id"] == "imo:9074729"));
+    // Asking again and again is bounded like denials: in a window, the first hit on each
+    // identifier is written and the repeats are counted into one entry when the window
+    // closes (a flush closes it). Ten asks: two first entries, two counts of nine.
+    for _ in 0..10 {
+        let (code, _) = node
+            .get(&format!("{reports}/{ours}/correlations"), &kcs)
+            .await;
+        assert_eq!(code, StatusCode::OK);
+    }
+    node.service().flush_audit().await;
+    let again = audit_of(&node, &kcg_admin).await;
+    let hits: Vec<&Value> = again
+        .iter()
+        .filter(|e| e["action"] == "deconfliction.hit")
+        .collect();
+    assert_eq!(hits.len(), 6, "{hits:?}");
+    let counted = hits
+        .iter()
+        .filter(|e| e.to_string().contains(r#"\"repeated\":9"#))
+        .count();
+    assert_eq!(counted, 2, "{hits:?}");
     let asker_audit = Value::from(audit_of(&node, &kcs_admin).await).to_string();
     assert!(asker_audit.contains("deconfliction.hit"));
     for secret in [red.as_str(), draft.as_str()] {
