@@ -447,6 +447,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agencies))
         .routes(routes!(agreements))
         .routes(routes!(search))
+        .routes(routes!(records::preview_correlations))
         .routes(routes!(audit))
         .routes(routes!(node))
         .routes(routes!(changes))

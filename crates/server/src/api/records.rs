@@ -1,18 +1,21 @@
 //! `/api/v1/reports` and `/api/v1/seizures`: one set of handlers per kind, written once.
 
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use interdict_core::record::DrugType;
-use interdict_core::{AgencyCode, RecordKind, RecordStatus, Tlp};
+use interdict_core::{AgencyCode, RecordKind, RecordStatus, Subject, Tlp};
 use interdict_service::deconflict::MatchedIdentifier;
 use interdict_service::records::ListFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::error::{AppError, AppResult};
+use crate::api::extract::{Auth, JsonBody};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::AppState;
 
 /// Filters and paging of a listing.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -190,6 +193,40 @@ impl From<interdict_service::deconflict::Correlations> for Correlations {
                 .collect(),
         }
     }
+}
+
+/// The subjects of a record being written, to learn before filing it who else holds
+/// something on their identifiers.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrelationQuery {
+    /// As in a report or seizure; at most 100.
+    #[schema(max_items = 100)]
+    pub subjects: Vec<Subject>,
+}
+
+/// Who else holds something on the identifiers of subjects not yet filed: the same
+/// answer a filed record with these subjects would get.
+#[utoipa::path(post, path = "/api/v1/correlations", tag = "search", request_body = CorrelationQuery, operation_id = "preview_correlations",
+    responses((status = 200, body = Correlations), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn preview_correlations(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    JsonBody(query): JsonBody<CorrelationQuery>,
+) -> AppResult<Json<Correlations>> {
+    if query.subjects.len() > 100 {
+        return Err(AppError::field("subjects", "at most 100 subjects"));
+    }
+    let identifiers = query
+        .subjects
+        .iter()
+        .flat_map(Subject::identifiers)
+        .collect();
+    let found = state
+        .correlations_for_identifiers(&session.actor, identifiers)
+        .await?;
+    Ok(Json(found.into()))
 }
 
 /// Why a record is withdrawn.

@@ -97,6 +97,10 @@ async fn every_documented_operation_succeeds_as_documented() {
     assert_eq!(code, StatusCode::OK, "{found}");
     assert_eq!(found["links"].as_array().map(Vec::len), Some(1), "{found}");
     assert_eq!(found["hits"][0]["agency"], "KR-KCG", "{found}");
+    let subjects = json!({"subjects": report_with_every_subject()["subjects"]});
+    let (code, preview) = node.post("/api/v1/correlations", &kcs, &subjects).await;
+    assert_eq!(code, StatusCode::OK, "{preview}");
+    assert_eq!(preview["hits"][0]["agency"], "KR-KCG", "{preview}");
 
     for (path, body) in [
         (&report_path, report_with_every_subject()),

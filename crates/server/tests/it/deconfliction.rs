@@ -233,6 +233,23 @@ async fn hits_are_told_only_where_the_policy_allows(backend: Backend) {
     assert_eq!(found["links"][0]["kind"], "report");
     assert_eq!(found["links"][1]["kind"], "seizure");
 
+    // Before filing: the same answer for the subjects of a record not yet written.
+    let vessel = json!({"subjects": [{ "kind": "vessel", "name": "해양호", "imo": "9074729" }]});
+    let (code, preview) = node.post("/api/v1/correlations", &kcs, &vessel).await;
+    assert_eq!(code, StatusCode::OK, "{preview}");
+    assert_eq!(
+        ids_of(&preview["links"]),
+        vec![shared.clone(), ours.clone()]
+    );
+    assert_eq!(
+        preview["hits"],
+        json!([{"agency": "KR-KCG", "identifier": {"scheme": "imo", "value": "9074729"}, "contact": "kcg duty desk"}])
+    );
+    let (code, preview) = node.post("/api/v1/correlations", &japan, &vessel).await;
+    assert_eq!(code, StatusCode::OK, "{preview}");
+    assert_eq!(ids_of(&preview["links"]), vec![japanese.clone()]);
+    assert_eq!(preview["hits"], json!([]), "{preview}");
+
     // An invisible record answers exactly like a missing one.
     let (code, invisible) = node
         .get(&format!("{reports}/{red}/correlations"), &kcs)
