@@ -407,9 +407,9 @@ async fn placeholders_and_common_values_never_correlate_postgres() {
     placeholders_and_common_values_never_correlate(Backend::Postgres).await;
 }
 
-/// The report page shows who else holds something, in English and in Korean.
+/// The report and seizure pages show who else holds something, in English and Korean.
 #[tokio::test]
-async fn the_report_page_shows_who_else_holds_something() {
+async fn the_record_pages_show_who_else_holds_something() {
     let node = TestNode::start(Backend::Sqlite).await.expect("node");
     seed_world(node.service()).await;
     let kcs = token_for(node.service(), "kcs.analyst").await;
@@ -484,5 +484,35 @@ async fn the_report_page_shows_who_else_holds_something() {
         assert!(html.contains("9074729"));
         assert!(!html.contains(&red) && !html.contains("SECRET-KCG-SOURCE"));
     }
+    // The seizure page too: the two seizures share their container.
+    let our_seizure = file(
+        &node,
+        &kcs,
+        "/api/v1/seizures",
+        &seizure_json("ours", "GREEN", &[], "published"),
+    )
+    .await;
+    let their_seizure = file(
+        &node,
+        &kcg,
+        "/api/v1/seizures",
+        &seizure_json("theirs", "GREEN", &[], "published"),
+    )
+    .await;
+    let html = browser
+        .get(node.url(&format!("/seizures/{our_seizure}")))
+        .header("accept-language", "ko")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("다른 기관 보유 기록"), "{html}");
+    assert!(
+        html.contains(&format!("/seizures/{their_seizure}")),
+        "{html}"
+    );
+    assert!(html.contains("CSQU3054383"));
     node.finish().await;
 }
