@@ -34,6 +34,9 @@ pub struct Config {
     pub signing_key: Option<PathBuf>,
     /// Report deconfliction hits between agencies that no agreement binds.
     pub hits_without_agreement: bool,
+    /// Deconfliction skips an identifier carried by more records than this (of those
+    /// the reader may know of): a value that common tells nothing.
+    pub common_identifier_limit: usize,
     /// A TOML file with the thresholds of the maritime behaviour detectors and their
     /// lists (home countries, high-risk ports and countries); the published defaults
     /// when absent (docs/maritime.md).
@@ -62,6 +65,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             signing_key: None,
             hits_without_agreement: false,
+            common_identifier_limit: 50,
             maritime_config: None,
         }
     }
@@ -168,6 +172,10 @@ impl Config {
                 "HITS_WITHOUT_AGREEMENT" => {
                     config.hits_without_agreement = parse_bool(&value).map_err(bad)?
                 }
+                "COMMON_IDENTIFIER_LIMIT" => {
+                    config.common_identifier_limit =
+                        value.parse().map_err(|e| bad(format!("{e}")))?
+                }
                 _ => return Err(bad("unknown setting".into())),
             }
         }
@@ -181,6 +189,7 @@ impl Config {
         service.signing_key = self.signing_key.clone();
         service.session_hours = self.session_hours;
         service.hits_without_agreement = self.hits_without_agreement;
+        service.common_identifier_limit = self.common_identifier_limit;
         if let Some(path) = &self.maritime_config {
             let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
                 path: path.clone(),

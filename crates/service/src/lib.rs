@@ -15,6 +15,7 @@ pub mod audit;
 pub mod auth;
 mod clock;
 mod cursor;
+pub mod deconflict;
 mod error;
 pub mod feed;
 mod keys;
@@ -51,6 +52,9 @@ pub struct ServiceConfig {
     pub session_hours: i64,
     /// Whether deconfliction hits are reported between agencies no agreement binds.
     pub hits_without_agreement: bool,
+    /// An identifier carried by more records than this (of those a reader may know of)
+    /// is too common to tell anything and is not correlated.
+    pub common_identifier_limit: usize,
     /// How often a checkpoint of the audit chain is signed while entries arrive.
     pub checkpoint_every: Duration,
     /// Whether this process runs the node's background work (the checkpoint signer,
@@ -70,6 +74,7 @@ impl ServiceConfig {
             signing_key: None,
             session_hours: 12,
             hits_without_agreement: false,
+            common_identifier_limit: 50,
             checkpoint_every: Duration::from_secs(60),
             background: true,
             maritime: interdict_maritime::Config::default(),

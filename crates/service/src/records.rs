@@ -258,6 +258,14 @@ impl<R: Record> Loaded<R> {
     }
 }
 
+/// A stored record decoded, with what the policy needs kept beside it.
+pub(crate) fn decode_for_policy<R: Record>(
+    stored: &StoredRecord,
+) -> ServiceResult<(R, RecordAccess)> {
+    let loaded = decode::<R>(stored)?;
+    Ok((loaded.record, loaded.beside))
+}
+
 fn decode<R: Record>(stored: &StoredRecord) -> ServiceResult<Loaded<R>> {
     let record = serde_json::from_str(&stored.body).map_err(|e| {
         ServiceError::internal(anyhow::anyhow!(
@@ -583,6 +591,17 @@ impl Service {
         }
     }
 
+    /// A record the actor may see, for an operation about it (`action` names it in the
+    /// audit log of a refusal); an invisible record is "not found".
+    pub(crate) async fn get_visible_record<R: Readable>(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        action: &str,
+    ) -> ServiceResult<R> {
+        Ok(self.load_visible::<R>(actor, id, action).await?.0.record)
+    }
+
     /// One record, if visible, without references to what the actor may not see.
     /// Reads of another agency's record are audited.
     pub async fn get_record<R: Readable>(&self, actor: &Actor, id: Uuid) -> ServiceResult<R> {
@@ -782,7 +801,7 @@ impl Service {
 
     /// Audits the other agencies' records that a listing or search showed: one event
     /// per owning agency, so that each owner sees in its audit log who read its records.
-    fn audit_foreign_reads(
+    pub(crate) fn audit_foreign_reads(
         &self,
         actor: &Actor,
         action: &str,

@@ -897,6 +897,32 @@ impl Store {
         self.db.fetch_all(&sql, stored_from_row).await
     }
 
+    /// The reports and seizures that carry the identifier `(scheme, value)` (a pair of
+    /// [`interdict_core::Record::identifiers`]), other than the record `except`, newest
+    /// first, at most `limit`; whoever may see them (the service applies the policy):
+    /// for deconfliction.
+    pub async fn records_carrying(
+        &self,
+        scheme: &str,
+        value: &str,
+        except: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        let mut sql = SqlBuf::new(self.dialect());
+        sql.push("SELECT ")
+            .push(&dialect::record_columns(self.dialect()))
+            .push(" FROM records r WHERE r.seq IN (SELECT seq FROM record_identifiers WHERE scheme = ")
+            .bind(scheme)
+            .push(" AND value = ")
+            .bind(value)
+            .push(") AND r.kind IN ('report', 'seizure')");
+        if let Some(except) = except {
+            sql.push(" AND r.id <> ").bind(except);
+        }
+        sql.push(" ORDER BY r.seq DESC LIMIT ").bind(limit);
+        self.db.fetch_all(&sql, stored_from_row).await
+    }
+
     /// Every report that names a vessel (for the watch list of the maritime picture),
     /// whoever may see it; the service decides who is alerted.
     pub async fn records_naming_vessels(&self) -> Result<Vec<StoredRecord>, StoreError> {

@@ -31,7 +31,9 @@ use sqlx::{Connection, Executor, PgConnection};
 use uuid::Uuid;
 
 pub use contract::{Contract, Intent};
-pub use world::{code, report_json, seed_world, seizure_json, token_for, AGENCIES, PASSWORD};
+pub use world::{
+    add_agreement, code, report_json, seed_world, seizure_json, token_for, AGENCIES, PASSWORD,
+};
 
 /// Which database a test node runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -103,6 +103,25 @@ pub async fn seed_world(service: &Service) {
     }
 }
 
+/// Adds an agreement in force from 400 days ago, for a test that needs one more than
+/// [`seed_world`] makes (for example a partner that may receive TLP:RED).
+pub async fn add_agreement(service: &Service, parties: [&str; 2], scopes: &[Scope], max_tlp: Tlp) {
+    service
+        .create_agreement(
+            &Admin::Console,
+            AgreementInput {
+                title: format!("{} and {}", parties[0], parties[1]),
+                parties: parties.iter().map(|p| (*p).to_owned()).collect(),
+                scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+                valid_from: service.today() - Duration::days(400),
+                valid_to: None,
+                max_tlp: max_tlp.as_str().to_owned(),
+            },
+        )
+        .await
+        .expect("agreement");
+}
+
 /// A token for `username` made by the operator (no password check).
 pub async fn token_for(service: &Service, username: &str) -> String {
     service

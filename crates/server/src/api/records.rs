@@ -1,17 +1,21 @@
 //! `/api/v1/reports` and `/api/v1/seizures`: one set of handlers per kind, written once.
 
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use interdict_core::record::DrugType;
-use interdict_core::{AgencyCode, RecordStatus, Tlp};
+use interdict_core::{AgencyCode, RecordKind, RecordStatus, Subject, Tlp};
+use interdict_service::deconflict::MatchedIdentifier;
 use interdict_service::records::ListFilter;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::error::{AppError, AppResult};
+use crate::api::extract::{Auth, JsonBody};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::AppState;
 
 /// An agency that sees a record, and why.
 #[derive(Debug, serde::Serialize, ToSchema)]
@@ -113,6 +117,151 @@ pub fn list_filter(params: &ListParams) -> AppResult<ListFilter> {
     Ok(filter)
 }
 
+/// One identifier of a record: a scheme and its canonical value.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Identifier {
+    /// `imo`, `mmsi`, `call_sign`, `container`, `phone`, `email`, `document`, …
+    pub scheme: String,
+    pub value: String,
+}
+
+impl From<MatchedIdentifier> for Identifier {
+    fn from(m: MatchedIdentifier) -> Self {
+        Identifier {
+            scheme: m.scheme,
+            value: m.value,
+        }
+    }
+}
+
+/// A record you may read that shares identifiers with this one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CorrelationLink {
+    pub kind: RecordKind,
+    pub id: Uuid,
+    pub agency: AgencyCode,
+    pub title: String,
+    pub status: RecordStatus,
+    pub tlp: Tlp,
+    /// The identifiers both records carry.
+    pub matched: Vec<Identifier>,
+}
+
+/// Another agency holds something you may not read on one of this record's
+/// identifiers: ask them. Nothing else of it is told, not even how many records.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CorrelationHit {
+    /// The agency that holds it.
+    pub agency: AgencyCode,
+    /// This record's identifier it carries.
+    pub identifier: Identifier,
+    /// Whom to contact at that agency (its duty desk).
+    pub contact: String,
+}
+
+/// Why an identifier was not looked up.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// A value that stands for "no value": `UNKNOWN`, MMSI `000000000`, …
+    Placeholder,
+    /// Carried by too many records to tell anything.
+    TooCommon,
+}
+
+/// An identifier that was not looked up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SkippedIdentifier {
+    pub identifier: Identifier,
+    pub reason: SkipReason,
+}
+
+/// Who else holds something on this record's vessels, containers, phones, documents.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Correlations {
+    /// Records you may read, newest first.
+    pub links: Vec<CorrelationLink>,
+    /// Agencies holding records you may not read, one per agency and identifier.
+    pub hits: Vec<CorrelationHit>,
+    /// Identifiers not looked up.
+    pub skipped: Vec<SkippedIdentifier>,
+}
+
+impl From<interdict_service::deconflict::Correlations> for Correlations {
+    fn from(c: interdict_service::deconflict::Correlations) -> Self {
+        use interdict_service::deconflict as d;
+        Correlations {
+            links: c
+                .links
+                .into_iter()
+                .map(|l| CorrelationLink {
+                    kind: l.kind,
+                    id: l.id,
+                    agency: l.agency,
+                    title: l.title,
+                    status: l.status,
+                    tlp: l.tlp,
+                    matched: l.matched.into_iter().map(Identifier::from).collect(),
+                })
+                .collect(),
+            hits: c
+                .hits
+                .into_iter()
+                .map(|h| CorrelationHit {
+                    agency: h.agency,
+                    identifier: h.identifier.into(),
+                    contact: h.contact,
+                })
+                .collect(),
+            skipped: c
+                .skipped
+                .into_iter()
+                .map(|s| SkippedIdentifier {
+                    identifier: s.identifier.into(),
+                    reason: match s.reason {
+                        d::SkipReason::Placeholder => SkipReason::Placeholder,
+                        d::SkipReason::TooCommon => SkipReason::TooCommon,
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The subjects of a record being written, to learn before filing it who else holds
+/// something on their identifiers.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrelationQuery {
+    /// As in a report or seizure; at most 100.
+    #[schema(max_items = 100)]
+    pub subjects: Vec<Subject>,
+}
+
+/// Who else holds something on the identifiers of subjects not yet filed: the same
+/// answer a filed record with these subjects would get.
+#[utoipa::path(post, path = "/api/v1/correlations", tag = "search", request_body = CorrelationQuery, operation_id = "preview_correlations",
+    responses((status = 200, body = Correlations), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn preview_correlations(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    JsonBody(query): JsonBody<CorrelationQuery>,
+) -> AppResult<Json<Correlations>> {
+    if query.subjects.len() > 100 {
+        return Err(AppError::field("subjects", "at most 100 subjects"));
+    }
+    let identifiers = query
+        .subjects
+        .iter()
+        .flat_map(Subject::identifiers)
+        .collect();
+    let found = state
+        .correlations_for_identifiers(&session.actor, identifiers)
+        .await?;
+    Ok(Json(found.into()))
+}
+
 /// Why a record is withdrawn.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -170,7 +319,7 @@ macro_rules! record_api {
             use serde::Serialize;
             use utoipa::ToSchema;
 
-            use super::{if_match, list_filter, parse_id, with_etag, ListParams, WithdrawRequest};
+            use super::{if_match, list_filter, parse_id, with_etag, Correlations, ListParams, WithdrawRequest};
             use crate::api::extract::{Auth, JsonBody, QueryParams};
             use crate::error::{AppResult, ErrorBody};
             use crate::AppState;
@@ -264,6 +413,17 @@ use interdict_service::check_limit;
             pub async fn audience(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>) -> AppResult<Json<Vec<crate::api::records::Audience>>> {
                 let audience = state.audience::<$record>(&session.actor, parse_id(&id)?).await?;
                 Ok(Json(audience.into_iter().map(crate::api::records::Audience::from).collect()))
+            }
+
+            #[utoipa::path(get, path = concat!($path, "/{id}/correlations"), tag = $tag, operation_id = concat!($noun, "_correlations"),
+                params(("id" = uuid::Uuid, Path, description = "Record id")),
+                summary = concat!("Who else holds something on the identifiers of a ", $noun),
+                description = "Records you may read that share an identifier (IMO, MMSI, call sign, container, phone, e-mail, document, …) are links; records of another agency you may not read, where an agreement binds your agencies, are hits naming only the agency, the identifier and whom to contact, and the owner's audit log records that you asked. Placeholder and over-common values are skipped.",
+                responses((status = 200, body = Correlations), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody, description = "No such record, or not visible to you")),
+                security(("bearer" = [])))]
+            pub async fn correlations(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>) -> AppResult<Json<Correlations>> {
+                let found = state.correlations::<$record>(&session.actor, parse_id(&id)?).await?;
+                Ok(Json(found.into()))
             }
         }
     };

@@ -436,6 +436,24 @@ catalogue! {
     "record.conflict" => "Someone changed this record while you were editing it. Your input is kept below; open the record again to see the current version, then apply your change to it.", "수정하는 동안 다른 사람이 이 기록을 변경했습니다. 입력한 내용은 아래에 남아 있습니다. 기록을 다시 열어 현재 버전을 확인한 뒤 변경 사항을 다시 적용하십시오.";
     "record.foreign" => "Shared with you by", "공유 기관";
     "record.open_current" => "Open the current version", "현재 버전 열기";
+    "correlation.title" => "Also held by", "다른 기관 보유 기록";
+    "correlation.none" => "No other record you may know of names these identifiers.", "이 식별자를 담은 다른 기록이 없습니다(알 수 있는 범위).";
+    "correlation.matched" => "Matched on", "일치 식별자";
+    "correlation.holds" => "holds a record you may not read on", "기관이 열람 권한 밖의 기록을 보유하고 있습니다. 일치 식별자:";
+    "correlation.contact" => "Contact", "연락처";
+    "correlation.skipped" => "Not compared (placeholder or too common)", "비교하지 않음(무효값 또는 지나치게 흔한 값)";
+    "scheme.imo" => "IMO", "IMO 번호";
+    "scheme.mmsi" => "MMSI", "MMSI";
+    "scheme.call_sign" => "Call sign", "호출부호";
+    "scheme.container" => "Container", "컨테이너";
+    "scheme.phone" => "Phone", "전화번호";
+    "scheme.email" => "E-mail", "이메일";
+    "scheme.document" => "Document", "문서 번호";
+    "scheme.bank_account" => "Bank account", "은행 계좌";
+    "scheme.plate" => "Plate", "차량 번호";
+    "scheme.aircraft" => "Aircraft", "항공기 등록부호";
+    "scheme.parcel" => "Parcel", "소포 운송장";
+    "scheme.company_registration" => "Company registration", "법인 등록번호";
 
     "search.title" => "Search", "검색";
     "search.placeholder" => "Names, vessels, identifiers, places…", "이름, 선박, 식별자, 장소…";

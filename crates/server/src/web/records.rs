@@ -11,7 +11,8 @@ use interdict_core::ident::CountryCode;
 use interdict_core::policy::Action;
 use interdict_core::record::DrugType;
 use interdict_core::subject::Place;
-use interdict_core::{AgencyCode, RecordStatus, Report, Seizure, Subject, Tlp};
+use interdict_core::{AgencyCode, RecordKind, RecordStatus, Report, Seizure, Subject, Tlp};
+use interdict_service::deconflict::{Correlations, MatchedIdentifier};
 use maud::{html, Markup};
 use uuid::Uuid;
 
@@ -585,6 +586,10 @@ pub async fn detail<R: WebRecord>(
         .get_record::<R>(actor, id)
         .await
         .map_err(|e| auth.fail(e))?;
+    let correlations = state
+        .correlations::<R>(actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
     let may_modify = actor.may_modify(&record.meta()).is_ok();
     let own = record.agency() == &actor.agency;
     // Who actually sees the record, for its own agency: the agencies the policy lets
@@ -660,6 +665,7 @@ pub async fn detail<R: WebRecord>(
             }
             (record.body(lang))
         }
+        (correlation_panel(lang, &correlations))
         @if may_modify {
             details.panel.danger-zone {
                 summary { (lang.t("record.withdraw")) "…" }
@@ -686,6 +692,59 @@ pub async fn detail<R: WebRecord>(
             body,
         ),
     ))
+}
+
+/// An identifier as the pages show it: `IMO 9074729`.
+fn identifier_text(lang: Lang, identifier: &MatchedIdentifier) -> String {
+    let key = format!("scheme.{}", identifier.scheme);
+    match lang.t(&key) {
+        "" => format!("{} {}", identifier.scheme, identifier.value),
+        label => format!("{label} {}", identifier.value),
+    }
+}
+
+/// "Also held by": the records the reader may read that share an identifier with this
+/// one, and the agencies holding something the reader may not read, with whom to ask.
+fn correlation_panel(lang: Lang, found: &Correlations) -> Markup {
+    html! {
+        section.panel #correlations {
+            h2 { (lang.t("correlation.title")) }
+            @if found.links.is_empty() && found.hits.is_empty() {
+                p.muted { (lang.t("correlation.none")) }
+            }
+            @if !found.links.is_empty() {
+                ul.correlation-links {
+                    @for link in &found.links {
+                        li {
+                            a href={ "/" (if link.kind == RecordKind::Seizure { "seizures" } else { "reports" }) "/" (link.id) } { (link.title) }
+                            " — " (link.agency.as_str()) " "
+                            (tlp_badge(link.tlp))
+                            " · " (lang.t("correlation.matched")) ": "
+                            (link.matched.iter().map(|m| identifier_text(lang, m)).collect::<Vec<_>>().join(", "))
+                        }
+                    }
+                }
+            }
+            @if !found.hits.is_empty() {
+                ul.correlation-hits {
+                    @for hit in &found.hits {
+                        li.hit {
+                            strong { (hit.agency.as_str()) } " "
+                            (lang.t("correlation.holds")) " "
+                            strong { (identifier_text(lang, &hit.identifier)) } ". "
+                            (lang.t("correlation.contact")) ": " (hit.contact)
+                        }
+                    }
+                }
+            }
+            @if !found.skipped.is_empty() {
+                p.muted {
+                    (lang.t("correlation.skipped")) ": "
+                    (found.skipped.iter().map(|s| identifier_text(lang, &s.identifier)).collect::<Vec<_>>().join(", "))
+                }
+            }
+        }
+    }
 }
 
 /// `GET /reports/{id}/edit`.

@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::support::{
-    report_json, seed_world, seizure_json, token_for, Backend, TestNode, PASSWORD,
+    add_agreement, report_json, seed_world, seizure_json, token_for, Backend, TestNode, PASSWORD,
 };
 
 async fn node() -> TestNode {
@@ -82,6 +82,33 @@ async fn every_documented_operation_succeeds_as_documented() {
     assert_eq!(code, StatusCode::CREATED, "{created}");
     let seizure_path = format!("/api/v1/seizures/{}", created["id"].as_str().unwrap());
 
+    // A record of the coast guard on the same vessel that the customs may not read:
+    // the report's correlations hold a link (the seizure) and hits.
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    add_agreement(
+        node.service(),
+        ["KR-KCG", "TH-CUSTOMS"],
+        &[interdict_core::agreement::Scope::Intelligence],
+        interdict_core::Tlp::Red,
+    )
+    .await;
+    let held = report_json(
+        "held by the coast guard",
+        "RED",
+        &["TH-CUSTOMS"],
+        "published",
+    );
+    let (code, body) = node.post("/api/v1/reports", &kcg, &held).await;
+    assert_eq!(code, StatusCode::CREATED, "{body}");
+    let (code, found) = node.get(&format!("{report_path}/correlations"), &kcs).await;
+    assert_eq!(code, StatusCode::OK, "{found}");
+    assert_eq!(found["links"].as_array().map(Vec::len), Some(1), "{found}");
+    assert_eq!(found["hits"][0]["agency"], "KR-KCG", "{found}");
+    let subjects = json!({"subjects": report_with_every_subject()["subjects"]});
+    let (code, preview) = node.post("/api/v1/correlations", &kcs, &subjects).await;
+    assert_eq!(code, StatusCode::OK, "{preview}");
+    assert_eq!(preview["hits"][0]["agency"], "KR-KCG", "{preview}");
+
     for (path, body) in [
         (&report_path, report_with_every_subject()),
         (&seizure_path, seizure.clone()),
@@ -95,6 +122,8 @@ async fn every_documented_operation_succeeds_as_documented() {
         assert_eq!(code, StatusCode::OK, "{versions}");
         let (code, audience) = node.get(&format!("{path}/audience"), &kcs).await;
         assert_eq!(code, StatusCode::OK, "{audience}");
+        let (code, found) = node.get(&format!("{path}/correlations"), &kcs).await;
+        assert_eq!(code, StatusCode::OK, "{found}");
     }
     for list in [
         "/api/v1/reports?limit=1",

@@ -6,6 +6,7 @@
 mod access;
 mod bad_input;
 mod contract;
+mod deconfliction;
 mod feeds;
 mod flows;
 mod map;

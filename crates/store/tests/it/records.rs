@@ -433,6 +433,43 @@ backend_tests! {
         }
     }
 
+    /// The records carrying an identifier are found by its exact value, newest first,
+    /// without the record asked about, and at most as many as asked.
+    async fn records_carrying_an_identifier(store: Store) {
+        seed_agencies(&store).await;
+        let first = report(KCS, "first", Tlp::Amber, RecordStatus::Published);
+        let second = report(KCG, "second", Tlp::Red, RecordStatus::Draft);
+        let third = report(THAI, "third", Tlp::Green, RecordStatus::Published);
+        let mut other = report(KCS, "other vessel", Tlp::Green, RecordStatus::Published);
+        other.subjects.clear();
+        let seizure = seizure(KCS, "Busan", Tlp::Green, RecordStatus::Published);
+        for record in [&first, &second, &third, &other] {
+            store.insert_record(record, &event("report.create")).await.unwrap();
+        }
+        store.insert_record(&seizure, &event("seizure.create")).await.unwrap();
+
+        let ids = |found: Vec<interdict_store::StoredRecord>| -> Vec<Uuid> {
+            found.iter().map(|s| s.id).collect()
+        };
+        let found = store.records_carrying("imo", "9074729", Some(first.id), 200).await.unwrap();
+        assert_eq!(ids(found), vec![third.id, second.id]);
+        let found = store.records_carrying("imo", "9074729", None, 200).await.unwrap();
+        assert_eq!(ids(found), vec![third.id, second.id, first.id]);
+        let found = store.records_carrying("imo", "9074729", None, 1).await.unwrap();
+        assert_eq!(ids(found), vec![third.id]);
+        // The scheme is part of the key.
+        assert!(store.records_carrying("mmsi", "9074729", None, 200).await.unwrap().is_empty());
+        assert!(store.records_carrying("imo", "9074730", None, 200).await.unwrap().is_empty());
+
+        // A replaced record carries the identifiers of its new version only.
+        let mut gone = third.clone();
+        gone.subjects.clear();
+        gone.version = 2;
+        store.replace_record(&gone, "thai.analyst", &event("report.update")).await.unwrap();
+        let found = store.records_carrying("imo", "9074729", None, 200).await.unwrap();
+        assert_eq!(ids(found), vec![second.id, first.id]);
+    }
+
     /// The SQL of the dialect in use is the one the store says it speaks.
     async fn dialect_is_reported(store: Store) {
         let version: String = match store.dialect() {
