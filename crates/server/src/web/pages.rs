@@ -388,7 +388,8 @@ pub async fn search(
                                     td.nowrap { (s.agency.as_str()) }
                                     td { (tlp_badge(s.tlp)) }
                                     td { (status_badge(lang, s.status)) }
-                                    td.nowrap { @if let Some(d) = s.occurred_on { (lang.date(d)) } }
+                                    // A seizure's day; a report has none, so the day it last changed.
+                                    td.nowrap { (lang.date(s.occurred_on.unwrap_or_else(|| s.updated_at.date_naive()))) }
                                 }
                             }
                         }

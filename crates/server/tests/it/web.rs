@@ -367,6 +367,8 @@ async fn a_report_filed_in_the_browser_is_shared_by_agreement_only() {
     );
     // Regression: "Total: 1 results".
     assert!(found.contains("<strong>1</strong> result</p>"), "{found}");
+    // Regression: the date column was empty for reports.
+    assert!(!found.contains("<td class=\"nowrap\"></td>"), "{found}");
     let (status, _) = get(&kcg, &format!("{detail_url}/edit")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
