@@ -29,7 +29,7 @@ const bin = resolve(root, process.env.INTERDICT_BIN || "target/debug/interdict")
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const password = "demo-password-map";
 const shots = join(here, "screenshots");
-const SPEED = 120;
+const SPEED = 60;
 
 let server;
 let serverLog = "";
@@ -225,7 +225,7 @@ test("the live map shows the picture moving, alerts arriving and their evidence"
   await page.waitForFunction(
     (n) => document.querySelectorAll("#alert-list li[data-alert-id]").length > n,
     alertsAtLoad,
-    { timeout: 120_000 },
+    { timeout: 240_000 },
   );
   const item = page.locator("#alert-list li[data-alert-id]").first();
   const kind = await item.getAttribute("data-kind");
