@@ -25,6 +25,8 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::watch;
 
+pub mod bus;
+
 /// Lines handed to a pipeline at once, at most.
 const BATCH: usize = 2_000;
 /// How long a partial batch waits for more lines.
@@ -78,12 +80,26 @@ impl Feed {
     }
 }
 
+/// Where a feed's batches go: to the source's pipeline in this process, or to the
+/// source's stream on NATS ([`bus`]).
+#[derive(Clone)]
+pub(crate) enum Sink {
+    Node,
+    Bus {
+        bus: Box<bus::Bus>,
+        /// Makes the ids of the batches unique: the publishing process.
+        prefix: String,
+        sent: Arc<std::sync::atomic::AtomicU64>,
+    },
+}
+
 /// Passes lines on in batches.
 struct Batcher {
     service: Service,
     source: uuid::Uuid,
     lines: Vec<Line>,
     stats: Arc<FeedStats>,
+    sink: Sink,
 }
 
 impl Batcher {
@@ -126,10 +142,30 @@ impl Batcher {
             return Ok(());
         }
         let lines = std::mem::take(&mut self.lines);
-        self.service
-            .ingest(self.source, lines)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))
+        match &self.sink {
+            Sink::Node => self
+                .service
+                .ingest(self.source, lines)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}")),
+            Sink::Bus { bus, prefix, sent } => {
+                let n = sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let id = format!("{prefix}-{}-{n}", self.source.simple());
+                // A batch NATS did not take is sent again with the same id until it
+                // does: the stream keeps it once.
+                let mut delay = Duration::from_millis(100);
+                loop {
+                    match bus.publish(self.source, &id, &lines).await {
+                        Ok(()) => return Ok(()),
+                        Err(e) => {
+                            tracing::warn!(error = %e, source = %self.source, "cannot publish a batch; retrying");
+                            tokio::time::sleep(delay).await;
+                            delay = (delay * 2).min(Duration::from_secs(5));
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -226,8 +262,19 @@ async fn pump(
 pub async fn run_feed(
     service: Service,
     source: Source,
+    stop: watch::Receiver<bool>,
+    stats: Arc<FeedStats>,
+) -> anyhow::Result<()> {
+    read_feed(service, source, stop, stats, Sink::Node).await
+}
+
+/// Reads one source into `sink` until `stop` says so (or, for a file, to its end).
+pub(crate) async fn read_feed(
+    service: Service,
+    source: Source,
     mut stop: watch::Receiver<bool>,
     stats: Arc<FeedStats>,
+    sink: Sink,
 ) -> anyhow::Result<()> {
     let feed = Feed::of(&source).map_err(anyhow::Error::msg)?;
     let mut batcher = Batcher {
@@ -235,6 +282,7 @@ pub async fn run_feed(
         source: source.id,
         lines: Vec::new(),
         stats: stats.clone(),
+        sink,
     };
     match feed {
         Feed::File { path, speed } => replay_file(&path, speed, &mut batcher, &mut stop).await,

@@ -65,7 +65,7 @@ impl Output {
 }
 
 /// Counts kept by the engine.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     /// Observations pushed.
     pub pushed: u64,
@@ -87,7 +87,7 @@ pub struct Stats {
     pub port_searches: u64,
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Pending {
     time: i64,
     seq: u64,
@@ -98,10 +98,24 @@ struct Pending {
 
 /// An observation waiting in the reorder buffer; static data out of line, so that the
 /// buffer's entries stay small.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 enum Item {
     Position(Position),
     Static(Box<StaticReport>),
+}
+
+impl Pending {
+    fn copy(&self) -> Self {
+        Pending {
+            time: self.time,
+            seq: self.seq,
+            idx: self.idx,
+            obs: match &self.obs {
+                Item::Position(p) => Item::Position(*p),
+                Item::Static(s) => Item::Static(s.clone()),
+            },
+        }
+    }
 }
 
 impl PartialEq for Pending {
@@ -125,7 +139,7 @@ impl Ord for Pending {
 /// after moving `m` from where it searched, the vessel is at least `d - m` from every port
 /// (`d` the distance found then) and at most its distance to the port found. A new
 /// search is needed only when a threshold falls between the two.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct NearCache {
     lat: f64,
     lon: f64,
@@ -199,7 +213,7 @@ impl NearCache {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Run {
     start: i64,
     last: i64,
@@ -211,7 +225,7 @@ struct Run {
     reported: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Episode {
     start: i64,
     last: i64,
@@ -222,7 +236,7 @@ struct Episode {
     first: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Inside {
     zone: u32,
     start: i64,
@@ -235,7 +249,7 @@ struct Inside {
     first: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Call {
     port: u32,
     group: Option<u32>,
@@ -248,7 +262,7 @@ struct Call {
 /// A vessel: its public state and the detectors' working state. The fields every position
 /// touches come first and together (`repr(C)` keeps the order), the public state last
 /// (its own hot fields first), so that a position touches few cache lines.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[repr(C)]
 struct Vessel {
     /// The shore-grid cell of the last position and its distance to shore.
@@ -273,7 +287,7 @@ struct Vessel {
 
 /// Detector state that only some vessels have: encounter partners, areas they are in,
 /// watch-list matches.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Extra {
     partners: Vec<u32>,
     inside: Vec<Inside>,
@@ -338,14 +352,14 @@ impl Vessel {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Cand {
     lat: f64,
     lon: f64,
     time: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Pair {
     start: i64,
     last_close: i64,
@@ -363,6 +377,25 @@ const LOOK_AHEAD: usize = 2;
 
 /// Cell size of the encounter grid, degrees (about 1.1 km of latitude).
 const ENCOUNTER_CELL_DEG: f64 = 0.01;
+
+/// The working state of an [`Engine`] ([`Engine::snapshot`], [`Engine::restore`]).
+/// Its contents are private; it is meant for a compact serde format (maps have
+/// non-string keys).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Snapshot {
+    watchlist: Vec<crate::watchlist::WatchEntry>,
+    sources: Vec<String>,
+    vessels: Vec<Vessel>,
+    inorder: Vec<Pending>,
+    buffer: Vec<Pending>,
+    seq: u64,
+    watermark: Option<i64>,
+    grid: FxHashMap<(i32, i32), Vec<u32>>,
+    cands: FxHashMap<u32, Cand>,
+    pairs: FxHashMap<(u32, u32), Pair>,
+    reception: Reception,
+    stats: Stats,
+}
 
 /// The maritime engine: push observations (in any order within the reorder window),
 /// get events, track points and identity history out; read vessel state at any time.
@@ -396,7 +429,7 @@ pub struct Engine {
 
 /// Positions received per one-degree cell and hour: the current hour in an array, past
 /// hours in a map (positions are used in time order, so the current hour only moves on).
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Reception {
     hour: i64,
     current: Vec<u32>,
@@ -413,6 +446,16 @@ impl Reception {
             touched: Vec::new(),
             past: FxHashMap::default(),
             pruned: i64::MIN,
+        }
+    }
+
+    fn copy(&self) -> Self {
+        Self {
+            hour: self.hour,
+            current: self.current.clone(),
+            touched: self.touched.clone(),
+            past: self.past.clone(),
+            pruned: self.pruned,
         }
     }
 
@@ -514,6 +557,57 @@ impl Engine {
             stats: Stats::default(),
             scratch: Vec::new(),
         }
+    }
+
+    /// The engine's working state, to be written down (in any serde format) and given
+    /// to [`Engine::restore`] later or in another process: restored with the same
+    /// configuration and geography, the engine goes on exactly as this one would.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            watchlist: self.watchlist.entries().to_vec(),
+            sources: self.sources.clone(),
+            vessels: self.vessels.clone(),
+            inorder: self.inorder.iter().map(Pending::copy).collect(),
+            buffer: self.buffer.iter().map(|Reverse(p)| p.copy()).collect(),
+            seq: self.seq,
+            watermark: self.watermark,
+            grid: self.grid.clone(),
+            cands: self.cands.clone(),
+            pairs: self.pairs.clone(),
+            reception: self.reception.copy(),
+            stats: self.stats.clone(),
+        }
+    }
+
+    /// An engine that goes on from `snapshot`, with this configuration, geography and
+    /// areas (the watch list is the snapshot's; change it with
+    /// [`Engine::set_watchlist`]).
+    pub fn restore(config: Config, geo: Arc<Geography>, zones: Zones, snapshot: Snapshot) -> Self {
+        let mut engine = Engine::new(config, geo, zones, Watchlist::new(snapshot.watchlist));
+        engine.source_ids = snapshot
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.clone(), SourceId(i.min(usize::from(u16::MAX)) as u16)))
+            .collect();
+        engine.sources = snapshot.sources;
+        engine.index = snapshot
+            .vessels
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.state.mmsi, i as u32))
+            .collect();
+        engine.vessels = snapshot.vessels;
+        engine.inorder = snapshot.inorder.into();
+        engine.buffer = snapshot.buffer.into_iter().map(Reverse).collect();
+        engine.seq = snapshot.seq;
+        engine.watermark = snapshot.watermark;
+        engine.grid = snapshot.grid;
+        engine.cands = snapshot.cands;
+        engine.pairs = snapshot.pairs;
+        engine.reception = snapshot.reception;
+        engine.stats = snapshot.stats;
+        engine
     }
 
     /// The configuration.

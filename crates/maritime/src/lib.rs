@@ -72,7 +72,7 @@ pub mod zones;
 
 pub use config::Config;
 pub use csv_input::{CsvFormat, CsvReader};
-pub use engine::{Engine, FlagReason, Flagged, Output, Stats};
+pub use engine::{Engine, FlagReason, Flagged, Output, Snapshot, Stats};
 pub use event::{Event, EventKind};
 pub use geography::{Geography, Port, PortIndex, ShoreGrid};
 pub use observation::{Observation, Position, SourceId, StaticReport};

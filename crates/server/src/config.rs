@@ -41,6 +41,12 @@ pub struct Config {
     /// lists (home countries, high-risk ports and countries); the published defaults
     /// when absent (docs/maritime.md).
     pub maritime_config: Option<PathBuf>,
+    /// `nats://host:port`: run the maritime pipeline on NATS JetStream, shared by every
+    /// process of the node that names the same server and prefix (docs/deploy.md).
+    /// Absent: the pipeline runs in this process alone.
+    pub nats_url: Option<String>,
+    /// Prefix of the node's subjects, streams and buckets on NATS.
+    pub nats_prefix: String,
 }
 
 /// The log output format.
@@ -67,6 +73,8 @@ impl Default for Config {
             hits_without_agreement: false,
             common_identifier_limit: 50,
             maritime_config: None,
+            nats_url: None,
+            nats_prefix: "interdict".into(),
         }
     }
 }
@@ -169,6 +177,8 @@ impl Config {
                 }
                 "SIGNING_KEY" => config.signing_key = Some(PathBuf::from(value)),
                 "MARITIME_CONFIG" => config.maritime_config = Some(PathBuf::from(value)),
+                "NATS_URL" => config.nats_url = Some(value).filter(|v| !v.is_empty()),
+                "NATS_PREFIX" => config.nats_prefix = value,
                 "HITS_WITHOUT_AGREEMENT" => {
                     config.hits_without_agreement = parse_bool(&value).map_err(bad)?
                 }

@@ -65,6 +65,8 @@ pub struct Application {
     metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
+    /// The pipeline on NATS, when configured.
+    nats: Option<interdict_ingest::bus::BusConfig>,
 }
 
 impl Application {
@@ -85,6 +87,15 @@ impl Application {
             })?),
             None => None,
         };
+        let nats = match &config.nats_url {
+            Some(url) => {
+                let mut bus = interdict_ingest::bus::BusConfig::new(url.clone());
+                bus.prefix = config.nats_prefix.clone();
+                bus.check().map_err(anyhow::Error::msg)?;
+                Some(bus)
+            }
+            None => None,
+        };
         let state = AppState {
             service,
             config: Arc::new(config),
@@ -96,6 +107,7 @@ impl Application {
             metrics_listener,
             router,
             state,
+            nats,
         })
     }
 
@@ -123,11 +135,28 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        // The feeds of the maritime picture: every enabled source of the node.
-        let feeds = tokio::spawn(interdict_ingest::run_all(
-            self.state.service.clone(),
-            stopped.clone(),
-        ));
+        // The feeds of the maritime picture: every enabled source of the node, in this
+        // process or, with NATS, this process's share of them.
+        let feeds = match &self.nats {
+            None => tokio::spawn(interdict_ingest::run_all(
+                self.state.service.clone(),
+                stopped.clone(),
+            )),
+            Some(bus) => {
+                let supervisor = interdict_ingest::bus::Supervisor::start(
+                    self.state.service.clone(),
+                    bus.clone(),
+                )
+                .await
+                .map_err(std::io::Error::other)?;
+                let mut stopped = stopped.clone();
+                tokio::spawn(async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                    supervisor.shutdown().await;
+                    Ok(())
+                })
+            }
+        };
         if let Some(listener) = self.metrics_listener {
             let metrics = Router::new()
                 .route("/metrics", get(metrics))

@@ -41,7 +41,7 @@ use crate::Service;
 /// recording that carries its own time has no receive time: the node's clock says
 /// nothing about when it was heard, so its time is checked against the data time the
 /// pipeline has reached instead (`input.max_jump_secs`, `input.max_age_secs`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Line {
     pub bytes: Vec<u8>,
     pub received_at: Option<i64>,
@@ -124,7 +124,7 @@ pub struct AreaView {
 }
 
 /// How a source's pipeline is doing since the node started.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PipelineStats {
     /// Lines handed to the pipeline.
     pub lines: u64,
@@ -204,6 +204,24 @@ enum Message {
     Zones(Zones),
     /// Answers once everything before it is written.
     Flush(oneshot::Sender<PipelineStats>),
+    /// Answers, once everything before it is written, with the pipeline's state
+    /// ([`Service::pipeline_snapshot`]).
+    Snapshot(oneshot::Sender<Vec<u8>>),
+}
+
+/// Lines a pipeline keeps to bring a restored decoder to where it was: the sentences of
+/// a message in several parts come within a few lines of each other.
+const RECENT_LINES: usize = 16;
+
+/// A pipeline's state, written down: the engine's, the last lines (to bring the decoder
+/// back), the header of a CSV recording and the counts.
+#[derive(Serialize, serde::Deserialize)]
+struct PipelineSnapshot {
+    engine: interdict_maritime::Snapshot,
+    recent: Vec<Line>,
+    csv_header: Option<Vec<u8>>,
+    stats: PipelineStats,
+    live: bool,
 }
 
 /// The node's maritime state: pipelines by source, live readers, the watch list.
@@ -483,6 +501,54 @@ impl Service {
         self.maritime().live.subscribe()
     }
 
+    /// Waits until everything handed to a source's pipeline is written, then returns
+    /// the pipeline's state, written down: given to [`Service::restore_pipeline`] here
+    /// or in another process of the node, the pipeline goes on exactly as this one
+    /// would.
+    pub async fn pipeline_snapshot(&self, source: Uuid) -> ServiceResult<Vec<u8>> {
+        let sender = self.pipeline(source).await?;
+        let (done, wait) = oneshot::channel();
+        let stopped =
+            || ServiceError::internal(anyhow::anyhow!("the pipeline of {source} has stopped"));
+        sender
+            .send(Message::Snapshot(done))
+            .await
+            .map_err(|_| stopped())?;
+        wait.await.map_err(|_| stopped())
+    }
+
+    /// Replaces a source's pipeline with one restored from `snapshot` (from
+    /// [`Service::pipeline_snapshot`]), or a fresh one without. Lines already handed to
+    /// the pipeline replaced are still written.
+    pub async fn restore_pipeline(
+        &self,
+        source: Uuid,
+        snapshot: Option<&[u8]>,
+    ) -> ServiceResult<()> {
+        let snapshot = match snapshot {
+            Some(bytes) => Some(
+                postcard::from_bytes::<PipelineSnapshot>(bytes).map_err(|e| {
+                    ServiceError::internal(anyhow::anyhow!(
+                        "the snapshot of {source} cannot be read: {e}"
+                    ))
+                })?,
+            ),
+            None => None,
+        };
+        self.stop_pipeline(source);
+        self.start_pipeline(source, snapshot).await.map(drop)
+    }
+
+    /// Forgets a source's pipeline (its engine's state is lost; lines already handed to
+    /// it are still written). The next lines start a fresh one.
+    pub fn stop_pipeline(&self, source: Uuid) {
+        self.maritime()
+            .pipelines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&source);
+    }
+
     async fn pipeline(&self, source: Uuid) -> ServiceResult<mpsc::Sender<Message>> {
         if let Some(sender) = self
             .maritime()
@@ -493,6 +559,14 @@ impl Service {
         {
             return Ok(sender.clone());
         }
+        self.start_pipeline(source, None).await
+    }
+
+    async fn start_pipeline(
+        &self,
+        source: Uuid,
+        snapshot: Option<PipelineSnapshot>,
+    ) -> ServiceResult<mpsc::Sender<Message>> {
         let row = self
             .store()
             .sources()
@@ -508,24 +582,55 @@ impl Service {
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         let zones = self.current_zones()?;
-        let mut engine = Engine::new(
-            self.config().maritime.clone(),
-            geo,
-            zones,
-            (*watchlist).clone(),
-        );
+        let restored = snapshot.is_some();
+        let (mut engine, recent, csv_header, stats, live) = match snapshot {
+            Some(snap) => {
+                let engine =
+                    Engine::restore(self.config().maritime.clone(), geo, zones, snap.engine);
+                (engine, snap.recent, snap.csv_header, snap.stats, snap.live)
+            }
+            None => (
+                Engine::new(
+                    self.config().maritime.clone(),
+                    geo,
+                    zones,
+                    (*watchlist).clone(),
+                ),
+                Vec::new(),
+                None,
+                PipelineStats::default(),
+                false,
+            ),
+        };
         let id = engine.source_id(&row.id.to_string());
-        let (sender, receiver) = mpsc::channel(64);
-        let mut pipelines = self
-            .maritime()
-            .pipelines
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if let Some(existing) = pipelines.get(&source) {
-            return Ok(existing.clone());
+        // The decoder is brought back to where it was by the last lines it read (the
+        // first parts of a message in several); what they decode to was used already.
+        let mut decoder = LineDecoder::new();
+        for line in &recent {
+            let mut pushed = decoder.push(&line.bytes, line.received_at);
+            while pushed.next().is_some() {}
         }
-        pipelines.insert(source, sender.clone());
-        drop(pipelines);
+        let csv = csv_header
+            .as_deref()
+            .and_then(|h| interdict_maritime::CsvReader::from_header(&String::from_utf8_lossy(h)));
+        let (sender, receiver) = mpsc::channel(64);
+        let existing = {
+            let mut pipelines = self
+                .maritime()
+                .pipelines
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            match pipelines.get(&source) {
+                Some(existing) if !restored => Some(existing.clone()),
+                _ => {
+                    pipelines.insert(source, sender.clone());
+                    None
+                }
+            }
+        };
+        if let Some(existing) = existing {
+            return Ok(existing);
+        }
         let shared = self
             .maritime()
             .pipeline_stats
@@ -540,14 +645,20 @@ impl Service {
                 source: row,
                 engine,
                 engine_source: id,
-                decoder: LineDecoder::new(),
-                stats: PipelineStats::default(),
+                decoder,
+                stats,
                 shared,
-                live: false,
-                csv: None,
+                live,
+                csv,
+                csv_header,
+                recent: recent.into(),
             }
             .run(receiver),
         );
+        if restored {
+            // The watch list may have changed since the snapshot; the engine compares.
+            let _ = sender.send(Message::Watchlist(watchlist)).await;
+        }
         Ok(sender)
     }
 
@@ -1228,6 +1339,10 @@ struct Pipeline {
     live: bool,
     /// The reader of a CSV recording, from its header.
     csv: Option<interdict_maritime::CsvReader>,
+    /// The header of a CSV recording.
+    csv_header: Option<Vec<u8>>,
+    /// The last lines read, for a snapshot.
+    recent: std::collections::VecDeque<Line>,
 }
 
 impl Pipeline {
@@ -1248,9 +1363,14 @@ impl Pipeline {
                                 &String::from_utf8_lossy(&line.bytes),
                             );
                             if self.csv.is_some() {
+                                self.csv_header = Some(line.bytes.clone());
                                 continue;
                             }
                         }
+                        if self.recent.len() == RECENT_LINES {
+                            self.recent.pop_front();
+                        }
+                        self.recent.push_back(line.clone());
                         if let Some(csv) = self.csv.as_mut() {
                             observations.clear();
                             match csv.row(
@@ -1309,6 +1429,26 @@ impl Pipeline {
                     self.write(&mut out).await;
                     self.publish_stats();
                     let _ = done.send(self.stats.clone());
+                    continue;
+                }
+                Message::Snapshot(done) => {
+                    self.write(&mut out).await;
+                    self.publish_stats();
+                    let snapshot = PipelineSnapshot {
+                        engine: self.engine.snapshot(),
+                        recent: self.recent.iter().cloned().collect(),
+                        csv_header: self.csv_header.clone(),
+                        stats: self.stats.clone(),
+                        live: self.live,
+                    };
+                    match postcard::to_stdvec(&snapshot) {
+                        Ok(bytes) => {
+                            let _ = done.send(bytes);
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot write a pipeline's state down")
+                        }
+                    }
                     continue;
                 }
             }

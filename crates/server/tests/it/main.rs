@@ -10,6 +10,7 @@ mod deconfliction;
 mod feeds;
 mod flows;
 mod map;
+mod nats;
 mod picture;
 mod support;
 mod trust;

@@ -64,7 +64,7 @@ impl Stream {
     }
 }
 
-fn ts(value: &Value) -> i64 {
+pub(crate) fn ts(value: &Value) -> i64 {
     chrono::DateTime::parse_from_rfc3339(value.as_str().expect("a time"))
         .expect("RFC 3339")
         .timestamp()
@@ -127,14 +127,14 @@ async fn changes_after(
     }
 }
 
-async fn alerts(node: &TestNode, token: &str) -> Vec<Value> {
+pub(crate) async fn alerts(node: &TestNode, token: &str) -> Vec<Value> {
     let (code, page) = node.get("/api/v1/alerts?limit=200", token).await;
     assert_eq!(code, StatusCode::OK, "{page}");
     page["items"].as_array().unwrap().clone()
 }
 
 /// Checks that `alerts` are exactly the story's events, one alert each.
-fn assert_story(who: &str, alerts: &[&Value], story: &[StoryEvent]) {
+pub(crate) fn assert_story(who: &str, alerts: &[&Value], story: &[StoryEvent]) {
     let summary: Vec<String> = alerts
         .iter()
         .map(|a| {
