@@ -61,7 +61,10 @@ impl From<Source> for SourceBody {
 pub struct NewSource {
     pub name: String,
     /// `file` (a path, optionally `?speed=recorded|max|<multiple>`), `tcp_client`
-    /// (`host:port`), `tcp_listener`, `udp` (`host:port` to listen on) or `nats`.
+    /// (`host:port`), `tcp_listener`, `udp` (`host:port` to listen on) or `nats`
+    /// (another system publishes the lines to the subject `<prefix>.feed.<source id>`
+    /// of the node's NATS server; read only by a node with `nats_url`; the address is
+    /// not used).
     pub kind: String,
     pub address: String,
     /// The label of what it sees, up to AMBER+STRICT.
