@@ -1,8 +1,12 @@
-//! Deconfliction: who else holds something on the same vessel, container, phone or
-//! document as a record.
+//! Deconfliction: who else holds something on the same person, company, vessel,
+//! container, phone or document as a record.
 //!
 //! A record's exact identifiers (`Record::identifiers`) are looked up in every other
-//! report and seizure. The policy's answer about each record found decides what the
+//! report and seizure, and its persons, organisations and vessels in the node's index
+//! of names ([`crate::names`]): names in any script and their romanisations, weighed
+//! with the identifiers, dates of birth and nationalities beside them by the
+//! Fellegi–Sunter model of `interdict_correlate`; a name match counts when the model
+//! gives it a probability of at least one half. The policy's answer about each record found decides what the
 //! reader learns: a record it may read is a link; a record it may not read, where the
 //! policy answers [`Answer::Exists`], is a hit that names only the owning agency, the
 //! matched identifier (the reader's own) and whom to contact, never the record's id,
@@ -11,16 +15,22 @@
 //! for the owner (who asked, on which identifier), bounded per asker like denials.
 //! Placeholder values (the stop list of `interdict_correlate::identifier`) and values
 //! carried by more than [`ServiceConfig::common_identifier_limit`] records the reader
-//! may know of are skipped and said to be.
+//! may know of are skipped and said to be. Every link carries the fields compared
+//! (with their levels and weights) and its score; a hit on a name names the kind of
+//! subject and the reader's own spelling of it, never the owner's, nor a score (which
+//! would tell how much of the hidden record agrees).
 //!
 //! [`ServiceConfig::common_identifier_limit`]: crate::ServiceConfig
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use interdict_core::policy::{Access, Answer, DataKind, Principal};
 use interdict_core::record::{Record, RecordKind, Report, Seizure};
 use interdict_core::{Actor, AgencyCode, RecordStatus, Tlp};
+use interdict_core::subject::Subject as CoreSubject;
 use interdict_correlate::identifier::{is_placeholder, Scheme};
+use interdict_correlate::model::probability;
+use interdict_correlate::FieldWeight;
 use uuid::Uuid;
 
 use crate::error::{ServiceError, ServiceResult};
@@ -41,7 +51,31 @@ pub struct MatchedIdentifier {
     pub value: String,
 }
 
-/// A record the reader may read that shares identifiers with the one asked about.
+/// One field compared between a subject of the record asked about and one of the
+/// record found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchedField {
+    /// `family_name`, `given_name`, `name`, `birth_date`, `nationality`, `imo`, …
+    pub field: String,
+    /// `exact`, `equivalent`, `close`, `fuzzy`, `partial`, `same`, `tail`,
+    /// `same_year`, `different`, …
+    pub level: String,
+    /// What it adds to the score, in bits (negative where the field disagrees).
+    pub weight: f64,
+}
+
+impl From<FieldWeight> for MatchedField {
+    fn from(f: FieldWeight) -> Self {
+        MatchedField {
+            field: f.field,
+            level: f.level,
+            weight: f.weight,
+        }
+    }
+}
+
+/// A record the reader may read that shares identifiers or names with the one asked
+/// about.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CorrelationLink {
     pub id: Uuid,
@@ -52,14 +86,25 @@ pub struct CorrelationLink {
     pub tlp: Tlp,
     /// The identifiers both records carry.
     pub matched: Vec<MatchedIdentifier>,
+    /// The fields that were compared for the strongest pair of subjects, and the
+    /// identifiers both carry.
+    pub fields: Vec<MatchedField>,
+    /// The match weight in bits: the sum of the fields' weights (with the model's
+    /// prior where names were compared).
+    pub score: f64,
+    /// The probability of the match the score stands for.
+    pub probability: f64,
 }
 
-/// Another agency holds something the reader may not read on one of its identifiers.
+/// Another agency holds something the reader may not read on one of its identifiers
+/// or names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CorrelationHit {
     /// The agency that holds it.
     pub agency: AgencyCode,
-    /// The reader's identifier it carries.
+    /// The reader's identifier it carries; for a name, the scheme is the kind of
+    /// subject (`person_name`, `organisation_name`, `vessel_name`) and the value the
+    /// reader's own spelling.
     pub identifier: MatchedIdentifier,
     /// Whom to contact at that agency.
     pub contact: String,
@@ -112,7 +157,35 @@ fn scheme_of(name: &str) -> Scheme {
 /// What the policy answered about one record found.
 enum Found {
     Link(CorrelationLink),
-    Hit(AgencyCode),
+    Hit(AgencyCode, Uuid),
+}
+
+/// The scheme of a hit on a name: the kind of subject.
+fn name_scheme(subject: &CoreSubject) -> &'static str {
+    match subject {
+        CoreSubject::Organisation(_) => "organisation_name",
+        CoreSubject::Vessel(_) => "vessel_name",
+        _ => "person_name",
+    }
+}
+
+/// The subjects of a record that are looked up by name, with the reader's own
+/// spelling of each and the scheme its hits are told under.
+fn named_subjects(
+    subjects: &[CoreSubject],
+) -> (Vec<interdict_correlate::Subject>, Vec<MatchedIdentifier>) {
+    let mut query = Vec::new();
+    let mut told = Vec::new();
+    for subject in subjects {
+        if let Some(s) = crate::names::correlate_subject(subject) {
+            query.push(s);
+            told.push(MatchedIdentifier {
+                scheme: name_scheme(subject).to_owned(),
+                value: subject.label(),
+            });
+        }
+    }
+    (query, told)
 }
 
 impl Service {
@@ -124,31 +197,32 @@ impl Service {
         id: Uuid,
     ) -> ServiceResult<Correlations> {
         let record: R = self.get_visible_record(actor, id, "correlations").await?;
-        let identifiers = record.identifiers();
-        self.correlate(actor, Some(id), identifiers).await
+        self.correlate(actor, Some(id), record.subjects()).await
     }
 
-    /// The records sharing the given identifiers (`(scheme, canonical value)` as
-    /// `Record::identifiers` gives them): for a record being filed.
-    pub async fn correlations_for_identifiers(
+    /// The records sharing identifiers or names with the given subjects: for a record
+    /// being filed.
+    pub async fn correlations_for_subjects(
         &self,
         actor: &Actor,
-        identifiers: Vec<(&'static str, String)>,
+        subjects: &[CoreSubject],
     ) -> ServiceResult<Correlations> {
         self.require(
             actor,
             interdict_core::policy::Action::ReadRecords,
             "correlations",
         )?;
-        self.correlate(actor, None, identifiers).await
+        self.correlate(actor, None, subjects).await
     }
 
     async fn correlate(
         &self,
         actor: &Actor,
         except: Option<Uuid>,
-        mut identifiers: Vec<(&'static str, String)>,
+        subjects: &[CoreSubject],
     ) -> ServiceResult<Correlations> {
+        let mut identifiers: Vec<(&'static str, String)> =
+            subjects.iter().flat_map(CoreSubject::identifiers).collect();
         identifiers.sort();
         identifiers.dedup();
         identifiers.truncate(MAX_IDENTIFIERS);
@@ -167,6 +241,8 @@ impl Service {
         // Links by record, with the position that orders them newest first.
         let mut links: BTreeMap<Uuid, (i64, CorrelationLink)> = BTreeMap::new();
         let mut hits: Vec<(AgencyCode, MatchedIdentifier)> = Vec::new();
+        // The records behind the hits on identifiers: a name of theirs tells no more.
+        let mut hit_records: HashSet<Uuid> = HashSet::new();
         for (scheme, value) in identifiers {
             let identifier = MatchedIdentifier {
                 scheme: scheme.to_owned(),
@@ -213,7 +289,8 @@ impl Service {
                             .matched
                             .push(identifier.clone());
                     }
-                    Found::Hit(owner) => {
+                    Found::Hit(owner, record) => {
+                        hit_records.insert(record);
                         let hit = (owner, identifier.clone());
                         if !hits.contains(&hit) {
                             hits.push(hit);
@@ -221,6 +298,45 @@ impl Service {
                     }
                 }
             }
+        }
+        self.correlate_names(
+            subjects,
+            except,
+            (&reports, &seizures),
+            &mut links,
+            &mut hits,
+            &hit_records,
+        )
+        .await?;
+        let weights = self.names();
+        for (_, link) in links.values_mut() {
+            // The identifiers the name index did not weigh (those of other subjects,
+            // or every one when no name was compared) count as the index counts
+            // identifiers alone: their weights, without the prior.
+            let names_compared = !link.fields.is_empty();
+            let mut extra = 0.0;
+            for m in &link.matched {
+                let scheme = scheme_of(&m.scheme);
+                let weighed = link
+                    .fields
+                    .iter()
+                    .any(|f| f.field == scheme.name() && f.level == "same");
+                if !weighed {
+                    let weight = weights.identifier_weight(scheme);
+                    extra += weight;
+                    link.fields.push(MatchedField {
+                        field: m.scheme.clone(),
+                        level: "same".to_owned(),
+                        weight,
+                    });
+                }
+            }
+            link.score = if names_compared {
+                link.score + extra
+            } else {
+                extra
+            };
+            link.probability = probability(link.score);
         }
         let mut links: Vec<(i64, CorrelationLink)> = links.into_values().collect();
         links.sort_by_key(|(seq, _)| std::cmp::Reverse(*seq));
@@ -253,6 +369,72 @@ impl Service {
         Ok(out)
     }
 
+    /// Adds what the name index finds for the named subjects: the fields and score of
+    /// records already linked, new links to records the reader may read, and hits on
+    /// records it may not read that no identifier reached already.
+    async fn correlate_names(
+        &self,
+        subjects: &[CoreSubject],
+        except: Option<Uuid>,
+        (reports, seizures): (&Access, &Access),
+        links: &mut BTreeMap<Uuid, (i64, CorrelationLink)>,
+        hits: &mut Vec<(AgencyCode, MatchedIdentifier)>,
+        hit_records: &HashSet<Uuid>,
+    ) -> ServiceResult<()> {
+        let (query, told) = named_subjects(subjects);
+        if query.is_empty() {
+            return Ok(());
+        }
+        if !self.config().background && !self.name_index_built() {
+            // A process without background work builds it when first needed.
+            self.rebuild_name_index().await?;
+        }
+        // The strongest match of each record (matches come strongest first).
+        let mut best: HashMap<Uuid, (RecordKind, interdict_correlate::Match<Uuid>)> =
+            HashMap::new();
+        for (kind, m) in self.names().matches(&query, except) {
+            best.entry(m.record).or_insert((kind, m));
+        }
+        let mut to_load: HashMap<RecordKind, Vec<Uuid>> = HashMap::new();
+        for (id, (kind, m)) in &best {
+            if let Some((_, link)) = links.get_mut(id) {
+                link.fields = m.fields.iter().cloned().map(MatchedField::from).collect();
+                link.score = m.score;
+            } else if !hit_records.contains(id) {
+                to_load.entry(*kind).or_default().push(*id);
+            }
+        }
+        for (kind, ids) in to_load {
+            for stored in self.store().records_by_id(kind, &ids).await? {
+                let found = match stored.kind {
+                    RecordKind::Report => answer::<Report>(reports, &stored)?,
+                    RecordKind::Seizure => answer::<Seizure>(seizures, &stored)?,
+                    RecordKind::Alert => None,
+                };
+                let Some((_, m)) = best.get(&stored.id) else {
+                    continue;
+                };
+                match found {
+                    Some(Found::Link(mut link)) => {
+                        link.fields = m.fields.iter().cloned().map(MatchedField::from).collect();
+                        link.score = m.score;
+                        links.insert(link.id, (stored.seq, link));
+                    }
+                    Some(Found::Hit(owner, _)) => {
+                        if let Some(name) = told.get(m.query_subject) {
+                            let hit = (owner, name.clone());
+                            if !hits.contains(&hit) {
+                                hits.push(hit);
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Tells the owner who matched its records on which identifier. The entry names no
     /// record of the owner (the asker's auditors read it too): the identifier is the
     /// asker's own, and the owner finds its records by it. Bounded per asker and owner
@@ -265,7 +447,14 @@ impl Service {
         from: Option<Uuid>,
     ) {
         let mut event = self.event(Some(actor), "deconfliction.hit");
-        event.target_kind = Some("identifier".to_owned());
+        event.target_kind = Some(
+            if identifier.scheme.ends_with("_name") {
+                "name"
+            } else {
+                "identifier"
+            }
+            .to_owned(),
+        );
         event.target_id = Some(format!("{}:{}", identifier.scheme, identifier.value));
         event.target_agency = Some(owner.to_string());
         event.detail = serde_json::json!({
@@ -298,8 +487,12 @@ fn answer<R: Record + serde::de::DeserializeOwned>(
             status: record.status(),
             tlp: record.handling().tlp,
             matched: Vec::new(),
+            fields: Vec::new(),
+            score: 0.0,
+            probability: 0.0,
         })),
-        Answer::Exists { owner } => Some(Found::Hit(owner)),
+        Answer::Exists { owner } => Some(Found::Hit(owner, record.id())),
         Answer::Nothing => None,
     })
 }
+

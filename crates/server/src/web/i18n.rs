@@ -550,6 +550,30 @@ catalogue! {
     "err.position_both" => "give both latitude and longitude, or neither", "위도와 경도를 모두 입력하거나 둘 다 비워 두십시오.";
     "err.aliases_person_only" => "only a person has aliases", "별칭은 인물에만 입력할 수 있습니다.";
     "err.position_place_only" => "only a place has a position", "위치는 장소에만 입력할 수 있습니다.";
+    // ---- deconfliction by name (branch deconflict): one block, to be moved into the
+    // per-language catalogue files at merge ----
+    "scheme.person_name" => "Person", "인물";
+    "scheme.organisation_name" => "Organisation", "단체";
+    "scheme.vessel_name" => "Vessel", "선박";
+    "correlation.score" => "score", "점수";
+    "correlation.bits" => "bits", "비트";
+    "match.family_name" => "family name", "성";
+    "match.given_name" => "given name", "이름";
+    "match.name" => "name", "명칭";
+    "match.birth_date" => "date of birth", "생년월일";
+    "match.nationality" => "nationality", "국적";
+    "match.registration" => "company registration", "법인 등록번호";
+    "level.exact" => "exact", "일치";
+    "level.equivalent" => "same in another spelling", "다른 표기로 일치";
+    "level.close" => "close", "유사";
+    "level.fuzzy" => "similar", "부분 유사";
+    "level.partial" => "in part", "일부 일치";
+    "level.same" => "same", "동일";
+    "level.tail" => "same ending", "끝자리 일치";
+    "level.same_year" => "same year", "같은 해";
+    "level.shared_word" => "a word in common", "공통 단어";
+    "level.similar" => "similar", "유사";
+    // ---- end of the deconfliction block ----
 }
 
 #[cfg(test)]

@@ -535,3 +535,196 @@ async fn the_record_pages_show_who_else_holds_something() {
     assert!(html.contains("CSQU3054383"));
     node.finish().await;
 }
+
+fn person(name: &str) -> Value {
+    json!([{ "kind": "person", "name": name, "nationality": "KR" }])
+}
+
+fn fields_of(link: &Value) -> Vec<(String, String)> {
+    link["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap().to_owned(),
+                f["level"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Names link records across scripts: the customs service's 해양호 and the coast
+/// guard's HAE YANG HO with one IMO number, 박성민 and Park Sung-min by name alone;
+/// the index follows changes and withdrawals; drafts tell only their own agency.
+async fn names_link_across_scripts(backend: Backend) {
+    let Some(node) = TestNode::start(backend).await else {
+        return;
+    };
+    seed(&node).await;
+    node.service().name_index_ready().await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    let reports = "/api/v1/reports";
+
+    let theirs = file(
+        &node,
+        &kcg,
+        reports,
+        &report_on(
+            "KCG on HAE YANG HO",
+            "AMBER",
+            "published",
+            json!([{ "kind": "vessel", "name": "HAE YANG HO", "imo": "9074729" }]),
+        ),
+    )
+    .await;
+    let ours = file(
+        &node,
+        &kcs,
+        reports,
+        &report_on(
+            "KCS on 해양호",
+            "AMBER",
+            "published",
+            json!([{ "kind": "vessel", "name": "해양호", "imo": "9074729" }]),
+        ),
+    )
+    .await;
+    let (code, found) = node
+        .get(&format!("{reports}/{ours}/correlations"), &kcs)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{found}");
+    assert_eq!(ids_of(&found["links"]), vec![theirs.clone()], "{found}");
+    let link = &found["links"][0];
+    let fields = fields_of(link);
+    assert!(fields.contains(&("imo".into(), "same".into())), "{found}");
+    assert!(fields.contains(&("name".into(), "exact".into())), "{found}");
+    assert!(link["score"].as_f64().unwrap() > 10.0, "{found}");
+    assert!(link["probability"].as_f64().unwrap() > 0.99, "{found}");
+
+    // A person by name alone, in Hangul against its romanisation.
+    let park = file(
+        &node,
+        &kcg,
+        reports,
+        &report_on("KCG on Park", "AMBER", "published", person("Park Sung-min")),
+    )
+    .await;
+    file(
+        &node,
+        &kcg,
+        reports,
+        &report_on("KCG on Kim", "AMBER", "published", person("Kim Min-jun")),
+    )
+    .await;
+    let draft = file(
+        &node,
+        &kcg,
+        reports,
+        &report_on("KCG draft on Pak", "AMBER", "draft", person("Pak Seong-min")),
+    )
+    .await;
+    let (code, preview) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": person("박성민") }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{preview}");
+    assert_eq!(ids_of(&preview["links"]), vec![park.clone()], "{preview}");
+    let link = &preview["links"][0];
+    assert_eq!(link["matched"], json!([]), "{preview}");
+    let fields = fields_of(link);
+    assert!(
+        fields.iter().any(|(f, l)| f == "family_name" && l != "different"),
+        "{preview}"
+    );
+    assert!(
+        fields.iter().any(|(f, l)| f == "given_name" && l != "different"),
+        "{preview}"
+    );
+    assert!(link["probability"].as_f64().unwrap() >= 0.5, "{preview}");
+    // The draft of another agency is neither a link nor a hit.
+    assert_eq!(preview["hits"], json!([]), "{preview}");
+    assert!(!preview.to_string().contains(&draft), "{preview}");
+    // Its own agency is told of it.
+    let (_, own) = node
+        .post(
+            "/api/v1/correlations",
+            &kcg,
+            &json!({ "subjects": person("박성민") }),
+        )
+        .await;
+    let own_links = ids_of(&own["links"]);
+    assert!(own_links.contains(&draft) && own_links.contains(&park), "{own}");
+
+    // A vessel's name alone is weak evidence under the model: no link.
+    let (_, by_name) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": [{ "kind": "vessel", "name": "해양호" }] }),
+        )
+        .await;
+    assert_eq!(by_name["links"], json!([]), "{by_name}");
+
+    // The index follows a change and a withdrawal.
+    let changed = report_on("KCG on Choi", "AMBER", "published", person("Choi Young-ho"));
+    let (code, _, body) = node
+        .put(&format!("{reports}/{park}"), &kcg, Some("\"1\""), &changed)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    let (_, after) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": person("박성민") }),
+        )
+        .await;
+    assert_eq!(after["links"], json!([]), "{after}");
+    let (_, choi) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": person("최영호") }),
+        )
+        .await;
+    assert_eq!(ids_of(&choi["links"]), vec![park.clone()], "{choi}");
+    let (code, body) = node
+        .post(
+            &format!("{reports}/{park}/withdraw"),
+            &kcg,
+            &json!({ "reason": "wrong man" }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    let (_, gone) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": person("최영호") }),
+        )
+        .await;
+    assert_eq!(gone["links"], json!([]), "{gone}");
+
+    // A rebuild from the store finds what the incremental index found.
+    node.service().rebuild_name_index().await.expect("rebuild");
+    let (_, again) = node
+        .get(&format!("{reports}/{ours}/correlations"), &kcs)
+        .await;
+    assert_eq!(ids_of(&again["links"]), vec![theirs], "{again}");
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn names_link_across_scripts_sqlite() {
+    names_link_across_scripts(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn names_link_across_scripts_postgres() {
+    names_link_across_scripts(Backend::Postgres).await;
+}
+
