@@ -26,8 +26,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use interdict_core::policy::{Access, Answer, DataKind, Principal};
 use interdict_core::record::{Record, RecordKind, Report, Seizure};
-use interdict_core::{Actor, AgencyCode, RecordStatus, Tlp};
 use interdict_core::subject::Subject as CoreSubject;
+use interdict_core::{Actor, AgencyCode, RecordStatus, Tlp};
 use interdict_correlate::identifier::{is_placeholder, Scheme};
 use interdict_correlate::model::probability;
 use interdict_correlate::FieldWeight;
@@ -243,6 +243,8 @@ impl Service {
         let mut hits: Vec<(AgencyCode, MatchedIdentifier)> = Vec::new();
         // The records behind the hits on identifiers: a name of theirs tells no more.
         let mut hit_records: HashSet<Uuid> = HashSet::new();
+        // Every record behind a hit, for its owner's list of hits.
+        let mut behind: Vec<(AgencyCode, MatchedIdentifier, Uuid, RecordKind)> = Vec::new();
         for (scheme, value) in identifiers {
             let identifier = MatchedIdentifier {
                 scheme: scheme.to_owned(),
@@ -267,7 +269,7 @@ impl Service {
                     RecordKind::Alert => continue,
                 };
                 if let Some(answer) = answer {
-                    found.push((stored.seq, answer));
+                    found.push((stored.seq, stored.kind, answer));
                 }
             }
             // Counted over what the reader may know of, so that skipping tells nothing
@@ -279,7 +281,7 @@ impl Service {
                 });
                 continue;
             }
-            for (seq, answer) in found {
+            for (seq, kind, answer) in found {
                 match answer {
                     Found::Link(link) => {
                         links
@@ -291,6 +293,7 @@ impl Service {
                     }
                     Found::Hit(owner, record) => {
                         hit_records.insert(record);
+                        behind.push((owner.clone(), identifier.clone(), record, kind));
                         let hit = (owner, identifier.clone());
                         if !hits.contains(&hit) {
                             hits.push(hit);
@@ -306,6 +309,7 @@ impl Service {
             &mut links,
             &mut hits,
             &hit_records,
+            &mut behind,
         )
         .await?;
         let weights = self.names();
@@ -343,6 +347,25 @@ impl Service {
         out.links = links.into_iter().map(|(_, link)| link).collect();
         let foreign = out.links.iter().map(|l| (l.agency.clone(), l.id)).collect();
         self.audit_foreign_reads(actor, "correlations", foreign, None);
+        let at = self.now();
+        let rows: Vec<interdict_store::NewHit> = behind
+            .into_iter()
+            .map(
+                |(owner, identifier, record, kind)| interdict_store::NewHit {
+                    id: self.new_id(),
+                    at,
+                    owner,
+                    record,
+                    kind,
+                    requester_agency: actor.agency.clone(),
+                    requester: actor.username.to_string(),
+                    scheme: identifier.scheme,
+                    value: identifier.value,
+                    from_record: except,
+                },
+            )
+            .collect();
+        self.store().record_hits(&rows).await?;
         hits.sort();
         let mut contacts: BTreeMap<AgencyCode, String> = BTreeMap::new();
         for (owner, identifier) in hits {
@@ -380,6 +403,7 @@ impl Service {
         links: &mut BTreeMap<Uuid, (i64, CorrelationLink)>,
         hits: &mut Vec<(AgencyCode, MatchedIdentifier)>,
         hit_records: &HashSet<Uuid>,
+        behind: &mut Vec<(AgencyCode, MatchedIdentifier, Uuid, RecordKind)>,
     ) -> ServiceResult<()> {
         let (query, told) = named_subjects(subjects);
         if query.is_empty() {
@@ -420,8 +444,9 @@ impl Service {
                         link.score = m.score;
                         links.insert(link.id, (stored.seq, link));
                     }
-                    Some(Found::Hit(owner, _)) => {
+                    Some(Found::Hit(owner, record)) => {
                         if let Some(name) = told.get(m.query_subject) {
+                            behind.push((owner.clone(), name.clone(), record, stored.kind));
                             let hit = (owner, name.clone());
                             if !hits.contains(&hit) {
                                 hits.push(hit);
@@ -496,3 +521,288 @@ fn answer<R: Record + serde::de::DeserializeOwned>(
     })
 }
 
+/// A hit on a record of the reader's agency, as its owner sees it: which record, who
+/// matched it, on which kind of field, and the answer given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnerHit {
+    pub row: interdict_store::HitRow,
+    /// The title of the owner's record.
+    pub title: String,
+}
+
+/// Where an asking agency stands with one hit it was told of: one entry per owning
+/// agency and identifier or name, as the hit was told, whatever the number of records
+/// behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HitAnswer {
+    /// The agency that holds something.
+    pub agency: AgencyCode,
+    /// The asker's own identifier or name.
+    pub identifier: MatchedIdentifier,
+    /// When it was first told.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The latest answer.
+    pub state: HitState,
+    /// The owner's message when it declined.
+    pub message: String,
+    /// The last day of a disclosure.
+    pub until: Option<chrono::NaiveDate>,
+}
+
+/// What became of a hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HitState {
+    /// Not answered yet.
+    Open,
+    /// The owner disclosed the record to the asking agency (see `until`).
+    Disclosed,
+    /// The owner disclosed it, and the disclosure has ended.
+    Expired,
+    /// The owner declined, with a message.
+    Declined,
+}
+
+impl HitState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitState::Open => "open",
+            HitState::Disclosed => "disclosed",
+            HitState::Expired => "expired",
+            HitState::Declined => "declined",
+        }
+    }
+}
+
+/// The most hits listed.
+const MAX_HITS_LISTED: i64 = 500;
+
+/// The longest message of a refusal.
+const MAX_DECLINE_MESSAGE: usize = 2000;
+
+impl Service {
+    /// The hits on the records of the actor's agency, newest first: for its officers
+    /// to answer.
+    pub async fn hits_on_my_records(&self, actor: &Actor) -> ServiceResult<Vec<OwnerHit>> {
+        self.require(
+            actor,
+            interdict_core::policy::Action::ReadRecords,
+            "deconfliction.hits",
+        )?;
+        let rows = self.store().hits_on(&actor.agency, MAX_HITS_LISTED).await?;
+        self.with_titles(rows).await
+    }
+
+    async fn with_titles(
+        &self,
+        rows: Vec<interdict_store::HitRow>,
+    ) -> ServiceResult<Vec<OwnerHit>> {
+        let mut titles: HashMap<Uuid, String> = HashMap::new();
+        for kind in [RecordKind::Report, RecordKind::Seizure] {
+            let ids: Vec<Uuid> = rows
+                .iter()
+                .filter(|r| r.kind == kind)
+                .map(|r| r.record)
+                .collect();
+            for stored in self.store().records_by_id(kind, &ids).await? {
+                let title = match kind {
+                    RecordKind::Report => decode_for_policy::<Report>(&stored)?.0.title(),
+                    _ => decode_for_policy::<Seizure>(&stored)?.0.title(),
+                };
+                titles.insert(stored.id, title);
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|row| OwnerHit {
+                title: titles.get(&row.record).cloned().unwrap_or_default(),
+                row,
+            })
+            .collect())
+    }
+
+    async fn owner_hit(&self, id: Uuid) -> ServiceResult<OwnerHit> {
+        let row = self.store().hit(id).await?.ok_or(ServiceError::NotFound)?;
+        Ok(self.with_titles(vec![row]).await?.remove(0))
+    }
+
+    /// Where the actor's agency stands with the hits its officers were told of: one
+    /// entry per owning agency and identifier or name, with the latest answer.
+    pub async fn my_hit_answers(&self, actor: &Actor) -> ServiceResult<Vec<HitAnswer>> {
+        self.require(
+            actor,
+            interdict_core::policy::Action::ReadRecords,
+            "deconfliction.answers",
+        )?;
+        let today = self.today();
+        let rows = self.store().hits_by(&actor.agency, MAX_HITS_LISTED).await?;
+        let mut out: Vec<HitAnswer> = Vec::new();
+        let mut answered_at: Vec<Option<chrono::DateTime<chrono::Utc>>> = Vec::new();
+        for row in rows {
+            let identifier = MatchedIdentifier {
+                scheme: row.scheme.clone(),
+                value: row.value.clone(),
+            };
+            let state = match row.state.as_str() {
+                "disclosed" if row.until.is_some_and(|u| u >= today) => HitState::Disclosed,
+                "disclosed" => HitState::Expired,
+                "declined" => HitState::Declined,
+                _ => HitState::Open,
+            };
+            let entry = HitAnswer {
+                agency: row.owner.clone(),
+                identifier,
+                at: row.at,
+                state,
+                message: if state == HitState::Declined {
+                    row.message.clone()
+                } else {
+                    String::new()
+                },
+                until: row.until.filter(|_| state != HitState::Declined),
+            };
+            match out
+                .iter()
+                .position(|e| e.agency == entry.agency && e.identifier == entry.identifier)
+            {
+                None => {
+                    out.push(entry);
+                    answered_at.push(row.answered_at);
+                }
+                Some(i) => {
+                    // The first time told, and the latest answer.
+                    out[i].at = out[i].at.min(entry.at);
+                    if row.answered_at > answered_at[i] {
+                        answered_at[i] = row.answered_at;
+                        out[i].state = entry.state;
+                        out[i].message = entry.message;
+                        out[i].until = entry.until;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A hit on a record of the actor's agency that the actor may answer: anything
+    /// else is "not found".
+    async fn hit_to_answer(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        action: &str,
+    ) -> ServiceResult<interdict_store::HitRow> {
+        self.require(actor, interdict_core::policy::Action::WriteRecords, action)?;
+        match self.store().hit(id).await? {
+            Some(hit) if hit.owner == actor.agency => {
+                if hit.state != "open" {
+                    return Err(ServiceError::field(
+                        "hit",
+                        format!("has been answered already ({})", hit.state),
+                    ));
+                }
+                Ok(hit)
+            }
+            _ => Err(ServiceError::NotFound),
+        }
+    }
+
+    /// Answers a hit by disclosing the record to the asking agency until a day (a
+    /// disclosure like any other, which its owner may revoke).
+    pub async fn disclose_on_hit(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        until: chrono::NaiveDate,
+    ) -> ServiceResult<OwnerHit> {
+        let hit = self
+            .hit_to_answer(actor, id, "deconfliction.disclose")
+            .await?;
+        let disclosure = match hit.kind {
+            RecordKind::Report => {
+                self.disclose_record::<Report>(actor, hit.record, &hit.requester_agency, until)
+                    .await?
+            }
+            RecordKind::Seizure => {
+                self.disclose_record::<Seizure>(actor, hit.record, &hit.requester_agency, until)
+                    .await?
+            }
+            RecordKind::Alert => return Err(ServiceError::NotFound),
+        };
+        let mut event = self.hit_event(actor, "deconfliction.disclose", &hit);
+        event.detail = serde_json::json!({
+            "hit": hit.id.to_string(),
+            "record": hit.record.to_string(),
+            "to": hit.requester_agency.as_str(),
+            "disclosure": disclosure.id.to_string(),
+            "until": until.to_string(),
+        })
+        .to_string();
+        self.store()
+            .answer_hit(
+                id,
+                "disclosed",
+                "",
+                actor.username.as_str(),
+                self.now(),
+                Some((disclosure.id, until)),
+                &event,
+            )
+            .await?;
+        self.owner_hit(id).await
+    }
+
+    /// Answers a hit by declining, with a message the asking agency reads.
+    pub async fn decline_hit(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        message: &str,
+    ) -> ServiceResult<OwnerHit> {
+        let message = message.trim();
+        if message.is_empty() {
+            return Err(ServiceError::field("message", "must not be empty"));
+        }
+        if message.chars().count() > MAX_DECLINE_MESSAGE {
+            return Err(ServiceError::field(
+                "message",
+                format!("must be at most {MAX_DECLINE_MESSAGE} characters"),
+            ));
+        }
+        let hit = self
+            .hit_to_answer(actor, id, "deconfliction.decline")
+            .await?;
+        let mut event = self.hit_event(actor, "deconfliction.decline", &hit);
+        event.detail = serde_json::json!({
+            "hit": hit.id.to_string(),
+            "record": hit.record.to_string(),
+            "to": hit.requester_agency.as_str(),
+            "message": message,
+        })
+        .to_string();
+        self.store()
+            .answer_hit(
+                id,
+                "declined",
+                message,
+                actor.username.as_str(),
+                self.now(),
+                None,
+                &event,
+            )
+            .await?;
+        self.owner_hit(id).await
+    }
+
+    fn hit_event(
+        &self,
+        actor: &Actor,
+        action: &str,
+        hit: &interdict_store::HitRow,
+    ) -> interdict_core::audit::AuditEvent {
+        let mut event = self.event(Some(actor), action);
+        event.target_kind = Some(hit.kind.as_str().to_owned());
+        event.target_id = Some(hit.record.to_string());
+        event.target_agency = Some(hit.owner.to_string());
+        event
+    }
+}

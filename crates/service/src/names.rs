@@ -304,10 +304,7 @@ impl Service {
         let mut after = 0_i64;
         loop {
             let read = Instant::now();
-            let batch = self
-                .store()
-                .records_after(after, BUILD_BATCH)
-                .await?;
+            let batch = self.store().records_after(after, BUILD_BATCH).await?;
             let Some(last) = batch.last().map(|s| s.seq) else {
                 break;
             };

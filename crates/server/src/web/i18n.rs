@@ -573,6 +573,25 @@ catalogue! {
     "level.same_year" => "same year", "같은 해";
     "level.shared_word" => "a word in common", "공통 단어";
     "level.similar" => "similar", "유사";
+    "nav.deconfliction" => "Hits", "조회 알림";
+    "hits.title" => "Deconfliction hits", "중복 수사 방지 알림";
+    "hits.on_ours" => "Hits on our records", "우리 기관 기록에 대한 조회";
+    "hits.on_ours_help" => "Officers of these agencies matched a record of ours they may not read. They were told only that we hold something and whom to contact. Disclose the record to their agency, or decline with a message they will read.", "다음 기관의 담당자가 열람 권한 밖의 우리 기관 기록과 일치했습니다. 상대 기관에는 우리 기관이 관련 기록을 보유하고 있다는 사실과 연락처만 알려졌습니다. 해당 기관에 기록을 공개하거나, 상대가 읽을 메시지와 함께 거절하십시오.";
+    "hits.ours" => "Our hits on other agencies' records", "다른 기관 기록에 대한 우리 기관의 조회";
+    "hits.none" => "None.", "없음.";
+    "hits.when" => "When", "일시";
+    "hits.record" => "Our record", "우리 기관 기록";
+    "hits.by" => "Matched by", "조회 기관";
+    "hits.on" => "On", "일치 항목";
+    "hits.state" => "Answer", "답변";
+    "hits.until" => "until", "공개 기한";
+    "hits.disclose" => "Disclose", "공개";
+    "hits.message" => "Message", "메시지";
+    "hits.decline" => "Decline", "거절";
+    "hits.state.open" => "awaiting an answer", "답변 대기";
+    "hits.state.disclosed" => "disclosed", "공개됨";
+    "hits.state.expired" => "disclosure ended", "공개 기한 만료";
+    "hits.state.declined" => "declined", "거절됨";
     // ---- end of the deconfliction block ----
 }
 
@@ -676,6 +695,7 @@ mod tests {
             include_str!("layout.rs"),
             include_str!("pages.rs"),
             include_str!("map.rs"),
+            include_str!("deconflict.rs"),
         ];
         let mut n_keys = 0;
         for source in sources {
