@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! interdict-name-index-timing --records 100000
+//! interdict-name-index-timing --records 200 --seizure-months 60   # the demo's bulk records
 //! ```
 
 use std::time::Instant;
@@ -21,6 +22,9 @@ struct Args {
     /// How many generated reports to load.
     #[arg(long, default_value_t = 100_000)]
     records: u64,
+    /// Also load the seizures of this many months (the demo loads 60).
+    #[arg(long, default_value_t = 0)]
+    seizure_months: u32,
     /// The generator's seed.
     #[arg(long, default_value_t = 7)]
     seed: u64,
@@ -42,7 +46,7 @@ fn rss_mib() -> f64 {
 async fn open(dir: &std::path::Path) -> anyhow::Result<Service> {
     let mut config = ServiceConfig::new(dir);
     config.background = false;
-    let url = format!("sqlite://{}", dir.join("interdict.db").display());
+    let url = format!("sqlite://{}?mode=rwc", dir.join("interdict.db").display());
     Service::open(config, &url, Clock::system())
         .await
         .context("open the node")
@@ -85,6 +89,14 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("import: {e}"))?;
             done += n;
+        }
+        if args.seizure_months > 0 {
+            let seizures = generator.seizure_history(start + span, args.seizure_months)?;
+            eprintln!("{} seizures", seizures.len());
+            service
+                .import_records(&Admin::Console, &seizures)
+                .await
+                .map_err(|e| anyhow::anyhow!("import: {e}"))?;
         }
         eprintln!(
             "loaded {} reports in {:.1} s (the import indexes their names as it goes)",
