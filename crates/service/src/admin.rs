@@ -758,6 +758,9 @@ impl Service {
         })
         .to_string();
         self.store().insert_records(records, &event).await?;
+        for record in records {
+            self.index_names(record);
+        }
         Ok(records.len())
     }
 }

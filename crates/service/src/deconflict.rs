@@ -1,8 +1,12 @@
-//! Deconfliction: who else holds something on the same vessel, container, phone or
-//! document as a record.
+//! Deconfliction: who else holds something on the same person, company, vessel,
+//! container, phone or document as a record.
 //!
 //! A record's exact identifiers (`Record::identifiers`) are looked up in every other
-//! report and seizure. The policy's answer about each record found decides what the
+//! report and seizure, and its persons, organisations and vessels in the node's index
+//! of names ([`crate::names`]): names in any script and their romanisations, weighed
+//! with the identifiers, dates of birth and nationalities beside them by the
+//! Fellegi–Sunter model of `interdict_correlate`; a name match counts when the model
+//! gives it a probability of at least one half. The policy's answer about each record found decides what the
 //! reader learns: a record it may read is a link; a record it may not read, where the
 //! policy answers [`Answer::Exists`], is a hit that names only the owning agency, the
 //! matched identifier (the reader's own) and whom to contact, never the record's id,
@@ -11,16 +15,22 @@
 //! for the owner (who asked, on which identifier), bounded per asker like denials.
 //! Placeholder values (the stop list of `interdict_correlate::identifier`) and values
 //! carried by more than [`ServiceConfig::common_identifier_limit`] records the reader
-//! may know of are skipped and said to be.
+//! may know of are skipped and said to be. Every link carries the fields compared
+//! (with their levels and weights) and its score; a hit on a name names the kind of
+//! subject and the reader's own spelling of it, never the owner's, nor a score (which
+//! would tell how much of the hidden record agrees).
 //!
 //! [`ServiceConfig::common_identifier_limit`]: crate::ServiceConfig
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use interdict_core::policy::{Access, Answer, DataKind, Principal};
 use interdict_core::record::{Record, RecordKind, Report, Seizure};
+use interdict_core::subject::Subject as CoreSubject;
 use interdict_core::{Actor, AgencyCode, RecordStatus, Tlp};
 use interdict_correlate::identifier::{is_placeholder, Scheme};
+use interdict_correlate::model::probability;
+use interdict_correlate::FieldWeight;
 use uuid::Uuid;
 
 use crate::error::{ServiceError, ServiceResult};
@@ -41,7 +51,31 @@ pub struct MatchedIdentifier {
     pub value: String,
 }
 
-/// A record the reader may read that shares identifiers with the one asked about.
+/// One field compared between a subject of the record asked about and one of the
+/// record found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchedField {
+    /// `family_name`, `given_name`, `name`, `birth_date`, `nationality`, `imo`, …
+    pub field: String,
+    /// `exact`, `equivalent`, `close`, `fuzzy`, `partial`, `same`, `tail`,
+    /// `same_year`, `different`, …
+    pub level: String,
+    /// What it adds to the score, in bits (negative where the field disagrees).
+    pub weight: f64,
+}
+
+impl From<FieldWeight> for MatchedField {
+    fn from(f: FieldWeight) -> Self {
+        MatchedField {
+            field: f.field,
+            level: f.level,
+            weight: f.weight,
+        }
+    }
+}
+
+/// A record the reader may read that shares identifiers or names with the one asked
+/// about.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CorrelationLink {
     pub id: Uuid,
@@ -52,14 +86,25 @@ pub struct CorrelationLink {
     pub tlp: Tlp,
     /// The identifiers both records carry.
     pub matched: Vec<MatchedIdentifier>,
+    /// The fields that were compared for the strongest pair of subjects, and the
+    /// identifiers both carry.
+    pub fields: Vec<MatchedField>,
+    /// The match weight in bits: the sum of the fields' weights (with the model's
+    /// prior where names were compared).
+    pub score: f64,
+    /// The probability of the match the score stands for.
+    pub probability: f64,
 }
 
-/// Another agency holds something the reader may not read on one of its identifiers.
+/// Another agency holds something the reader may not read on one of its identifiers
+/// or names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CorrelationHit {
     /// The agency that holds it.
     pub agency: AgencyCode,
-    /// The reader's identifier it carries.
+    /// The reader's identifier it carries; for a name, the scheme is the kind of
+    /// subject (`person_name`, `organisation_name`, `vessel_name`) and the value the
+    /// reader's own spelling.
     pub identifier: MatchedIdentifier,
     /// Whom to contact at that agency.
     pub contact: String,
@@ -112,7 +157,35 @@ fn scheme_of(name: &str) -> Scheme {
 /// What the policy answered about one record found.
 enum Found {
     Link(CorrelationLink),
-    Hit(AgencyCode),
+    Hit(AgencyCode, Uuid),
+}
+
+/// The scheme of a hit on a name: the kind of subject.
+fn name_scheme(subject: &CoreSubject) -> &'static str {
+    match subject {
+        CoreSubject::Organisation(_) => "organisation_name",
+        CoreSubject::Vessel(_) => "vessel_name",
+        _ => "person_name",
+    }
+}
+
+/// The subjects of a record that are looked up by name, with the reader's own
+/// spelling of each and the scheme its hits are told under.
+fn named_subjects(
+    subjects: &[CoreSubject],
+) -> (Vec<interdict_correlate::Subject>, Vec<MatchedIdentifier>) {
+    let mut query = Vec::new();
+    let mut told = Vec::new();
+    for subject in subjects {
+        if let Some(s) = crate::names::correlate_subject(subject) {
+            query.push(s);
+            told.push(MatchedIdentifier {
+                scheme: name_scheme(subject).to_owned(),
+                value: subject.label(),
+            });
+        }
+    }
+    (query, told)
 }
 
 impl Service {
@@ -124,31 +197,32 @@ impl Service {
         id: Uuid,
     ) -> ServiceResult<Correlations> {
         let record: R = self.get_visible_record(actor, id, "correlations").await?;
-        let identifiers = record.identifiers();
-        self.correlate(actor, Some(id), identifiers).await
+        self.correlate(actor, Some(id), record.subjects()).await
     }
 
-    /// The records sharing the given identifiers (`(scheme, canonical value)` as
-    /// `Record::identifiers` gives them): for a record being filed.
-    pub async fn correlations_for_identifiers(
+    /// The records sharing identifiers or names with the given subjects: for a record
+    /// being filed.
+    pub async fn correlations_for_subjects(
         &self,
         actor: &Actor,
-        identifiers: Vec<(&'static str, String)>,
+        subjects: &[CoreSubject],
     ) -> ServiceResult<Correlations> {
         self.require(
             actor,
             interdict_core::policy::Action::ReadRecords,
             "correlations",
         )?;
-        self.correlate(actor, None, identifiers).await
+        self.correlate(actor, None, subjects).await
     }
 
     async fn correlate(
         &self,
         actor: &Actor,
         except: Option<Uuid>,
-        mut identifiers: Vec<(&'static str, String)>,
+        subjects: &[CoreSubject],
     ) -> ServiceResult<Correlations> {
+        let mut identifiers: Vec<(&'static str, String)> =
+            subjects.iter().flat_map(CoreSubject::identifiers).collect();
         identifiers.sort();
         identifiers.dedup();
         identifiers.truncate(MAX_IDENTIFIERS);
@@ -167,6 +241,10 @@ impl Service {
         // Links by record, with the position that orders them newest first.
         let mut links: BTreeMap<Uuid, (i64, CorrelationLink)> = BTreeMap::new();
         let mut hits: Vec<(AgencyCode, MatchedIdentifier)> = Vec::new();
+        // The records behind the hits on identifiers: a name of theirs tells no more.
+        let mut hit_records: HashSet<Uuid> = HashSet::new();
+        // Every record behind a hit, for its owner's list of hits.
+        let mut behind: Vec<(AgencyCode, MatchedIdentifier, Uuid, RecordKind)> = Vec::new();
         for (scheme, value) in identifiers {
             let identifier = MatchedIdentifier {
                 scheme: scheme.to_owned(),
@@ -191,7 +269,7 @@ impl Service {
                     RecordKind::Alert => continue,
                 };
                 if let Some(answer) = answer {
-                    found.push((stored.seq, answer));
+                    found.push((stored.seq, stored.kind, answer));
                 }
             }
             // Counted over what the reader may know of, so that skipping tells nothing
@@ -203,7 +281,7 @@ impl Service {
                 });
                 continue;
             }
-            for (seq, answer) in found {
+            for (seq, kind, answer) in found {
                 match answer {
                     Found::Link(link) => {
                         links
@@ -213,7 +291,9 @@ impl Service {
                             .matched
                             .push(identifier.clone());
                     }
-                    Found::Hit(owner) => {
+                    Found::Hit(owner, record) => {
+                        hit_records.insert(record);
+                        behind.push((owner.clone(), identifier.clone(), record, kind));
                         let hit = (owner, identifier.clone());
                         if !hits.contains(&hit) {
                             hits.push(hit);
@@ -222,11 +302,70 @@ impl Service {
                 }
             }
         }
+        self.correlate_names(
+            subjects,
+            except,
+            (&reports, &seizures),
+            &mut links,
+            &mut hits,
+            &hit_records,
+            &mut behind,
+        )
+        .await?;
+        let weights = self.names();
+        for (_, link) in links.values_mut() {
+            // The identifiers the name index did not weigh (those of other subjects,
+            // or every one when no name was compared) count as the index counts
+            // identifiers alone: their weights, without the prior.
+            let names_compared = !link.fields.is_empty();
+            let mut extra = 0.0;
+            for m in &link.matched {
+                let scheme = scheme_of(&m.scheme);
+                let weighed = link
+                    .fields
+                    .iter()
+                    .any(|f| f.field == scheme.name() && f.level == "same");
+                if !weighed {
+                    let weight = weights.identifier_weight(scheme);
+                    extra += weight;
+                    link.fields.push(MatchedField {
+                        field: m.scheme.clone(),
+                        level: "same".to_owned(),
+                        weight,
+                    });
+                }
+            }
+            link.score = if names_compared {
+                link.score + extra
+            } else {
+                extra
+            };
+            link.probability = probability(link.score);
+        }
         let mut links: Vec<(i64, CorrelationLink)> = links.into_values().collect();
         links.sort_by_key(|(seq, _)| std::cmp::Reverse(*seq));
         out.links = links.into_iter().map(|(_, link)| link).collect();
         let foreign = out.links.iter().map(|l| (l.agency.clone(), l.id)).collect();
         self.audit_foreign_reads(actor, "correlations", foreign, None);
+        let at = self.now();
+        let rows: Vec<interdict_store::NewHit> = behind
+            .into_iter()
+            .map(
+                |(owner, identifier, record, kind)| interdict_store::NewHit {
+                    id: self.new_id(),
+                    at,
+                    owner,
+                    record,
+                    kind,
+                    requester_agency: actor.agency.clone(),
+                    requester: actor.username.to_string(),
+                    scheme: identifier.scheme,
+                    value: identifier.value,
+                    from_record: except,
+                },
+            )
+            .collect();
+        self.store().record_hits(&rows).await?;
         hits.sort();
         let mut contacts: BTreeMap<AgencyCode, String> = BTreeMap::new();
         for (owner, identifier) in hits {
@@ -253,6 +392,74 @@ impl Service {
         Ok(out)
     }
 
+    /// Adds what the name index finds for the named subjects: the fields and score of
+    /// records already linked, new links to records the reader may read, and hits on
+    /// records it may not read that no identifier reached already.
+    async fn correlate_names(
+        &self,
+        subjects: &[CoreSubject],
+        except: Option<Uuid>,
+        (reports, seizures): (&Access, &Access),
+        links: &mut BTreeMap<Uuid, (i64, CorrelationLink)>,
+        hits: &mut Vec<(AgencyCode, MatchedIdentifier)>,
+        hit_records: &HashSet<Uuid>,
+        behind: &mut Vec<(AgencyCode, MatchedIdentifier, Uuid, RecordKind)>,
+    ) -> ServiceResult<()> {
+        let (query, told) = named_subjects(subjects);
+        if query.is_empty() {
+            return Ok(());
+        }
+        if !self.config().background && !self.name_index_built() {
+            // A process without background work builds it when first needed.
+            self.rebuild_name_index().await?;
+        }
+        // The strongest match of each record (matches come strongest first).
+        let mut best: HashMap<Uuid, (RecordKind, interdict_correlate::Match<Uuid>)> =
+            HashMap::new();
+        for (kind, m) in self.names().matches(&query, except) {
+            best.entry(m.record).or_insert((kind, m));
+        }
+        let mut to_load: HashMap<RecordKind, Vec<Uuid>> = HashMap::new();
+        for (id, (kind, m)) in &best {
+            if let Some((_, link)) = links.get_mut(id) {
+                link.fields = m.fields.iter().cloned().map(MatchedField::from).collect();
+                link.score = m.score;
+            } else if !hit_records.contains(id) {
+                to_load.entry(*kind).or_default().push(*id);
+            }
+        }
+        for (kind, ids) in to_load {
+            for stored in self.store().records_by_id(kind, &ids).await? {
+                let found = match stored.kind {
+                    RecordKind::Report => answer::<Report>(reports, &stored)?,
+                    RecordKind::Seizure => answer::<Seizure>(seizures, &stored)?,
+                    RecordKind::Alert => None,
+                };
+                let Some((_, m)) = best.get(&stored.id) else {
+                    continue;
+                };
+                match found {
+                    Some(Found::Link(mut link)) => {
+                        link.fields = m.fields.iter().cloned().map(MatchedField::from).collect();
+                        link.score = m.score;
+                        links.insert(link.id, (stored.seq, link));
+                    }
+                    Some(Found::Hit(owner, record)) => {
+                        if let Some(name) = told.get(m.query_subject) {
+                            behind.push((owner.clone(), name.clone(), record, stored.kind));
+                            let hit = (owner, name.clone());
+                            if !hits.contains(&hit) {
+                                hits.push(hit);
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Tells the owner who matched its records on which identifier. The entry names no
     /// record of the owner (the asker's auditors read it too): the identifier is the
     /// asker's own, and the owner finds its records by it. Bounded per asker and owner
@@ -265,7 +472,14 @@ impl Service {
         from: Option<Uuid>,
     ) {
         let mut event = self.event(Some(actor), "deconfliction.hit");
-        event.target_kind = Some("identifier".to_owned());
+        event.target_kind = Some(
+            if identifier.scheme.ends_with("_name") {
+                "name"
+            } else {
+                "identifier"
+            }
+            .to_owned(),
+        );
         event.target_id = Some(format!("{}:{}", identifier.scheme, identifier.value));
         event.target_agency = Some(owner.to_string());
         event.detail = serde_json::json!({
@@ -298,8 +512,297 @@ fn answer<R: Record + serde::de::DeserializeOwned>(
             status: record.status(),
             tlp: record.handling().tlp,
             matched: Vec::new(),
+            fields: Vec::new(),
+            score: 0.0,
+            probability: 0.0,
         })),
-        Answer::Exists { owner } => Some(Found::Hit(owner)),
+        Answer::Exists { owner } => Some(Found::Hit(owner, record.id())),
         Answer::Nothing => None,
     })
+}
+
+/// A hit on a record of the reader's agency, as its owner sees it: which record, who
+/// matched it, on which kind of field, and the answer given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnerHit {
+    pub row: interdict_store::HitRow,
+    /// The title of the owner's record.
+    pub title: String,
+}
+
+/// Where an asking agency stands with one hit it was told of: one entry per owning
+/// agency and identifier or name, as the hit was told, whatever the number of records
+/// behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HitAnswer {
+    /// The agency that holds something.
+    pub agency: AgencyCode,
+    /// The asker's own identifier or name.
+    pub identifier: MatchedIdentifier,
+    /// When it was first told.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The latest answer.
+    pub state: HitState,
+    /// The owner's message when it declined.
+    pub message: String,
+    /// The last day of a disclosure.
+    pub until: Option<chrono::NaiveDate>,
+}
+
+/// What became of a hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HitState {
+    /// Not answered yet.
+    Open,
+    /// The owner disclosed the record to the asking agency (see `until`).
+    Disclosed,
+    /// The owner disclosed it, and the disclosure has ended.
+    Expired,
+    /// The owner declined, with a message.
+    Declined,
+}
+
+impl HitState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitState::Open => "open",
+            HitState::Disclosed => "disclosed",
+            HitState::Expired => "expired",
+            HitState::Declined => "declined",
+        }
+    }
+}
+
+/// The most hits listed.
+const MAX_HITS_LISTED: i64 = 500;
+
+/// The longest message of a refusal.
+const MAX_DECLINE_MESSAGE: usize = 2000;
+
+impl Service {
+    /// The hits on the records of the actor's agency, newest first: for its officers
+    /// to answer.
+    pub async fn hits_on_my_records(&self, actor: &Actor) -> ServiceResult<Vec<OwnerHit>> {
+        self.require(
+            actor,
+            interdict_core::policy::Action::ReadRecords,
+            "deconfliction.hits",
+        )?;
+        let rows = self.store().hits_on(&actor.agency, MAX_HITS_LISTED).await?;
+        self.with_titles(rows).await
+    }
+
+    async fn with_titles(
+        &self,
+        rows: Vec<interdict_store::HitRow>,
+    ) -> ServiceResult<Vec<OwnerHit>> {
+        let mut titles: HashMap<Uuid, String> = HashMap::new();
+        for kind in [RecordKind::Report, RecordKind::Seizure] {
+            let ids: Vec<Uuid> = rows
+                .iter()
+                .filter(|r| r.kind == kind)
+                .map(|r| r.record)
+                .collect();
+            for stored in self.store().records_by_id(kind, &ids).await? {
+                let title = match kind {
+                    RecordKind::Report => decode_for_policy::<Report>(&stored)?.0.title(),
+                    _ => decode_for_policy::<Seizure>(&stored)?.0.title(),
+                };
+                titles.insert(stored.id, title);
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|row| OwnerHit {
+                title: titles.get(&row.record).cloned().unwrap_or_default(),
+                row,
+            })
+            .collect())
+    }
+
+    async fn owner_hit(&self, id: Uuid) -> ServiceResult<OwnerHit> {
+        let row = self.store().hit(id).await?.ok_or(ServiceError::NotFound)?;
+        Ok(self.with_titles(vec![row]).await?.remove(0))
+    }
+
+    /// Where the actor's agency stands with the hits its officers were told of: one
+    /// entry per owning agency and identifier or name, with the latest answer.
+    pub async fn my_hit_answers(&self, actor: &Actor) -> ServiceResult<Vec<HitAnswer>> {
+        self.require(
+            actor,
+            interdict_core::policy::Action::ReadRecords,
+            "deconfliction.answers",
+        )?;
+        let today = self.today();
+        let rows = self.store().hits_by(&actor.agency, MAX_HITS_LISTED).await?;
+        let mut out: Vec<HitAnswer> = Vec::new();
+        let mut answered_at: Vec<Option<chrono::DateTime<chrono::Utc>>> = Vec::new();
+        for row in rows {
+            let identifier = MatchedIdentifier {
+                scheme: row.scheme.clone(),
+                value: row.value.clone(),
+            };
+            let state = match row.state.as_str() {
+                "disclosed" if row.until.is_some_and(|u| u >= today) => HitState::Disclosed,
+                "disclosed" => HitState::Expired,
+                "declined" => HitState::Declined,
+                _ => HitState::Open,
+            };
+            let entry = HitAnswer {
+                agency: row.owner.clone(),
+                identifier,
+                at: row.at,
+                state,
+                message: if state == HitState::Declined {
+                    row.message.clone()
+                } else {
+                    String::new()
+                },
+                until: row.until.filter(|_| state != HitState::Declined),
+            };
+            match out
+                .iter()
+                .position(|e| e.agency == entry.agency && e.identifier == entry.identifier)
+            {
+                None => {
+                    out.push(entry);
+                    answered_at.push(row.answered_at);
+                }
+                Some(i) => {
+                    // The first time told, and the latest answer.
+                    out[i].at = out[i].at.min(entry.at);
+                    if row.answered_at > answered_at[i] {
+                        answered_at[i] = row.answered_at;
+                        out[i].state = entry.state;
+                        out[i].message = entry.message;
+                        out[i].until = entry.until;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A hit on a record of the actor's agency that the actor may answer: anything
+    /// else is "not found".
+    async fn hit_to_answer(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        action: &str,
+    ) -> ServiceResult<interdict_store::HitRow> {
+        self.require(actor, interdict_core::policy::Action::WriteRecords, action)?;
+        match self.store().hit(id).await? {
+            Some(hit) if hit.owner == actor.agency => {
+                if hit.state != "open" {
+                    return Err(ServiceError::field(
+                        "hit",
+                        format!("has been answered already ({})", hit.state),
+                    ));
+                }
+                Ok(hit)
+            }
+            _ => Err(ServiceError::NotFound),
+        }
+    }
+
+    /// Answers a hit by disclosing the record to the asking agency until a day (a
+    /// disclosure like any other, which its owner may revoke).
+    pub async fn disclose_on_hit(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        until: chrono::NaiveDate,
+    ) -> ServiceResult<OwnerHit> {
+        let hit = self
+            .hit_to_answer(actor, id, "deconfliction.disclose")
+            .await?;
+        let disclosure = match hit.kind {
+            RecordKind::Report => {
+                self.disclose_record::<Report>(actor, hit.record, &hit.requester_agency, until)
+                    .await?
+            }
+            RecordKind::Seizure => {
+                self.disclose_record::<Seizure>(actor, hit.record, &hit.requester_agency, until)
+                    .await?
+            }
+            RecordKind::Alert => return Err(ServiceError::NotFound),
+        };
+        let mut event = self.hit_event(actor, "deconfliction.disclose", &hit);
+        event.detail = serde_json::json!({
+            "hit": hit.id.to_string(),
+            "record": hit.record.to_string(),
+            "to": hit.requester_agency.as_str(),
+            "disclosure": disclosure.id.to_string(),
+            "until": until.to_string(),
+        })
+        .to_string();
+        self.store()
+            .answer_hit(
+                id,
+                "disclosed",
+                "",
+                actor.username.as_str(),
+                self.now(),
+                Some((disclosure.id, until)),
+                &event,
+            )
+            .await?;
+        self.owner_hit(id).await
+    }
+
+    /// Answers a hit by declining, with a message the asking agency reads.
+    pub async fn decline_hit(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        message: &str,
+    ) -> ServiceResult<OwnerHit> {
+        let message = message.trim();
+        if message.is_empty() {
+            return Err(ServiceError::field("message", "must not be empty"));
+        }
+        if message.chars().count() > MAX_DECLINE_MESSAGE {
+            return Err(ServiceError::field(
+                "message",
+                format!("must be at most {MAX_DECLINE_MESSAGE} characters"),
+            ));
+        }
+        let hit = self
+            .hit_to_answer(actor, id, "deconfliction.decline")
+            .await?;
+        let mut event = self.hit_event(actor, "deconfliction.decline", &hit);
+        event.detail = serde_json::json!({
+            "hit": hit.id.to_string(),
+            "record": hit.record.to_string(),
+            "to": hit.requester_agency.as_str(),
+            "message": message,
+        })
+        .to_string();
+        self.store()
+            .answer_hit(
+                id,
+                "declined",
+                message,
+                actor.username.as_str(),
+                self.now(),
+                None,
+                &event,
+            )
+            .await?;
+        self.owner_hit(id).await
+    }
+
+    fn hit_event(
+        &self,
+        actor: &Actor,
+        action: &str,
+        hit: &interdict_store::HitRow,
+    ) -> interdict_core::audit::AuditEvent {
+        let mut event = self.event(Some(actor), action);
+        event.target_kind = Some(hit.kind.as_str().to_owned());
+        event.target_id = Some(hit.record.to_string());
+        event.target_agency = Some(hit.owner.to_string());
+        event
+    }
 }

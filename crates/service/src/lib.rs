@@ -20,6 +20,7 @@ mod error;
 pub mod feed;
 mod keys;
 pub mod maritime;
+pub mod names;
 pub mod records;
 
 use std::path::PathBuf;
@@ -108,6 +109,7 @@ struct Inner {
     keys: NodeKeys,
     audit: audit::Sink,
     maritime: maritime::Maritime,
+    names: names::Names,
 }
 
 impl std::fmt::Debug for Service {
@@ -154,9 +156,11 @@ impl Service {
                 keys,
                 audit,
                 maritime: maritime::Maritime::new(),
+                names: names::Names::new(),
             }),
         };
         if service.inner.config.background {
+            service.start_name_index();
             service.start_maritime_jobs(std::time::Duration::from_secs(60));
         }
         Ok(service)

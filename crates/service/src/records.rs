@@ -555,6 +555,7 @@ impl Service {
         );
         let event = self.record_event(actor, "create", &record);
         self.store().insert_record(&record, &event).await?;
+        self.index_names(&record);
         Ok(record)
     }
 
@@ -722,6 +723,7 @@ impl Service {
         self.store()
             .replace_record(&record, actor.username.as_str(), &event)
             .await?;
+        self.index_names(&record);
         self.redact(actor, record).await
     }
 
@@ -758,6 +760,7 @@ impl Service {
         self.store()
             .replace_record(&record, actor.username.as_str(), &event)
             .await?;
+        self.index_names(&record);
         self.redact(actor, record).await
     }
 

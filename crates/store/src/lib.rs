@@ -20,6 +20,7 @@ mod db;
 mod dialect;
 mod error;
 mod feed;
+mod hits;
 mod maritime;
 mod operations;
 mod records;
@@ -37,6 +38,7 @@ pub use accounts::{EndTokens, NewUser, TokenKind, TokenOwner, TokenRow, UserChan
 pub use audit::{AuditFilter, AuditPage};
 pub use error::StoreError;
 pub use feed::{Change, ChangeOp, FeedWaker};
+pub use hits::{HitRow, NewHit};
 pub use maritime::{
     AreaRow, BoundingBox, IdentityRow, MaritimeBatch, SourceRow, TrackRow, VesselRow,
 };

@@ -923,6 +923,24 @@ impl Store {
         self.db.fetch_all(&sql, stored_from_row).await
     }
 
+    /// The reports and seizures after position `after`, in order of position, at most
+    /// `limit`; whoever may see them: for the service's index of names, built by
+    /// walking every record.
+    pub async fn records_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        let mut sql = SqlBuf::new(self.dialect());
+        sql.push("SELECT ")
+            .push(&dialect::record_columns(self.dialect()))
+            .push(" FROM records r WHERE r.seq > ")
+            .bind(after)
+            .push(" AND r.kind IN ('report', 'seizure') ORDER BY r.seq LIMIT ")
+            .bind(limit);
+        self.db.fetch_all(&sql, stored_from_row).await
+    }
+
     /// Every report that names a vessel (for the watch list of the maritime picture),
     /// whoever may see it; the service decides who is alerted.
     pub async fn records_naming_vessels(&self) -> Result<Vec<StoredRecord>, StoreError> {

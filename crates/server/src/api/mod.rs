@@ -2,6 +2,7 @@
 //! themselves produce (so the two cannot drift apart).
 
 pub mod admin;
+pub mod deconfliction;
 pub mod extract;
 pub mod maritime;
 pub mod records;
@@ -448,6 +449,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agreements))
         .routes(routes!(search))
         .routes(routes!(records::preview_correlations))
+        .routes(routes!(deconfliction::list_hits))
+        .routes(routes!(deconfliction::disclose_on_hit))
+        .routes(routes!(deconfliction::decline_hit))
+        .routes(routes!(deconfliction::list_hit_answers))
         .routes(routes!(audit))
         .routes(routes!(node))
         .routes(routes!(changes))

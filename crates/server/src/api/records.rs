@@ -134,7 +134,21 @@ impl From<MatchedIdentifier> for Identifier {
     }
 }
 
-/// A record you may read that shares identifiers with this one.
+/// One field compared between a subject of this record and one of the record linked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchedField {
+    /// `family_name`, `given_name`, `name`, `birth_date`, `nationality`, `imo`, `mmsi`,
+    /// `container`, …
+    pub field: String,
+    /// How well it agrees: for names `exact`, `equivalent`, `close`, `fuzzy`,
+    /// `partial`, `different`; for identifiers `same`, `tail`, `different`; for dates
+    /// `same`, `close`, `same_year`, `different`.
+    pub level: String,
+    /// What it adds to the score, in bits (negative where it disagrees).
+    pub weight: f64,
+}
+
+/// A record you may read that shares identifiers or names with this one.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CorrelationLink {
     pub kind: RecordKind,
@@ -145,15 +159,24 @@ pub struct CorrelationLink {
     pub tlp: Tlp,
     /// The identifiers both records carry.
     pub matched: Vec<Identifier>,
+    /// The fields that matched (and those compared that did not), with their weights.
+    pub fields: Vec<MatchedField>,
+    /// The match weight in bits (log2 of the odds that the subjects are the same).
+    pub score: f64,
+    /// The probability of the match, from the score.
+    pub probability: f64,
 }
 
 /// Another agency holds something you may not read on one of this record's
-/// identifiers: ask them. Nothing else of it is told, not even how many records.
+/// identifiers or names: ask them. Nothing else of it is told, not even how many
+/// records or how well they match.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CorrelationHit {
     /// The agency that holds it.
     pub agency: AgencyCode,
-    /// This record's identifier it carries.
+    /// This record's identifier it carries; for a name, the scheme is the kind of
+    /// subject (`person_name`, `organisation_name`, `vessel_name`) and the value this
+    /// record's spelling of it.
     pub identifier: Identifier,
     /// Whom to contact at that agency (its duty desk).
     pub contact: String,
@@ -176,7 +199,8 @@ pub struct SkippedIdentifier {
     pub reason: SkipReason,
 }
 
-/// Who else holds something on this record's vessels, containers, phones, documents.
+/// Who else holds something on this record's persons, companies, vessels, containers,
+/// phones, documents.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Correlations {
     /// Records you may read, newest first.
@@ -202,6 +226,17 @@ impl From<interdict_service::deconflict::Correlations> for Correlations {
                     status: l.status,
                     tlp: l.tlp,
                     matched: l.matched.into_iter().map(Identifier::from).collect(),
+                    fields: l
+                        .fields
+                        .into_iter()
+                        .map(|f| MatchedField {
+                            field: f.field,
+                            level: f.level,
+                            weight: round(f.weight),
+                        })
+                        .collect(),
+                    score: round(l.score),
+                    probability: (l.probability * 10_000.0).round() / 10_000.0,
                 })
                 .collect(),
             hits: c
@@ -228,8 +263,17 @@ impl From<interdict_service::deconflict::Correlations> for Correlations {
     }
 }
 
+/// A weight in bits to two decimals.
+fn round(bits: f64) -> f64 {
+    if bits.is_finite() {
+        (bits * 100.0).round() / 100.0
+    } else {
+        0.0
+    }
+}
+
 /// The subjects of a record being written, to learn before filing it who else holds
-/// something on their identifiers.
+/// something on their identifiers and names.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrelationQuery {
@@ -251,13 +295,8 @@ pub async fn preview_correlations(
     if query.subjects.len() > 100 {
         return Err(AppError::field("subjects", "at most 100 subjects"));
     }
-    let identifiers = query
-        .subjects
-        .iter()
-        .flat_map(Subject::identifiers)
-        .collect();
     let found = state
-        .correlations_for_identifiers(&session.actor, identifiers)
+        .correlations_for_subjects(&session.actor, &query.subjects)
         .await?;
     Ok(Json(found.into()))
 }

@@ -550,6 +550,49 @@ catalogue! {
     "err.position_both" => "give both latitude and longitude, or neither", "위도와 경도를 모두 입력하거나 둘 다 비워 두십시오.";
     "err.aliases_person_only" => "only a person has aliases", "별칭은 인물에만 입력할 수 있습니다.";
     "err.position_place_only" => "only a place has a position", "위치는 장소에만 입력할 수 있습니다.";
+    // ---- deconfliction by name (branch deconflict): one block, to be moved into the
+    // per-language catalogue files at merge ----
+    "scheme.person_name" => "Person", "인물";
+    "scheme.organisation_name" => "Organisation", "단체";
+    "scheme.vessel_name" => "Vessel", "선박";
+    "correlation.score" => "score", "점수";
+    "correlation.bits" => "bits", "비트";
+    "match.family_name" => "family name", "성";
+    "match.given_name" => "given name", "이름";
+    "match.name" => "name", "명칭";
+    "match.birth_date" => "date of birth", "생년월일";
+    "match.nationality" => "nationality", "국적";
+    "match.registration" => "company registration", "법인 등록번호";
+    "level.exact" => "exact", "일치";
+    "level.equivalent" => "same in another spelling", "다른 표기로 일치";
+    "level.close" => "close", "유사";
+    "level.fuzzy" => "similar", "부분 유사";
+    "level.partial" => "in part", "일부 일치";
+    "level.same" => "same", "동일";
+    "level.tail" => "same ending", "끝자리 일치";
+    "level.same_year" => "same year", "같은 해";
+    "level.shared_word" => "a word in common", "공통 단어";
+    "level.similar" => "similar", "유사";
+    "nav.deconfliction" => "Hits", "조회 알림";
+    "hits.title" => "Deconfliction hits", "중복 수사 방지 알림";
+    "hits.on_ours" => "Hits on our records", "우리 기관 기록에 대한 조회";
+    "hits.on_ours_help" => "Officers of these agencies matched a record of ours they may not read. They were told only that we hold something and whom to contact. Disclose the record to their agency, or decline with a message they will read.", "다음 기관의 담당자가 열람 권한 밖의 우리 기관 기록과 일치했습니다. 상대 기관에는 우리 기관이 관련 기록을 보유하고 있다는 사실과 연락처만 알려졌습니다. 해당 기관에 기록을 공개하거나, 상대가 읽을 메시지와 함께 거절하십시오.";
+    "hits.ours" => "Our hits on other agencies' records", "다른 기관 기록에 대한 우리 기관의 조회";
+    "hits.none" => "None.", "없음.";
+    "hits.when" => "When", "일시";
+    "hits.record" => "Our record", "우리 기관 기록";
+    "hits.by" => "Matched by", "조회 기관";
+    "hits.on" => "On", "일치 항목";
+    "hits.state" => "Answer", "답변";
+    "hits.until" => "until", "공개 기한";
+    "hits.disclose" => "Disclose", "공개";
+    "hits.message" => "Message", "메시지";
+    "hits.decline" => "Decline", "거절";
+    "hits.state.open" => "awaiting an answer", "답변 대기";
+    "hits.state.disclosed" => "disclosed", "공개됨";
+    "hits.state.expired" => "disclosure ended", "공개 기한 만료";
+    "hits.state.declined" => "declined", "거절됨";
+    // ---- end of the deconfliction block ----
 }
 
 #[cfg(test)]
@@ -652,6 +695,7 @@ mod tests {
             include_str!("layout.rs"),
             include_str!("pages.rs"),
             include_str!("map.rs"),
+            include_str!("deconflict.rs"),
         ];
         let mut n_keys = 0;
         for source in sources {

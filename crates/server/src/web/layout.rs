@@ -23,6 +23,7 @@ pub enum Nav {
     Map,
     Agreements,
     Audit,
+    Deconfliction,
     None,
 }
 
@@ -83,6 +84,7 @@ pub fn page(
                             (nav_link(lang, "/map", "nav.map", nav == Nav::Map))
                         }
                         (nav_link(lang, "/agreements", "nav.agreements", nav == Nav::Agreements))
+                        (nav_link(lang, "/deconfliction", "nav.deconfliction", nav == Nav::Deconfliction))
                         @if s.actor.may(Action::ReadAudit) {
                             (nav_link(lang, "/audit", "nav.audit", nav == Nav::Audit))
                         }

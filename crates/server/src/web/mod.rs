@@ -14,6 +14,7 @@
 #![allow(clippy::result_large_err)]
 
 mod ctx;
+mod deconflict;
 mod field_error;
 mod forms;
 pub mod i18n;
@@ -42,6 +43,9 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(pages::search))
         .route("/agreements", get(pages::agreements))
         .route("/audit", get(pages::audit))
+        .route("/deconfliction", get(deconflict::page_of_hits))
+        .route("/deconfliction/{id}/disclose", post(deconflict::disclose))
+        .route("/deconfliction/{id}/decline", post(deconflict::decline))
         .route(
             "/reports",
             get(records::list::<interdict_core::Report>)

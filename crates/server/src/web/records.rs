@@ -12,7 +12,7 @@ use interdict_core::policy::Action;
 use interdict_core::record::DrugType;
 use interdict_core::subject::Place;
 use interdict_core::{AgencyCode, RecordKind, RecordStatus, Report, Seizure, Subject, Tlp};
-use interdict_service::deconflict::{Correlations, MatchedIdentifier};
+use interdict_service::deconflict::{Correlations, MatchedField, MatchedIdentifier};
 use maud::{html, Markup};
 use uuid::Uuid;
 
@@ -695,12 +695,34 @@ pub async fn detail<R: WebRecord>(
 }
 
 /// An identifier as the pages show it: `IMO 9074729`.
-fn identifier_text(lang: Lang, identifier: &MatchedIdentifier) -> String {
+pub(super) fn identifier_text(lang: Lang, identifier: &MatchedIdentifier) -> String {
     let key = format!("scheme.{}", identifier.scheme);
     match lang.t(&key) {
         "" => format!("{} {}", identifier.scheme, identifier.value),
         label => format!("{label} {}", identifier.value),
     }
+}
+
+/// The fields of a link that agree, as the pages show them: `name (exact)`.
+fn fields_text(lang: Lang, fields: &[MatchedField]) -> String {
+    fields
+        .iter()
+        .filter(|f| f.weight > 0.0 && f.level != "different")
+        .map(|f| {
+            let field = match lang.t(&format!("match.{}", f.field)) {
+                "" => match lang.t(&format!("scheme.{}", f.field)) {
+                    "" => f.field.clone(),
+                    label => label.to_owned(),
+                },
+                label => label.to_owned(),
+            };
+            match lang.t(&format!("level.{}", f.level)) {
+                "" => format!("{field} ({})", f.level),
+                level => format!("{field} ({level})"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// "Also held by": the records the reader may read that share an identifier with this
@@ -721,6 +743,14 @@ fn correlation_panel(lang: Lang, found: &Correlations) -> Markup {
                             (tlp_badge(link.tlp))
                             " · " (lang.t("correlation.matched")) ": "
                             (link.matched.iter().map(|m| identifier_text(lang, m)).collect::<Vec<_>>().join(", "))
+                            @if link.matched.is_empty() {
+                                (fields_text(lang, &link.fields))
+                            } @else if link.fields.iter().any(|f| f.weight > 0.0 && !link.matched.iter().any(|m| m.scheme == f.field)) {
+                                ", " (fields_text(lang, &link.fields.iter().filter(|f| !link.matched.iter().any(|m| m.scheme == f.field)).cloned().collect::<Vec<_>>()))
+                            }
+                            " · " span.score title=(format!("p = {:.2}", link.probability)) {
+                                (lang.t("correlation.score")) " " (format!("{:.1}", link.score)) " " (lang.t("correlation.bits"))
+                            }
                         }
                     }
                 }

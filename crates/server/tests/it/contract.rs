@@ -149,6 +149,39 @@ async fn every_documented_operation_succeeds_as_documented() {
             .await;
         assert_eq!(code, StatusCode::OK, "{withdrawn}");
     }
+    // The coast guard answers the hits on its record: one declined, one disclosed;
+    // the customs service reads the answers.
+    let (code, hits) = node.get("/api/v1/deconfliction/hits", &kcg).await;
+    assert_eq!(code, StatusCode::OK, "{hits}");
+    let hits = hits.as_array().unwrap().clone();
+    assert!(hits.len() >= 2, "{hits:?}");
+    let (code, declined) = node
+        .post(
+            &format!(
+                "/api/v1/deconfliction/hits/{}/decline",
+                hits[0]["id"].as_str().unwrap()
+            ),
+            &kcg,
+            &json!({ "message": "call the duty desk" }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{declined}");
+    let until = node.service().today() + chrono::Duration::days(7);
+    let (code, disclosed) = node
+        .post(
+            &format!(
+                "/api/v1/deconfliction/hits/{}/disclose",
+                hits[1]["id"].as_str().unwrap()
+            ),
+            &kcg,
+            &json!({ "until": until.to_string() }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{disclosed}");
+    let (code, answers) = node.get("/api/v1/deconfliction/answers", &kcs).await;
+    assert_eq!(code, StatusCode::OK, "{answers}");
+    assert!(!answers.as_array().unwrap().is_empty(), "{answers}");
+
     let (code, audit) = node.get("/api/v1/audit?limit=200", &admin).await;
     assert_eq!(code, StatusCode::OK, "{audit}");
     let (code, _) = node

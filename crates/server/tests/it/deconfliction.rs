@@ -535,3 +535,678 @@ async fn the_record_pages_show_who_else_holds_something() {
     assert!(html.contains("CSQU3054383"));
     node.finish().await;
 }
+
+fn person(name: &str) -> Value {
+    json!([{ "kind": "person", "name": name, "nationality": "KR" }])
+}
+
+fn fields_of(link: &Value) -> Vec<(String, String)> {
+    link["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap().to_owned(),
+                f["level"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Names link records across scripts: the customs service's 해양호 and the coast
+/// guard's HAE YANG HO with one IMO number, 박성민 and Park Sung-min by name alone;
+/// the index follows changes and withdrawals; drafts tell only their own agency.
+async fn names_link_across_scripts(backend: Backend) {
+    let Some(node) = TestNode::start(backend).await else {
+        return;
+    };
+    seed(&node).await;
+    node.service().name_index_ready().await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    let reports = "/api/v1/reports";
+
+    let theirs = file(
+        &node,
+        &kcg,
+        reports,
+        &report_on(
+            "KCG on HAE YANG HO",
+            "AMBER",
+            "published",
+            json!([{ "kind": "vessel", "name": "HAE YANG HO", "imo": "9074729" }]),
+        ),
+    )
+    .await;
+    let ours = file(
+        &node,
+        &kcs,
+        reports,
+        &report_on(
+            "KCS on 해양호",
+            "AMBER",
+            "published",
+            json!([{ "kind": "vessel", "name": "해양호", "imo": "9074729" }]),
+        ),
+    )
+    .await;
+    let (code, found) = node
+        .get(&format!("{reports}/{ours}/correlations"), &kcs)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{found}");
+    assert_eq!(ids_of(&found["links"]), vec![theirs.clone()], "{found}");
+    let link = &found["links"][0];
+    let fields = fields_of(link);
+    assert!(fields.contains(&("imo".into(), "same".into())), "{found}");
+    assert!(fields.contains(&("name".into(), "exact".into())), "{found}");
+    assert!(link["score"].as_f64().unwrap() > 10.0, "{found}");
+    assert!(link["probability"].as_f64().unwrap() > 0.99, "{found}");
+
+    // A person by name alone, in Hangul against its romanisation.
+    let park = file(
+        &node,
+        &kcg,
+        reports,
+        &report_on("KCG on Park", "AMBER", "published", person("Park Sung-min")),
+    )
+    .await;
+    file(
+        &node,
+        &kcg,
+        reports,
+        &report_on("KCG on Kim", "AMBER", "published", person("Kim Min-jun")),
+    )
+    .await;
+    let draft = file(
+        &node,
+        &kcg,
+        reports,
+        &report_on(
+            "KCG draft on Pak",
+            "AMBER",
+            "draft",
+            person("Pak Seong-min"),
+        ),
+    )
+    .await;
+    let (code, preview) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": person("박성민") }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{preview}");
+    assert_eq!(ids_of(&preview["links"]), vec![park.clone()], "{preview}");
+    let link = &preview["links"][0];
+    assert_eq!(link["matched"], json!([]), "{preview}");
+    let fields = fields_of(link);
+    assert!(
+        fields
+            .iter()
+            .any(|(f, l)| f == "family_name" && l != "different"),
+        "{preview}"
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|(f, l)| f == "given_name" && l != "different"),
+        "{preview}"
+    );
+    assert!(link["probability"].as_f64().unwrap() >= 0.5, "{preview}");
+    // The draft of another agency is neither a link nor a hit.
+    assert_eq!(preview["hits"], json!([]), "{preview}");
+    assert!(!preview.to_string().contains(&draft), "{preview}");
+    // Its own agency is told of it.
+    let (_, own) = node
+        .post(
+            "/api/v1/correlations",
+            &kcg,
+            &json!({ "subjects": person("박성민") }),
+        )
+        .await;
+    let own_links = ids_of(&own["links"]);
+    assert!(
+        own_links.contains(&draft) && own_links.contains(&park),
+        "{own}"
+    );
+
+    // A vessel's name alone is weak evidence under the model: no link.
+    let (_, by_name) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": [{ "kind": "vessel", "name": "해양호" }] }),
+        )
+        .await;
+    assert_eq!(by_name["links"], json!([]), "{by_name}");
+
+    // The index follows a change and a withdrawal.
+    let changed = report_on("KCG on Choi", "AMBER", "published", person("Choi Young-ho"));
+    let (code, _, body) = node
+        .put(&format!("{reports}/{park}"), &kcg, Some("\"1\""), &changed)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    let (_, after) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": person("박성민") }),
+        )
+        .await;
+    assert_eq!(after["links"], json!([]), "{after}");
+    let (_, choi) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": person("최영호") }),
+        )
+        .await;
+    assert_eq!(ids_of(&choi["links"]), vec![park.clone()], "{choi}");
+    let (code, body) = node
+        .post(
+            &format!("{reports}/{park}/withdraw"),
+            &kcg,
+            &json!({ "reason": "wrong man" }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    let (_, gone) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": person("최영호") }),
+        )
+        .await;
+    assert_eq!(gone["links"], json!([]), "{gone}");
+
+    // A rebuild from the store finds what the incremental index found.
+    node.service().rebuild_name_index().await.expect("rebuild");
+    let (_, again) = node
+        .get(&format!("{reports}/{ours}/correlations"), &kcs)
+        .await;
+    assert_eq!(ids_of(&again["links"]), vec![theirs], "{again}");
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn names_link_across_scripts_sqlite() {
+    names_link_across_scripts(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn names_link_across_scripts_postgres() {
+    names_link_across_scripts(Backend::Postgres).await;
+}
+
+/// A browser of a user, logged in.
+async fn browser_of(node: &TestNode, username: &str) -> reqwest::Client {
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login_page = browser
+        .get(node.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = r#"name="csrf" value=""#;
+    let start = login_page.find(marker).unwrap() + marker.len();
+    let csrf = &login_page[start..start + login_page[start..].find('"').unwrap()];
+    let response = browser
+        .post(node.url("/login"))
+        .form(&[
+            ("csrf", csrf),
+            ("next", "/"),
+            ("username", username),
+            ("password", crate::support::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    browser
+}
+
+async fn page_text(browser: &reqwest::Client, node: &TestNode, path: &str) -> String {
+    browser
+        .get(node.url(path))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Every id of a listing, page by page with the smallest page.
+async fn every_id(node: &TestNode, token: &str, path: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!(
+                "{path}{}limit=1&cursor={c}",
+                if path.contains('?') { "&" } else { "?" }
+            ),
+            None => format!(
+                "{path}{}limit=1",
+                if path.contains('?') { "&" } else { "?" }
+            ),
+        };
+        let (code, page) = node.get(&url, token).await;
+        assert_eq!(code, StatusCode::OK, "{page}");
+        ids.extend(ids_of(&page["items"]));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+        assert!(ids.len() < 100, "runaway paging");
+    }
+    ids
+}
+
+/// The coast guard files a RED record on a person; the customs service files one on
+/// the same person written in Hangul. The customs service learns exactly that the
+/// coast guard holds something and whom to call, on every path; Japan, bound by no
+/// agreement, learns nothing; the coast guard sees who matched on which kind of field,
+/// declines one hit with a message and discloses the other record for two days, after
+/// which the customs service reads it until the disclosure ends.
+async fn a_red_record_on_a_person_tells_a_hit_and_no_more(backend: Backend) {
+    let Some(node) = TestNode::start(backend).await else {
+        return;
+    };
+    seed(&node).await;
+    node.service().name_index_ready().await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    let japan = token_for(node.service(), "japan.analyst").await;
+    let kcg_admin = token_for(node.service(), "kcg.agency_admin").await;
+    let japan_admin = token_for(node.service(), "japan.agency_admin").await;
+    let reports = "/api/v1/reports";
+
+    let mut secret = report_on(
+        "SECRET-KCG-PARK",
+        "RED",
+        "published",
+        json!([{ "kind": "person", "name": "Park Sung-min", "nationality": "KR", "birth_date": "1979-04-02" }]),
+    );
+    secret["handling"]["recipients"] = json!(["TH-CUSTOMS"]);
+    secret["narrative"] = json!("SECRET-NARRATIVE informant in Busan");
+    let red = file(&node, &kcg, reports, &secret).await;
+    let mut second = report_on("SECRET-KCG-LEE", "RED", "published", person("Lee Young-ho"));
+    second["handling"]["recipients"] = json!(["TH-CUSTOMS"]);
+    let red_lee = file(&node, &kcg, reports, &second).await;
+
+    let ours = file(
+        &node,
+        &kcs,
+        reports,
+        &report_on("KCS on 박성민", "AMBER", "published", person("박성민")),
+    )
+    .await;
+    let ours_lee = file(
+        &node,
+        &kcs,
+        reports,
+        &report_on("KCS on 이영호", "AMBER", "published", person("이영호")),
+    )
+    .await;
+    let japanese = file(
+        &node,
+        &japan,
+        reports,
+        &report_on("JAPAN on Park", "GREEN", "published", person("박성민")),
+    )
+    .await;
+    let secrets = [
+        red.as_str(),
+        red_lee.as_str(),
+        "SECRET",
+        "informant",
+        "1979",
+    ];
+    let hit_on_park = json!({
+        "agency": "KR-KCG",
+        "identifier": {"scheme": "person_name", "value": "박성민"},
+        "contact": "kcg duty desk"
+    });
+
+    // The API: exactly one hit, no link, nothing skipped.
+    let (code, found) = node
+        .get(&format!("{reports}/{ours}/correlations"), &kcs)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{found}");
+    assert_eq!(
+        found,
+        json!({"links": [], "hits": [hit_on_park.clone()], "skipped": []}),
+        "{found}"
+    );
+    let (code, preview) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": person("박성민") }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{preview}");
+    assert_eq!(ids_of(&preview["links"]), vec![ours.clone()], "{preview}");
+    assert_eq!(preview["hits"], json!([hit_on_park.clone()]), "{preview}");
+
+    // Search, listings page by page and the record itself: nothing.
+    for q in ["Park", "SECRET", "informant", "박성민", "Sung-min"] {
+        let (code, result) = node.get(&format!("/api/v1/search?q={q}"), &kcs).await;
+        assert_eq!(code, StatusCode::OK, "{result}");
+        let text = result.to_string();
+        for s in &secrets {
+            assert!(!text.contains(s), "search {q}: {s} leaked: {text}");
+        }
+    }
+    let listed = every_id(&node, &kcs, reports).await;
+    assert!(listed.contains(&ours));
+    assert!(
+        !listed.contains(&red) && !listed.contains(&red_lee),
+        "{listed:?}"
+    );
+    let (code, total) = node.get(&format!("{reports}?limit=200"), &kcs).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(total["total"], json!(listed.len()), "{total}");
+    let (code, invisible) = node.get(&format!("{reports}/{red}"), &kcs).await;
+    let (missing_code, missing) = node
+        .get(&format!("{reports}/{}", uuid::Uuid::new_v4()), &kcs)
+        .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    assert_eq!((code, &invisible), (missing_code, &missing));
+
+    // The record page.
+    let customs = browser_of(&node, "kcs.analyst").await;
+    let html = page_text(&customs, &node, &format!("/reports/{ours}")).await;
+    assert!(
+        html.contains("KR-KCG") && html.contains("kcg duty desk"),
+        "{html}"
+    );
+    assert!(html.contains("박성민"));
+    for s in &secrets {
+        assert!(!html.contains(s), "{s} leaked on the page");
+    }
+
+    // Japan: no agreement, nothing at all.
+    let (code, found) = node
+        .get(&format!("{reports}/{japanese}/correlations"), &japan)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{found}");
+    assert_eq!(
+        found,
+        json!({"links": [], "hits": [], "skipped": []}),
+        "{found}"
+    );
+    let (_, japan_hits) = node.get("/api/v1/deconfliction/answers", &japan).await;
+    assert_eq!(japan_hits, json!([]));
+
+    // The owner's audit names who matched and on which kind of field.
+    let (code, _) = node
+        .get(&format!("{reports}/{ours_lee}/correlations"), &kcs)
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    node.service().flush_audit().await;
+    let owner_audit = audit_of(&node, &kcg_admin).await;
+    let told: Vec<&Value> = owner_audit
+        .iter()
+        .filter(|e| e["action"] == "deconfliction.hit")
+        .collect();
+    assert!(
+        told.iter().any(|e| e["actor"] == "kcs.analyst"
+            && e["actor_agency"] == "KR-KCS"
+            && e["target_kind"] == "name"
+            && e["target_id"] == "person_name:박성민"),
+        "{told:?}"
+    );
+    for entry in &told {
+        assert!(!entry.to_string().contains(&red), "{entry}");
+    }
+    let japan_audit = Value::from(audit_of(&node, &japan_admin).await).to_string();
+    assert!(!japan_audit.contains("deconfliction.hit"), "{japan_audit}");
+
+    // The owner's list of hits: its record, who matched, on what.
+    let (code, hits) = node.get("/api/v1/deconfliction/hits", &kcg).await;
+    assert_eq!(code, StatusCode::OK, "{hits}");
+    let hits = hits.as_array().unwrap().clone();
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    let park_hit = hits
+        .iter()
+        .find(|h| h["record"]["id"] == red.as_str())
+        .unwrap();
+    assert_eq!(park_hit["record"]["title"], "SECRET-KCG-PARK");
+    assert_eq!(park_hit["requester_agency"], "KR-KCS");
+    assert_eq!(park_hit["requester"], "kcs.analyst");
+    assert_eq!(
+        park_hit["matched"],
+        json!({"scheme": "person_name", "value": "박성민"})
+    );
+    assert_eq!(park_hit["from_record"], ours.as_str());
+    assert_eq!(park_hit["state"], "open");
+    let lee_hit = hits
+        .iter()
+        .find(|h| h["record"]["id"] == red_lee.as_str())
+        .unwrap();
+    let park_id = park_hit["id"].as_str().unwrap().to_owned();
+    let lee_id = lee_hit["id"].as_str().unwrap().to_owned();
+    // Other agencies see no hits on the coast guard's records.
+    for token in [&kcs, &japan] {
+        let (code, theirs) = node.get("/api/v1/deconfliction/hits", token).await;
+        assert_eq!(code, StatusCode::OK);
+        assert!(!theirs.to_string().contains(&red), "{theirs}");
+    }
+    // The asker's answers: one per agency and name, open.
+    let (_, answers) = node.get("/api/v1/deconfliction/answers", &kcs).await;
+    assert_eq!(answers.as_array().unwrap().len(), 2, "{answers}");
+    assert!(answers
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["state"] == "open"));
+    for s in &secrets {
+        assert!(!answers.to_string().contains(s), "{s} in {answers}");
+    }
+
+    // Only the owner answers; bad answers are refused with reasons.
+    let disclose = |id: &str| format!("/api/v1/deconfliction/hits/{id}/disclose");
+    let decline = |id: &str| format!("/api/v1/deconfliction/hits/{id}/decline");
+    let in_two_days = (node.service().today() + chrono::Duration::days(2)).to_string();
+    let (code, _) = node
+        .post(&disclose(&park_id), &kcs, &json!({ "until": in_two_days }))
+        .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    let (code, _) = node
+        .post(&decline(&park_id), &japan, &json!({ "message": "no" }))
+        .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    let (code, body) = node
+        .post(&decline(&lee_id), &kcg, &json!({ "message": "  " }))
+        .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let yesterday = (node.service().today() - chrono::Duration::days(1)).to_string();
+    let (code, body) = node
+        .post(&disclose(&park_id), &kcg, &json!({ "until": yesterday }))
+        .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    // Declined, with a message the asker reads; the record stays hidden.
+    let (code, declined) = node
+        .post(
+            &decline(&lee_id),
+            &kcg,
+            &json!({ "message": "Covert operation under way: call the duty desk." }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{declined}");
+    assert_eq!(declined["state"], "declined");
+    let (code, again) = node
+        .post(&decline(&lee_id), &kcg, &json!({ "message": "again" }))
+        .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{again}");
+    let (_, answers) = node.get("/api/v1/deconfliction/answers", &kcs).await;
+    let lee_answer = answers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["identifier"]["value"] == "이영호")
+        .unwrap();
+    assert_eq!(lee_answer["state"], "declined");
+    assert_eq!(
+        lee_answer["message"],
+        "Covert operation under way: call the duty desk."
+    );
+    let (code, _) = node.get(&format!("{reports}/{red_lee}"), &kcs).await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+
+    // Disclosed for two days with one action: the customs service reads the record,
+    // and it is a link with its fields and score.
+    let (code, disclosed) = node
+        .post(&disclose(&park_id), &kcg, &json!({ "until": in_two_days }))
+        .await;
+    assert_eq!(code, StatusCode::OK, "{disclosed}");
+    assert_eq!(disclosed["state"], "disclosed");
+    assert_eq!(disclosed["until"], in_two_days.as_str());
+    let (code, read) = node.get(&format!("{reports}/{red}"), &kcs).await;
+    assert_eq!(code, StatusCode::OK, "{read}");
+    assert_eq!(read["title"], "SECRET-KCG-PARK");
+    let (_, found) = node
+        .get(&format!("{reports}/{ours}/correlations"), &kcs)
+        .await;
+    assert_eq!(ids_of(&found["links"]), vec![red.clone()], "{found}");
+    assert_eq!(found["hits"], json!([]), "{found}");
+    let (_, answers) = node.get("/api/v1/deconfliction/answers", &kcs).await;
+    assert!(
+        answers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["state"] == "disclosed" && a["until"] == in_two_days.as_str()),
+        "{answers}"
+    );
+    // Japan still learns nothing.
+    let (code, _) = node.get(&format!("{reports}/{red}"), &japan).await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+
+    // After the disclosure ends, the record is hidden again and a hit once more.
+    node.clock.advance(chrono::Duration::days(3));
+    // (Tokens last hours: new ones.)
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let kcg_admin = token_for(node.service(), "kcg.agency_admin").await;
+    let (code, _) = node.get(&format!("{reports}/{red}"), &kcs).await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    let (_, found) = node
+        .get(&format!("{reports}/{ours}/correlations"), &kcs)
+        .await;
+    assert_eq!(
+        found,
+        json!({"links": [], "hits": [hit_on_park], "skipped": []}),
+        "{found}"
+    );
+    let (_, answers) = node.get("/api/v1/deconfliction/answers", &kcs).await;
+    assert!(
+        answers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["state"] == "expired"),
+        "{answers}"
+    );
+
+    // The answers are audited for the owner.
+    node.service().flush_audit().await;
+    let owner_audit = Value::from(audit_of(&node, &kcg_admin).await).to_string();
+    for action in [
+        "deconfliction.disclose",
+        "deconfliction.decline",
+        "report.disclose",
+    ] {
+        assert!(owner_audit.contains(action), "{action} not audited");
+    }
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn a_red_record_on_a_person_tells_a_hit_and_no_more_sqlite() {
+    a_red_record_on_a_person_tells_a_hit_and_no_more(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_red_record_on_a_person_tells_a_hit_and_no_more_postgres() {
+    a_red_record_on_a_person_tells_a_hit_and_no_more(Backend::Postgres).await;
+}
+
+/// The owner's page of hits answers with one action; the asker's page shows the
+/// answer.
+#[tokio::test]
+async fn the_hits_page_discloses_with_one_action() {
+    let node = TestNode::start(Backend::Sqlite).await.expect("node");
+    seed(&node).await;
+    node.service().name_index_ready().await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    let mut secret = report_on(
+        "SECRET-KCG-PARK",
+        "RED",
+        "published",
+        person("Park Sung-min"),
+    );
+    secret["handling"]["recipients"] = json!(["TH-CUSTOMS"]);
+    let red = file(&node, &kcg, "/api/v1/reports", &secret).await;
+    let ours = file(
+        &node,
+        &kcs,
+        "/api/v1/reports",
+        &report_on("KCS on 박성민", "AMBER", "published", person("박성민")),
+    )
+    .await;
+    let customs = browser_of(&node, "kcs.analyst").await;
+    let html = page_text(&customs, &node, &format!("/reports/{ours}")).await;
+    assert!(html.contains("kcg duty desk"), "{html}");
+
+    let guard = browser_of(&node, "kcg.analyst").await;
+    let html = page_text(&guard, &node, "/deconfliction").await;
+    assert!(html.contains("Hits on our records"), "{html}");
+    assert!(html.contains("SECRET-KCG-PARK") && html.contains("kcs.analyst"));
+    assert!(html.contains(&format!("/reports/{red}")));
+    let marker = r#"name="csrf" value=""#;
+    let start = html.find(marker).unwrap() + marker.len();
+    let csrf = html[start..start + html[start..].find('"').unwrap()].to_owned();
+    let action_marker = r#"action="/deconfliction/"#;
+    let at = html.find(action_marker).unwrap() + action_marker.len();
+    let hit = html[at..at + 36].to_owned();
+    let until = (node.service().today() + chrono::Duration::days(5)).to_string();
+    // Without the CSRF token nothing happens.
+    let refused = guard
+        .post(node.url(&format!("/deconfliction/{hit}/disclose")))
+        .form(&[("until", until.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let done = guard
+        .post(node.url(&format!("/deconfliction/{hit}/disclose")))
+        .form(&[("csrf", csrf.as_str()), ("until", until.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    let html = done.text().await.unwrap();
+    assert!(html.contains("disclosed"), "{html}");
+
+    let html = page_text(&customs, &node, "/deconfliction").await;
+    assert!(
+        html.contains("KR-KCG") && html.contains("disclosed"),
+        "{html}"
+    );
+    let html = page_text(&customs, &node, &format!("/reports/{ours}")).await;
+    assert!(html.contains(&format!("/reports/{red}")), "{html}");
+    assert!(html.contains("SECRET-KCG-PARK"));
+    node.finish().await;
+}
