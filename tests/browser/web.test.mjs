@@ -141,7 +141,7 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   await signIn(kcs.page, "kcs.analyst", "00-login-en");
   await shot(kcs.page, "01-dashboard-en");
   assert.equal(await kcs.page.getAttribute("html", "lang"), "en");
-  await Promise.all([kcs.page.waitForURL(`${base}/`), kcs.page.click("a.lang-switch")]);
+  await Promise.all([kcs.page.waitForURL(`${base}/`), kcs.page.click("a.lang-switch[hreflang=ko]")]);
   assert.equal(await kcs.page.getAttribute("html", "lang"), "ko");
   await kcs.page.locator("h1", { hasText: "대시보드" }).waitFor();
   await shot(kcs.page, "02-dashboard-ko");

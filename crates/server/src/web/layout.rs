@@ -35,7 +35,6 @@ pub fn page(
     nav: Nav,
     body: Markup,
 ) -> Markup {
-    let other = lang.other();
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -61,9 +60,13 @@ pub fn page(
                                 span.who-user { (s.display_name) " (" (s.actor.username.as_str()) ")" }
                             }
                         }
-                        a.lang-switch href={ "/lang?set=" (other.code()) "&next=" (encode(here)) }
-                            hreflang=(other.code()) lang=(other.code()) title=(lang.t("lang.switch")) {
-                            (other.own_name())
+                        nav.lang-switches aria-label=(lang.t("lang.switch")) {
+                            @for other in lang.others() {
+                                a.lang-switch href={ "/lang?set=" (other.code()) "&next=" (encode(here)) }
+                                    hreflang=(other.code()) lang=(other.code()) {
+                                    (other.own_name())
+                                }
+                            }
                         }
                         @if let Some(s) = session {
                             form.inline method="post" action="/logout" {

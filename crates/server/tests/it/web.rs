@@ -552,6 +552,65 @@ async fn the_language_switch_changes_the_strings_and_dates() {
 }
 
 #[tokio::test]
+async fn the_interface_speaks_thai() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+
+    // The switch offers every other language, each named in itself.
+    let (_, english) = get(&client, &format!("{base}/")).await;
+    for (code, name) in [("ko", "한국어"), ("th", "ไทย")] {
+        assert!(
+            english.contains(&format!(r#"href="/lang?set={code}&amp;next=%2F" hreflang="{code}" lang="{code}">{name}</a>"#)),
+            "the switch offers {code}"
+        );
+    }
+    assert!(!english.contains(r#"hreflang="en""#), "not the page's own language");
+
+    let (status, thai) = get(&client, &format!("{base}/lang?set=th&next=%2Fagreements")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(thai.contains(r#"<html lang="th">"#));
+    assert!(thai.contains("ข้อตกลง") && thai.contains("5 เม.ย. 2023"), "{thai}");
+    assert!(thai.contains(r#"hreflang="en" lang="en">English</a>"#));
+    assert!(thai.contains(r#"hreflang="ko" lang="ko">한국어</a>"#));
+    assert!(!thai.contains(r#"hreflang="th""#));
+    for path in ["/", "/reports", "/seizures", "/search", "/reports/new", "/seizures/new"] {
+        let (status, page) = get(&client, &format!("{base}{path}")).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(page.contains("รายงาน") && page.contains("ออกจากระบบ"), "{path} in Thai");
+        for english in ["Dashboard", "Log out", "Reports", "Seizures"] {
+            assert!(!page.contains(&format!(">{english}<")), "{path} shows {english}");
+        }
+    }
+
+    // Field errors in Thai, not English.
+    let response = client
+        .post(format!("{base}/reports"))
+        .form(&report_form(&csrf, "   ", "9074728"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("หมายเลข IMO ไม่ถูกต้อง"), "the IMO error in Thai");
+    assert!(html.contains("ต้องไม่เว้นว่าง"), "the empty title in Thai");
+    assert!(!html.contains("check digit") && !html.contains("must not be empty"));
+
+    // Without a cookie, a Thai browser gets Thai.
+    let page = browser()
+        .get(format!("{base}/login"))
+        .header("accept-language", "th-TH,th;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"<html lang="th">"#) && page.contains("รหัสผ่าน"));
+}
+
+#[tokio::test]
 async fn audit_is_for_auditors_and_pages_carry_security_headers() {
     let node = start().await;
     let base = &node.base;
