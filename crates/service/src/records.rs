@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use uuid::Uuid;
 
-pub use interdict_store::ListFilter;
+pub use interdict_store::{ListFilter, Sort, SortKey};
 
 use crate::cursor;
 use crate::error::{ServiceError, ServiceResult};
@@ -884,7 +884,10 @@ impl Service {
             interdict_core::policy::Action::ReadRecords,
             &format!("{}.list", R::KIND.as_str()),
         )?;
-        let listing = R::KIND.as_str();
+        // A sorted listing's cursor is a position in that order, not a record: the
+        // sealed cursor names the order so that it is not read in another.
+        let listing = listing_name(R::KIND.as_str(), filter);
+        let listing = listing.as_str();
         let position = self.open_cursor(actor, listing, cursor)?;
         let access = self
             .access(&Principal::User(actor.clone()), R::KIND.into())
@@ -933,7 +936,8 @@ impl Service {
         let terms = query_terms(query)
             .ok_or_else(|| ServiceError::field("q", "needs at least one letter or digit"))?;
         filter.terms = Some(terms);
-        let position = self.open_cursor(actor, "search", cursor)?;
+        let listing = listing_name("search", &filter);
+        let position = self.open_cursor(actor, &listing, cursor)?;
         let kinds: Vec<RecordKind> = [RecordKind::Report, RecordKind::Seizure]
             .into_iter()
             .filter(|k| kind.is_none_or(|wanted| wanted == *k))
@@ -984,7 +988,7 @@ impl Service {
         self.audit_foreign_reads(actor, "search", foreign, Some(query));
         Ok(Page {
             items,
-            next_cursor: self.seal_cursor(actor, "search", page.next_cursor),
+            next_cursor: self.seal_cursor(actor, &listing, page.next_cursor),
             total: page.total,
             total_capped: page.total_capped,
         })
@@ -1157,4 +1161,12 @@ pub enum AudienceBasis {
     Agreement,
     /// A joint operation the record is attached to, or a disclosure of it.
     OperationOrDisclosure,
+}
+
+/// The name a listing's cursors are sealed under: the listing and its order.
+fn listing_name(listing: &str, filter: &ListFilter) -> String {
+    match filter.sort {
+        Some(sort) => format!("{listing}:{}", sort.to_param()),
+        None => listing.to_owned(),
+    }
 }

@@ -42,7 +42,7 @@ pub use maritime::{
 };
 pub use operations::OperationRow;
 pub use records::{
-    DisclosureRow, ListFilter, Page, RecordAccess, StoredRecord, VersionRow, COUNT_CAP,
+    DisclosureRow, ListFilter, Page, Sort, SortKey, RecordAccess, StoredRecord, VersionRow, COUNT_CAP,
 };
 
 use crate::db::{Db, SqlBuf, Tx};

@@ -136,6 +136,19 @@ impl Lang {
         }
     }
 
+    /// A count of results in correct grammar: `1 result`, `7 results`, `more than
+    /// 1,000 results`; `7건`; `7 รายการ`.
+    pub fn results(self, n: i64, capped: bool) -> String {
+        let key = if capped {
+            "count.results.capped"
+        } else if n == 1 {
+            "count.results.one"
+        } else {
+            "count.results.other"
+        };
+        self.t(key).replace("{0}", &self.int(n))
+    }
+
     /// An integer with this language's thousands separator.
     pub fn int(self, n: i64) -> String {
         self.localise_number(&int(n))
@@ -348,6 +361,17 @@ mod tests {
         assert_eq!(Lang::Th.date(day), "21 พ.ย. 2026");
         let at = day.and_hms_opt(9, 5, 0).unwrap().and_utc();
         assert_eq!(Lang::Th.datetime(at), "21 พ.ย. 2026 09:05 UTC");
+    }
+
+    #[test]
+    fn counts_are_grammatical_in_every_language() {
+        assert_eq!(Lang::En.results(1, false), "1 result");
+        assert_eq!(Lang::En.results(0, false), "0 results");
+        assert_eq!(Lang::En.results(1_000, true), "more than 1,000 results");
+        assert_eq!(Lang::Ko.results(1, false), "1건");
+        assert_eq!(Lang::Ko.results(1_000, true), "1,000건 이상");
+        assert_eq!(Lang::Th.results(25, false), "25 รายการ");
+        assert_eq!(Lang::Th.results(1_000, true), "มากกว่า 1,000 รายการ");
     }
 
     #[test]

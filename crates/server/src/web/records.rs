@@ -19,12 +19,14 @@ use uuid::Uuid;
 use super::ctx::{query_pairs, Authed, FormData};
 use super::field_error;
 use super::forms::{self, Errors, ReportForm, SeizureForm};
-use super::i18n::{int, Lang};
-use super::layout::{handling_badge, html_response, page, pager, status_badge, tlp_badge, Nav};
+use super::i18n::Lang;
+use super::layout::{
+    handling_badge, html_response, page, pager, status_badge, tlp_badge, Nav, SortLinks,
+};
 use crate::api::records::{list_filter, ListParams};
 use crate::error::AppError;
 use crate::AppState;
-use interdict_service::records::RecordType;
+use interdict_service::records::{RecordType, Sort};
 
 type Page = Result<Response, Response>;
 
@@ -57,8 +59,12 @@ pub trait WebRecord: RecordType {
         own: &AgencyCode,
         cancel: &str,
     ) -> Markup;
-    /// The table of a list page.
-    fn table(lang: Lang, items: &[Self]) -> Markup;
+    /// The table of a list page, its headings sorting it.
+    fn table(lang: Lang, items: &[Self], sort: &SortLinks<'_>) -> Markup;
+    /// The order of the list when none is chosen.
+    const DEFAULT_SORT: &'static str;
+    /// Whether the list filters by a date range (a report has no day of its own).
+    const DATED: bool;
     /// The fields of the detail page.
     fn body(&self, lang: Lang) -> Markup;
 }
@@ -98,18 +104,21 @@ impl WebRecord for Report {
         forms::report_form(lang, action, csrf, form, errors, agencies, own, cancel)
     }
 
-    fn table(lang: Lang, items: &[Report]) -> Markup {
+    const DEFAULT_SORT: &'static str = "";
+    const DATED: bool = false;
+
+    fn table(lang: Lang, items: &[Report], sort: &SortLinks<'_>) -> Markup {
         html! {
             div.table-scroll {
                 table.data {
                     thead { tr {
-                        th { (lang.t("field.title")) }
-                        th { (lang.t("field.agency")) }
-                        th { (lang.t("field.tlp")) }
-                        th { (lang.t("field.grading")) }
+                        (sort.th("field.title", "title"))
+                        (sort.th("field.agency", "agency"))
+                        (sort.th("field.tlp", "tlp"))
+                        (sort.th("field.grading", "grading"))
                         th { (lang.t("field.drugs")) }
-                        th { (lang.t("field.status")) }
-                        th { (lang.t("field.updated")) }
+                        (sort.th("field.status", "status"))
+                        (sort.th("field.updated", "updated"))
                     } }
                     tbody {
                         @for r in items {
@@ -185,18 +194,22 @@ impl WebRecord for Seizure {
         forms::seizure_form(lang, action, csrf, form, errors, agencies, own, cancel)
     }
 
-    fn table(lang: Lang, items: &[Seizure]) -> Markup {
+    // Seizures read best by their day, newest first.
+    const DEFAULT_SORT: &'static str = "-date";
+    const DATED: bool = true;
+
+    fn table(lang: Lang, items: &[Seizure], sort: &SortLinks<'_>) -> Markup {
         html! {
             div.table-scroll {
                 table.data {
                     thead { tr {
-                        th { (lang.t("field.date")) }
-                        th { (lang.t("field.place")) }
+                        (sort.th("field.date", "date"))
+                        (sort.th("field.place", "place"))
                         th { (lang.t("field.items")) }
-                        th { (lang.t("field.conveyance")) }
-                        th { (lang.t("field.agency")) }
-                        th { (lang.t("field.tlp")) }
-                        th { (lang.t("field.status")) }
+                        (sort.th("field.conveyance", "conveyance"))
+                        (sort.th("field.agency", "agency"))
+                        (sort.th("field.tlp", "tlp"))
+                        (sort.th("field.status", "status"))
                     } }
                     tbody {
                         @for s in items {
@@ -372,34 +385,69 @@ pub async fn list<R: WebRecord>(
     let lang = auth.ctx.lang;
     let q = query_pairs(query.as_deref());
     let opt = |k: &str| Some(q.get(k).trim().to_owned()).filter(|v| !v.is_empty());
+    let mut problem = None;
+    let day = |k: &str| match opt(k) {
+        None => Ok(None),
+        Some(raw) => NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| format!("{}: {}", lang.t(&format!("field.{k}")), lang.t("err.date"))),
+    };
+    let (from, to) = if R::DATED {
+        match (day("from"), day("to")) {
+            (Ok(from), Ok(to)) => (from, to),
+            (Err(e), _) | (_, Err(e)) => {
+                problem = Some(e);
+                (None, None)
+            }
+        }
+    } else {
+        (None, None)
+    };
+    let sort_param = opt("sort").unwrap_or_else(|| R::DEFAULT_SORT.to_owned());
+    let sort = Sort::parse(&sort_param);
     let params = ListParams {
         q: opt("q"),
         agency: opt("agency"),
         status: opt("status"),
         tlp: opt("tlp"),
         drug: opt("drug"),
+        from,
+        to,
         cursor: opt("cursor"),
         ..ListParams::default()
     };
     let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
     let result = match list_filter(&params) {
-        Ok(filter) => state
-            .list_records::<R>(&auth.session.actor, &filter, params.cursor.as_deref(), 25)
-            .await
-            .map(Some)
-            .map_err(AppError::from),
+        _ if problem.is_some() => Ok(None),
+        Ok(mut filter) => {
+            // An order the store does not know is newest first, as with no order.
+            filter.sort = sort;
+            state
+                .list_records::<R>(&auth.session.actor, &filter, params.cursor.as_deref(), 25)
+                .await
+                .map(Some)
+                .map_err(AppError::from)
+        }
         Err(e @ AppError::Invalid { .. }) => Err(e),
         Err(e) => return Err(auth.fail(e)),
     };
-    let (page_data, problem) = match result {
-        Ok(p) => (p, None),
-        Err(AppError::Invalid { message, .. }) => (None, Some(message)),
+    let page_data = match result {
+        Ok(p) => p,
+        Err(AppError::Invalid { message, .. }) => {
+            problem = Some(message);
+            None
+        }
         Err(e) => return Err(auth.fail(e)),
     };
-    let kept: Vec<(&str, String)> = ["q", "agency", "status", "tlp", "drug", "cursor"]
+    let filters: Vec<(&str, String)> = ["q", "agency", "status", "tlp", "drug", "from", "to"]
         .iter()
         .map(|k| (*k, q.get(k).trim().to_owned()))
         .collect();
+    let current_sort = sort.map(Sort::to_param).unwrap_or_default();
+    let mut kept = filters.clone();
+    if current_sort != R::DEFAULT_SORT {
+        kept.push(("sort", current_sort.clone()));
+    }
     let sel = |k: &str| q.get(k).trim().to_owned();
     let title = lang.t(&format!("{}.list_title", R::KEY));
     let base = format!("/{}", R::PATH);
@@ -445,6 +493,19 @@ pub async fn list<R: WebRecord>(
                     @for d in DrugType::ALL { option value=(d.as_str()) selected[sel("drug") == d.as_str()] { (forms::drug_name(lang, *d)) } }
                 }
             }
+            @if R::DATED {
+                div.filter-field {
+                    label for="from" { (lang.t("field.from")) }
+                    input type="date" id="from" name="from" value=(sel("from"));
+                }
+                div.filter-field {
+                    label for="to" { (lang.t("field.to")) }
+                    input type="date" id="to" name="to" value=(sel("to"));
+                }
+            }
+            @if current_sort != R::DEFAULT_SORT {
+                input type="hidden" name="sort" value=(current_sort);
+            }
             div.filter-actions {
                 button.button type="submit" { (lang.t("common.filter")) }
                 a.button.secondary href=(base) { (lang.t("common.clear")) }
@@ -454,18 +515,13 @@ pub async fn list<R: WebRecord>(
             div.alert.alert-error role="alert" { (problem) }
         }
         @if let Some(p) = &page_data {
-            p.count {
-                (lang.t("common.total")) ": "
-                strong { @if p.total_capped { (lang.t("common.more_than")) " " } (int(p.total)) }
-                // "1 result", "2 results"; Korean counts with 건 either way.
-                " " (lang.t(if p.total == 1 && !p.total_capped { "common.result" } else { "common.results" }))
-            }
+            p.count { (lang.results(p.total, p.total_capped)) }
             @if p.items.is_empty() {
                 p.empty { (lang.t("common.empty")) }
             } @else {
-                (R::table(lang, &p.items))
+                (R::table(lang, &p.items, &SortLinks { lang, base: &base, params: &filters, current: &current_sort }))
             }
-            (pager(lang, &base, &kept, "cursor", p.next_cursor.clone()))
+            (pager(lang, &base, &kept, "cursor", q.get("cursor").trim(), q.get("trail").trim(), p.next_cursor.clone()))
         }
     };
     Ok(html_response(
@@ -926,11 +982,19 @@ pub async fn history<R: WebRecord>(
     ))
 }
 
-/// Used by the dashboard: a short table of the latest records.
+/// Used by the dashboard: a short table of the latest records, whose headings open
+/// the whole list sorted by that column.
 pub fn short_table<R: WebRecord>(lang: Lang, items: &[R]) -> Markup {
     if items.is_empty() {
         html! { p.empty { (lang.t("common.empty")) } }
     } else {
-        R::table(lang, items)
+        let base = format!("/{}", R::PATH);
+        let sort = SortLinks {
+            lang,
+            base: &base,
+            params: &[],
+            current: "",
+        };
+        R::table(lang, items, &sort)
     }
 }
