@@ -16,7 +16,7 @@ use interdict_service::deconflict::{Correlations, MatchedIdentifier};
 use maud::{html, Markup};
 use uuid::Uuid;
 
-use super::ctx::{query_pairs, Authed, FormData};
+use super::ctx::{encode, query_pairs, Authed, FormData};
 use super::field_error;
 use super::forms::{self, Errors, ReportForm, SeizureForm};
 use super::i18n::Lang;
@@ -26,7 +26,7 @@ use super::layout::{
 use crate::api::records::{list_filter, ListParams};
 use crate::error::AppError;
 use crate::AppState;
-use interdict_service::records::{RecordType, Sort};
+use interdict_service::records::{RecordSummary, RecordType, Sort};
 
 type Page = Result<Response, Response>;
 
@@ -251,14 +251,6 @@ impl WebRecord for Seizure {
                     @for t in &self.route.transit { " → " (lang.country(*t)) }
                     " → " (country(&self.route.destination))
                 }
-                @if !self.linked_reports.is_empty() {
-                    dt { (lang.t("field.linked_reports")) }
-                    dd {
-                        ul.plain-list.mono {
-                            @for id in &self.linked_reports { li { a href={ "/reports/" (id) } { (id) } } }
-                        }
-                    }
-                }
             }
             h2 { (lang.t("field.items")) }
             table.data.compact {
@@ -331,7 +323,12 @@ fn subjects_table(lang: Lang, subjects: &[Subject]) -> Markup {
                             tr {
                                 td { span.kind { (lang.t(&format!("subject.{}", s.kind()))) } }
                                 td {
-                                    (s.label())
+                                    @let label = s.label();
+                                    @if label.trim().is_empty() || label == "—" {
+                                        (label)
+                                    } @else {
+                                        a href={ "/search?q=" (encode(&label)) } title=(lang.t("subject.search")) { (label) }
+                                    }
                                     @if let Subject::Person(p) = s {
                                         @if !p.aliases.is_empty() {
                                             div.aliases {
@@ -343,7 +340,8 @@ fn subjects_table(lang: Lang, subjects: &[Subject]) -> Markup {
                                 td.mono {
                                     @for (i, (scheme, value)) in s.identifiers().iter().enumerate() {
                                         @if i > 0 { br; }
-                                        span.scheme { (scheme.to_uppercase().replace('_', " ")) } " " (value)
+                                        span.scheme { (scheme.to_uppercase().replace('_', " ")) } " "
+                                        a href={ "/search?q=" (encode(value)) } title=(lang.t("subject.search")) { (value) }
                                     }
                                     @if let Subject::Place(Place { position: Some(p), .. }) = s {
                                         span.scheme { (lang.t("field.position")) } " " (position_text(p))
@@ -646,6 +644,11 @@ pub async fn detail<R: WebRecord>(
         .correlations::<R>(actor, id)
         .await
         .map_err(|e| auth.fail(e))?;
+    // The records it links and those linking it, each only if the reader may see it.
+    let references = state
+        .references::<R>(actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
     let may_modify = actor.may_modify(&record.meta()).is_ok();
     let own = record.agency() == &actor.agency;
     // Who actually sees the record, for its own agency: the agencies the policy lets
@@ -720,6 +723,8 @@ pub async fn detail<R: WebRecord>(
                 dd { (lang.datetime(updated)) }
             }
             (record.body(lang))
+            (references_list(lang, "field.linked_reports", &references.links))
+            (references_list(lang, "record.linked_from", &references.linked_from))
         }
         (correlation_panel(lang, &correlations))
         @if may_modify {
@@ -748,6 +753,27 @@ pub async fn detail<R: WebRecord>(
             body,
         ),
     ))
+}
+
+/// Links to other records with their titles, under a heading; nothing when there
+/// are none (references the reader may not see are not in `records` at all).
+fn references_list(lang: Lang, heading: &str, records: &[RecordSummary]) -> Markup {
+    html! {
+        @if !records.is_empty() {
+            h2 { (lang.t(heading)) }
+            ul.references {
+                @for r in records {
+                    @let path = match r.kind { RecordKind::Seizure => "seizures", _ => "reports" };
+                    @let title = if r.title.trim().is_empty() { lang.t(&format!("{}.one", r.kind.as_str())).to_owned() } else { r.title.clone() };
+                    li {
+                        a href={ "/" (path) "/" (r.id) } { (title) }
+                        " " span.muted { (r.agency.as_str()) " · " (lang.date(r.occurred_on.unwrap_or_else(|| r.updated_at.date_naive()))) }
+                        " " (status_badge(lang, r.status))
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// An identifier as the pages show it: `IMO 9074729`.

@@ -1077,6 +1077,102 @@ async fn aliases_positions_and_linked_reports_are_entered_shown_and_kept_through
 }
 
 #[tokio::test]
+async fn records_link_both_ways_with_titles_and_only_to_what_the_reader_may_see() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+    let file_report = |title: &'static str, status: &'static str| {
+        let mut form = report_form(&csrf, title, "9074729");
+        for field in form.iter_mut() {
+            if field.0 == "status" {
+                field.1 = status;
+            }
+        }
+        let client = client.clone();
+        let form: Vec<(String, String)> =
+            form.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        async move {
+            let response = client
+                .post(format!("{base}/reports"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{title}");
+            response.url().path().rsplit('/').next().unwrap().to_owned()
+        }
+    };
+    let shared = file_report("Haeyang transshipment", "published").await;
+    let draft = file_report("Unfinished source report", "draft").await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("occurred_on", "2026-05-01"),
+        ("place_kind", "port"),
+        ("place_name", "Busan New Port"),
+        ("place_country", "KR"),
+        ("lat", ""),
+        ("lon", ""),
+        ("conveyance", "sea_container"),
+        ("item_drug", "methamphetamine"),
+        ("item_quantity", "30"),
+        ("item_unit", "kg"),
+        ("tlp", "AMBER"),
+        ("status", "published"),
+        ("linked_reports", &format!("{shared}\n{draft}")),
+    ];
+    let response = client
+        .post(format!("{base}/seizures"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let seizure_path = response.url().path().to_owned();
+    let own_view = response.text().await.unwrap();
+    for (id, title) in [(&shared, "Haeyang transshipment"), (&draft, "Unfinished source report")] {
+        assert!(own_view.contains(&format!(r#"<a href="/reports/{id}">{title}</a>"#)), "{title}");
+    }
+
+    // The report links back to the seizure, and its subjects lead to a search.
+    let (_, report) = get(&client, &format!("{base}/reports/{shared}")).await;
+    assert!(report.contains("Seizures referring to this report"));
+    assert!(report.contains(&format!(r#"<a href="{seizure_path}">"#)), "{report}");
+    assert!(report.contains(r#"href="/search?q=9074729""#));
+    let (_, found) = get(&client, &format!("{base}/search?q=9074729")).await;
+    assert!(found.contains(&format!("/reports/{shared}")));
+
+    // The coast guard, by the MOU, sees the seizure and the published report, both
+    // ways, in Korean and in Thai; of the draft it sees neither title nor id.
+    let kcg = browser();
+    login(&kcg, base, "kcg.analyst").await;
+    for (lang, linked, linked_from) in [
+        ("ko", "연결된 보고서", "이 보고서를 참조하는 압수 기록"),
+        ("th", "รายงานที่เชื่อมโยง", "บันทึกการตรวจยึดที่อ้างถึงรายงานนี้"),
+    ] {
+        get(&kcg, &format!("{base}/lang?set={lang}&next=%2F")).await;
+        let (status, seizure) = get(&kcg, &format!("{base}{seizure_path}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(seizure.contains(linked), "{lang}");
+        assert!(seizure.contains(&format!(r#"<a href="/reports/{shared}">Haeyang transshipment</a>"#)));
+        assert!(!seizure.contains("Unfinished source report"), "{lang}: the draft's title");
+        assert!(!seizure.contains(&draft), "{lang}: the draft's id");
+        let (_, report) = get(&kcg, &format!("{base}/reports/{shared}")).await;
+        assert!(report.contains(linked_from), "{lang}");
+        assert!(report.contains(&format!(r#"<a href="{seizure_path}">"#)));
+    }
+
+    // An agency without an agreement sees neither side.
+    let japan = browser();
+    login(&japan, base, "japan.analyst").await;
+    let (status, _) = get(&japan, &format!("{base}{seizure_path}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, page) = get(&japan, &format!("{base}/reports/{shared}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains(&seizure_path) && !page.contains("Haeyang"));
+}
+
+#[tokio::test]
 async fn field_errors_are_shown_in_the_page_language() {
     let node = start().await;
     let base = &node.base;
