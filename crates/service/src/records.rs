@@ -761,6 +761,37 @@ impl Service {
         self.redact(actor, record).await
     }
 
+    /// Who withdrew a record the actor may see, when and why; `None` when it is not
+    /// withdrawn. The reason is kept in the audit event of the withdrawal.
+    pub async fn withdrawal<R: RecordType>(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> ServiceResult<Option<Withdrawal>> {
+        let (loaded, _) = self.load_visible::<R>(actor, id, "read").await?;
+        if loaded.record.status() != RecordStatus::Withdrawn {
+            return Ok(None);
+        }
+        let filter = interdict_store::AuditFilter {
+            agency: Some(loaded.record.agency().to_string()),
+            action: Some(format!("{}.withdraw", R::KIND.as_str())),
+            target_id: Some(id.to_string()),
+            ..interdict_store::AuditFilter::default()
+        };
+        let page = self.store().audit_page(&filter, None, 1).await?;
+        Ok(page.entries.into_iter().next().map(|entry| {
+            let reason = serde_json::from_str::<serde_json::Value>(&entry.event.detail)
+                .ok()
+                .and_then(|d| d.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
+                .unwrap_or_default();
+            Withdrawal {
+                by: entry.event.actor.unwrap_or_default(),
+                at: entry.event.at,
+                reason,
+            }
+        }))
+    }
+
     /// Earlier versions of a record with who made each; only its own agency sees them.
     pub async fn record_history<R: RecordType>(
         &self,
@@ -1124,6 +1155,14 @@ impl Service {
             .await?;
         Ok(())
     }
+}
+
+/// The withdrawal of a record: who, when and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
 }
 
 /// An earlier version of a record, with who replaced it and when.

@@ -16,6 +16,7 @@
 mod ctx;
 mod field_error;
 mod forms;
+mod history;
 pub mod i18n;
 mod layout;
 pub mod map;

@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::ctx::{encode, query_pairs, Authed, FormData};
 use super::field_error;
+use super::history;
 use super::forms::{self, Errors, ReportForm, SeizureForm};
 use super::i18n::Lang;
 use super::layout::{
@@ -649,6 +650,10 @@ pub async fn detail<R: WebRecord>(
         .references::<R>(actor, id)
         .await
         .map_err(|e| auth.fail(e))?;
+    let withdrawal = state
+        .withdrawal::<R>(actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
     let may_modify = actor.may_modify(&record.meta()).is_ok();
     let own = record.agency() == &actor.agency;
     // Who actually sees the record, for its own agency: the agencies the policy lets
@@ -685,7 +690,17 @@ pub async fn detail<R: WebRecord>(
             " " span.version { (lang.t("field.version")) " " (record.version()) }
         }
         @if record.status() == RecordStatus::Withdrawn {
-            div.alert.alert-warn { (lang.t("record.withdrawn_notice")) }
+            div.alert.alert-warn.withdrawal {
+                strong { (lang.t("record.withdrawn_notice")) }
+                @if let Some(w) = &withdrawal {
+                    " " (lang.t("record.withdrawn_by").replace("{0}", &w.by).replace("{1}", &lang.datetime(w.at)))
+                    @if w.reason.trim().is_empty() {
+                        p.muted { (lang.t("record.no_reason")) }
+                    } @else {
+                        p { span.muted { (lang.t("field.reason")) ": " } (w.reason) }
+                    }
+                }
+            }
         }
         @if !own {
             div.alert.alert-info { (lang.t("record.foreign")) " " strong { (record.agency().as_str()) } }
@@ -957,13 +972,29 @@ pub async fn history<R: WebRecord>(
         .get_record::<R>(&auth.session.actor, id)
         .await
         .map_err(|e| auth.fail(e))?;
-    let versions: Vec<R> = state
+    let rows = state
         .record_history::<R>(&auth.session.actor, id)
         .await
-        .map_err(|e| auth.fail(e))?
-        .into_iter()
-        .map(|v| v.record)
-        .collect();
+        .map_err(|e| auth.fail(e))?;
+    // Oldest first, each with who made it: the first by its author, each later one
+    // by whoever replaced the one before.
+    let mut versions: Vec<(&R, String)> = Vec::new();
+    let mut author = current.created_by().as_str().to_owned();
+    for row in rows.iter().filter(|v| v.record.version() != current.version()) {
+        versions.push((&row.record, author));
+        author = row.replaced_by.clone();
+    }
+    versions.push((&current, author));
+    let json = |r: &R| serde_json::to_value(r).unwrap_or_default();
+    let mut entries = Vec::with_capacity(versions.len());
+    for (i, (record, author)) in versions.iter().enumerate() {
+        let changes = match i.checked_sub(1).map(|p| versions[p].0) {
+            Some(previous) => Some(history::changes(&json(previous), &json(record))),
+            None => None,
+        };
+        entries.push((*record, author.as_str(), changes));
+    }
+    entries.reverse();
     let title = format!(
         "{} — {}",
         lang.t("report.history"),
@@ -973,22 +1004,38 @@ pub async fn history<R: WebRecord>(
         p.breadcrumb { a href={ "/" (R::PATH) "/" (id) } { "← " (title_of(lang, &current)) } }
         h1 { (lang.t("report.history")) }
         div.table-scroll {
-            table.data {
+            table.data.history {
                 thead { tr {
                     th.num { (lang.t("field.version")) }
                     th { (lang.t("field.updated")) }
-                    th { (lang.t("field.title")) }
-                    th { (lang.t("field.tlp")) }
+                    th { (lang.t("history.author")) }
                     th { (lang.t("field.status")) }
+                    th { (lang.t("history.changes")) }
                 } }
                 tbody {
-                    @for r in std::iter::once(&current).chain(versions.iter().filter(|v| v.version() != current.version())) {
+                    @for (r, author, changes) in &entries {
                         tr {
                             td.num { (r.version()) }
                             td.nowrap { (lang.datetime(r.times().1)) }
-                            td { (title_of(lang, r)) }
-                            td { (tlp_badge(r.handling().tlp)) }
-                            td { (status_badge(lang, r.status())) }
+                            td.nowrap { (author) }
+                            td { (tlp_badge(r.handling().tlp)) " " (status_badge(lang, r.status())) }
+                            td {
+                                @match changes {
+                                    None => span.muted { (lang.t("history.created")) },
+                                    Some(list) if list.is_empty() => span.muted { (lang.t("history.unchanged")) },
+                                    Some(list) => ul.changes {
+                                        @for c in list {
+                                            @let (label, rest) = history::label(lang, &c.path);
+                                            li {
+                                                span.change-field { (label) @if !rest.is_empty() { " " span.mono { (rest) } } } ": "
+                                                del { (c.before.as_deref().map(history::shorten).unwrap_or_else(|| lang.t("history.absent").to_owned())) }
+                                                " → "
+                                                ins { (c.after.as_deref().map(history::shorten).unwrap_or_else(|| lang.t("history.absent").to_owned())) }
+                                            }
+                                        }
+                                    },
+                                }
+                            }
                         }
                     }
                 }

@@ -1173,6 +1173,90 @@ async fn records_link_both_ways_with_titles_and_only_to_what_the_reader_may_see(
 }
 
 #[tokio::test]
+async fn history_shows_who_changed_which_field_and_why_a_record_was_withdrawn() {
+    let node = start().await;
+    let base = &node.base;
+    node._node
+        .service()
+        .create_user(
+            &Admin::Console,
+            NewUserInput {
+                username: "kcs.second".into(),
+                agency: "KR-KCS".into(),
+                display_name: None,
+                roles: "analyst".into(),
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap();
+    let first = browser();
+    let csrf = login(&first, base, "kcs.analyst").await;
+    let response = first
+        .post(format!("{base}/reports"))
+        .form(&report_form(&csrf, "Original title", "9074729"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let url = response.url().to_string();
+
+    // A colleague changes the title and the handling.
+    let second = browser();
+    login(&second, base, "kcs.second").await;
+    let (_, edit) = get(&second, &format!("{url}/edit")).await;
+    let mut fields = form_fields(&edit);
+    for (name, value) in fields.iter_mut() {
+        match name.as_str() {
+            "title" => *value = "Revised title".into(),
+            "tlp" => *value = "GREEN".into(),
+            _ => {}
+        }
+    }
+    let response = second.post(&url).form(&fields).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let response = first
+        .post(format!("{url}/withdraw"))
+        .form(&[("csrf", csrf.as_str()), ("reason", "duplicate of a coast guard report")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let detail = response.text().await.unwrap();
+    assert!(detail.contains("Withdrawn by kcs.analyst on "), "{detail}");
+    assert!(detail.contains("duplicate of a coast guard report"));
+
+    let (status, history) = get(&first, &format!("{url}/history")).await;
+    assert_eq!(status, StatusCode::OK);
+    // Newest first: the withdrawal by kcs.analyst, the edit by kcs.second, the creation.
+    let at = |needle: &str| history.find(needle).unwrap_or_else(|| panic!("{needle}: {history}"));
+    assert!(at("<del>Original title</del> → <ins>Revised title</ins>") > at("<td class=\"nowrap\">kcs.second</td>"));
+    assert!(history.contains("<del>AMBER</del> → <ins>GREEN</ins>"));
+    assert!(history.contains("<del>published</del> → <ins>withdrawn</ins>"));
+    assert!(at("Created") > at("Original title"));
+    assert_eq!(history.matches("<td class=\"nowrap\">kcs.analyst</td>").count(), 2);
+
+    for (lang, author, reason) in [("ko", "변경한 사람", "사유"), ("th", "แก้ไขโดย", "เหตุผล")] {
+        get(&first, &format!("{base}/lang?set={lang}&next=%2F")).await;
+        let (_, history) = get(&first, &format!("{url}/history")).await;
+        assert!(history.contains(author), "{lang}");
+        assert!(history.contains("Revised title"));
+        let (_, detail) = get(&first, &format!("{url}")).await;
+        assert!(detail.contains(reason) && detail.contains("duplicate of a coast guard report"), "{lang}");
+    }
+
+    // Partners see neither the withdrawn record nor its history.
+    let kcg = browser();
+    login(&kcg, base, "kcg.analyst").await;
+    let (status, page) = get(&kcg, &url).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains("coast guard report"));
+    let (status, _) = get(&kcg, &format!("{url}/history")).await;
+    assert_ne!(status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn field_errors_are_shown_in_the_page_language() {
     let node = start().await;
     let base = &node.base;
