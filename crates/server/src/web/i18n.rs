@@ -128,12 +128,71 @@ impl Lang {
         format!("{} {} UTC", self.date(at.date_naive()), at.format("%H:%M"))
     }
 
-    /// A country's name in this language, falling back to English.
+    /// The text of `key` if this language has it (for optional keys, without the
+    /// warning of a missing one).
+    fn get(self, key: &str) -> Option<&'static str> {
+        self.catalogue().get(key).map(String::as_str)
+    }
+
+    /// A country's name in this language: the catalogue's `country.XX`, then the
+    /// Korean name the ISO table knows, then the ISO 3166 English short name.
     pub fn country(self, country: CountryCode) -> &'static str {
-        match self {
-            Lang::Ko => country.name_ko().unwrap_or_else(|| country.name()),
-            Lang::En | Lang::Th => country.name(),
+        self.local_country(country).unwrap_or_else(|| country.name())
+    }
+
+    /// The country's name when this language has one of its own.
+    fn local_country(self, country: CountryCode) -> Option<&'static str> {
+        self.get(&format!("country.{}", country.as_str())).or(match self {
+            Lang::Ko => country.name_ko(),
+            Lang::En => Some(country.name()),
+            Lang::Th => None,
+        })
+    }
+
+    /// Sorts countries by their names in this language, the names written in it
+    /// first, then the others in English.
+    pub fn sort_countries(self, countries: &mut [CountryCode]) {
+        countries.sort_by_cached_key(|c| match self.local_country(*c) {
+            Some(name) => (0, self.collation_key(name)),
+            None => (1, self.collation_key(c.name())),
+        });
+    }
+
+    /// A key that sorts names as a reader of this language expects: case ignored;
+    /// in Thai, a vowel written before its consonant (เ แ โ ใ ไ) sorts after it.
+    pub fn collation_key(self, name: &str) -> String {
+        let lower = name.to_lowercase();
+        if self != Lang::Th {
+            return lower;
         }
+        let mut out = String::with_capacity(lower.len());
+        let mut chars = lower.chars().peekable();
+        while let Some(c) = chars.next() {
+            if ('\u{0E40}'..='\u{0E44}').contains(&c) {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// A seizure's drugs and place in this language, numbers formatted for it:
+    /// `12,406 tablets of Yaba at Suvarnabhumi Airport`, `수완나품 공항에서 야바 12,406정`.
+    pub fn seizure_title(self, seizure: &interdict_core::Seizure) -> String {
+        let items: Vec<String> = seizure.items.iter().map(|i| self.drug_item(i)).collect();
+        self.t("seizure.title")
+            .replace("{0}", &items.join(", "))
+            .replace("{1}", &seizure.place.name)
+    }
+
+    /// One drug item: `22.5 kg of Methamphetamine`, `야바 12,406정`, `ยาบ้า 12,406 เม็ด`.
+    pub fn drug_item(self, item: &interdict_core::record::DrugItem) -> String {
+        self.t("seizure.item")
+            .replace("{0}", &self.quantity(item.quantity))
+            .replace("{1}", self.t(&format!("unit.{}", item.unit.as_str())))
+            .replace("{2}", self.t(&format!("drug.{}", item.drug.as_str())))
     }
 
     /// A count of results in correct grammar: `1 result`, `7 results`, `more than
@@ -372,6 +431,43 @@ mod tests {
         assert_eq!(Lang::Ko.results(1_000, true), "1,000건 이상");
         assert_eq!(Lang::Th.results(25, false), "25 รายการ");
         assert_eq!(Lang::Th.results(1_000, true), "มากกว่า 1,000 รายการ");
+    }
+
+    #[test]
+    fn countries_are_named_and_sorted_in_the_page_language() {
+        let korea = CountryCode::parse("KR").unwrap();
+        assert_eq!(Lang::En.country(korea), "South Korea");
+        assert_eq!(Lang::Ko.country(korea), "대한민국");
+        assert_eq!(Lang::Th.country(korea), "เกาหลีใต้");
+        let antarctica = CountryCode::parse("AQ").unwrap();
+        assert_eq!(Lang::Th.country(antarctica), "Antarctica");
+        let mut all: Vec<CountryCode> = CountryCode::all().collect();
+        Lang::Ko.sort_countries(&mut all);
+        let names: Vec<&str> = all.iter().map(|c| Lang::Ko.country(*c)).collect();
+        let at = |name: &str| names.iter().position(|n| *n == name).unwrap();
+        // 대한민국 among the ㄷ names, before 미국 and 태국, not after the Latin names.
+        assert!(at("네덜란드") < at("대한민국"));
+        assert!(at("대한민국") < at("미국") && at("미국") < at("태국"));
+        assert!(at("태국") < at("Antarctica"));
+        Lang::Th.sort_countries(&mut all);
+        let names: Vec<&str> = all.iter().map(|c| Lang::Th.country(*c)).collect();
+        let at = |name: &str| names.iter().position(|n| *n == name).unwrap();
+        // เกาหลีใต้ sorts under ก, before จีน; ไทย under ท.
+        assert!(at("เกาหลีใต้") < at("จีน") && at("จีน") < at("ไทย"));
+        assert!(at("ไทย") < at("Antarctica"));
+    }
+
+    #[test]
+    fn seizure_items_are_written_in_the_page_language() {
+        use interdict_core::record::{DrugItem, DrugType, Unit};
+        let item = DrugItem {
+            drug: DrugType::Yaba,
+            quantity: 12_406.0,
+            unit: Unit::Tablets,
+        };
+        assert_eq!(Lang::En.drug_item(&item), "12,406 tablets of Yaba");
+        assert_eq!(Lang::Ko.drug_item(&item), "야바 12,406정");
+        assert_eq!(Lang::Th.drug_item(&item), "ยาบ้า 12,406 เม็ด");
     }
 
     #[test]

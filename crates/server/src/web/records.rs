@@ -68,6 +68,11 @@ pub trait WebRecord: RecordType {
     const DATED: bool;
     /// The fields of the detail page.
     fn body(&self, lang: Lang) -> Markup;
+    /// The title built in the page's language, for records whose title is built
+    /// rather than written.
+    fn title_in(&self, _lang: Lang) -> Option<String> {
+        None
+    }
 }
 
 impl WebRecord for Report {
@@ -195,6 +200,10 @@ impl WebRecord for Seizure {
         forms::seizure_form(lang, action, csrf, form, errors, agencies, own, cancel)
     }
 
+    fn title_in(&self, lang: Lang) -> Option<String> {
+        Some(lang.seizure_title(self))
+    }
+
     // Seizures read best by their day, newest first.
     const DEFAULT_SORT: &'static str = "-date";
     const DATED: bool = true;
@@ -260,7 +269,7 @@ impl WebRecord for Seizure {
                     @for item in &self.items {
                         tr {
                             td { (forms::drug_name(lang, item.drug)) }
-                            td.num { (super::i18n::quantity(item.quantity)) }
+                            td.num { (lang.quantity(item.quantity)) }
                             td { (lang.t(&format!("unit.{}", item.unit.as_str()))) }
                         }
                     }
@@ -359,7 +368,7 @@ fn subjects_table(lang: Lang, subjects: &[Subject]) -> Markup {
 }
 
 fn title_of<R: WebRecord>(lang: Lang, record: &R) -> String {
-    let title = record.title();
+    let title = record.title_in(lang).unwrap_or_else(|| record.title());
     if title.trim().is_empty() {
         lang.t(&format!("{}.one", R::KEY)).to_owned()
     } else {

@@ -1257,6 +1257,57 @@ async fn history_shows_who_changed_which_field_and_why_a_record_was_withdrawn() 
 }
 
 #[tokio::test]
+async fn seizures_read_in_the_page_language_with_its_numbers_and_country_names() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("occurred_on", "2026-05-01"),
+        ("place_kind", "airport"),
+        ("place_name", "Gimhae Airport"),
+        ("place_country", "KR"),
+        ("lat", ""),
+        ("lon", ""),
+        ("conveyance", "air_passenger"),
+        ("item_drug", "yaba"),
+        ("item_quantity", "12406"),
+        ("item_unit", "tablets"),
+        ("origin", "TH"),
+        ("transit", ""),
+        ("destination", "KR"),
+        ("tlp", "GREEN"),
+        ("status", "published"),
+    ];
+    let response = client.post(format!("{base}/seizures")).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let url = response.url().to_string();
+
+    for (lang, title, korea, thailand) in [
+        ("en", "12,406 tablets of Yaba at Gimhae Airport", "South Korea", "Thailand"),
+        ("ko", "Gimhae Airport에서 야바 12,406정", "대한민국", "태국"),
+        ("th", "ยาบ้า 12,406 เม็ด ที่ Gimhae Airport", "เกาหลีใต้", "ไทย"),
+    ] {
+        get(&client, &format!("{base}/lang?set={lang}&next=%2F")).await;
+        let (_, page) = get(&client, &url).await;
+        assert!(page.contains(&format!("<h1>{title}</h1>")), "{lang}: {page}");
+        assert!(page.contains(&format!("{thailand} → {korea}")), "{lang}: the route");
+        assert!(!page.contains("Korea, Republic of"), "{lang}");
+        let (_, list) = get(&client, &format!("{base}/seizures")).await;
+        assert!(list.contains(&format!("Gimhae Airport</a>, {korea}")), "{lang}");
+        assert!(list.contains(title.split(" at ").next().unwrap().split("에서 ").last().unwrap().split(" ที่").next().unwrap()), "{lang}: the items");
+    }
+
+    // The country list of the form sorts by the names of the page's language.
+    get(&client, &format!("{base}/lang?set=ko&next=%2F")).await;
+    let (_, form) = get(&client, &format!("{base}/seizures/new")).await;
+    let at = |name: &str| form.find(&format!(">{name} (")).unwrap_or_else(|| panic!("{name}"));
+    assert!(at("네덜란드") < at("대한민국") && at("대한민국") < at("태국"));
+    assert!(at("태국") < at("Antarctica"));
+}
+
+#[tokio::test]
 async fn field_errors_are_shown_in_the_page_language() {
     let node = start().await;
     let base = &node.base;
