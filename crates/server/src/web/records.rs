@@ -223,7 +223,7 @@ impl WebRecord for Seizure {
                     } }
                     tbody {
                         @for s in items {
-                            tr {
+                            tr data-day=(s.occurred_on) {
                                 td.nowrap { a href={ "/seizures/" (s.id) } { (lang.date(s.occurred_on)) } }
                                 td.title-cell { a href={ "/seizures/" (s.id) } { (s.place.name) } ", " (lang.country(s.place.country)) }
                                 td { @for (i, item) in s.items.iter().enumerate() { @if i > 0 { br; } (forms::item_text(lang, item)) } }
