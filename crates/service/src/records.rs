@@ -225,6 +225,16 @@ pub struct RecordSummary {
     pub title: String,
     pub occurred_on: Option<NaiveDate>,
     pub updated_at: DateTime<Utc>,
+    /// A seizure's drugs and place, from which a page builds its title in its own
+    /// language; `None` for other kinds.
+    pub seizure: Option<SeizureBrief>,
+}
+
+/// What a seizure's title is made of.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeizureBrief {
+    pub items: Vec<interdict_core::record::DrugItem>,
+    pub place: String,
 }
 
 impl RecordSummary {
@@ -238,6 +248,17 @@ impl RecordSummary {
             title: record.title(),
             occurred_on: record.occurred_on(),
             updated_at: record.times().1,
+            seizure: None,
+        }
+    }
+
+    fn of_seizure(seizure: &Seizure) -> Self {
+        RecordSummary {
+            seizure: Some(SeizureBrief {
+                items: seizure.items.clone(),
+                place: seizure.place.name.clone(),
+            }),
+            ..RecordSummary::of(seizure)
         }
     }
 }
@@ -641,7 +662,7 @@ impl Service {
             }
             let seizure = decode::<Seizure>(&stored)?;
             if seizures.allows(&seizure.meta()) {
-                linked_from.push(RecordSummary::of(&seizure.record));
+                linked_from.push(RecordSummary::of_seizure(&seizure.record));
             }
         }
         Ok(References { links, linked_from })
@@ -1004,7 +1025,7 @@ impl Service {
                     let loaded = decode::<Seizure>(stored)?;
                     access
                         .filter(|a| a.allows(&loaded.meta()))
-                        .map(|_| RecordSummary::of(&loaded.record))
+                        .map(|_| RecordSummary::of_seizure(&loaded.record))
                 }
                 RecordKind::Alert => {
                     let loaded = decode::<interdict_core::alert::Alert>(stored)?;

@@ -181,10 +181,27 @@ impl Lang {
     /// A seizure's drugs and place in this language, numbers formatted for it:
     /// `12,406 tablets of Yaba at Suvarnabhumi Airport`, `수완나품 공항에서 야바 12,406정`.
     pub fn seizure_title(self, seizure: &interdict_core::Seizure) -> String {
-        let items: Vec<String> = seizure.items.iter().map(|i| self.drug_item(i)).collect();
+        self.seizure_title_of(&seizure.items, &seizure.place.name)
+    }
+
+    /// A seizure's title from its drug items and its place's name.
+    pub fn seizure_title_of(self, items: &[interdict_core::record::DrugItem], place: &str) -> String {
+        let items: Vec<String> = items.iter().map(|i| self.drug_item(i)).collect();
         self.t("seizure.title")
             .replace("{0}", &items.join(", "))
-            .replace("{1}", &seizure.place.name)
+            .replace("{1}", place)
+    }
+
+    /// The title of a record in a list of results or references: a seizure's built
+    /// in this language, any other as written.
+    pub fn summary_title(self, summary: &interdict_service::records::RecordSummary) -> String {
+        match &summary.seizure {
+            Some(brief) => self.seizure_title_of(&brief.items, &brief.place),
+            None if summary.title.trim().is_empty() => {
+                self.t(&format!("{}.one", summary.kind.as_str())).to_owned()
+            }
+            None => summary.title.clone(),
+        }
     }
 
     /// One drug item: `22.5 kg of Methamphetamine`, `야바 12,406정`, `ยาบ้า 12,406 เม็ด`.

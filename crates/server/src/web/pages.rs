@@ -207,8 +207,13 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
             .list_records::<Report>(actor, &filter, None, 5)
             .await
             .map_err(|e| auth.fail(e))?;
+        // The latest seizures by their day, as the seizure list shows them.
+        let by_day = ListFilter {
+            sort: Sort::parse("-date"),
+            ..ListFilter::default()
+        };
         let s = state
-            .list_records::<Seizure>(actor, &filter, None, 5)
+            .list_records::<Seizure>(actor, &by_day, None, 5)
             .await
             .map_err(|e| auth.fail(e))?;
         (Some(r), Some(s))
@@ -391,7 +396,7 @@ pub async fn search(
                                 @let path = match s.kind { RecordKind::Report => "reports", RecordKind::Seizure => "seizures", RecordKind::Alert => "alerts" };
                                 tr {
                                     td { span.kind { (lang.t(&format!("{}.one", s.kind.as_str()))) } }
-                                    td.title-cell { a href={ "/" (path) "/" (s.id) } { (s.title) } }
+                                    td.title-cell { a href={ "/" (path) "/" (s.id) } { (lang.summary_title(s)) } }
                                     td.nowrap { (s.agency.as_str()) }
                                     td { (tlp_badge(s.tlp)) }
                                     td { (status_badge(lang, s.status)) }

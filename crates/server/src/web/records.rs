@@ -788,7 +788,7 @@ fn references_list(lang: Lang, heading: &str, records: &[RecordSummary]) -> Mark
             ul.references {
                 @for r in records {
                     @let path = match r.kind { RecordKind::Seizure => "seizures", _ => "reports" };
-                    @let title = if r.title.trim().is_empty() { lang.t(&format!("{}.one", r.kind.as_str())).to_owned() } else { r.title.clone() };
+                    @let title = lang.summary_title(r);
                     li {
                         a href={ "/" (path) "/" (r.id) } { (title) }
                         " " span.muted { (r.agency.as_str()) " · " (lang.date(r.occurred_on.unwrap_or_else(|| r.updated_at.date_naive()))) }

@@ -1296,6 +1296,9 @@ async fn seizures_read_in_the_page_language_with_its_numbers_and_country_names()
         assert!(!page.contains("Korea, Republic of"), "{lang}");
         let (_, list) = get(&client, &format!("{base}/seizures")).await;
         assert!(list.contains(&format!("Gimhae Airport</a>, {korea}")), "{lang}");
+        // Search results build the title in the page's language too.
+        let (_, found) = get(&client, &format!("{base}/search?q=Gimhae")).await;
+        assert!(found.contains(&format!(">{title}</a>")), "{lang}: {found}");
         assert!(list.contains(title.split(" at ").next().unwrap().split("에서 ").last().unwrap().split(" ที่").next().unwrap()), "{lang}: the items");
     }
 
