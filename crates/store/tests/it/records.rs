@@ -443,9 +443,19 @@ backend_tests! {
             .iter()
             .map(|s| serde_json::from_str::<Seizure>(&s.body).unwrap().conveyance)
             .collect();
+        assert_eq!((page.total, page.total_capped), (7, false));
         assert_eq!(conveyances[..3], [Conveyance::AirCargo; 3]);
         assert_eq!(conveyances[3..], [Conveyance::Vessel; 4]);
         assert!(page.items.iter().all(|s| !place_of(s).contains("hidden")));
+        // And by full-text terms, counted the same as newest first.
+        let unsorted = ListFilter { terms: interdict_core::text::query_terms("Busan"), ..ListFilter::default() };
+        let sorted = ListFilter { sort: Sort::parse("-place"), ..unsorted.clone() };
+        let (a, b) = (
+            store.list_records(&own, &unsorted, None, 50).await.unwrap(),
+            store.list_records(&own, &sorted, None, 50).await.unwrap(),
+        );
+        assert_eq!((a.total, b.total), (1, 1));
+        assert_eq!(place_of(&b.items[0]), "Busan");
 
         // Reports have no day: sorted by day they keep their place, newest first.
         let mut reports = Vec::new();
