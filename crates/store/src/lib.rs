@@ -42,7 +42,8 @@ pub use maritime::{
 };
 pub use operations::OperationRow;
 pub use records::{
-    DisclosureRow, ListFilter, Page, Sort, SortKey, RecordAccess, StoredRecord, VersionRow, COUNT_CAP,
+    DisclosureRow, ListFilter, Page, RecordAccess, Sort, SortKey, StoredRecord, VersionRow,
+    COUNT_CAP,
 };
 
 use crate::db::{Db, SqlBuf, Tx};

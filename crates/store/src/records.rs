@@ -171,7 +171,11 @@ impl Sort {
     }
 
     pub fn to_param(self) -> String {
-        format!("{}{}", if self.descending { "-" } else { "" }, self.key.as_str())
+        format!(
+            "{}{}",
+            if self.descending { "-" } else { "" },
+            self.key.as_str()
+        )
     }
 }
 
@@ -1101,7 +1105,15 @@ impl Store {
         let by_index = filter.terms.is_some() || filter.drug.is_some();
         if let Some(sort) = filter.sort {
             return self
-                .sorted_in(conn, codes, filter, sort, by_index, cursor.unwrap_or(0), limit)
+                .sorted_in(
+                    conn,
+                    codes,
+                    filter,
+                    sort,
+                    by_index,
+                    cursor.unwrap_or(0),
+                    limit,
+                )
                 .await;
         }
         let (mut items, total) = if by_index {
@@ -1184,7 +1196,8 @@ impl Store {
             let mut sql = SqlBuf::new(dialect);
             sql.push("SELECT DISTINCT p.seq FROM (");
             push_ranges(&mut sql, codes, filter, None, Some(COUNT_CAP + 1));
-            sql.push(") p ORDER BY p.seq DESC LIMIT ").bind(COUNT_CAP + 1);
+            sql.push(") p ORDER BY p.seq DESC LIMIT ")
+                .bind(COUNT_CAP + 1);
             conn.fetch_all(&sql, |row| row.int("seq")).await?
         };
         let total = seqs.len() as i64;

@@ -9,7 +9,14 @@ use serde_json::Value;
 use super::i18n::Lang;
 
 /// Fields every new version changes, or that never change: not worth a line.
-const IGNORED: &[&str] = &["id", "agency", "version", "created_by", "created_at", "updated_at"];
+const IGNORED: &[&str] = &[
+    "id",
+    "agency",
+    "version",
+    "created_by",
+    "created_at",
+    "updated_at",
+];
 
 /// One changed field: its path, and its text before and after (`None`: absent).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +52,11 @@ fn flatten(value: &Value, path: &str, out: &mut BTreeMap<String, String>) {
                 if path.is_empty() && IGNORED.contains(&key.as_str()) {
                     continue;
                 }
-                let inner = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                let inner = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
                 flatten(value, &inner, out);
             }
         }
@@ -142,9 +153,15 @@ mod tests {
 
     #[test]
     fn labels_are_in_the_page_language() {
-        assert_eq!(label(Lang::En, "handling.tlp"), ("Handling (TLP)".into(), ".tlp".into()));
+        assert_eq!(
+            label(Lang::En, "handling.tlp"),
+            ("Handling (TLP)".into(), ".tlp".into())
+        );
         assert_eq!(label(Lang::Ko, "subjects[0].name").0, "대상");
         assert_eq!(label(Lang::Th, "title"), ("ชื่อเรื่อง".into(), String::new()));
-        assert_eq!(label(Lang::En, "unknown.x"), ("unknown".into(), ".x".into()));
+        assert_eq!(
+            label(Lang::En, "unknown.x"),
+            ("unknown".into(), ".x".into())
+        );
     }
 }

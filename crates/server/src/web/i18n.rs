@@ -37,10 +37,12 @@ type Catalogue = HashMap<String, String>;
 static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
     LANGUAGES
         .iter()
-        .map(|(lang, source)| parse_catalogue(source).unwrap_or_else(|e| {
-            tracing::error!(?lang, error = %e, "message catalogue does not parse");
-            Catalogue::new()
-        }))
+        .map(|(lang, source)| {
+            parse_catalogue(source).unwrap_or_else(|e| {
+                tracing::error!(?lang, error = %e, "message catalogue does not parse");
+                Catalogue::new()
+            })
+        })
         .collect()
 });
 
@@ -137,16 +139,18 @@ impl Lang {
     /// A country's name in this language: the catalogue's `country.XX`, then the
     /// Korean name the ISO table knows, then the ISO 3166 English short name.
     pub fn country(self, country: CountryCode) -> &'static str {
-        self.local_country(country).unwrap_or_else(|| country.name())
+        self.local_country(country)
+            .unwrap_or_else(|| country.name())
     }
 
     /// The country's name when this language has one of its own.
     fn local_country(self, country: CountryCode) -> Option<&'static str> {
-        self.get(&format!("country.{}", country.as_str())).or(match self {
-            Lang::Ko => country.name_ko(),
-            Lang::En => Some(country.name()),
-            Lang::Th => None,
-        })
+        self.get(&format!("country.{}", country.as_str()))
+            .or(match self {
+                Lang::Ko => country.name_ko(),
+                Lang::En => Some(country.name()),
+                Lang::Th => None,
+            })
     }
 
     /// Sorts countries by their names in this language, the names written in it
@@ -185,7 +189,11 @@ impl Lang {
     }
 
     /// A seizure's title from its drug items and its place's name.
-    pub fn seizure_title_of(self, items: &[interdict_core::record::DrugItem], place: &str) -> String {
+    pub fn seizure_title_of(
+        self,
+        items: &[interdict_core::record::DrugItem],
+        place: &str,
+    ) -> String {
         let items: Vec<String> = items.iter().map(|i| self.drug_item(i)).collect();
         self.t("seizure.title")
             .replace("{0}", &items.join(", "))
@@ -304,7 +312,10 @@ mod tests {
                 let rest = &text[at..];
                 let end = rest.find('}')?;
                 let inner = &rest[1..end];
-                inner.chars().all(|c| c.is_ascii_digit()).then_some(&rest[..=end])
+                inner
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+                    .then_some(&rest[..=end])
             })
             .collect();
         found.sort_unstable();

@@ -240,7 +240,11 @@ pub fn pager(
         list_url(base, params, &[(cursor_name, last), ("trail", rest)])
     });
     let next = next.map(|next| {
-        let here = if cursor.is_empty() { FIRST_IN_TRAIL } else { cursor };
+        let here = if cursor.is_empty() {
+            FIRST_IN_TRAIL
+        } else {
+            cursor
+        };
         let trail = if trail.is_empty() || cursor.is_empty() {
             here.to_owned()
         } else {
@@ -276,7 +280,14 @@ impl SortLinks<'_> {
     /// A column heading that sorts the list by `key`: ascending first, descending
     /// when the list is already sorted by it ascending.
     pub fn th(&self, label_key: &str, key: &str) -> Markup {
-        sort_header(self.lang, self.lang.t(label_key), self.base, self.params, key, self.current)
+        sort_header(
+            self.lang,
+            self.lang.t(label_key),
+            self.base,
+            self.params,
+            key,
+            self.current,
+        )
     }
 }
 
@@ -289,7 +300,11 @@ fn sort_header(
     current: &str,
 ) -> Markup {
     let (ascending, descending) = (current == key, current.strip_prefix('-') == Some(key));
-    let target = if ascending { format!("-{key}") } else { key.to_owned() };
+    let target = if ascending {
+        format!("-{key}")
+    } else {
+        key.to_owned()
+    };
     let href = list_url(base, params, &[("sort", &target)]);
     let aria = if ascending {
         "ascending"
@@ -314,17 +329,37 @@ mod tests {
 
     #[test]
     fn paging_goes_forwards_and_back_through_the_trail() {
-        let params = vec![("q", "yaba".to_owned()), ("sort", "-date".to_owned()), ("agency", String::new())];
+        let params = vec![
+            ("q", "yaba".to_owned()),
+            ("sort", "-date".to_owned()),
+            ("agency", String::new()),
+        ];
         let links = |cursor: &str, trail: &str, next: Option<&str>| {
-            pager(Lang::En, "/seizures", &params, "cursor", cursor, trail, next.map(str::to_owned)).into_string()
+            pager(
+                Lang::En,
+                "/seizures",
+                &params,
+                "cursor",
+                cursor,
+                trail,
+                next.map(str::to_owned),
+            )
+            .into_string()
         };
         // The first page: only "next", carrying the first page in the trail.
         let first = links("", "", Some("c1"));
         assert!(!first.contains("rel=\"prev\""));
-        assert!(first.contains("href=\"/seizures?q=yaba&amp;sort=-date&amp;cursor=c1&amp;trail=first\""), "{first}");
+        assert!(
+            first
+                .contains("href=\"/seizures?q=yaba&amp;sort=-date&amp;cursor=c1&amp;trail=first\""),
+            "{first}"
+        );
         // The second page goes back to the first.
         let second = links("c1", "first", Some("c2"));
-        assert!(second.contains("rel=\"prev\" href=\"/seizures?q=yaba&amp;sort=-date\""), "{second}");
+        assert!(
+            second.contains("rel=\"prev\" href=\"/seizures?q=yaba&amp;sort=-date\""),
+            "{second}"
+        );
         assert!(second.contains("cursor=c2&amp;trail=first.c1"), "{second}");
         // The third goes back to the second, and offers the first.
         let third = links("c2", "first.c1", None);

@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use super::ctx::{encode, query_pairs, Authed, FormData};
 use super::field_error;
-use super::history;
 use super::forms::{self, Errors, ReportForm, SeizureForm};
+use super::history;
 use super::i18n::Lang;
 use super::layout::{
     handling_badge, html_response, page, pager, status_badge, tlp_badge, Nav, SortLinks,
@@ -989,7 +989,10 @@ pub async fn history<R: WebRecord>(
     // by whoever replaced the one before.
     let mut versions: Vec<(&R, String)> = Vec::new();
     let mut author = current.created_by().as_str().to_owned();
-    for row in rows.iter().filter(|v| v.record.version() != current.version()) {
+    for row in rows
+        .iter()
+        .filter(|v| v.record.version() != current.version())
+    {
         versions.push((&row.record, author));
         author = row.replaced_by.clone();
     }
@@ -997,10 +1000,9 @@ pub async fn history<R: WebRecord>(
     let json = |r: &R| serde_json::to_value(r).unwrap_or_default();
     let mut entries = Vec::with_capacity(versions.len());
     for (i, (record, author)) in versions.iter().enumerate() {
-        let changes = match i.checked_sub(1).map(|p| versions[p].0) {
-            Some(previous) => Some(history::changes(&json(previous), &json(record))),
-            None => None,
-        };
+        let changes = i
+            .checked_sub(1)
+            .map(|p| history::changes(&json(versions[p].0), &json(record)));
         entries.push((*record, author.as_str(), changes));
     }
     entries.reverse();

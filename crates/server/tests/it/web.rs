@@ -366,7 +366,10 @@ async fn a_report_filed_in_the_browser_is_shared_by_agreement_only() {
         "search for 해양 finds it"
     );
     // Regression: "Total: 1 results".
-    assert!(found.contains(r#"<p class="count">1 result</p>"#), "{found}");
+    assert!(
+        found.contains(r#"<p class="count">1 result</p>"#),
+        "{found}"
+    );
     // Regression: the date column was empty for reports.
     assert!(!found.contains("<td class=\"nowrap\"></td>"), "{found}");
     let (status, _) = get(&kcg, &format!("{detail_url}/edit")).await;
@@ -562,25 +565,46 @@ async fn the_interface_speaks_thai() {
     let (_, english) = get(&client, &format!("{base}/")).await;
     for (code, name) in [("ko", "한국어"), ("th", "ไทย")] {
         assert!(
-            english.contains(&format!(r#"href="/lang?set={code}&amp;next=%2F" hreflang="{code}" lang="{code}">{name}</a>"#)),
+            english.contains(&format!(
+                r#"href="/lang?set={code}&amp;next=%2F" hreflang="{code}" lang="{code}">{name}</a>"#
+            )),
             "the switch offers {code}"
         );
     }
-    assert!(!english.contains(r#"hreflang="en""#), "not the page's own language");
+    assert!(
+        !english.contains(r#"hreflang="en""#),
+        "not the page's own language"
+    );
 
     let (status, thai) = get(&client, &format!("{base}/lang?set=th&next=%2Fagreements")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(thai.contains(r#"<html lang="th">"#));
-    assert!(thai.contains("ข้อตกลง") && thai.contains("5 เม.ย. 2023"), "{thai}");
+    assert!(
+        thai.contains("ข้อตกลง") && thai.contains("5 เม.ย. 2023"),
+        "{thai}"
+    );
     assert!(thai.contains(r#"hreflang="en" lang="en">English</a>"#));
     assert!(thai.contains(r#"hreflang="ko" lang="ko">한국어</a>"#));
     assert!(!thai.contains(r#"hreflang="th""#));
-    for path in ["/", "/reports", "/seizures", "/search", "/reports/new", "/seizures/new"] {
+    for path in [
+        "/",
+        "/reports",
+        "/seizures",
+        "/search",
+        "/reports/new",
+        "/seizures/new",
+    ] {
         let (status, page) = get(&client, &format!("{base}{path}")).await;
         assert_eq!(status, StatusCode::OK, "{path}");
-        assert!(page.contains("รายงาน") && page.contains("ออกจากระบบ"), "{path} in Thai");
+        assert!(
+            page.contains("รายงาน") && page.contains("ออกจากระบบ"),
+            "{path} in Thai"
+        );
         for english in ["Dashboard", "Log out", "Reports", "Seizures"] {
-            assert!(!page.contains(&format!(">{english}<")), "{path} shows {english}");
+            assert!(
+                !page.contains(&format!(">{english}<")),
+                "{path} shows {english}"
+            );
         }
     }
 
@@ -593,7 +617,10 @@ async fn the_interface_speaks_thai() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.unwrap();
-    assert!(html.contains("หมายเลข IMO ไม่ถูกต้อง"), "the IMO error in Thai");
+    assert!(
+        html.contains("หมายเลข IMO ไม่ถูกต้อง"),
+        "the IMO error in Thai"
+    );
     assert!(html.contains("ต้องไม่เว้นว่าง"), "the empty title in Thai");
     assert!(!html.contains("check digit") && !html.contains("must not be empty"));
 
@@ -704,16 +731,26 @@ async fn lists_sort_by_a_column_filter_by_dates_and_page_both_ways() {
 
     // A date range, in Korean: only the seizures of those days, counted with 건.
     get(&client, &format!("{base}/lang?set=ko&next=%2F")).await;
-    let (_, march) = get(&client, &format!("{base}/seizures?from=2026-03-01&to=2026-03-31")).await;
+    let (_, march) = get(
+        &client,
+        &format!("{base}/seizures?from=2026-03-01&to=2026-03-31"),
+    )
+    .await;
     let n_march = (0..27u32).filter(|i| 1 + (i * 7) % 9 == 3).count();
     assert!(n_march > 0);
     assert_eq!(places_in(&march).len(), n_march);
     assert!(march.contains(&format!("{n_march}건")), "count in Korean");
-    assert!(march.contains(r#"value="2026-03-01""#), "the range is kept in the form");
+    assert!(
+        march.contains(r#"value="2026-03-01""#),
+        "the range is kept in the form"
+    );
     // A day that is not a day is refused in the page's language.
     let (status, bad) = get(&client, &format!("{base}/seizures?from=2026-13-45")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(bad.contains("2026-05-01 형식의 날짜를 입력하십시오."), "{bad}");
+    assert!(
+        bad.contains("2026-05-01 형식의 날짜를 입력하십시오."),
+        "{bad}"
+    );
 
     // In Thai; and one result is "1 result" in English.
     get(&client, &format!("{base}/lang?set=th&next=%2F")).await;
@@ -721,7 +758,11 @@ async fn lists_sort_by_a_column_filter_by_dates_and_page_both_ways() {
     assert!(thai.contains("27 รายการ"));
     assert_eq!(places_in(&thai)[0], "Port 00");
     get(&client, &format!("{base}/lang?set=en&next=%2F")).await;
-    let (_, one) = get(&client, &format!("{base}/search?q=%22Port+07%22&sort=-date")).await;
+    let (_, one) = get(
+        &client,
+        &format!("{base}/search?q=%22Port+07%22&sort=-date"),
+    )
+    .await;
     assert!(one.contains("1 result<"), "{one}");
 
     // Another agency without an agreement sorts nothing of it.
@@ -729,9 +770,15 @@ async fn lists_sort_by_a_column_filter_by_dates_and_page_both_ways() {
     login(&japan, base, "japan.analyst").await;
     for sort in ["place", "-date", "title", "agency"] {
         let (_, page) = get(&japan, &format!("{base}/seizures?sort={sort}")).await;
-        assert!(page.contains("0 results") && !page.contains("Port 0"), "{sort}");
+        assert!(
+            page.contains("0 results") && !page.contains("Port 0"),
+            "{sort}"
+        );
         let (_, found) = get(&japan, &format!("{base}/search?q=Port&sort={sort}")).await;
-        assert!(found.contains("0 results") && !found.contains("Port 0"), "search {sort}");
+        assert!(
+            found.contains("0 results") && !found.contains("Port 0"),
+            "search {sort}"
+        );
     }
 }
 
@@ -1090,8 +1137,10 @@ async fn records_link_both_ways_with_titles_and_only_to_what_the_reader_may_see(
             }
         }
         let client = client.clone();
-        let form: Vec<(String, String)> =
-            form.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        let form: Vec<(String, String)> = form
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
         async move {
             let response = client
                 .post(format!("{base}/reports"))
@@ -1130,14 +1179,23 @@ async fn records_link_both_ways_with_titles_and_only_to_what_the_reader_may_see(
     assert_eq!(response.status(), StatusCode::OK);
     let seizure_path = response.url().path().to_owned();
     let own_view = response.text().await.unwrap();
-    for (id, title) in [(&shared, "Haeyang transshipment"), (&draft, "Unfinished source report")] {
-        assert!(own_view.contains(&format!(r#"<a href="/reports/{id}">{title}</a>"#)), "{title}");
+    for (id, title) in [
+        (&shared, "Haeyang transshipment"),
+        (&draft, "Unfinished source report"),
+    ] {
+        assert!(
+            own_view.contains(&format!(r#"<a href="/reports/{id}">{title}</a>"#)),
+            "{title}"
+        );
     }
 
     // The report links back to the seizure, and its subjects lead to a search.
     let (_, report) = get(&client, &format!("{base}/reports/{shared}")).await;
     assert!(report.contains("Seizures referring to this report"));
-    assert!(report.contains(&format!(r#"<a href="{seizure_path}">"#)), "{report}");
+    assert!(
+        report.contains(&format!(r#"<a href="{seizure_path}">"#)),
+        "{report}"
+    );
     assert!(report.contains(r#"href="/search?q=9074729""#));
     let (_, found) = get(&client, &format!("{base}/search?q=9074729")).await;
     assert!(found.contains(&format!("/reports/{shared}")));
@@ -1154,8 +1212,13 @@ async fn records_link_both_ways_with_titles_and_only_to_what_the_reader_may_see(
         let (status, seizure) = get(&kcg, &format!("{base}{seizure_path}")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(seizure.contains(linked), "{lang}");
-        assert!(seizure.contains(&format!(r#"<a href="/reports/{shared}">Haeyang transshipment</a>"#)));
-        assert!(!seizure.contains("Unfinished source report"), "{lang}: the draft's title");
+        assert!(seizure.contains(&format!(
+            r#"<a href="/reports/{shared}">Haeyang transshipment</a>"#
+        )));
+        assert!(
+            !seizure.contains("Unfinished source report"),
+            "{lang}: the draft's title"
+        );
         assert!(!seizure.contains(&draft), "{lang}: the draft's id");
         let (_, report) = get(&kcg, &format!("{base}/reports/{shared}")).await;
         assert!(report.contains(linked_from), "{lang}");
@@ -1218,7 +1281,10 @@ async fn history_shows_who_changed_which_field_and_why_a_record_was_withdrawn() 
 
     let response = first
         .post(format!("{url}/withdraw"))
-        .form(&[("csrf", csrf.as_str()), ("reason", "duplicate of a coast guard report")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("reason", "duplicate of a coast guard report"),
+        ])
         .send()
         .await
         .unwrap();
@@ -1230,20 +1296,36 @@ async fn history_shows_who_changed_which_field_and_why_a_record_was_withdrawn() 
     let (status, history) = get(&first, &format!("{url}/history")).await;
     assert_eq!(status, StatusCode::OK);
     // Newest first: the withdrawal by kcs.analyst, the edit by kcs.second, the creation.
-    let at = |needle: &str| history.find(needle).unwrap_or_else(|| panic!("{needle}: {history}"));
-    assert!(at("<del>Original title</del> → <ins>Revised title</ins>") > at("<td class=\"nowrap\">kcs.second</td>"));
+    let at = |needle: &str| {
+        history
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {history}"))
+    };
+    assert!(
+        at("<del>Original title</del> → <ins>Revised title</ins>")
+            > at("<td class=\"nowrap\">kcs.second</td>")
+    );
     assert!(history.contains("<del>AMBER</del> → <ins>GREEN</ins>"));
     assert!(history.contains("<del>published</del> → <ins>withdrawn</ins>"));
     assert!(at("Created") > at("Original title"));
-    assert_eq!(history.matches("<td class=\"nowrap\">kcs.analyst</td>").count(), 2);
+    assert_eq!(
+        history
+            .matches("<td class=\"nowrap\">kcs.analyst</td>")
+            .count(),
+        2
+    );
 
-    for (lang, author, reason) in [("ko", "변경한 사람", "사유"), ("th", "แก้ไขโดย", "เหตุผล")] {
+    for (lang, author, reason) in [("ko", "변경한 사람", "사유"), ("th", "แก้ไขโดย", "เหตุผล")]
+    {
         get(&first, &format!("{base}/lang?set={lang}&next=%2F")).await;
         let (_, history) = get(&first, &format!("{url}/history")).await;
         assert!(history.contains(author), "{lang}");
         assert!(history.contains("Revised title"));
-        let (_, detail) = get(&first, &format!("{url}")).await;
-        assert!(detail.contains(reason) && detail.contains("duplicate of a coast guard report"), "{lang}");
+        let (_, detail) = get(&first, &url).await;
+        assert!(
+            detail.contains(reason) && detail.contains("duplicate of a coast guard report"),
+            "{lang}"
+        );
     }
 
     // Partners see neither the withdrawn record nor its history.
@@ -1280,32 +1362,68 @@ async fn seizures_read_in_the_page_language_with_its_numbers_and_country_names()
         ("tlp", "GREEN"),
         ("status", "published"),
     ];
-    let response = client.post(format!("{base}/seizures")).form(&form).send().await.unwrap();
+    let response = client
+        .post(format!("{base}/seizures"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let url = response.url().to_string();
 
     for (lang, title, korea, thailand) in [
-        ("en", "12,406 tablets of Yaba at Gimhae Airport", "South Korea", "Thailand"),
+        (
+            "en",
+            "12,406 tablets of Yaba at Gimhae Airport",
+            "South Korea",
+            "Thailand",
+        ),
         ("ko", "Gimhae Airport에서 야바 12,406정", "대한민국", "태국"),
         ("th", "ยาบ้า 12,406 เม็ด ที่ Gimhae Airport", "เกาหลีใต้", "ไทย"),
     ] {
         get(&client, &format!("{base}/lang?set={lang}&next=%2F")).await;
         let (_, page) = get(&client, &url).await;
-        assert!(page.contains(&format!("<h1>{title}</h1>")), "{lang}: {page}");
-        assert!(page.contains(&format!("{thailand} → {korea}")), "{lang}: the route");
+        assert!(
+            page.contains(&format!("<h1>{title}</h1>")),
+            "{lang}: {page}"
+        );
+        assert!(
+            page.contains(&format!("{thailand} → {korea}")),
+            "{lang}: the route"
+        );
         assert!(!page.contains("Korea, Republic of"), "{lang}");
         let (_, list) = get(&client, &format!("{base}/seizures")).await;
-        assert!(list.contains(&format!("Gimhae Airport</a>, {korea}")), "{lang}");
+        assert!(
+            list.contains(&format!("Gimhae Airport</a>, {korea}")),
+            "{lang}"
+        );
         // Search results build the title in the page's language too.
         let (_, found) = get(&client, &format!("{base}/search?q=Gimhae")).await;
         assert!(found.contains(&format!(">{title}</a>")), "{lang}: {found}");
-        assert!(list.contains(title.split(" at ").next().unwrap().split("에서 ").last().unwrap().split(" ที่").next().unwrap()), "{lang}: the items");
+        assert!(
+            list.contains(
+                title
+                    .split(" at ")
+                    .next()
+                    .unwrap()
+                    .split("에서 ")
+                    .last()
+                    .unwrap()
+                    .split(" ที่")
+                    .next()
+                    .unwrap()
+            ),
+            "{lang}: the items"
+        );
     }
 
     // The country list of the form sorts by the names of the page's language.
     get(&client, &format!("{base}/lang?set=ko&next=%2F")).await;
     let (_, form) = get(&client, &format!("{base}/seizures/new")).await;
-    let at = |name: &str| form.find(&format!(">{name} (")).unwrap_or_else(|| panic!("{name}"));
+    let at = |name: &str| {
+        form.find(&format!(">{name} ("))
+            .unwrap_or_else(|| panic!("{name}"))
+    };
     assert!(at("네덜란드") < at("대한민국") && at("대한민국") < at("태국"));
     assert!(at("태국") < at("Antarctica"));
 }
