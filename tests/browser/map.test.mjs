@@ -311,7 +311,7 @@ test("the live map shows the picture moving, alerts arriving and their evidence"
   await area.waitFor({ state: "detached" });
 
   // The page in Korean.
-  await Promise.all([page.waitForURL(`${base}/map`), page.click("a.lang-switch")]);
+  await Promise.all([page.waitForURL(`${base}/map`), page.click("a.lang-switch[hreflang=ko]")]);
   assert.equal(await page.getAttribute("html", "lang"), "ko");
   await mapReady(page, problems);
   await page.locator("h1", { hasText: "실시간 지도" }).waitFor();

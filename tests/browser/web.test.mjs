@@ -141,7 +141,7 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   await signIn(kcs.page, "kcs.analyst", "00-login-en");
   await shot(kcs.page, "01-dashboard-en");
   assert.equal(await kcs.page.getAttribute("html", "lang"), "en");
-  await Promise.all([kcs.page.waitForURL(`${base}/`), kcs.page.click("a.lang-switch")]);
+  await Promise.all([kcs.page.waitForURL(`${base}/`), kcs.page.click("a.lang-switch[hreflang=ko]")]);
   assert.equal(await kcs.page.getAttribute("html", "lang"), "ko");
   await kcs.page.locator("h1", { hasText: "대시보드" }).waitFor();
   await shot(kcs.page, "02-dashboard-ko");
@@ -236,7 +236,20 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   ]);
   const reportPath = new URL(detailUrl).pathname;
   assert.equal(await kcs.page.locator(`a[href='${reportPath}']`).count(), 1, "the seizure links the report");
+  assert.equal(await kcs.page.locator(`a[href='${reportPath}']`).textContent(), title, "by its title");
   await shot(kcs.page, "05b3-seizure-detail-ko");
+  // Following the link, and back from the report to the seizure.
+  const seizurePath = new URL(kcs.page.url()).pathname;
+  await Promise.all([kcs.page.waitForURL(detailUrl), kcs.page.click(`a[href='${reportPath}']`)]);
+  const back = kcs.page.locator(`ul.references a[href='${seizurePath}']`);
+  assert.equal(await back.count(), 1, "the report links back to the seizure");
+  assert.ok((await kcs.page.textContent("main")).includes("이 보고서를 참조하는 압수 기록"));
+  await shot(kcs.page, "05b4-report-links-back-ko");
+  await Promise.all([kcs.page.waitForURL(`${base}${seizurePath}`), back.click()]);
+  // A subject leads to a search for it.
+  await Promise.all([kcs.page.waitForURL(detailUrl), kcs.page.click(`a[href='${reportPath}']`)]);
+  await Promise.all([kcs.page.waitForURL(/\/search\?q=9074729$/), kcs.page.click("a[href='/search?q=9074729']")]);
+  await kcs.page.locator("table.search-results a", { hasText: title }).waitFor();
 
   // An unknown address is a page in Korean, with the way home.
   const missing = await kcs.page.goto(`${base}/no/such/page`);
@@ -295,4 +308,68 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   assert.ok((await admin.page.textContent("table.audit")).includes("report.read"));
   await shot(admin.page, "09-audit-en");
   await admin.context.close();
+});
+
+/// The days of the seizure rows shown, in order.
+async function daysShown(page) {
+  return page.locator("table.data tbody tr[data-day]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-day")));
+}
+
+test("lists sort by a column and filter by dates, in English, Korean and Thai", async () => {
+  const { context, page, problems } = await newPage();
+  await signIn(page, "kcs.analyst");
+  for (const lang of ["en", "ko", "th"]) {
+    if (lang !== "en") {
+      await Promise.all([page.waitForURL(`${base}/`), page.click(`a.lang-switch[hreflang=${lang}]`)]);
+    }
+    assert.equal(await page.getAttribute("html", "lang"), lang);
+    await shot(page, `20-dashboard-${lang}`);
+    await page.click("nav.mainnav a[href='/seizures']");
+    // Newest day first by default.
+    const days = await daysShown(page);
+    assert.ok(days.length > 1, "the demo has seizures");
+    assert.deepEqual(days, [...days].sort().reverse(), "newest day first");
+    assert.equal(await page.getAttribute("th[data-sort=date]", "aria-sort"), "descending");
+    await shot(page, `21-seizures-${lang}`);
+
+    // By place, ascending, then descending: the heading toggles.
+    await Promise.all([page.waitForURL(/sort=place$/), page.click("th[data-sort=place] a")]);
+    assert.equal(await page.getAttribute("th[data-sort=place]", "aria-sort"), "ascending");
+    const places = await page.locator("table.data tbody td.title-cell a").allTextContents();
+    const folded = places.map((p) => p.toLowerCase());
+    assert.deepEqual(folded, [...folded].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), `places ascending: ${places}`);
+    await shot(page, `22-seizures-by-place-${lang}`);
+    await Promise.all([page.waitForURL(/sort=-place$/), page.click("th[data-sort=place] a")]);
+    assert.equal(await page.getAttribute("th[data-sort=place]", "aria-sort"), "descending");
+
+    // Paging forwards and back keeps the order.
+    const firstPage = await page.locator("table.data tbody td.title-cell a").allTextContents();
+    if (await page.locator("a[rel=next]").count()) {
+      await Promise.all([page.waitForURL(/trail=/), page.click("a[rel=next]")]);
+      await Promise.all([page.waitForURL(/sort=-place/), page.click("a[rel=prev]")]);
+      assert.deepEqual(await page.locator("table.data tbody td.title-cell a").allTextContents(), firstPage);
+    }
+
+    // A date range: the month of the newest seizure.
+    const month = days[0].slice(0, 7);
+    await page.fill("#from", `${month}-01`);
+    await page.fill("#to", `${month}-28`);
+    await Promise.all([page.waitForURL(/from=/), page.click("form.filters button[type=submit]")]);
+    const inRange = await daysShown(page);
+    assert.ok(inRange.every((d) => d >= `${month}-01` && d <= `${month}-28`), `${inRange}`);
+    await shot(page, `23-seizures-dated-${lang}`);
+
+    // A seizure and its history.
+    await page.goto(`${base}/seizures?agency=KR-KCS`);
+    await Promise.all([page.waitForURL(/\/seizures\/[0-9a-f-]{36}$/), page.locator("table.data tbody td.title-cell a").first().click()]);
+    await shot(page, `24-seizure-detail-${lang}`);
+    await Promise.all([page.waitForURL(/\/history$/), page.click("a[href$='/history']")]);
+    await page.locator("table.history").waitFor();
+    await shot(page, `25-history-${lang}`);
+    await page.goto(`${base}/search?q=Busan&sort=-date`);
+    await shot(page, `26-search-${lang}`);
+    await page.goto(`${base}/`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
 });

@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use uuid::Uuid;
 
-pub use interdict_store::ListFilter;
+pub use interdict_store::{ListFilter, Sort, SortKey};
 
 use crate::cursor;
 use crate::error::{ServiceError, ServiceResult};
@@ -225,6 +225,16 @@ pub struct RecordSummary {
     pub title: String,
     pub occurred_on: Option<NaiveDate>,
     pub updated_at: DateTime<Utc>,
+    /// A seizure's drugs and place, from which a page builds its title in its own
+    /// language; `None` for other kinds.
+    pub seizure: Option<SeizureBrief>,
+}
+
+/// What a seizure's title is made of.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeizureBrief {
+    pub items: Vec<interdict_core::record::DrugItem>,
+    pub place: String,
 }
 
 impl RecordSummary {
@@ -238,6 +248,17 @@ impl RecordSummary {
             title: record.title(),
             occurred_on: record.occurred_on(),
             updated_at: record.times().1,
+            seizure: None,
+        }
+    }
+
+    fn of_seizure(seizure: &Seizure) -> Self {
+        RecordSummary {
+            seizure: Some(SeizureBrief {
+                items: seizure.items.clone(),
+                place: seizure.place.name.clone(),
+            }),
+            ..RecordSummary::of(seizure)
         }
     }
 }
@@ -642,7 +663,7 @@ impl Service {
             }
             let seizure = decode::<Seizure>(&stored)?;
             if seizures.allows(&seizure.meta()) {
-                linked_from.push(RecordSummary::of(&seizure.record));
+                linked_from.push(RecordSummary::of_seizure(&seizure.record));
             }
         }
         Ok(References { links, linked_from })
@@ -762,6 +783,37 @@ impl Service {
             .await?;
         self.index_names(&record);
         self.redact(actor, record).await
+    }
+
+    /// Who withdrew a record the actor may see, when and why; `None` when it is not
+    /// withdrawn. The reason is kept in the audit event of the withdrawal.
+    pub async fn withdrawal<R: RecordType>(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> ServiceResult<Option<Withdrawal>> {
+        let (loaded, _) = self.load_visible::<R>(actor, id, "read").await?;
+        if loaded.record.status() != RecordStatus::Withdrawn {
+            return Ok(None);
+        }
+        let filter = interdict_store::AuditFilter {
+            agency: Some(loaded.record.agency().to_string()),
+            action: Some(format!("{}.withdraw", R::KIND.as_str())),
+            target_id: Some(id.to_string()),
+            ..interdict_store::AuditFilter::default()
+        };
+        let page = self.store().audit_page(&filter, None, 1).await?;
+        Ok(page.entries.into_iter().next().map(|entry| {
+            let reason = serde_json::from_str::<serde_json::Value>(&entry.event.detail)
+                .ok()
+                .and_then(|d| d.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
+                .unwrap_or_default();
+            Withdrawal {
+                by: entry.event.actor.unwrap_or_default(),
+                at: entry.event.at,
+                reason,
+            }
+        }))
     }
 
     /// Earlier versions of a record with who made each; only its own agency sees them.
@@ -887,7 +939,10 @@ impl Service {
             interdict_core::policy::Action::ReadRecords,
             &format!("{}.list", R::KIND.as_str()),
         )?;
-        let listing = R::KIND.as_str();
+        // A sorted listing's cursor is a position in that order, not a record: the
+        // sealed cursor names the order so that it is not read in another.
+        let listing = listing_name(R::KIND.as_str(), filter);
+        let listing = listing.as_str();
         let position = self.open_cursor(actor, listing, cursor)?;
         let access = self
             .access(&Principal::User(actor.clone()), R::KIND.into())
@@ -936,7 +991,8 @@ impl Service {
         let terms = query_terms(query)
             .ok_or_else(|| ServiceError::field("q", "needs at least one letter or digit"))?;
         filter.terms = Some(terms);
-        let position = self.open_cursor(actor, "search", cursor)?;
+        let listing = listing_name("search", &filter);
+        let position = self.open_cursor(actor, &listing, cursor)?;
         let kinds: Vec<RecordKind> = [RecordKind::Report, RecordKind::Seizure]
             .into_iter()
             .filter(|k| kind.is_none_or(|wanted| wanted == *k))
@@ -972,7 +1028,7 @@ impl Service {
                     let loaded = decode::<Seizure>(stored)?;
                     access
                         .filter(|a| a.allows(&loaded.meta()))
-                        .map(|_| RecordSummary::of(&loaded.record))
+                        .map(|_| RecordSummary::of_seizure(&loaded.record))
                 }
                 RecordKind::Alert => {
                     let loaded = decode::<interdict_core::alert::Alert>(stored)?;
@@ -987,7 +1043,7 @@ impl Service {
         self.audit_foreign_reads(actor, "search", foreign, Some(query));
         Ok(Page {
             items,
-            next_cursor: self.seal_cursor(actor, "search", page.next_cursor),
+            next_cursor: self.seal_cursor(actor, &listing, page.next_cursor),
             total: page.total,
             total_capped: page.total_capped,
         })
@@ -1125,6 +1181,14 @@ impl Service {
     }
 }
 
+/// The withdrawal of a record: who, when and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
 /// An earlier version of a record, with who replaced it and when.
 #[derive(Clone, Debug)]
 pub struct Version<R> {
@@ -1160,4 +1224,12 @@ pub enum AudienceBasis {
     Agreement,
     /// A joint operation the record is attached to, or a disclosure of it.
     OperationOrDisclosure,
+}
+
+/// The name a listing's cursors are sealed under: the listing and its order.
+fn listing_name(listing: &str, filter: &ListFilter) -> String {
+    match filter.sort {
+        Some(sort) => format!("{listing}:{}", sort.to_param()),
+        None => listing.to_owned(),
+    }
 }

@@ -44,7 +44,8 @@ pub use maritime::{
 };
 pub use operations::OperationRow;
 pub use records::{
-    DisclosureRow, ListFilter, Page, RecordAccess, StoredRecord, VersionRow, COUNT_CAP,
+    DisclosureRow, ListFilter, Page, RecordAccess, Sort, SortKey, StoredRecord, VersionRow,
+    COUNT_CAP,
 };
 
 use crate::db::{Db, SqlBuf, Tx};

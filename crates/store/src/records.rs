@@ -79,6 +79,104 @@ pub struct ListFilter {
     pub to: Option<NaiveDate>,
     /// Full-text terms, all of which must match.
     pub terms: Option<Vec<QueryTerm>>,
+    /// An order other than newest first; its pages are counted by position.
+    pub sort: Option<Sort>,
+}
+
+/// What a listing can be sorted by: the columns a list page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    /// A seizure's day (records without one, reports, come last).
+    Date,
+    /// When the record last changed.
+    Updated,
+    Title,
+    Agency,
+    Tlp,
+    Status,
+    /// A report's Admiralty grading, `A1` first.
+    Grading,
+    /// A seizure's place name.
+    Place,
+    /// A seizure's conveyance, by its code.
+    Conveyance,
+}
+
+impl SortKey {
+    pub const ALL: &[SortKey] = &[
+        SortKey::Date,
+        SortKey::Updated,
+        SortKey::Title,
+        SortKey::Agency,
+        SortKey::Tlp,
+        SortKey::Status,
+        SortKey::Grading,
+        SortKey::Place,
+        SortKey::Conveyance,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Date => "date",
+            SortKey::Updated => "updated",
+            SortKey::Title => "title",
+            SortKey::Agency => "agency",
+            SortKey::Tlp => "tlp",
+            SortKey::Status => "status",
+            SortKey::Grading => "grading",
+            SortKey::Place => "place",
+            SortKey::Conveyance => "conveyance",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        SortKey::ALL.iter().copied().find(|k| k.as_str() == raw)
+    }
+
+    /// The SQL expression sorted on, over `records r`.
+    fn expression(self, dialect: Dialect) -> String {
+        let json = |path: &[&str]| match dialect {
+            Dialect::Sqlite => format!("json_extract(r.body, '$.{}')", path.join(".")),
+            Dialect::Postgres => format!("(CAST(r.body AS jsonb) #>> '{{{}}}')", path.join(",")),
+        };
+        match self {
+            SortKey::Date => "r.occurred_on".into(),
+            SortKey::Updated => "r.updated_at".into(),
+            SortKey::Title => "LOWER(r.title)".into(),
+            SortKey::Agency => "r.agency".into(),
+            SortKey::Tlp => "r.tlp".into(),
+            SortKey::Status => "r.status".into(),
+            SortKey::Grading => json(&["grading"]),
+            SortKey::Place => format!("LOWER({})", json(&["place", "name"])),
+            SortKey::Conveyance => json(&["conveyance"]),
+        }
+    }
+}
+
+/// An order of a listing: a key, ascending or descending; ties newest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Sort {
+    /// `title`, `-date`: the key, descending when prefixed with `-`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let (descending, key) = match raw.strip_prefix('-') {
+            Some(key) => (true, key),
+            None => (false, raw),
+        };
+        SortKey::parse(key).map(|key| Sort { key, descending })
+    }
+
+    pub fn to_param(self) -> String {
+        format!(
+            "{}{}",
+            if self.descending { "-" } else { "" },
+            self.key.as_str()
+        )
+    }
 }
 
 impl ListFilter {
@@ -1023,6 +1121,19 @@ impl Store {
     ) -> Result<Page<StoredRecord>, StoreError> {
         let dialect = self.dialect();
         let by_index = filter.terms.is_some() || filter.drug.is_some();
+        if let Some(sort) = filter.sort {
+            return self
+                .sorted_in(
+                    conn,
+                    codes,
+                    filter,
+                    sort,
+                    by_index,
+                    cursor.unwrap_or(0),
+                    limit,
+                )
+                .await;
+        }
         let (mut items, total) = if by_index {
             let words: &[QueryTerm] = filter.terms.as_deref().unwrap_or_default();
             let wanted = Wanted {
@@ -1057,6 +1168,80 @@ impl Store {
         let next_cursor = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             items.last().map(|r| r.seq)
+        } else {
+            None
+        };
+        Ok(Page {
+            items,
+            next_cursor,
+            total: total.min(COUNT_CAP),
+            total_capped: total > COUNT_CAP,
+        })
+    }
+
+    /// A page of a sorted listing. The matches are those a newest-first listing would
+    /// count (up to [`COUNT_CAP`]); they are ordered by the key in SQL and read from
+    /// `offset`, which is what the cursor of a sorted listing holds.
+    #[allow(clippy::too_many_arguments)]
+    async fn sorted_in(
+        &self,
+        conn: &mut Tx,
+        codes: &[i64],
+        filter: &ListFilter,
+        sort: Sort,
+        by_index: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<StoredRecord>, StoreError> {
+        let dialect = self.dialect();
+        let offset = offset.max(0);
+        let seqs: Vec<i64> = if by_index {
+            let words: &[QueryTerm] = filter.terms.as_deref().unwrap_or_default();
+            let wanted = Wanted {
+                words,
+                filters: filter.words(),
+            };
+            let Some(query) = index_query(conn, dialect, codes, &wanted).await? else {
+                return Ok(Page::empty());
+            };
+            let query = query.render(dialect);
+            dialect::search_page(conn, dialect, &query, filter, None, COUNT_CAP + 1)
+                .await?
+                .into_iter()
+                .map(|r| r.seq)
+                .collect()
+        } else {
+            let mut sql = SqlBuf::new(dialect);
+            sql.push("SELECT DISTINCT p.seq FROM (");
+            push_ranges(&mut sql, codes, filter, None, Some(COUNT_CAP + 1));
+            sql.push(") p ORDER BY p.seq DESC LIMIT ")
+                .bind(COUNT_CAP + 1);
+            conn.fetch_all(&sql, |row| row.int("seq")).await?
+        };
+        let total = seqs.len() as i64;
+        if seqs.is_empty() {
+            return Ok(Page::empty());
+        }
+        let direction = if sort.descending { "DESC" } else { "ASC" };
+        let mut sql = SqlBuf::new(dialect);
+        sql.push("SELECT ")
+            .push(&dialect::record_columns(dialect))
+            .push(" FROM records r WHERE r.seq IN ")
+            .bind_list(seqs)
+            .push(" ORDER BY ")
+            // Records without the key (a report's place) come last either way.
+            .push(&format!("{} IS NULL, ", sort.key.expression(dialect)))
+            .push(&sort.key.expression(dialect))
+            .push(" ")
+            .push(direction)
+            .push(", r.seq DESC LIMIT ")
+            .bind(limit + 1)
+            .push(" OFFSET ")
+            .bind(offset);
+        let mut items = conn.fetch_all(&sql, stored_from_row).await?;
+        let next_cursor = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            Some(offset + limit)
         } else {
             None
         };

@@ -29,7 +29,7 @@ use uuid::Uuid;
 use super::ctx::FormData;
 pub use super::field_error::Errors;
 use super::field_error::FieldError;
-use super::i18n::{quantity, Lang};
+use super::i18n::Lang;
 
 /// Every kind of subject, in the order the select offers them.
 pub const SUBJECT_KINDS: [&str; 13] = [
@@ -979,7 +979,7 @@ pub fn country_select(
     required: bool,
 ) -> Markup {
     let mut countries: Vec<CountryCode> = CountryCode::all().collect();
-    countries.sort_by_key(|c| lang.country(*c));
+    lang.sort_countries(&mut countries);
     let selected = selected.trim().to_ascii_uppercase();
     html! {
         select name=(name) id=[id] required[required] {
@@ -1362,12 +1362,7 @@ pub fn seizure_form(
 
 /// A drug item as text: `22 kg methamphetamine`.
 pub fn item_text(lang: Lang, item: &DrugItem) -> String {
-    format!(
-        "{} {} {}",
-        quantity(item.quantity),
-        lang.t(&format!("unit.{}", item.unit.as_str())),
-        drug_label(lang, item.drug)
-    )
+    lang.drug_item(item)
 }
 
 /// A drug's name.

@@ -1,11 +1,17 @@
-//! The message catalogue of the web interface, in English and Korean, and the
-//! formatting of dates and numbers per language.
+//! The message catalogue of the web interface and the formatting of dates and
+//! numbers per language.
 //!
-//! Every string a page shows comes from here, so that a missing translation is one
-//! look at one file away. Keys are short dotted names; an unknown key renders as
-//! itself, which a test below guards against.
+//! Each language is one file, `crates/server/i18n/<code>.toml`, embedded at compile
+//! time: flat dotted keys (`"nav.reports" = "Reports"`), plus the language's own
+//! tag, name, date pattern, month names and number separators. A new language is
+//! one new file, one `Lang` variant and one line in `LANGUAGES`; the tests below
+//! fail when any file lacks a key of the English one, has one it does not, or
+//! uses different `{0}` placeholders. Every string a page shows comes from here.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use interdict_core::ident::CountryCode;
 
 /// A language of the interface.
@@ -13,40 +19,67 @@ use interdict_core::ident::CountryCode;
 pub enum Lang {
     En,
     Ko,
+    Th,
+}
+
+/// Every language with its catalogue, in the order the switch offers them. The
+/// position of each is its variant's discriminant (a test checks).
+const LANGUAGES: [(Lang, &str); 3] = [
+    (Lang::En, include_str!("../../i18n/en.toml")),
+    (Lang::Ko, include_str!("../../i18n/ko.toml")),
+    (Lang::Th, include_str!("../../i18n/th.toml")),
+];
+
+type Catalogue = HashMap<String, String>;
+
+/// The parsed catalogues, by `Lang` discriminant. A file that does not parse (which
+/// the tests rule out) yields an empty catalogue, so pages show blanks, not a crash.
+static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
+    LANGUAGES
+        .iter()
+        .map(|(lang, source)| {
+            parse_catalogue(source).unwrap_or_else(|e| {
+                tracing::error!(?lang, error = %e, "message catalogue does not parse");
+                Catalogue::new()
+            })
+        })
+        .collect()
+});
+
+fn parse_catalogue(source: &str) -> Result<Catalogue, toml::de::Error> {
+    toml::from_str(source)
 }
 
 impl Lang {
+    /// Every language of the interface.
+    pub fn all() -> impl Iterator<Item = Lang> {
+        LANGUAGES.iter().map(|(lang, _)| *lang)
+    }
+
+    fn catalogue(self) -> &'static Catalogue {
+        static EMPTY: LazyLock<Catalogue> = LazyLock::new(Catalogue::new);
+        CATALOGUES.get(self as usize).unwrap_or(&EMPTY)
+    }
+
     /// The BCP 47 tag, for `<html lang>` and the `lang` cookie.
     pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ko => "ko",
-        }
+        self.t("lang.code")
     }
 
-    /// Parses the cookie value.
+    /// Parses a tag (the cookie value, or the primary subtag of `Accept-Language`).
     pub fn parse(raw: &str) -> Option<Self> {
-        match raw.trim() {
-            "en" => Some(Lang::En),
-            "ko" => Some(Lang::Ko),
-            _ => None,
-        }
+        let raw = raw.trim();
+        Lang::all().find(|lang| lang.code().eq_ignore_ascii_case(raw))
     }
 
-    /// The other language, offered by the switch on every page.
-    pub fn other(self) -> Self {
-        match self {
-            Lang::En => Lang::Ko,
-            Lang::Ko => Lang::En,
-        }
+    /// The languages the switch offers besides this one.
+    pub fn others(self) -> impl Iterator<Item = Lang> {
+        Lang::all().filter(move |lang| *lang != self)
     }
 
     /// The language's own name, as the switch shows it.
     pub fn own_name(self) -> &'static str {
-        match self {
-            Lang::En => "English",
-            Lang::Ko => "한국어",
-        }
+        self.t("lang.name")
     }
 
     /// The preferred supported language of an `Accept-Language` header, by quality;
@@ -55,20 +88,14 @@ impl Lang {
         let mut best: Option<(f32, Lang)> = None;
         for part in header.split(',') {
             let mut pieces = part.split(';');
-            let tag = pieces
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase();
+            let tag = pieces.next().unwrap_or_default().trim();
             let quality = pieces
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .and_then(|q| q.parse::<f32>().ok())
                 .unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or_default();
-            let lang = match primary {
-                "ko" => Lang::Ko,
-                "en" => Lang::En,
-                _ => continue,
+            let Some(lang) = Lang::parse(primary) else {
+                continue;
             };
             if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
                 best = Some((quality, lang));
@@ -79,24 +106,23 @@ impl Lang {
 
     /// The text of `key` in this language.
     pub fn t(self, key: &str) -> &'static str {
-        match lookup(key) {
-            Some((en, ko)) => match self {
-                Lang::En => en,
-                Lang::Ko => ko,
-            },
+        match self.catalogue().get(key) {
+            Some(text) => text,
             None => {
-                tracing::warn!(key, "missing message");
+                tracing::warn!(key, lang = ?self, "missing message");
                 ""
             }
         }
     }
 
-    /// A day: `21 Nov 2026` or `2026년 11월 21일`.
+    /// A day, by the language's pattern: `21 Nov 2026`, `2026년 11월 21일`,
+    /// `21 พ.ย. 2026`.
     pub fn date(self, day: NaiveDate) -> String {
-        match self {
-            Lang::En => day.format("%-d %b %Y").to_string(),
-            Lang::Ko => day.format("%Y년 %-m월 %-d일").to_string(),
-        }
+        self.t("date.format")
+            .replace("{d}", &day.day().to_string())
+            .replace("{mon}", self.t(&format!("month.{}", day.month())))
+            .replace("{m}", &day.month().to_string())
+            .replace("{y}", &day.year().to_string())
     }
 
     /// An instant in UTC, to the minute.
@@ -104,12 +130,132 @@ impl Lang {
         format!("{} {} UTC", self.date(at.date_naive()), at.format("%H:%M"))
     }
 
-    /// A country's name in this language, falling back to English.
+    /// The text of `key` if this language has it (for optional keys, without the
+    /// warning of a missing one).
+    fn get(self, key: &str) -> Option<&'static str> {
+        self.catalogue().get(key).map(String::as_str)
+    }
+
+    /// A country's name in this language: the catalogue's `country.XX`, then the
+    /// Korean name the ISO table knows, then the ISO 3166 English short name.
     pub fn country(self, country: CountryCode) -> &'static str {
-        match self {
-            Lang::Ko => country.name_ko().unwrap_or_else(|| country.name()),
-            Lang::En => country.name(),
+        self.local_country(country)
+            .unwrap_or_else(|| country.name())
+    }
+
+    /// The country's name when this language has one of its own.
+    fn local_country(self, country: CountryCode) -> Option<&'static str> {
+        self.get(&format!("country.{}", country.as_str()))
+            .or(match self {
+                Lang::Ko => country.name_ko(),
+                Lang::En => Some(country.name()),
+                Lang::Th => None,
+            })
+    }
+
+    /// Sorts countries by their names in this language, the names written in it
+    /// first, then the others in English.
+    pub fn sort_countries(self, countries: &mut [CountryCode]) {
+        countries.sort_by_cached_key(|c| match self.local_country(*c) {
+            Some(name) => (0, self.collation_key(name)),
+            None => (1, self.collation_key(c.name())),
+        });
+    }
+
+    /// A key that sorts names as a reader of this language expects: case ignored;
+    /// in Thai, a vowel written before its consonant (เ แ โ ใ ไ) sorts after it.
+    pub fn collation_key(self, name: &str) -> String {
+        let lower = name.to_lowercase();
+        if self != Lang::Th {
+            return lower;
         }
+        let mut out = String::with_capacity(lower.len());
+        let mut chars = lower.chars().peekable();
+        while let Some(c) = chars.next() {
+            if ('\u{0E40}'..='\u{0E44}').contains(&c) {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// A seizure's drugs and place in this language, numbers formatted for it:
+    /// `12,406 tablets of Yaba at Suvarnabhumi Airport`, `수완나품 공항에서 야바 12,406정`.
+    pub fn seizure_title(self, seizure: &interdict_core::Seizure) -> String {
+        self.seizure_title_of(&seizure.items, &seizure.place.name)
+    }
+
+    /// A seizure's title from its drug items and its place's name.
+    pub fn seizure_title_of(
+        self,
+        items: &[interdict_core::record::DrugItem],
+        place: &str,
+    ) -> String {
+        let items: Vec<String> = items.iter().map(|i| self.drug_item(i)).collect();
+        self.t("seizure.title")
+            .replace("{0}", &items.join(", "))
+            .replace("{1}", place)
+    }
+
+    /// The title of a record in a list of results or references: a seizure's built
+    /// in this language, any other as written.
+    pub fn summary_title(self, summary: &interdict_service::records::RecordSummary) -> String {
+        match &summary.seizure {
+            Some(brief) => self.seizure_title_of(&brief.items, &brief.place),
+            None if summary.title.trim().is_empty() => {
+                self.t(&format!("{}.one", summary.kind.as_str())).to_owned()
+            }
+            None => summary.title.clone(),
+        }
+    }
+
+    /// One drug item: `22.5 kg of Methamphetamine`, `야바 12,406정`, `ยาบ้า 12,406 เม็ด`.
+    pub fn drug_item(self, item: &interdict_core::record::DrugItem) -> String {
+        self.t("seizure.item")
+            .replace("{0}", &self.quantity(item.quantity))
+            .replace("{1}", self.t(&format!("unit.{}", item.unit.as_str())))
+            .replace("{2}", self.t(&format!("drug.{}", item.drug.as_str())))
+    }
+
+    /// A count of results in correct grammar: `1 result`, `7 results`, `more than
+    /// 1,000 results`; `7건`; `7 รายการ`.
+    pub fn results(self, n: i64, capped: bool) -> String {
+        let key = if capped {
+            "count.results.capped"
+        } else if n == 1 {
+            "count.results.one"
+        } else {
+            "count.results.other"
+        };
+        self.t(key).replace("{0}", &self.int(n))
+    }
+
+    /// An integer with this language's thousands separator.
+    pub fn int(self, n: i64) -> String {
+        self.localise_number(&int(n))
+    }
+
+    /// A quantity with this language's separators and at most three decimals.
+    pub fn quantity(self, q: f64) -> String {
+        self.localise_number(&quantity(q))
+    }
+
+    fn localise_number(self, english: &str) -> String {
+        let (group, decimal) = (self.t("num.group"), self.t("num.decimal"));
+        if (group, decimal) == (",", ".") {
+            return english.to_owned();
+        }
+        english
+            .chars()
+            .map(|c| match c {
+                ',' => group.to_owned(),
+                '.' => decimal.to_owned(),
+                c => c.to_string(),
+            })
+            .collect()
     }
 }
 
@@ -149,462 +295,98 @@ pub fn quantity(q: f64) -> String {
     }
 }
 
-macro_rules! catalogue {
-    ($($key:literal => $en:literal, $ko:literal;)*) => {
-        /// Every key of the catalogue.
-        #[cfg(test)]
-        pub const KEYS: &[&str] = &[$($key),*];
-
-        fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
-            match key {
-                $($key => Some(($en, $ko)),)*
-                _ => None,
-            }
-        }
-    };
-}
-
-catalogue! {
-    "app.name" => "Interdict", "인터딕트";
-    "app.tagline" => "Drug-enforcement intelligence sharing", "마약 단속 정보 공유";
-    "nav.dashboard" => "Dashboard", "대시보드";
-    "nav.reports" => "Reports", "첩보 보고서";
-    "nav.seizures" => "Seizures", "압수 기록";
-    "nav.search" => "Search", "검색";
-    "nav.map" => "Map", "지도";
-    "nav.agreements" => "Agreements", "협정";
-    "nav.audit" => "Audit", "감사 기록";
-    "nav.logout" => "Log out", "로그아웃";
-    "nav.main" => "Main navigation", "주 메뉴";
-    "map.title" => "Live map", "실시간 지도";
-    "map.live" => "Live", "실시간 수신 중";
-    "map.connecting" => "Connecting…", "연결 중…";
-    "map.offline" => "Stream interrupted — reconnecting", "스트림 끊김 — 다시 연결 중";
-    "map.assets_missing" => "The map assets are not installed", "지도 자료가 설치되지 않았습니다";
-    "map.assets_missing_text" => "This node was built without the map's front-end packages (MapLibre GL JS and the Natural Earth land polygons). Install them with npm from the repository root and build again; the node then serves them itself, with no internet connection.", "이 노드는 지도 프런트엔드 패키지(MapLibre GL JS와 Natural Earth 육지 데이터) 없이 빌드되었습니다. 저장소 최상위 폴더에서 npm으로 설치한 뒤 다시 빌드하십시오. 그러면 노드가 인터넷 연결 없이 직접 제공합니다.";
-    "map.assets_missing_help" => "Everything else in Interdict works without them; the maritime picture is also available through the API.", "지도 외의 모든 기능은 이 패키지 없이도 작동하며, 해상 상황 정보는 API로도 제공됩니다.";
-    "map.filter_agency" => "Source agency", "출처 기관";
-    "map.filter_type" => "Vessel type", "선박 종류";
-    "map.filter_kind" => "Alert kind", "경보 종류";
-    "map.all" => "All", "전체";
-    "map.type.cargo" => "Cargo", "화물선";
-    "map.type.tanker" => "Tanker", "유조선";
-    "map.type.passenger" => "Passenger", "여객선";
-    "map.type.fishing" => "Fishing", "어선";
-    "map.type.other" => "Other", "기타";
-    "map.type.unknown" => "Unknown type", "종류 미상";
-    "map.alerts" => "Alerts", "경보";
-    "map.areas" => "Areas", "감시 구역";
-    "map.draw_area" => "Draw an area", "구역 그리기";
-    "map.draw_hint" => "Click the map to add corners; finish when done.", "지도를 클릭해 꼭짓점을 추가하고 완료를 누르십시오.";
-    "map.draw_finish" => "Finish", "완료";
-    "map.draw_too_few" => "An area needs at least three corners.", "구역에는 꼭짓점이 세 개 이상 필요합니다.";
-    "map.cancel" => "Cancel", "취소";
-    "map.area_name" => "Name of the area", "구역 이름";
-    "map.save_area" => "Save area", "구역 저장";
-    "map.area_saved" => "Area saved", "구역을 저장했습니다";
-    "map.delete" => "Delete", "삭제";
-    "map.delete_confirm" => "Delete this area?", "이 구역을 삭제하시겠습니까?";
-    "map.close" => "Close", "닫기";
-    "map.vessel" => "Vessel", "선박";
-    "map.name" => "Name", "선명";
-    "map.mmsi" => "MMSI", "MMSI";
-    "map.imo" => "IMO number", "IMO 번호";
-    "map.callsign" => "Call sign", "호출부호";
-    "map.flag" => "Flag", "선적";
-    "map.flag_mid" => "MID", "MID";
-    "map.type" => "Type", "종류";
-    "map.destination" => "Destination", "목적지";
-    "map.last_seen" => "Last seen", "최종 수신";
-    "map.position" => "Position", "위치";
-    "map.speed" => "Speed / course", "속력 / 침로";
-    "map.agency" => "Source agency", "출처 기관";
-    "map.track_points" => "Track points (24 h)", "항적 점 (24시간)";
-    "map.records" => "Records naming it", "이 선박이 언급된 기록";
-    "map.no_records" => "No record you may see names it.", "열람할 수 있는 기록 중 이 선박을 언급한 것이 없습니다.";
-    "map.search_imo" => "Search for its IMO number", "IMO 번호로 검색";
-    "map.search_mmsi" => "Search for its MMSI", "MMSI로 검색";
-    "map.no_alerts" => "No alerts.", "경보가 없습니다.";
-    "map.no_areas" => "No areas.", "구역이 없습니다.";
-    "map.alert" => "Alert", "경보";
-    "map.other_vessel" => "Other vessel", "상대 선박";
-    "map.started" => "Started", "시작";
-    "map.ended" => "Ended", "종료";
-    "map.ongoing" => "ongoing", "진행 중";
-    "map.state" => "State", "처리 상태";
-    "map.evidence" => "Evidence", "근거";
-    "map.error" => "The request failed", "요청이 실패했습니다";
-    "map.unnamed" => "(no name)", "(이름 없음)";
-    "map.vessels_shown" => "vessels shown", "척 표시";
-    "alert.encounter" => "Encounter at sea", "해상 접선";
-    "alert.loitering" => "Loitering", "배회";
-    "alert.gap" => "AIS gap", "AIS 신호 중단";
-    "alert.identity" => "Identity anomaly", "신원 이상";
-    "alert.zone_entry" => "Area entry", "구역 진입";
-    "alert.watchlist" => "Watch-listed vessel", "감시 대상 선박";
-    "alert.high_risk_arrival" => "Arrival from a high-risk port", "고위험 항구발 입항";
-    "alert_state.new" => "New", "신규";
-    "alert_state.acknowledged" => "Acknowledged", "확인됨";
-    "alert_state.assigned" => "Assigned", "배정됨";
-    "alert_state.closed" => "Closed", "종결";
-    "lang.switch" => "Language", "언어";
-
-    "login.title" => "Sign in", "로그인";
-    "login.username" => "Username", "사용자 이름";
-    "login.password" => "Password", "비밀번호";
-    "login.submit" => "Sign in", "로그인";
-    "login.failed" => "Wrong username or password.", "사용자 이름 또는 비밀번호가 올바르지 않습니다.";
-    "login.limited" => "Too many failed attempts. Try again in a few minutes.", "로그인 실패가 너무 많습니다. 몇 분 뒤에 다시 시도하십시오.";
-    "login.expired" => "The sign-in form expired. Please try again.", "로그인 양식이 만료되었습니다. 다시 시도하십시오.";
-    "login.notice" => "Authorised users only. Every access is recorded.", "인가된 사용자만 이용할 수 있습니다. 모든 접속은 기록됩니다.";
-
-    "dash.title" => "Dashboard", "대시보드";
-    "dash.visible_reports" => "Reports you may see", "열람 가능한 보고서";
-    "dash.visible_seizures" => "Seizures you may see", "열람 가능한 압수 기록";
-    "dash.agreements_in_force" => "Agreements in force", "발효 중인 협정";
-    "dash.latest_reports" => "Latest reports", "최근 보고서";
-    "dash.latest_seizures" => "Latest seizures", "최근 압수 기록";
-    "dash.you" => "Signed in as", "로그인 사용자";
-    "dash.roles" => "Roles", "역할";
-    "dash.agency" => "Agency", "기관";
-    "dash.see_all" => "See all", "전체 보기";
-    "dash.none_in_force" => "No agreement is in force: only your own agency's records are visible.", "발효 중인 협정이 없습니다. 자기 기관의 기록만 볼 수 있습니다.";
-
-    "common.more_than" => "more than", "이상";
-    "common.none" => "None", "없음";
-    "common.empty" => "Nothing to show.", "표시할 항목이 없습니다.";
-    "common.next_page" => "Next page", "다음 페이지";
-    "common.first_page" => "First page", "첫 페이지";
-    "common.filter" => "Filter", "필터";
-    "common.clear" => "Clear", "초기화";
-    "common.any" => "Any", "전체";
-    "common.save" => "Save", "저장";
-    "common.cancel" => "Cancel", "취소";
-    "common.edit" => "Edit", "수정";
-    "common.yes" => "Yes", "예";
-    "common.no" => "No", "아니요";
-    "common.results" => "results", "건";
-    "common.result" => "result", "건";
-    "common.total" => "Total", "합계";
-    "common.remove" => "Remove", "삭제";
-    "common.fix_fields" => "Some fields need correcting; they are marked below.", "수정이 필요한 항목이 아래에 표시되어 있습니다.";
-    "common.back" => "Back", "돌아가기";
-
-    "field.title" => "Title", "제목";
-    "field.narrative" => "Narrative", "내용";
-    "field.grading" => "Grading", "평가 등급";
-    "field.grading_help" => "Source reliability A–F and information credibility 1–6 (Admiralty)", "출처 신뢰도 A–F, 정보 신빙성 1–6 (애드미럴티 방식)";
-    "field.tlp" => "Handling (TLP)", "취급 등급 (TLP)";
-    "field.recipients" => "Recipient agencies (TLP:RED only)", "수신 기관 (TLP:RED 전용)";
-    "field.recipients_help" => "Only agencies whose agreement with yours shares this kind of record up to TLP:RED can receive it; others are refused with the reason.", "우리 기관과의 협정이 이 종류의 기록을 TLP:RED까지 공유하는 기관만 받을 수 있습니다. 그 밖의 기관은 이유와 함께 거부됩니다.";
-    "field.drugs" => "Drugs", "마약류";
-    "field.modus_operandi" => "Modus operandi", "범행 수법";
-    "field.status" => "Status", "상태";
-    "field.agency" => "Agency", "기관";
-    "field.version" => "Version", "버전";
-    "field.created" => "Created", "작성";
-    "field.updated" => "Last changed", "최종 수정";
-    "field.created_by" => "Created by", "작성자";
-    "field.subjects" => "Subjects", "대상";
-    "field.kind" => "Kind", "종류";
-    "field.name" => "Name", "이름";
-    "field.identifier" => "Identifier", "식별자";
-    "field.country" => "Country", "국가";
-    "field.date" => "Date", "일자";
-    "field.occurred_on" => "Date of seizure", "압수 일자";
-    "field.place" => "Place", "장소";
-    "field.place_kind" => "Kind of place", "장소 유형";
-    "field.place_name" => "Place name", "장소 이름";
-    "field.lat" => "Latitude", "위도";
-    "field.lon" => "Longitude", "경도";
-    "field.conveyance" => "Conveyance", "운송 수단";
-    "field.items" => "Drugs seized", "압수 마약류";
-    "field.drug" => "Drug", "마약류";
-    "field.quantity" => "Quantity", "수량";
-    "field.unit" => "Unit", "단위";
-    "field.concealment" => "Concealment", "은닉 수법";
-    "field.route" => "Route", "경로";
-    "field.origin" => "Origin", "출발국";
-    "field.transit" => "Transit (country codes, comma-separated)", "경유국 (국가 코드, 쉼표로 구분)";
-    "field.transit_short" => "Transit", "경유국";
-    "field.destination" => "Destination", "도착국";
-    "field.linked_reports" => "Linked reports", "연결된 보고서";
-    "field.linked_reports_help" => "Ids or addresses of reports you may see, one per line.", "열람 가능한 보고서의 ID 또는 주소를 한 줄에 하나씩 입력하십시오.";
-    "field.aliases" => "Aliases", "별칭";
-    "field.position" => "Position", "위치";
-    "field.subject_more" => "Aliases · position", "별칭 · 위치";
-    "field.reason" => "Reason", "사유";
-    "field.query" => "Search", "검색어";
-    "field.record_kind" => "Record type", "기록 종류";
-
-    "subject.add" => "Add subject", "대상 추가";
-    "subject.help" => "Identifier by kind: vessel — IMO number, MMSI or call sign; container — ISO 6346 number; phone — international number (+82…); e-mail — address; aircraft — registration; vehicle — plate; parcel — tracking number; bank account — account number; document — number (name: document type); organisation — registration number; person — date of birth (YYYY-MM-DD).", "종류별 식별자: 선박 — IMO 번호, MMSI 또는 호출부호; 컨테이너 — ISO 6346 번호; 전화 — 국제 번호 (+82…); 이메일 — 주소; 항공기 — 등록 기호; 차량 — 번호판; 소포 — 운송장 번호; 은행 계좌 — 계좌 번호; 문서 — 번호 (이름: 문서 종류); 단체 — 등록 번호; 인물 — 생년월일 (YYYY-MM-DD).";
-    "subject.person" => "Person", "인물";
-    "subject.organisation" => "Organisation", "단체";
-    "subject.vessel" => "Vessel", "선박";
-    "subject.aircraft" => "Aircraft", "항공기";
-    "subject.vehicle" => "Vehicle", "차량";
-    "subject.container" => "Container", "컨테이너";
-    "subject.parcel" => "Parcel", "소포";
-    "subject.phone" => "Phone", "전화";
-    "subject.email" => "E-mail", "이메일";
-    "subject.bank_account" => "Bank account", "은행 계좌";
-    "subject.document" => "Document", "문서";
-    "subject.address" => "Address", "주소";
-    "subject.place" => "Place", "장소";
-    "hint.person" => "Date of birth, 1980-04-25", "생년월일, 1980-04-25";
-    "hint.organisation" => "Registration number", "등록 번호";
-    "hint.vessel" => "IMO, MMSI or call sign", "IMO, MMSI 또는 호출부호";
-    "hint.aircraft" => "Registration, HL8001", "등록 기호, HL8001";
-    "hint.vehicle" => "Plate", "번호판";
-    "hint.container" => "ISO 6346, CSQU3054383", "ISO 6346, CSQU3054383";
-    "hint.parcel" => "Tracking number", "운송장 번호";
-    "hint.phone" => "+82 10 1234 5678", "+82 10 1234 5678";
-    "hint.email" => "name@example.org", "name@example.org";
-    "hint.bank_account" => "Account number", "계좌 번호";
-    "hint.document" => "Document number", "문서 번호";
-    "hint.address" => "—", "—";
-    "hint.place" => "—", "—";
-    "hint.aliases" => "Aliases, comma-separated", "별칭 (쉼표로 구분)";
-    "item.add" => "Add drug", "마약류 추가";
-
-    "status.draft" => "Draft", "임시 저장";
-    "status.published" => "Published", "게시";
-    "status.withdrawn" => "Withdrawn", "철회";
-
-    "drug.methamphetamine" => "Methamphetamine", "메트암페타민 (필로폰)";
-    "drug.yaba" => "Yaba", "야바";
-    "drug.cocaine" => "Cocaine", "코카인";
-    "drug.heroin" => "Heroin", "헤로인";
-    "drug.opium" => "Opium", "아편";
-    "drug.cannabis" => "Cannabis", "대마";
-    "drug.ketamine" => "Ketamine", "케타민";
-    "drug.mdma" => "MDMA", "MDMA (엑스터시)";
-    "drug.fentanyl" => "Fentanyl", "펜타닐";
-    "drug.lsd" => "LSD", "LSD";
-    "drug.ghb" => "GHB", "GHB";
-    "drug.new_psychoactive_substance" => "New psychoactive substance", "신종 향정신성 물질";
-    "drug.precursor" => "Precursor", "원료 물질";
-    "drug.other" => "Other", "기타";
-
-    "unit.g" => "g", "g";
-    "unit.kg" => "kg", "kg";
-    "unit.tablets" => "tablets", "정";
-    "unit.litres" => "litres", "리터";
-
-    "conveyance.sea_container" => "Sea container", "해상 컨테이너";
-    "conveyance.vessel" => "Vessel", "선박";
-    "conveyance.air_passenger" => "Air passenger", "항공 여행자";
-    "conveyance.air_cargo" => "Air cargo", "항공 화물";
-    "conveyance.express_courier" => "Express courier", "특송 화물";
-    "conveyance.post" => "Post", "국제 우편";
-
-    "place.port" => "Port", "항만";
-    "place.airport" => "Airport", "공항";
-    "place.at_sea" => "At sea", "해상";
-    "place.mail_centre" => "Mail centre", "우편 센터";
-    "place.land_border" => "Land border", "육상 국경";
-    "place.inland" => "Inland", "내륙";
-
-    "scope.intelligence" => "Intelligence", "첩보";
-    "scope.surveillance" => "Surveillance", "감시";
-    "scope.resources" => "Resources", "자원";
-    "scope.training" => "Training", "교육";
-    "scope.seizures" => "Seizures", "압수";
-
-    "role.analyst" => "Analyst", "분석관";
-    "role.watch_officer" => "Watch officer", "상황 근무자";
-    "role.coordinator" => "Coordinator", "작전 조정관";
-    "role.resource_manager" => "Resource manager", "자원 관리자";
-    "role.trainer" => "Trainer", "교육 담당";
-    "role.agency_admin" => "Agency administrator", "기관 관리자";
-    "role.auditor" => "Auditor", "감사관";
-
-    "report.list_title" => "Intelligence reports", "첩보 보고서";
-    "report.new" => "New report", "새 보고서";
-    "report.edit" => "Edit report", "보고서 수정";
-    "report.one" => "Report", "보고서";
-    "report.history" => "Version history", "버전 이력";
-    "seizure.list_title" => "Seizure records", "압수 기록";
-    "seizure.new" => "New seizure", "새 압수 기록";
-    "seizure.edit" => "Edit seizure", "압수 기록 수정";
-    "seizure.one" => "Seizure", "압수 기록";
-
-    "record.withdraw" => "Withdraw", "철회";
-    "record.withdraw_help" => "Partners stop seeing a withdrawn record at once. This cannot be undone.", "철회된 기록은 즉시 협력 기관에 보이지 않게 됩니다. 되돌릴 수 없습니다.";
-    "record.withdrawn_notice" => "This record is withdrawn.", "이 기록은 철회되었습니다.";
-    "record.conflict" => "Someone changed this record while you were editing it. Your input is kept below; open the record again to see the current version, then apply your change to it.", "수정하는 동안 다른 사람이 이 기록을 변경했습니다. 입력한 내용은 아래에 남아 있습니다. 기록을 다시 열어 현재 버전을 확인한 뒤 변경 사항을 다시 적용하십시오.";
-    "record.foreign" => "Shared with you by", "공유 기관";
-    "record.open_current" => "Open the current version", "현재 버전 열기";
-    "correlation.title" => "Also held by", "다른 기관 보유 기록";
-    "correlation.none" => "No other record you may know of names these identifiers.", "이 식별자를 담은 다른 기록이 없습니다(알 수 있는 범위).";
-    "correlation.matched" => "Matched on", "일치 식별자";
-    "correlation.holds" => "holds a record you may not read on", "기관이 열람 권한 밖의 기록을 보유하고 있습니다. 일치 식별자:";
-    "correlation.contact" => "Contact", "연락처";
-    "correlation.skipped" => "Not compared (placeholder or too common)", "비교하지 않음(무효값 또는 지나치게 흔한 값)";
-    "scheme.imo" => "IMO", "IMO 번호";
-    "scheme.mmsi" => "MMSI", "MMSI";
-    "scheme.call_sign" => "Call sign", "호출부호";
-    "scheme.container" => "Container", "컨테이너";
-    "scheme.phone" => "Phone", "전화번호";
-    "scheme.email" => "E-mail", "이메일";
-    "scheme.document" => "Document", "문서 번호";
-    "scheme.bank_account" => "Bank account", "은행 계좌";
-    "scheme.plate" => "Plate", "차량 번호";
-    "scheme.aircraft" => "Aircraft", "항공기 등록부호";
-    "scheme.parcel" => "Parcel", "소포 운송장";
-    "scheme.company_registration" => "Company registration", "법인 등록번호";
-
-    "search.title" => "Search", "검색";
-    "search.placeholder" => "Names, vessels, identifiers, places…", "이름, 선박, 식별자, 장소…";
-    "search.submit" => "Search", "검색";
-    "search.all_kinds" => "Reports and seizures", "보고서 및 압수 기록";
-    "search.hint" => "Search reports and seizures you may see. Korean and Thai words match inside words.", "열람 가능한 보고서와 압수 기록을 검색합니다. 한국어와 태국어는 단어 일부로도 검색됩니다.";
-
-    "agreements.title" => "Agreements", "협정";
-    "agreements.parties" => "Parties", "당사 기관";
-    "agreements.scopes" => "Scopes", "협력 분야";
-    "agreements.valid" => "Valid", "유효 기간";
-    "agreements.max_tlp" => "Highest TLP shared", "최고 공유 TLP";
-    "agreements.in_force" => "In force", "발효 여부";
-    "agreements.open_ended" => "open-ended", "기한 없음";
-    "agreements.none" => "Your agency has no agreements.", "소속 기관의 협정이 없습니다.";
-
-    "audit.title" => "Audit log", "감사 기록";
-    "audit.seq" => "No.", "번호";
-    "audit.time" => "Time", "시각";
-    "audit.actor" => "Actor", "행위자";
-    "audit.action" => "Action", "행위";
-    "audit.target" => "Target", "대상";
-    "audit.detail" => "Detail", "세부 내용";
-    "audit.system" => "system", "시스템";
-    "audit.older" => "Older entries", "이전 기록";
-
-    "error.title" => "Error", "오류";
-    "error.not_found" => "Not found", "찾을 수 없음";
-    "error.not_found_text" => "There is no such page or record, or it is not shared with your agency.", "해당 페이지나 기록이 없거나 소속 기관에 공유되지 않았습니다.";
-    "error.forbidden" => "Not allowed", "권한 없음";
-    "error.forbidden_text" => "Your roles do not allow this.", "이 작업을 할 수 있는 역할이 없습니다.";
-    "error.csrf" => "The form was stale or did not come from this site. Go back, reload the page and try again.", "양식이 만료되었거나 이 사이트에서 제출된 것이 아닙니다. 돌아가서 페이지를 새로 고친 뒤 다시 시도하십시오.";
-    "error.bad_request" => "The request could not be read.", "요청을 읽을 수 없습니다.";
-    "error.internal" => "Something went wrong on the server. The problem was logged.", "서버에 문제가 발생했으며 기록되었습니다.";
-    "error.conflict" => "Conflict", "충돌";
-    "error.invalid" => "Invalid input", "잘못된 입력";
-    "error.home" => "Go to the dashboard", "대시보드로 가기";
-    "error.no_page" => "Page not found", "페이지를 찾을 수 없음";
-    "error.no_page_text" => "There is no page at this address. Check the address, or start again from the dashboard.", "이 주소에는 페이지가 없습니다. 주소를 확인하거나 대시보드에서 다시 시작하십시오.";
-
-    // Field errors, by stable code (see web/field_error.rs). English pages show the
-    // domain's own message where it gave one; these English texts are for problems
-    // the web layer finds.
-    "err.invalid_imo" => "not a valid IMO number: 7 digits, optionally prefixed with IMO, the last a check digit", "올바른 IMO 번호가 아닙니다. 'IMO'를 앞에 붙일 수 있는 7자리 숫자이며 마지막 자리는 검사 숫자입니다.";
-    "err.invalid_mmsi" => "not a valid MMSI: 9 digits with valid maritime identification digits", "올바른 MMSI가 아닙니다. 유효한 해상 식별 숫자(MID)를 포함한 9자리 숫자여야 합니다.";
-    "err.invalid_container_number" => "not a valid ISO 6346 container number", "올바른 ISO 6346 컨테이너 번호가 아닙니다. 소유자 코드 3자, 분류 문자(U, J, Z), 숫자 6자리와 검사 숫자로 된 11자입니다.";
-    "err.invalid_phone_number" => "not a valid international phone number: '+' and the country calling code", "올바른 국제 전화번호가 아닙니다. '+'와 국가 번호로 시작하는 8~15자리 숫자를 입력하십시오.";
-    "err.invalid_country_code" => "not an ISO 3166-1 country code", "올바른 ISO 3166-1 국가 코드가 아닙니다.";
-    "err.invalid_email_address" => "not a valid e-mail address", "올바른 이메일 주소가 아닙니다.";
-    "err.empty" => "must not be empty", "비워 둘 수 없습니다.";
-    "err.max_chars" => "must be at most {0} characters", "{0}자 이하로 입력하십시오.";
-    "err.control_characters" => "must not contain control characters", "제어 문자를 포함할 수 없습니다.";
-    "err.withdraw_status" => "use the withdraw action to withdraw a record", "기록을 철회하려면 철회 기능을 사용하십시오.";
-    "err.red_needs_recipients" => "TLP:RED needs at least one named recipient agency", "TLP:RED 기록에는 수신 기관을 하나 이상 지정해야 합니다.";
-    "err.recipient_self" => "the originating agency is not a recipient of its own record", "작성 기관은 자신의 기록의 수신 기관이 될 수 없습니다.";
-    "record.audience" => "Who sees this record", "이 기록을 볼 수 있는 기관";
-    "record.audience_none" => "Only your agency: no agreement, operation or disclosure shares it.", "우리 기관만 볼 수 있습니다: 이 기록을 공유하는 협정, 공동작전 또는 개별 공개가 없습니다.";
-    "record.audience_operation" => "through a joint operation or a disclosure", "공동작전 또는 개별 공개를 통해";
-    "err.recipient_below_red" => "{0} cannot receive TLP:RED: its agreements with {1} stop at {2}", "{0}은(는) TLP:RED를 받을 수 없습니다: {1}와(과)의 협정은 {2}까지입니다.";
-    "err.recipient_no_agreement" => "{0} cannot receive this record: no agreement in force with {1} shares it", "{0}은(는) 이 기록을 받을 수 없습니다: {1}와(과) 이 기록을 공유하는 유효한 협정이 없습니다.";
-    "err.recipients_not_red" => "only TLP:RED names recipients", "수신 기관은 TLP:RED 기록에만 지정합니다.";
-    "err.max_drugs" => "at most {0} drugs", "마약류는 {0}개까지 지정할 수 있습니다.";
-    "err.max_recipients" => "at most {0} recipients", "수신 기관은 {0}곳까지 지정할 수 있습니다.";
-    "err.max_subjects" => "at most {0} subjects", "대상은 {0}개까지 입력할 수 있습니다.";
-    "err.max_items" => "at most {0} drug items", "압수 마약류는 {0}건까지 입력할 수 있습니다.";
-    "err.max_transit" => "at most {0} transit countries", "경유국은 {0}개국까지 입력할 수 있습니다.";
-    "err.max_linked_reports" => "at most {0} linked reports", "연결된 보고서는 {0}건까지 지정할 수 있습니다.";
-    "err.max_aliases" => "at most {0} aliases", "별칭은 {0}개까지 입력할 수 있습니다.";
-    "err.future_date" => "must not be in the future", "미래의 날짜는 입력할 수 없습니다.";
-    "err.at_sea_position" => "a seizure at sea needs a position", "해상 압수에는 위치(위도와 경도)가 필요합니다.";
-    "err.items_required" => "at least one drug item", "압수 마약류를 하나 이상 입력하십시오.";
-    "err.positive_number" => "must be a positive number", "0보다 큰 수를 입력하십시오.";
-    "err.whole_tablets" => "tablets are counted in whole numbers", "정 단위 수량은 정수로 입력하십시오.";
-    "err.vessel_identity" => "a vessel needs a name, IMO number, MMSI or call sign", "선박에는 이름, IMO 번호, MMSI 또는 호출부호 중 하나가 필요합니다.";
-    "err.no_such_report" => "no such report", "해당 보고서를 찾을 수 없습니다.";
-    "err.birth_date" => "must be a date like 1980-04-25", "1980-04-25 형식의 날짜를 입력하십시오.";
-    "err.date" => "must be a date like 2026-05-01", "2026-05-01 형식의 날짜를 입력하십시오.";
-    "err.subject_kind" => "unknown kind of subject", "알 수 없는 대상 종류입니다.";
-    "err.subject_unreadable" => "this subject cannot be read; check its fields", "이 대상을 읽을 수 없습니다. 입력 항목을 확인하십시오.";
-    "err.choose_tlp" => "choose a TLP label", "TLP 등급을 선택하십시오.";
-    "err.agency_code" => "not a known agency code", "올바른 기관 코드가 아닙니다.";
-    "err.status" => "must be draft or published", "임시 저장 또는 게시 중에서 선택하십시오.";
-    "err.grading" => "grading must be a source reliability A-F followed by a credibility 1-6, like B2", "평가 등급은 출처 신뢰도 A–F와 정보 신빙성 1–6을 이어 쓴 값(예: B2)이어야 합니다.";
-    "err.unknown_drug" => "unknown drug", "알 수 없는 마약류입니다.";
-    "err.choose_place_kind" => "choose a kind of place", "장소 유형을 선택하십시오.";
-    "err.choose_country" => "choose a country", "국가를 선택하십시오.";
-    "err.choose_conveyance" => "choose a conveyance", "운송 수단을 선택하십시오.";
-    "err.choose_drug" => "choose a drug", "마약류를 선택하십시오.";
-    "err.choose_unit" => "choose a unit", "단위를 선택하십시오.";
-    "err.number" => "must be a number", "숫자를 입력하십시오.";
-    "err.latitude_range" => "latitude must be between -90 and 90", "위도는 -90에서 90 사이여야 합니다.";
-    "err.longitude_range" => "longitude must be between -180 and 180", "경도는 -180에서 180 사이여야 합니다.";
-    "err.position_decimal" => "latitude and longitude must be decimal degrees, like 35.1 and 129.04", "위도와 경도는 35.1, 129.04처럼 십진수 도 단위로 입력하십시오.";
-    "err.position_both" => "give both latitude and longitude, or neither", "위도와 경도를 모두 입력하거나 둘 다 비워 두십시오.";
-    "err.aliases_person_only" => "only a person has aliases", "별칭은 인물에만 입력할 수 있습니다.";
-    "err.position_place_only" => "only a place has a position", "위치는 장소에만 입력할 수 있습니다.";
-    // ---- deconfliction by name (branch deconflict): one block, to be moved into the
-    // per-language catalogue files at merge ----
-    "scheme.person_name" => "Person", "인물";
-    "scheme.organisation_name" => "Organisation", "단체";
-    "scheme.vessel_name" => "Vessel", "선박";
-    "correlation.score" => "score", "점수";
-    "correlation.bits" => "bits", "비트";
-    "match.family_name" => "family name", "성";
-    "match.given_name" => "given name", "이름";
-    "match.name" => "name", "명칭";
-    "match.birth_date" => "date of birth", "생년월일";
-    "match.nationality" => "nationality", "국적";
-    "match.registration" => "company registration", "법인 등록번호";
-    "level.exact" => "exact", "일치";
-    "level.equivalent" => "same in another spelling", "다른 표기로 일치";
-    "level.close" => "close", "유사";
-    "level.fuzzy" => "similar", "부분 유사";
-    "level.partial" => "in part", "일부 일치";
-    "level.same" => "same", "동일";
-    "level.tail" => "same ending", "끝자리 일치";
-    "level.same_year" => "same year", "같은 해";
-    "level.shared_word" => "a word in common", "공통 단어";
-    "level.similar" => "similar", "유사";
-    "nav.deconfliction" => "Hits", "조회 알림";
-    "hits.title" => "Deconfliction hits", "중복 수사 방지 알림";
-    "hits.on_ours" => "Hits on our records", "우리 기관 기록에 대한 조회";
-    "hits.on_ours_help" => "Officers of these agencies matched a record of ours they may not read. They were told only that we hold something and whom to contact. Disclose the record to their agency, or decline with a message they will read.", "다음 기관의 담당자가 열람 권한 밖의 우리 기관 기록과 일치했습니다. 상대 기관에는 우리 기관이 관련 기록을 보유하고 있다는 사실과 연락처만 알려졌습니다. 해당 기관에 기록을 공개하거나, 상대가 읽을 메시지와 함께 거절하십시오.";
-    "hits.ours" => "Our hits on other agencies' records", "다른 기관 기록에 대한 우리 기관의 조회";
-    "hits.none" => "None.", "없음.";
-    "hits.when" => "When", "일시";
-    "hits.record" => "Our record", "우리 기관 기록";
-    "hits.by" => "Matched by", "조회 기관";
-    "hits.on" => "On", "일치 항목";
-    "hits.state" => "Answer", "답변";
-    "hits.until" => "until", "공개 기한";
-    "hits.disclose" => "Disclose", "공개";
-    "hits.message" => "Message", "메시지";
-    "hits.decline" => "Decline", "거절";
-    "hits.state.open" => "awaiting an answer", "답변 대기";
-    "hits.state.disclosed" => "disclosed", "공개됨";
-    "hits.state.expired" => "disclosure ended", "공개 기한 만료";
-    "hits.state.declined" => "declined", "거절됨";
-    // ---- end of the deconfliction block ----
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Whether the English catalogue, which every other must match, has `key`.
+    fn lookup(key: &str) -> Option<&'static str> {
+        Lang::En.catalogue().get(key).map(String::as_str)
+    }
+
+    /// The `{0}`, `{1}`, … placeholders of a message, sorted.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut found: Vec<&str> = text
+            .match_indices('{')
+            .filter_map(|(at, _)| {
+                let rest = &text[at..];
+                let end = rest.find('}')?;
+                let inner = &rest[1..end];
+                inner
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+                    .then_some(&rest[..=end])
+            })
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
     #[test]
-    fn every_key_has_both_languages() {
-        for key in KEYS {
-            assert!(!Lang::En.t(key).is_empty(), "{key}");
-            assert!(!Lang::Ko.t(key).is_empty(), "{key}");
+    fn every_catalogue_parses_and_sits_at_its_variant() {
+        for (at, (lang, source)) in LANGUAGES.iter().enumerate() {
+            let parsed = parse_catalogue(source);
+            assert!(parsed.is_ok(), "{lang:?}: {parsed:?}");
+            assert_eq!(*lang as usize, at, "{lang:?} is out of place in LANGUAGES");
+            assert_eq!(Lang::parse(lang.code()), Some(*lang));
         }
+        let codes: std::collections::BTreeSet<_> = Lang::all().map(Lang::code).collect();
+        assert_eq!(codes.len(), LANGUAGES.len(), "two languages share a code");
+    }
+
+    /// What is wrong with `catalogue` measured against the English one: missing,
+    /// empty and extra keys, and messages whose placeholders differ.
+    fn differences(code: &str, english: &Catalogue, catalogue: &Catalogue) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (key, text) in english {
+            match catalogue.get(key) {
+                None => problems.push(format!("{code}: missing {key}")),
+                Some(t) if t.trim().is_empty() => problems.push(format!("{code}: empty {key}")),
+                Some(t) if placeholders(t) != placeholders(text) => problems.push(format!(
+                    "{code}: {key} has placeholders {:?}, English {:?}",
+                    placeholders(t),
+                    placeholders(text)
+                )),
+                Some(_) => {}
+            }
+        }
+        for key in catalogue.keys() {
+            if !english.contains_key(key) {
+                problems.push(format!("{code}: {key} is not in en.toml"));
+            }
+        }
+        problems.sort();
+        problems
+    }
+
+    #[test]
+    fn every_language_has_exactly_the_keys_of_english() {
+        let english = Lang::En.catalogue();
+        assert!(english.len() > 300, "{}", english.len());
+        let problems: Vec<String> = Lang::all()
+            .flat_map(|lang| differences(lang.code(), english, lang.catalogue()))
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn a_missing_extra_or_misplaced_key_is_reported() {
+        let english = Lang::En.catalogue();
+        let mut broken = Lang::Th.catalogue().clone();
+        broken.remove("nav.reports");
+        broken.insert("nav.reprots".into(), "รายงาน".into());
+        broken.insert("err.max_chars".into(), "ไม่เกิน {1} ตัวอักษร".into());
+        broken.insert("common.yes".into(), " ".into());
+        assert_eq!(
+            differences("th", english, &broken),
+            [
+                "th: empty common.yes",
+                "th: err.max_chars has placeholders [\"{1}\"], English [\"{0}\"]",
+                "th: missing nav.reports",
+                "th: nav.reprots is not in en.toml",
+            ]
+        );
+        assert_eq!(placeholders("at most {0} of {1}, {x}"), ["{0}", "{1}"]);
     }
 
     #[test]
@@ -663,6 +445,57 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
         assert_eq!(Lang::En.date(day), "21 Nov 2026");
         assert_eq!(Lang::Ko.date(day), "2026년 11월 21일");
+        assert_eq!(Lang::Th.date(day), "21 พ.ย. 2026");
+        let at = day.and_hms_opt(9, 5, 0).unwrap().and_utc();
+        assert_eq!(Lang::Th.datetime(at), "21 พ.ย. 2026 09:05 UTC");
+    }
+
+    #[test]
+    fn counts_are_grammatical_in_every_language() {
+        assert_eq!(Lang::En.results(1, false), "1 result");
+        assert_eq!(Lang::En.results(0, false), "0 results");
+        assert_eq!(Lang::En.results(1_000, true), "more than 1,000 results");
+        assert_eq!(Lang::Ko.results(1, false), "1건");
+        assert_eq!(Lang::Ko.results(1_000, true), "1,000건 이상");
+        assert_eq!(Lang::Th.results(25, false), "25 รายการ");
+        assert_eq!(Lang::Th.results(1_000, true), "มากกว่า 1,000 รายการ");
+    }
+
+    #[test]
+    fn countries_are_named_and_sorted_in_the_page_language() {
+        let korea = CountryCode::parse("KR").unwrap();
+        assert_eq!(Lang::En.country(korea), "South Korea");
+        assert_eq!(Lang::Ko.country(korea), "대한민국");
+        assert_eq!(Lang::Th.country(korea), "เกาหลีใต้");
+        let antarctica = CountryCode::parse("AQ").unwrap();
+        assert_eq!(Lang::Th.country(antarctica), "Antarctica");
+        let mut all: Vec<CountryCode> = CountryCode::all().collect();
+        Lang::Ko.sort_countries(&mut all);
+        let names: Vec<&str> = all.iter().map(|c| Lang::Ko.country(*c)).collect();
+        let at = |name: &str| names.iter().position(|n| *n == name).unwrap();
+        // 대한민국 among the ㄷ names, before 미국 and 태국, not after the Latin names.
+        assert!(at("네덜란드") < at("대한민국"));
+        assert!(at("대한민국") < at("미국") && at("미국") < at("태국"));
+        assert!(at("태국") < at("Antarctica"));
+        Lang::Th.sort_countries(&mut all);
+        let names: Vec<&str> = all.iter().map(|c| Lang::Th.country(*c)).collect();
+        let at = |name: &str| names.iter().position(|n| *n == name).unwrap();
+        // เกาหลีใต้ sorts under ก, before จีน; ไทย under ท.
+        assert!(at("เกาหลีใต้") < at("จีน") && at("จีน") < at("ไทย"));
+        assert!(at("ไทย") < at("Antarctica"));
+    }
+
+    #[test]
+    fn seizure_items_are_written_in_the_page_language() {
+        use interdict_core::record::{DrugItem, DrugType, Unit};
+        let item = DrugItem {
+            drug: DrugType::Yaba,
+            quantity: 12_406.0,
+            unit: Unit::Tablets,
+        };
+        assert_eq!(Lang::En.drug_item(&item), "12,406 tablets of Yaba");
+        assert_eq!(Lang::Ko.drug_item(&item), "야바 12,406정");
+        assert_eq!(Lang::Th.drug_item(&item), "ยาบ้า 12,406 เม็ด");
     }
 
     #[test]
@@ -681,7 +514,10 @@ mod tests {
             Lang::Ko
         );
         assert_eq!(Lang::from_accept_language("en-US,ko;q=0.5"), Lang::En);
-        assert_eq!(Lang::from_accept_language("th,ko;q=0.3"), Lang::Ko);
+        assert_eq!(Lang::from_accept_language("th,ko;q=0.3"), Lang::Th);
+        assert_eq!(Lang::from_accept_language("th-TH,th;q=0.9"), Lang::Th);
+        assert_eq!(Lang::from_accept_language("fr,th;q=0.2,en;q=0.1"), Lang::Th);
+        assert_eq!(Lang::from_accept_language("de,ko;q=0.3"), Lang::Ko);
         assert_eq!(Lang::from_accept_language("fr"), Lang::En);
         assert_eq!(Lang::from_accept_language(""), Lang::En);
     }

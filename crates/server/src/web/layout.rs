@@ -36,7 +36,6 @@ pub fn page(
     nav: Nav,
     body: Markup,
 ) -> Markup {
-    let other = lang.other();
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -62,9 +61,13 @@ pub fn page(
                                 span.who-user { (s.display_name) " (" (s.actor.username.as_str()) ")" }
                             }
                         }
-                        a.lang-switch href={ "/lang?set=" (other.code()) "&next=" (encode(here)) }
-                            hreflang=(other.code()) lang=(other.code()) title=(lang.t("lang.switch")) {
-                            (other.own_name())
+                        nav.lang-switches aria-label=(lang.t("lang.switch")) {
+                            @for other in lang.others() {
+                                a.lang-switch href={ "/lang?set=" (other.code()) "&next=" (encode(here)) }
+                                    hreflang=(other.code()) lang=(other.code()) {
+                                    (other.own_name())
+                                }
+                            }
                         }
                         @if let Some(s) = session {
                             form.inline method="post" action="/logout" {
@@ -199,37 +202,170 @@ pub fn role_name(lang: Lang, role: Role) -> &'static str {
     lang.t(&format!("role.{}", role.as_str()))
 }
 
-/// A "next page" link that keeps the other query parameters.
+/// A list page's address with `params` (empty values left out) and `extra`.
+pub fn list_url(base: &str, params: &[(&str, String)], extra: &[(&str, &str)]) -> String {
+    let pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .chain(extra.iter().copied())
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    if query.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{query}")
+    }
+}
+
+/// Marks the first page in a trail of cursors.
+const FIRST_IN_TRAIL: &str = "first";
+
+/// Links to the first, previous and next pages of a list. Cursors only lead
+/// forwards, so the way back is carried along: `trail` holds the cursors of the pages
+/// before this one, separated by dots, the first page marked `first`. `params` are
+/// the filters and the order, without `cursor` and `trail`.
 pub fn pager(
     lang: Lang,
     base: &str,
     params: &[(&str, String)],
     cursor_name: &str,
+    cursor: &str,
+    trail: &str,
     next: Option<String>,
 ) -> Markup {
-    let keep: Vec<(&str, &str)> = params
-        .iter()
-        .filter(|(k, v)| *k != cursor_name && !v.is_empty())
-        .map(|(k, v)| (*k, v.as_str()))
-        .collect();
-    let has_cursor = params
-        .iter()
-        .any(|(k, v)| *k == cursor_name && !v.is_empty());
-    let query = serde_urlencoded::to_string(&keep).unwrap_or_default();
-    let first = if query.is_empty() {
-        base.to_owned()
-    } else {
-        format!("{base}?{query}")
-    };
+    let first = list_url(base, params, &[]);
+    let previous = (!cursor.is_empty()).then(|| {
+        let (rest, last) = trail.rsplit_once('.').unwrap_or(("", trail));
+        let last = if last == FIRST_IN_TRAIL { "" } else { last };
+        let rest = if last.is_empty() { "" } else { rest };
+        list_url(base, params, &[(cursor_name, last), ("trail", rest)])
+    });
+    let next = next.map(|next| {
+        let here = if cursor.is_empty() {
+            FIRST_IN_TRAIL
+        } else {
+            cursor
+        };
+        let trail = if trail.is_empty() || cursor.is_empty() {
+            here.to_owned()
+        } else {
+            format!("{trail}.{here}")
+        };
+        list_url(base, params, &[(cursor_name, &next), ("trail", &trail)])
+    });
     html! {
         nav.pager {
-            @if has_cursor {
-                a.button.secondary href=(first) { (lang.t("common.first_page")) }
+            @if let Some(previous) = previous {
+                @if previous != first {
+                    a.button.secondary href=(first) { (lang.t("common.first_page")) }
+                }
+                a.button.secondary rel="prev" href=(previous) { "← " (lang.t("common.previous_page")) }
             }
             @if let Some(next) = next {
-                @let sep = if query.is_empty() { "?" } else { "&" };
-                a.button.secondary rel="next" href={ (first) (sep) (cursor_name) "=" (next) } { (lang.t("common.next_page")) " →" }
+                a.button.secondary rel="next" href=(next) { (lang.t("common.next_page")) " →" }
             }
         }
+    }
+}
+
+/// What a list's column headings need to sort it: the page, its filters (without
+/// the order and the paging) and the current order (`date`, `-date`, or empty).
+pub struct SortLinks<'a> {
+    pub lang: Lang,
+    pub base: &'a str,
+    pub params: &'a [(&'a str, String)],
+    pub current: &'a str,
+}
+
+impl SortLinks<'_> {
+    /// A column heading that sorts the list by `key`: ascending first, descending
+    /// when the list is already sorted by it ascending.
+    pub fn th(&self, label_key: &str, key: &str) -> Markup {
+        sort_header(
+            self.lang,
+            self.lang.t(label_key),
+            self.base,
+            self.params,
+            key,
+            self.current,
+        )
+    }
+}
+
+fn sort_header(
+    lang: Lang,
+    label: &str,
+    base: &str,
+    params: &[(&str, String)],
+    key: &str,
+    current: &str,
+) -> Markup {
+    let (ascending, descending) = (current == key, current.strip_prefix('-') == Some(key));
+    let target = if ascending {
+        format!("-{key}")
+    } else {
+        key.to_owned()
+    };
+    let href = list_url(base, params, &[("sort", &target)]);
+    let aria = if ascending {
+        "ascending"
+    } else if descending {
+        "descending"
+    } else {
+        "none"
+    };
+    html! {
+        th aria-sort=(aria) data-sort=(key) {
+            a.sort-link href=(href) title=(lang.t("sort.by")) {
+                (label)
+                @if ascending { " ▲" } @else if descending { " ▼" }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_goes_forwards_and_back_through_the_trail() {
+        let params = vec![
+            ("q", "yaba".to_owned()),
+            ("sort", "-date".to_owned()),
+            ("agency", String::new()),
+        ];
+        let links = |cursor: &str, trail: &str, next: Option<&str>| {
+            pager(
+                Lang::En,
+                "/seizures",
+                &params,
+                "cursor",
+                cursor,
+                trail,
+                next.map(str::to_owned),
+            )
+            .into_string()
+        };
+        // The first page: only "next", carrying the first page in the trail.
+        let first = links("", "", Some("c1"));
+        assert!(!first.contains("rel=\"prev\""));
+        assert!(
+            first
+                .contains("href=\"/seizures?q=yaba&amp;sort=-date&amp;cursor=c1&amp;trail=first\""),
+            "{first}"
+        );
+        // The second page goes back to the first.
+        let second = links("c1", "first", Some("c2"));
+        assert!(
+            second.contains("rel=\"prev\" href=\"/seizures?q=yaba&amp;sort=-date\""),
+            "{second}"
+        );
+        assert!(second.contains("cursor=c2&amp;trail=first.c1"), "{second}");
+        // The third goes back to the second, and offers the first.
+        let third = links("c2", "first.c1", None);
+        assert!(third.contains("rel=\"prev\" href=\"/seizures?q=yaba&amp;sort=-date&amp;cursor=c1&amp;trail=first\""), "{third}");
+        assert!(third.contains(">First page<") && !third.contains("rel=\"next\""));
     }
 }

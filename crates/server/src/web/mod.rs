@@ -17,6 +17,7 @@ mod ctx;
 mod deconflict;
 mod field_error;
 mod forms;
+mod history;
 pub mod i18n;
 mod layout;
 pub mod map;

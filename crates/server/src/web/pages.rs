@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
 use interdict_core::record::RecordKind;
 use interdict_core::{Report, Seizure};
-use interdict_service::records::ListFilter;
+use interdict_service::records::{ListFilter, Sort};
 use interdict_service::TokenKind;
 use maud::{html, Markup};
 use rand::RngCore;
@@ -18,7 +18,9 @@ use super::ctx::{
     LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE,
 };
 use super::i18n::{int, Lang};
-use super::layout::{html_response, page, pager, role_name, status_badge, tlp_badge, Nav};
+use super::layout::{
+    html_response, page, pager, role_name, status_badge, tlp_badge, Nav, SortLinks,
+};
 use super::records::short_table;
 use crate::api::extract::ClientAddr;
 use crate::error::AppError;
@@ -205,8 +207,13 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
             .list_records::<Report>(actor, &filter, None, 5)
             .await
             .map_err(|e| auth.fail(e))?;
+        // The latest seizures by their day, as the seizure list shows them.
+        let by_day = ListFilter {
+            sort: Sort::parse("-date"),
+            ..ListFilter::default()
+        };
         let s = state
-            .list_records::<Seizure>(actor, &filter, None, 5)
+            .list_records::<Seizure>(actor, &by_day, None, 5)
             .await
             .map_err(|e| auth.fail(e))?;
         (Some(r), Some(s))
@@ -218,7 +225,7 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
         .await
         .map_err(|e| auth.fail(e))?;
     let count = |total: i64, capped: bool| -> Markup {
-        html! { @if capped { (lang.t("common.more_than")) " " } (int(total)) }
+        html! { @if capped { (lang.t("count.capped").replace("{0}", &lang.int(total))) } @else { (lang.int(total)) } }
     };
     let body = html! {
         h1 { (lang.t("dash.title")) }
@@ -316,17 +323,15 @@ pub async fn search(
     };
     let mut problem = None;
     let mut results = None;
+    let sort = Sort::parse(q.get("sort").trim());
     if !text.is_empty() {
         let cursor = Some(q.get("cursor")).filter(|c| !c.is_empty());
+        let filter = ListFilter {
+            sort,
+            ..ListFilter::default()
+        };
         match state
-            .search(
-                &auth.session.actor,
-                &text,
-                kind,
-                ListFilter::default(),
-                cursor,
-                25,
-            )
+            .search(&auth.session.actor, &text, kind, filter, cursor, 25)
             .await
         {
             Ok(page) => results = Some(page),
@@ -336,10 +341,19 @@ pub async fn search(
             Err(e) => return Err(auth.fail(e)),
         }
     }
-    let kept: Vec<(&str, String)> = ["q", "kind", "cursor"]
+    let filters: Vec<(&str, String)> = ["q", "kind"]
         .iter()
         .map(|k| (*k, q.get(k).trim().to_owned()))
         .collect();
+    let current_sort = sort.map(Sort::to_param).unwrap_or_default();
+    let mut kept = filters.clone();
+    kept.push(("sort", current_sort.clone()));
+    let sorter = SortLinks {
+        lang,
+        base: "/search",
+        params: &filters,
+        current: &current_sort,
+    };
     let body = html! {
         h1 { (lang.t("search.title")) }
         form.filters method="get" action="/search" role="search" {
@@ -355,17 +369,15 @@ pub async fn search(
                     option value="seizure" selected[kind == Some(RecordKind::Seizure)] { (lang.t("nav.seizures")) }
                 }
             }
+            @if !current_sort.is_empty() {
+                input type="hidden" name="sort" value=(current_sort);
+            }
             div.filter-actions { button.button type="submit" { (lang.t("search.submit")) } }
         }
         p.muted { (lang.t("search.hint")) }
         @if let Some(p) = problem { div.alert.alert-error role="alert" { (p) } }
         @if let Some(page_data) = &results {
-            p.count {
-                (lang.t("common.total")) ": "
-                strong { @if page_data.total_capped { (lang.t("common.more_than")) " " } (int(page_data.total)) }
-                // "1 result", "2 results"; Korean counts with 건 either way.
-                " " (lang.t(if page_data.total == 1 && !page_data.total_capped { "common.result" } else { "common.results" }))
-            }
+            p.count { (lang.results(page_data.total, page_data.total_capped)) }
             @if page_data.items.is_empty() {
                 p.empty { (lang.t("common.empty")) }
             } @else {
@@ -373,18 +385,18 @@ pub async fn search(
                     table.data.search-results {
                         thead { tr {
                             th { (lang.t("field.record_kind")) }
-                            th { (lang.t("field.title")) }
-                            th { (lang.t("field.agency")) }
-                            th { (lang.t("field.tlp")) }
-                            th { (lang.t("field.status")) }
-                            th { (lang.t("field.date")) }
+                            (sorter.th("field.title", "title"))
+                            (sorter.th("field.agency", "agency"))
+                            (sorter.th("field.tlp", "tlp"))
+                            (sorter.th("field.status", "status"))
+                            (sorter.th("field.date", "date"))
                         } }
                         tbody {
                             @for s in &page_data.items {
                                 @let path = match s.kind { RecordKind::Report => "reports", RecordKind::Seizure => "seizures", RecordKind::Alert => "alerts" };
                                 tr {
                                     td { span.kind { (lang.t(&format!("{}.one", s.kind.as_str()))) } }
-                                    td.title-cell { a href={ "/" (path) "/" (s.id) } { (s.title) } }
+                                    td.title-cell { a href={ "/" (path) "/" (s.id) } { (lang.summary_title(s)) } }
                                     td.nowrap { (s.agency.as_str()) }
                                     td { (tlp_badge(s.tlp)) }
                                     td { (status_badge(lang, s.status)) }
@@ -396,7 +408,7 @@ pub async fn search(
                     }
                 }
             }
-            (pager(lang, "/search", &kept, "cursor", page_data.next_cursor.clone()))
+            (pager(lang, "/search", &kept, "cursor", q.get("cursor").trim(), q.get("trail").trim(), page_data.next_cursor.clone()))
         }
     };
     Ok(html_response(
@@ -503,7 +515,7 @@ pub async fn audit(State(state): State<AppState>, auth: Authed, RawQuery(query):
         .audit_page(&auth.session.actor, AuditFilter::default(), before, 50)
         .await
         .map_err(|e| auth.fail(e))?;
-    let kept = vec![("before", q.get("before").to_owned())];
+    let kept: Vec<(&str, String)> = Vec::new();
     let body = html! {
         h1 { (lang.t("audit.title")) }
         div.table-scroll {
@@ -542,7 +554,7 @@ pub async fn audit(State(state): State<AppState>, auth: Authed, RawQuery(query):
                 }
             }
         }
-        (pager(lang, "/audit", &kept, "before", page_data.next_before.map(|n| n.to_string())))
+        (pager(lang, "/audit", &kept, "before", q.get("before").trim(), q.get("trail").trim(), page_data.next_before.map(|n| n.to_string())))
     };
     Ok(html_response(
         StatusCode::OK,

@@ -16,15 +16,18 @@ use interdict_service::deconflict::{Correlations, MatchedField, MatchedIdentifie
 use maud::{html, Markup};
 use uuid::Uuid;
 
-use super::ctx::{query_pairs, Authed, FormData};
+use super::ctx::{encode, query_pairs, Authed, FormData};
 use super::field_error;
 use super::forms::{self, Errors, ReportForm, SeizureForm};
-use super::i18n::{int, Lang};
-use super::layout::{handling_badge, html_response, page, pager, status_badge, tlp_badge, Nav};
+use super::history;
+use super::i18n::Lang;
+use super::layout::{
+    handling_badge, html_response, page, pager, status_badge, tlp_badge, Nav, SortLinks,
+};
 use crate::api::records::{list_filter, ListParams};
 use crate::error::AppError;
 use crate::AppState;
-use interdict_service::records::RecordType;
+use interdict_service::records::{RecordSummary, RecordType, Sort};
 
 type Page = Result<Response, Response>;
 
@@ -57,10 +60,19 @@ pub trait WebRecord: RecordType {
         own: &AgencyCode,
         cancel: &str,
     ) -> Markup;
-    /// The table of a list page.
-    fn table(lang: Lang, items: &[Self]) -> Markup;
+    /// The table of a list page, its headings sorting it.
+    fn table(lang: Lang, items: &[Self], sort: &SortLinks<'_>) -> Markup;
+    /// The order of the list when none is chosen.
+    const DEFAULT_SORT: &'static str;
+    /// Whether the list filters by a date range (a report has no day of its own).
+    const DATED: bool;
     /// The fields of the detail page.
     fn body(&self, lang: Lang) -> Markup;
+    /// The title built in the page's language, for records whose title is built
+    /// rather than written.
+    fn title_in(&self, _lang: Lang) -> Option<String> {
+        None
+    }
 }
 
 impl WebRecord for Report {
@@ -98,18 +110,21 @@ impl WebRecord for Report {
         forms::report_form(lang, action, csrf, form, errors, agencies, own, cancel)
     }
 
-    fn table(lang: Lang, items: &[Report]) -> Markup {
+    const DEFAULT_SORT: &'static str = "";
+    const DATED: bool = false;
+
+    fn table(lang: Lang, items: &[Report], sort: &SortLinks<'_>) -> Markup {
         html! {
             div.table-scroll {
                 table.data {
                     thead { tr {
-                        th { (lang.t("field.title")) }
-                        th { (lang.t("field.agency")) }
-                        th { (lang.t("field.tlp")) }
-                        th { (lang.t("field.grading")) }
+                        (sort.th("field.title", "title"))
+                        (sort.th("field.agency", "agency"))
+                        (sort.th("field.tlp", "tlp"))
+                        (sort.th("field.grading", "grading"))
                         th { (lang.t("field.drugs")) }
-                        th { (lang.t("field.status")) }
-                        th { (lang.t("field.updated")) }
+                        (sort.th("field.status", "status"))
+                        (sort.th("field.updated", "updated"))
                     } }
                     tbody {
                         @for r in items {
@@ -185,22 +200,30 @@ impl WebRecord for Seizure {
         forms::seizure_form(lang, action, csrf, form, errors, agencies, own, cancel)
     }
 
-    fn table(lang: Lang, items: &[Seizure]) -> Markup {
+    fn title_in(&self, lang: Lang) -> Option<String> {
+        Some(lang.seizure_title(self))
+    }
+
+    // Seizures read best by their day, newest first.
+    const DEFAULT_SORT: &'static str = "-date";
+    const DATED: bool = true;
+
+    fn table(lang: Lang, items: &[Seizure], sort: &SortLinks<'_>) -> Markup {
         html! {
             div.table-scroll {
                 table.data {
                     thead { tr {
-                        th { (lang.t("field.date")) }
-                        th { (lang.t("field.place")) }
+                        (sort.th("field.date", "date"))
+                        (sort.th("field.place", "place"))
                         th { (lang.t("field.items")) }
-                        th { (lang.t("field.conveyance")) }
-                        th { (lang.t("field.agency")) }
-                        th { (lang.t("field.tlp")) }
-                        th { (lang.t("field.status")) }
+                        (sort.th("field.conveyance", "conveyance"))
+                        (sort.th("field.agency", "agency"))
+                        (sort.th("field.tlp", "tlp"))
+                        (sort.th("field.status", "status"))
                     } }
                     tbody {
                         @for s in items {
-                            tr {
+                            tr data-day=(s.occurred_on) {
                                 td.nowrap { a href={ "/seizures/" (s.id) } { (lang.date(s.occurred_on)) } }
                                 td.title-cell { a href={ "/seizures/" (s.id) } { (s.place.name) } ", " (lang.country(s.place.country)) }
                                 td { @for (i, item) in s.items.iter().enumerate() { @if i > 0 { br; } (forms::item_text(lang, item)) } }
@@ -238,14 +261,6 @@ impl WebRecord for Seizure {
                     @for t in &self.route.transit { " → " (lang.country(*t)) }
                     " → " (country(&self.route.destination))
                 }
-                @if !self.linked_reports.is_empty() {
-                    dt { (lang.t("field.linked_reports")) }
-                    dd {
-                        ul.plain-list.mono {
-                            @for id in &self.linked_reports { li { a href={ "/reports/" (id) } { (id) } } }
-                        }
-                    }
-                }
             }
             h2 { (lang.t("field.items")) }
             table.data.compact {
@@ -254,7 +269,7 @@ impl WebRecord for Seizure {
                     @for item in &self.items {
                         tr {
                             td { (forms::drug_name(lang, item.drug)) }
-                            td.num { (super::i18n::quantity(item.quantity)) }
+                            td.num { (lang.quantity(item.quantity)) }
                             td { (lang.t(&format!("unit.{}", item.unit.as_str()))) }
                         }
                     }
@@ -318,7 +333,12 @@ fn subjects_table(lang: Lang, subjects: &[Subject]) -> Markup {
                             tr {
                                 td { span.kind { (lang.t(&format!("subject.{}", s.kind()))) } }
                                 td {
-                                    (s.label())
+                                    @let label = s.label();
+                                    @if label.trim().is_empty() || label == "—" {
+                                        (label)
+                                    } @else {
+                                        a href={ "/search?q=" (encode(&label)) } title=(lang.t("subject.search")) { (label) }
+                                    }
                                     @if let Subject::Person(p) = s {
                                         @if !p.aliases.is_empty() {
                                             div.aliases {
@@ -330,7 +350,8 @@ fn subjects_table(lang: Lang, subjects: &[Subject]) -> Markup {
                                 td.mono {
                                     @for (i, (scheme, value)) in s.identifiers().iter().enumerate() {
                                         @if i > 0 { br; }
-                                        span.scheme { (scheme.to_uppercase().replace('_', " ")) } " " (value)
+                                        span.scheme { (scheme.to_uppercase().replace('_', " ")) } " "
+                                        a href={ "/search?q=" (encode(value)) } title=(lang.t("subject.search")) { (value) }
                                     }
                                     @if let Subject::Place(Place { position: Some(p), .. }) = s {
                                         span.scheme { (lang.t("field.position")) } " " (position_text(p))
@@ -347,7 +368,7 @@ fn subjects_table(lang: Lang, subjects: &[Subject]) -> Markup {
 }
 
 fn title_of<R: WebRecord>(lang: Lang, record: &R) -> String {
-    let title = record.title();
+    let title = record.title_in(lang).unwrap_or_else(|| record.title());
     if title.trim().is_empty() {
         lang.t(&format!("{}.one", R::KEY)).to_owned()
     } else {
@@ -372,34 +393,69 @@ pub async fn list<R: WebRecord>(
     let lang = auth.ctx.lang;
     let q = query_pairs(query.as_deref());
     let opt = |k: &str| Some(q.get(k).trim().to_owned()).filter(|v| !v.is_empty());
+    let mut problem = None;
+    let day = |k: &str| match opt(k) {
+        None => Ok(None),
+        Some(raw) => NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| format!("{}: {}", lang.t(&format!("field.{k}")), lang.t("err.date"))),
+    };
+    let (from, to) = if R::DATED {
+        match (day("from"), day("to")) {
+            (Ok(from), Ok(to)) => (from, to),
+            (Err(e), _) | (_, Err(e)) => {
+                problem = Some(e);
+                (None, None)
+            }
+        }
+    } else {
+        (None, None)
+    };
+    let sort_param = opt("sort").unwrap_or_else(|| R::DEFAULT_SORT.to_owned());
+    let sort = Sort::parse(&sort_param);
     let params = ListParams {
         q: opt("q"),
         agency: opt("agency"),
         status: opt("status"),
         tlp: opt("tlp"),
         drug: opt("drug"),
+        from,
+        to,
         cursor: opt("cursor"),
         ..ListParams::default()
     };
     let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
     let result = match list_filter(&params) {
-        Ok(filter) => state
-            .list_records::<R>(&auth.session.actor, &filter, params.cursor.as_deref(), 25)
-            .await
-            .map(Some)
-            .map_err(AppError::from),
+        _ if problem.is_some() => Ok(None),
+        Ok(mut filter) => {
+            // An order the store does not know is newest first, as with no order.
+            filter.sort = sort;
+            state
+                .list_records::<R>(&auth.session.actor, &filter, params.cursor.as_deref(), 25)
+                .await
+                .map(Some)
+                .map_err(AppError::from)
+        }
         Err(e @ AppError::Invalid { .. }) => Err(e),
         Err(e) => return Err(auth.fail(e)),
     };
-    let (page_data, problem) = match result {
-        Ok(p) => (p, None),
-        Err(AppError::Invalid { message, .. }) => (None, Some(message)),
+    let page_data = match result {
+        Ok(p) => p,
+        Err(AppError::Invalid { message, .. }) => {
+            problem = Some(message);
+            None
+        }
         Err(e) => return Err(auth.fail(e)),
     };
-    let kept: Vec<(&str, String)> = ["q", "agency", "status", "tlp", "drug", "cursor"]
+    let filters: Vec<(&str, String)> = ["q", "agency", "status", "tlp", "drug", "from", "to"]
         .iter()
         .map(|k| (*k, q.get(k).trim().to_owned()))
         .collect();
+    let current_sort = sort.map(Sort::to_param).unwrap_or_default();
+    let mut kept = filters.clone();
+    if current_sort != R::DEFAULT_SORT {
+        kept.push(("sort", current_sort.clone()));
+    }
     let sel = |k: &str| q.get(k).trim().to_owned();
     let title = lang.t(&format!("{}.list_title", R::KEY));
     let base = format!("/{}", R::PATH);
@@ -445,6 +501,19 @@ pub async fn list<R: WebRecord>(
                     @for d in DrugType::ALL { option value=(d.as_str()) selected[sel("drug") == d.as_str()] { (forms::drug_name(lang, *d)) } }
                 }
             }
+            @if R::DATED {
+                div.filter-field {
+                    label for="from" { (lang.t("field.from")) }
+                    input type="date" id="from" name="from" value=(sel("from"));
+                }
+                div.filter-field {
+                    label for="to" { (lang.t("field.to")) }
+                    input type="date" id="to" name="to" value=(sel("to"));
+                }
+            }
+            @if current_sort != R::DEFAULT_SORT {
+                input type="hidden" name="sort" value=(current_sort);
+            }
             div.filter-actions {
                 button.button type="submit" { (lang.t("common.filter")) }
                 a.button.secondary href=(base) { (lang.t("common.clear")) }
@@ -454,18 +523,13 @@ pub async fn list<R: WebRecord>(
             div.alert.alert-error role="alert" { (problem) }
         }
         @if let Some(p) = &page_data {
-            p.count {
-                (lang.t("common.total")) ": "
-                strong { @if p.total_capped { (lang.t("common.more_than")) " " } (int(p.total)) }
-                // "1 result", "2 results"; Korean counts with 건 either way.
-                " " (lang.t(if p.total == 1 && !p.total_capped { "common.result" } else { "common.results" }))
-            }
+            p.count { (lang.results(p.total, p.total_capped)) }
             @if p.items.is_empty() {
                 p.empty { (lang.t("common.empty")) }
             } @else {
-                (R::table(lang, &p.items))
+                (R::table(lang, &p.items, &SortLinks { lang, base: &base, params: &filters, current: &current_sort }))
             }
-            (pager(lang, &base, &kept, "cursor", p.next_cursor.clone()))
+            (pager(lang, &base, &kept, "cursor", q.get("cursor").trim(), q.get("trail").trim(), p.next_cursor.clone()))
         }
     };
     Ok(html_response(
@@ -590,6 +654,15 @@ pub async fn detail<R: WebRecord>(
         .correlations::<R>(actor, id)
         .await
         .map_err(|e| auth.fail(e))?;
+    // The records it links and those linking it, each only if the reader may see it.
+    let references = state
+        .references::<R>(actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
+    let withdrawal = state
+        .withdrawal::<R>(actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
     let may_modify = actor.may_modify(&record.meta()).is_ok();
     let own = record.agency() == &actor.agency;
     // Who actually sees the record, for its own agency: the agencies the policy lets
@@ -626,7 +699,17 @@ pub async fn detail<R: WebRecord>(
             " " span.version { (lang.t("field.version")) " " (record.version()) }
         }
         @if record.status() == RecordStatus::Withdrawn {
-            div.alert.alert-warn { (lang.t("record.withdrawn_notice")) }
+            div.alert.alert-warn.withdrawal {
+                strong { (lang.t("record.withdrawn_notice")) }
+                @if let Some(w) = &withdrawal {
+                    " " (lang.t("record.withdrawn_by").replace("{0}", &w.by).replace("{1}", &lang.datetime(w.at)))
+                    @if w.reason.trim().is_empty() {
+                        p.muted { (lang.t("record.no_reason")) }
+                    } @else {
+                        p { span.muted { (lang.t("field.reason")) ": " } (w.reason) }
+                    }
+                }
+            }
         }
         @if !own {
             div.alert.alert-info { (lang.t("record.foreign")) " " strong { (record.agency().as_str()) } }
@@ -664,6 +747,8 @@ pub async fn detail<R: WebRecord>(
                 dd { (lang.datetime(updated)) }
             }
             (record.body(lang))
+            (references_list(lang, "field.linked_reports", &references.links))
+            (references_list(lang, "record.linked_from", &references.linked_from))
         }
         (correlation_panel(lang, &correlations))
         @if may_modify {
@@ -692,6 +777,27 @@ pub async fn detail<R: WebRecord>(
             body,
         ),
     ))
+}
+
+/// Links to other records with their titles, under a heading; nothing when there
+/// are none (references the reader may not see are not in `records` at all).
+fn references_list(lang: Lang, heading: &str, records: &[RecordSummary]) -> Markup {
+    html! {
+        @if !records.is_empty() {
+            h2 { (lang.t(heading)) }
+            ul.references {
+                @for r in records {
+                    @let path = match r.kind { RecordKind::Seizure => "seizures", _ => "reports" };
+                    @let title = lang.summary_title(r);
+                    li {
+                        a href={ "/" (path) "/" (r.id) } { (title) }
+                        " " span.muted { (r.agency.as_str()) " · " (lang.date(r.occurred_on.unwrap_or_else(|| r.updated_at.date_naive()))) }
+                        " " (status_badge(lang, r.status))
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// An identifier as the pages show it: `IMO 9074729`.
@@ -905,13 +1011,31 @@ pub async fn history<R: WebRecord>(
         .get_record::<R>(&auth.session.actor, id)
         .await
         .map_err(|e| auth.fail(e))?;
-    let versions: Vec<R> = state
+    let rows = state
         .record_history::<R>(&auth.session.actor, id)
         .await
-        .map_err(|e| auth.fail(e))?
-        .into_iter()
-        .map(|v| v.record)
-        .collect();
+        .map_err(|e| auth.fail(e))?;
+    // Oldest first, each with who made it: the first by its author, each later one
+    // by whoever replaced the one before.
+    let mut versions: Vec<(&R, String)> = Vec::new();
+    let mut author = current.created_by().as_str().to_owned();
+    for row in rows
+        .iter()
+        .filter(|v| v.record.version() != current.version())
+    {
+        versions.push((&row.record, author));
+        author = row.replaced_by.clone();
+    }
+    versions.push((&current, author));
+    let json = |r: &R| serde_json::to_value(r).unwrap_or_default();
+    let mut entries = Vec::with_capacity(versions.len());
+    for (i, (record, author)) in versions.iter().enumerate() {
+        let changes = i
+            .checked_sub(1)
+            .map(|p| history::changes(&json(versions[p].0), &json(record)));
+        entries.push((*record, author.as_str(), changes));
+    }
+    entries.reverse();
     let title = format!(
         "{} — {}",
         lang.t("report.history"),
@@ -921,22 +1045,38 @@ pub async fn history<R: WebRecord>(
         p.breadcrumb { a href={ "/" (R::PATH) "/" (id) } { "← " (title_of(lang, &current)) } }
         h1 { (lang.t("report.history")) }
         div.table-scroll {
-            table.data {
+            table.data.history {
                 thead { tr {
                     th.num { (lang.t("field.version")) }
                     th { (lang.t("field.updated")) }
-                    th { (lang.t("field.title")) }
-                    th { (lang.t("field.tlp")) }
+                    th { (lang.t("history.author")) }
                     th { (lang.t("field.status")) }
+                    th { (lang.t("history.changes")) }
                 } }
                 tbody {
-                    @for r in std::iter::once(&current).chain(versions.iter().filter(|v| v.version() != current.version())) {
+                    @for (r, author, changes) in &entries {
                         tr {
                             td.num { (r.version()) }
                             td.nowrap { (lang.datetime(r.times().1)) }
-                            td { (title_of(lang, r)) }
-                            td { (tlp_badge(r.handling().tlp)) }
-                            td { (status_badge(lang, r.status())) }
+                            td.nowrap { (author) }
+                            td { (tlp_badge(r.handling().tlp)) " " (status_badge(lang, r.status())) }
+                            td {
+                                @match changes {
+                                    None => span.muted { (lang.t("history.created")) },
+                                    Some(list) if list.is_empty() => span.muted { (lang.t("history.unchanged")) },
+                                    Some(list) => ul.changes {
+                                        @for c in list {
+                                            @let (label, rest) = history::label(lang, &c.path);
+                                            li {
+                                                span.change-field { (label) @if !rest.is_empty() { " " span.mono { (rest) } } } ": "
+                                                del { (c.before.as_deref().map(history::shorten).unwrap_or_else(|| lang.t("history.absent").to_owned())) }
+                                                " → "
+                                                ins { (c.after.as_deref().map(history::shorten).unwrap_or_else(|| lang.t("history.absent").to_owned())) }
+                                            }
+                                        }
+                                    },
+                                }
+                            }
                         }
                     }
                 }
@@ -956,11 +1096,19 @@ pub async fn history<R: WebRecord>(
     ))
 }
 
-/// Used by the dashboard: a short table of the latest records.
+/// Used by the dashboard: a short table of the latest records, whose headings open
+/// the whole list sorted by that column.
 pub fn short_table<R: WebRecord>(lang: Lang, items: &[R]) -> Markup {
     if items.is_empty() {
         html! { p.empty { (lang.t("common.empty")) } }
     } else {
-        R::table(lang, items)
+        let base = format!("/{}", R::PATH);
+        let sort = SortLinks {
+            lang,
+            base: &base,
+            params: &[],
+            current: "",
+        };
+        R::table(lang, items, &sort)
     }
 }

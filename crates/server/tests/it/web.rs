@@ -366,7 +366,10 @@ async fn a_report_filed_in_the_browser_is_shared_by_agreement_only() {
         "search for 해양 finds it"
     );
     // Regression: "Total: 1 results".
-    assert!(found.contains("<strong>1</strong> result</p>"), "{found}");
+    assert!(
+        found.contains(r#"<p class="count">1 result</p>"#),
+        "{found}"
+    );
     // Regression: the date column was empty for reports.
     assert!(!found.contains("<td class=\"nowrap\"></td>"), "{found}");
     let (status, _) = get(&kcg, &format!("{detail_url}/edit")).await;
@@ -549,6 +552,234 @@ async fn the_language_switch_changes_the_strings_and_dates() {
         .await
         .unwrap();
     assert!(page.contains("비밀번호"));
+}
+
+#[tokio::test]
+async fn the_interface_speaks_thai() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+
+    // The switch offers every other language, each named in itself.
+    let (_, english) = get(&client, &format!("{base}/")).await;
+    for (code, name) in [("ko", "한국어"), ("th", "ไทย")] {
+        assert!(
+            english.contains(&format!(
+                r#"href="/lang?set={code}&amp;next=%2F" hreflang="{code}" lang="{code}">{name}</a>"#
+            )),
+            "the switch offers {code}"
+        );
+    }
+    assert!(
+        !english.contains(r#"hreflang="en""#),
+        "not the page's own language"
+    );
+
+    let (status, thai) = get(&client, &format!("{base}/lang?set=th&next=%2Fagreements")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(thai.contains(r#"<html lang="th">"#));
+    assert!(
+        thai.contains("ข้อตกลง") && thai.contains("5 เม.ย. 2023"),
+        "{thai}"
+    );
+    assert!(thai.contains(r#"hreflang="en" lang="en">English</a>"#));
+    assert!(thai.contains(r#"hreflang="ko" lang="ko">한국어</a>"#));
+    assert!(!thai.contains(r#"hreflang="th""#));
+    for path in [
+        "/",
+        "/reports",
+        "/seizures",
+        "/search",
+        "/reports/new",
+        "/seizures/new",
+    ] {
+        let (status, page) = get(&client, &format!("{base}{path}")).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(
+            page.contains("รายงาน") && page.contains("ออกจากระบบ"),
+            "{path} in Thai"
+        );
+        for english in ["Dashboard", "Log out", "Reports", "Seizures"] {
+            assert!(
+                !page.contains(&format!(">{english}<")),
+                "{path} shows {english}"
+            );
+        }
+    }
+
+    // Field errors in Thai, not English.
+    let response = client
+        .post(format!("{base}/reports"))
+        .form(&report_form(&csrf, "   ", "9074728"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("หมายเลข IMO ไม่ถูกต้อง"),
+        "the IMO error in Thai"
+    );
+    assert!(html.contains("ต้องไม่เว้นว่าง"), "the empty title in Thai");
+    assert!(!html.contains("check digit") && !html.contains("must not be empty"));
+
+    // Without a cookie, a Thai browser gets Thai.
+    let page = browser()
+        .get(format!("{base}/login"))
+        .header("accept-language", "th-TH,th;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"<html lang="th">"#) && page.contains("รหัสผ่าน"));
+}
+
+/// Files a published seizure through the form.
+async fn file_seizure(client: &Client, base: &str, csrf: &str, day: &str, place: &str) {
+    let form = [
+        ("csrf", csrf),
+        ("occurred_on", day),
+        ("place_kind", "port"),
+        ("place_name", place),
+        ("place_country", "KR"),
+        ("lat", ""),
+        ("lon", ""),
+        ("conveyance", "sea_container"),
+        ("item_drug", "methamphetamine"),
+        ("item_quantity", "1200"),
+        ("item_unit", "g"),
+        ("tlp", "GREEN"),
+        ("status", "published"),
+    ];
+    let response = client
+        .post(format!("{base}/seizures"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "seizure at {place}");
+}
+
+/// The places of a seizure list page, in the order shown.
+fn places_in(html: &str) -> Vec<String> {
+    html.split(r#"<td class="title-cell"><a href="/seizures/"#)
+        .skip(1)
+        .filter_map(|cell| {
+            let start = cell.find('>')? + 1;
+            let end = cell[start..].find("</a>")? + start;
+            Some(cell[start..end].to_owned())
+        })
+        .collect()
+}
+
+/// The `href` of the first link with `rel`.
+fn rel_link(html: &str, rel: &str) -> Option<String> {
+    let marker = format!(r#"rel="{rel}" href=""#);
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].replace("&amp;", "&"))
+}
+
+#[tokio::test]
+async fn lists_sort_by_a_column_filter_by_dates_and_page_both_ways() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+    // 27 seizures, filed out of the order of their days and places.
+    for i in 0..27u32 {
+        let day = format!("2026-{:02}-{:02}", 1 + (i * 7) % 9, 1 + (i * 11) % 27);
+        let place = format!("Port {:02}", (i * 5) % 27);
+        file_seizure(&client, base, &csrf, &day, &place).await;
+    }
+
+    // Newest day first by default, 25 to a page, counted in English grammar.
+    let (_, first) = get(&client, &format!("{base}/seizures")).await;
+    assert!(first.contains("27 results"), "count");
+    assert!(first.contains(r#"aria-sort="descending" data-sort="date""#));
+    let days_shown = |html: &str| -> Vec<String> {
+        html.split(r#"<td class="nowrap"><a href="/seizures/"#)
+            .skip(1)
+            .filter_map(|c| Some(c[c.find('>')? + 1..c.find("</a>")?].to_owned()))
+            .collect()
+    };
+    assert_eq!(days_shown(&first).len(), 25);
+
+    // By place: ascending, then descending from the heading's link.
+    let (_, by_place) = get(&client, &format!("{base}/seizures?sort=place")).await;
+    let places = places_in(&by_place);
+    let mut sorted = places.clone();
+    sorted.sort();
+    assert_eq!(places, sorted);
+    assert_eq!(places[0], "Port 00");
+    assert!(by_place.contains(r#"<th aria-sort="ascending" data-sort="place"><a class="sort-link" href="/seizures?sort=-place""#), "{by_place}");
+    let (_, descending) = get(&client, &format!("{base}/seizures?sort=-place")).await;
+    assert_eq!(places_in(&descending)[0], "Port 26");
+
+    // Forwards to the second page (the order kept) and back to the first.
+    let next = rel_link(&by_place, "next").expect("a next page");
+    assert!(next.contains("sort=place"), "{next}");
+    let (_, second) = get(&client, &format!("{base}{next}")).await;
+    assert_eq!(places_in(&second), ["Port 25", "Port 26"]);
+    assert!(rel_link(&second, "next").is_none());
+    let back = rel_link(&second, "prev").expect("a previous page");
+    let (_, again) = get(&client, &format!("{base}{back}")).await;
+    assert_eq!(places_in(&again), places);
+
+    // A date range, in Korean: only the seizures of those days, counted with 건.
+    get(&client, &format!("{base}/lang?set=ko&next=%2F")).await;
+    let (_, march) = get(
+        &client,
+        &format!("{base}/seizures?from=2026-03-01&to=2026-03-31"),
+    )
+    .await;
+    let n_march = (0..27u32).filter(|i| 1 + (i * 7) % 9 == 3).count();
+    assert!(n_march > 0);
+    assert_eq!(places_in(&march).len(), n_march);
+    assert!(march.contains(&format!("{n_march}건")), "count in Korean");
+    assert!(
+        march.contains(r#"value="2026-03-01""#),
+        "the range is kept in the form"
+    );
+    // A day that is not a day is refused in the page's language.
+    let (status, bad) = get(&client, &format!("{base}/seizures?from=2026-13-45")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        bad.contains("2026-05-01 형식의 날짜를 입력하십시오."),
+        "{bad}"
+    );
+
+    // In Thai; and one result is "1 result" in English.
+    get(&client, &format!("{base}/lang?set=th&next=%2F")).await;
+    let (_, thai) = get(&client, &format!("{base}/seizures?sort=place")).await;
+    assert!(thai.contains("27 รายการ"));
+    assert_eq!(places_in(&thai)[0], "Port 00");
+    get(&client, &format!("{base}/lang?set=en&next=%2F")).await;
+    let (_, one) = get(
+        &client,
+        &format!("{base}/search?q=%22Port+07%22&sort=-date"),
+    )
+    .await;
+    assert!(one.contains("1 result<"), "{one}");
+
+    // Another agency without an agreement sorts nothing of it.
+    let japan = browser();
+    login(&japan, base, "japan.analyst").await;
+    for sort in ["place", "-date", "title", "agency"] {
+        let (_, page) = get(&japan, &format!("{base}/seizures?sort={sort}")).await;
+        assert!(
+            page.contains("0 results") && !page.contains("Port 0"),
+            "{sort}"
+        );
+        let (_, found) = get(&japan, &format!("{base}/search?q=Port&sort={sort}")).await;
+        assert!(
+            found.contains("0 results") && !found.contains("Port 0"),
+            "search {sort}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -890,6 +1121,311 @@ async fn aliases_positions_and_linked_reports_are_entered_shown_and_kept_through
         api_report["id"].as_str().unwrap()
     )));
     save_unchanged(&client, base, &token, &seizure_url).await;
+}
+
+#[tokio::test]
+async fn records_link_both_ways_with_titles_and_only_to_what_the_reader_may_see() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+    let file_report = |title: &'static str, status: &'static str| {
+        let mut form = report_form(&csrf, title, "9074729");
+        for field in form.iter_mut() {
+            if field.0 == "status" {
+                field.1 = status;
+            }
+        }
+        let client = client.clone();
+        let form: Vec<(String, String)> = form
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        async move {
+            let response = client
+                .post(format!("{base}/reports"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{title}");
+            response.url().path().rsplit('/').next().unwrap().to_owned()
+        }
+    };
+    let shared = file_report("Haeyang transshipment", "published").await;
+    let draft = file_report("Unfinished source report", "draft").await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("occurred_on", "2026-05-01"),
+        ("place_kind", "port"),
+        ("place_name", "Busan New Port"),
+        ("place_country", "KR"),
+        ("lat", ""),
+        ("lon", ""),
+        ("conveyance", "sea_container"),
+        ("item_drug", "methamphetamine"),
+        ("item_quantity", "30"),
+        ("item_unit", "kg"),
+        ("tlp", "AMBER"),
+        ("status", "published"),
+        ("linked_reports", &format!("{shared}\n{draft}")),
+    ];
+    let response = client
+        .post(format!("{base}/seizures"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let seizure_path = response.url().path().to_owned();
+    let own_view = response.text().await.unwrap();
+    for (id, title) in [
+        (&shared, "Haeyang transshipment"),
+        (&draft, "Unfinished source report"),
+    ] {
+        assert!(
+            own_view.contains(&format!(r#"<a href="/reports/{id}">{title}</a>"#)),
+            "{title}"
+        );
+    }
+
+    // The report links back to the seizure, and its subjects lead to a search.
+    let (_, report) = get(&client, &format!("{base}/reports/{shared}")).await;
+    assert!(report.contains("Seizures referring to this report"));
+    assert!(
+        report.contains(&format!(r#"<a href="{seizure_path}">"#)),
+        "{report}"
+    );
+    assert!(report.contains(r#"href="/search?q=9074729""#));
+    let (_, found) = get(&client, &format!("{base}/search?q=9074729")).await;
+    assert!(found.contains(&format!("/reports/{shared}")));
+
+    // The coast guard, by the MOU, sees the seizure and the published report, both
+    // ways, in Korean and in Thai; of the draft it sees neither title nor id.
+    let kcg = browser();
+    login(&kcg, base, "kcg.analyst").await;
+    for (lang, linked, linked_from) in [
+        ("ko", "연결된 보고서", "이 보고서를 참조하는 압수 기록"),
+        ("th", "รายงานที่เชื่อมโยง", "บันทึกการตรวจยึดที่อ้างถึงรายงานนี้"),
+    ] {
+        get(&kcg, &format!("{base}/lang?set={lang}&next=%2F")).await;
+        let (status, seizure) = get(&kcg, &format!("{base}{seizure_path}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(seizure.contains(linked), "{lang}");
+        assert!(seizure.contains(&format!(
+            r#"<a href="/reports/{shared}">Haeyang transshipment</a>"#
+        )));
+        assert!(
+            !seizure.contains("Unfinished source report"),
+            "{lang}: the draft's title"
+        );
+        assert!(!seizure.contains(&draft), "{lang}: the draft's id");
+        let (_, report) = get(&kcg, &format!("{base}/reports/{shared}")).await;
+        assert!(report.contains(linked_from), "{lang}");
+        assert!(report.contains(&format!(r#"<a href="{seizure_path}">"#)));
+    }
+
+    // An agency without an agreement sees neither side.
+    let japan = browser();
+    login(&japan, base, "japan.analyst").await;
+    let (status, _) = get(&japan, &format!("{base}{seizure_path}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, page) = get(&japan, &format!("{base}/reports/{shared}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains(&seizure_path) && !page.contains("Haeyang"));
+}
+
+#[tokio::test]
+async fn history_shows_who_changed_which_field_and_why_a_record_was_withdrawn() {
+    let node = start().await;
+    let base = &node.base;
+    node._node
+        .service()
+        .create_user(
+            &Admin::Console,
+            NewUserInput {
+                username: "kcs.second".into(),
+                agency: "KR-KCS".into(),
+                display_name: None,
+                roles: "analyst".into(),
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap();
+    let first = browser();
+    let csrf = login(&first, base, "kcs.analyst").await;
+    let response = first
+        .post(format!("{base}/reports"))
+        .form(&report_form(&csrf, "Original title", "9074729"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let url = response.url().to_string();
+
+    // A colleague changes the title and the handling.
+    let second = browser();
+    login(&second, base, "kcs.second").await;
+    let (_, edit) = get(&second, &format!("{url}/edit")).await;
+    let mut fields = form_fields(&edit);
+    for (name, value) in fields.iter_mut() {
+        match name.as_str() {
+            "title" => *value = "Revised title".into(),
+            "tlp" => *value = "GREEN".into(),
+            _ => {}
+        }
+    }
+    let response = second.post(&url).form(&fields).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let response = first
+        .post(format!("{url}/withdraw"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("reason", "duplicate of a coast guard report"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let detail = response.text().await.unwrap();
+    assert!(detail.contains("Withdrawn by kcs.analyst on "), "{detail}");
+    assert!(detail.contains("duplicate of a coast guard report"));
+
+    let (status, history) = get(&first, &format!("{url}/history")).await;
+    assert_eq!(status, StatusCode::OK);
+    // Newest first: the withdrawal by kcs.analyst, the edit by kcs.second, the creation.
+    let at = |needle: &str| {
+        history
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {history}"))
+    };
+    assert!(
+        at("<del>Original title</del> → <ins>Revised title</ins>")
+            > at("<td class=\"nowrap\">kcs.second</td>")
+    );
+    assert!(history.contains("<del>AMBER</del> → <ins>GREEN</ins>"));
+    assert!(history.contains("<del>published</del> → <ins>withdrawn</ins>"));
+    assert!(at("Created") > at("Original title"));
+    assert_eq!(
+        history
+            .matches("<td class=\"nowrap\">kcs.analyst</td>")
+            .count(),
+        2
+    );
+
+    for (lang, author, reason) in [("ko", "변경한 사람", "사유"), ("th", "แก้ไขโดย", "เหตุผล")]
+    {
+        get(&first, &format!("{base}/lang?set={lang}&next=%2F")).await;
+        let (_, history) = get(&first, &format!("{url}/history")).await;
+        assert!(history.contains(author), "{lang}");
+        assert!(history.contains("Revised title"));
+        let (_, detail) = get(&first, &url).await;
+        assert!(
+            detail.contains(reason) && detail.contains("duplicate of a coast guard report"),
+            "{lang}"
+        );
+    }
+
+    // Partners see neither the withdrawn record nor its history.
+    let kcg = browser();
+    login(&kcg, base, "kcg.analyst").await;
+    let (status, page) = get(&kcg, &url).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains("coast guard report"));
+    let (status, _) = get(&kcg, &format!("{url}/history")).await;
+    assert_ne!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn seizures_read_in_the_page_language_with_its_numbers_and_country_names() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("occurred_on", "2026-05-01"),
+        ("place_kind", "airport"),
+        ("place_name", "Gimhae Airport"),
+        ("place_country", "KR"),
+        ("lat", ""),
+        ("lon", ""),
+        ("conveyance", "air_passenger"),
+        ("item_drug", "yaba"),
+        ("item_quantity", "12406"),
+        ("item_unit", "tablets"),
+        ("origin", "TH"),
+        ("transit", ""),
+        ("destination", "KR"),
+        ("tlp", "GREEN"),
+        ("status", "published"),
+    ];
+    let response = client
+        .post(format!("{base}/seizures"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let url = response.url().to_string();
+
+    for (lang, title, korea, thailand) in [
+        (
+            "en",
+            "12,406 tablets of Yaba at Gimhae Airport",
+            "South Korea",
+            "Thailand",
+        ),
+        ("ko", "Gimhae Airport에서 야바 12,406정", "대한민국", "태국"),
+        ("th", "ยาบ้า 12,406 เม็ด ที่ Gimhae Airport", "เกาหลีใต้", "ไทย"),
+    ] {
+        get(&client, &format!("{base}/lang?set={lang}&next=%2F")).await;
+        let (_, page) = get(&client, &url).await;
+        assert!(
+            page.contains(&format!("<h1>{title}</h1>")),
+            "{lang}: {page}"
+        );
+        assert!(
+            page.contains(&format!("{thailand} → {korea}")),
+            "{lang}: the route"
+        );
+        assert!(!page.contains("Korea, Republic of"), "{lang}");
+        let (_, list) = get(&client, &format!("{base}/seizures")).await;
+        assert!(
+            list.contains(&format!("Gimhae Airport</a>, {korea}")),
+            "{lang}"
+        );
+        // Search results build the title in the page's language too.
+        let (_, found) = get(&client, &format!("{base}/search?q=Gimhae")).await;
+        assert!(found.contains(&format!(">{title}</a>")), "{lang}: {found}");
+        assert!(
+            list.contains(
+                title
+                    .split(" at ")
+                    .next()
+                    .unwrap()
+                    .split("에서 ")
+                    .last()
+                    .unwrap()
+                    .split(" ที่")
+                    .next()
+                    .unwrap()
+            ),
+            "{lang}: the items"
+        );
+    }
+
+    // The country list of the form sorts by the names of the page's language.
+    get(&client, &format!("{base}/lang?set=ko&next=%2F")).await;
+    let (_, form) = get(&client, &format!("{base}/seizures/new")).await;
+    let at = |name: &str| {
+        form.find(&format!(">{name} ("))
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    assert!(at("네덜란드") < at("대한민국") && at("대한민국") < at("태국"));
+    assert!(at("태국") < at("Antarctica"));
 }
 
 #[tokio::test]

@@ -824,6 +824,11 @@ fn report_difference(
 
 /// What an analyst of `agency` without agreements sees of reports: their own.
 pub fn own_reports(agency: &str) -> Vec<(RecordKind, Visibility)> {
+    own_records(agency, RecordKind::Report)
+}
+
+/// What an analyst of `agency` without agreements sees of one kind: its own records.
+pub fn own_records(agency: &str, kind: RecordKind) -> Vec<(RecordKind, Visibility)> {
     let actor = Actor {
         user_id: 1,
         username: username("owner"),
@@ -838,13 +843,8 @@ pub fn own_reports(agency: &str) -> Vec<(RecordKind, Visibility)> {
         hits_without_agreement: false,
     };
     vec![(
-        RecordKind::Report,
-        access(
-            &Principal::User(actor),
-            interdict_core::DataKind::Report,
-            &context,
-        )
-        .visibility(),
+        kind,
+        access(&Principal::User(actor), kind.into(), &context).visibility(),
     )]
 }
 

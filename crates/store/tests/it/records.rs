@@ -1,7 +1,8 @@
 //! Storing, reading and replacing records, and that failed writes leave nothing behind.
 
+use interdict_core::record::Conveyance;
 use interdict_core::{RecordKind, RecordStatus, Report, Seizure, Tlp};
-use interdict_store::{Dialect, ListFilter, Store, StoreError};
+use interdict_store::{Dialect, ListFilter, Sort, SortKey, Store, StoreError};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -369,6 +370,107 @@ backend_tests! {
         let jp = own_reports(JAPAN);
         let page = store.list_records(&jp, &japan_only, None, 50).await.unwrap();
         assert_eq!((page.total, page.items.len()), (0, 0));
+    }
+
+    /// A listing sorts by any key it offers, both ways, pages by position to the end,
+    /// keeps the filters and the reader's visibility, and puts records without the
+    /// key last.
+    async fn listings_sort_by_a_key_and_page_by_position(store: Store) {
+        seed_agencies(&store).await;
+        let places = ["Busan", "incheon", "Gwangyang", "Apia", "Pyeongtaek", "Ulsan", "Mokpo"];
+        let mut seizures = Vec::new();
+        for (i, place) in places.iter().enumerate() {
+            let mut s = seizure(KCS, place, Tlp::Green, RecordStatus::Published);
+            // Days out of the order of insertion.
+            s.occurred_on = day(2026, 1 + (i as u32 * 5) % 7, 10);
+            s.conveyance = if i % 2 == 0 { Conveyance::Vessel } else { Conveyance::AirCargo };
+            seizures.push(s);
+        }
+        // Another agency's seizure, which the reader must not see in any order.
+        seizures.push(seizure(JAPAN, "Aaa hidden", Tlp::Green, RecordStatus::Published));
+        store.insert_records(&seizures, &event("seizure.import")).await.unwrap();
+        let own = own_records(KCS, RecordKind::Seizure);
+        let place_of = |stored: &interdict_store::StoredRecord| -> String {
+            serde_json::from_str::<Seizure>(&stored.body).unwrap().place.name
+        };
+        let day_of = |stored: &interdict_store::StoredRecord| {
+            serde_json::from_str::<Seizure>(&stored.body).unwrap().occurred_on
+        };
+
+        // By place, ascending and ignoring case, three to a page.
+        let filter = ListFilter { sort: Sort::parse("place"), ..ListFilter::default() };
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = store.list_records(&own, &filter, cursor, 3).await.unwrap();
+            assert_eq!((page.total, page.total_capped), (7, false));
+            seen.extend(page.items.iter().map(place_of));
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen, ["Apia", "Busan", "Gwangyang", "incheon", "Mokpo", "Pyeongtaek", "Ulsan"]);
+
+        // By day, descending; and ascending with a date range.
+        let filter = ListFilter { sort: Sort::parse("-date"), ..ListFilter::default() };
+        let page = store.list_records(&own, &filter, None, 50).await.unwrap();
+        let days: Vec<_> = page.items.iter().map(day_of).collect();
+        let mut sorted = days.clone();
+        sorted.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(days, sorted);
+        assert_eq!(days.len(), 7);
+        let filter = ListFilter {
+            sort: Some(Sort { key: SortKey::Date, descending: false }),
+            from: Some(day(2026, 3, 1)),
+            to: Some(day(2026, 6, 30)),
+            ..ListFilter::default()
+        };
+        let page = store.list_records(&own, &filter, None, 50).await.unwrap();
+        let days: Vec<_> = page.items.iter().map(day_of).collect();
+        assert_eq!(days, [day(2026, 3, 10), day(2026, 4, 10), day(2026, 5, 10), day(2026, 6, 10)]);
+        assert_eq!(page.total, 4);
+
+        // Through the index (a drug filter) too, by conveyance then newest first.
+        let filter = ListFilter {
+            sort: Sort::parse("conveyance"),
+            drug: Some(interdict_core::record::DrugType::Yaba),
+            ..ListFilter::default()
+        };
+        let page = store.list_records(&own, &filter, None, 50).await.unwrap();
+        let conveyances: Vec<_> = page
+            .items
+            .iter()
+            .map(|s| serde_json::from_str::<Seizure>(&s.body).unwrap().conveyance)
+            .collect();
+        assert_eq!((page.total, page.total_capped), (7, false));
+        assert_eq!(conveyances[..3], [Conveyance::AirCargo; 3]);
+        assert_eq!(conveyances[3..], [Conveyance::Vessel; 4]);
+        assert!(page.items.iter().all(|s| !place_of(s).contains("hidden")));
+        // And by full-text terms, counted the same as newest first.
+        let unsorted = ListFilter { terms: interdict_core::text::query_terms("Busan"), ..ListFilter::default() };
+        let sorted = ListFilter { sort: Sort::parse("-place"), ..unsorted.clone() };
+        let (a, b) = (
+            store.list_records(&own, &unsorted, None, 50).await.unwrap(),
+            store.list_records(&own, &sorted, None, 50).await.unwrap(),
+        );
+        assert_eq!((a.total, b.total), (1, 1));
+        assert_eq!(place_of(&b.items[0]), "Busan");
+
+        // Reports have no day: sorted by day they keep their place, newest first.
+        let mut reports = Vec::new();
+        for title in ["b", "A", "c"] {
+            reports.push(report(KCS, title, Tlp::Green, RecordStatus::Published));
+        }
+        store.insert_records(&reports, &event("report.import")).await.unwrap();
+        let filter = ListFilter { sort: Sort::parse("-title"), ..ListFilter::default() };
+        let page = store.list_records(&own_reports(KCS), &filter, None, 50).await.unwrap();
+        assert_eq!(page.items.iter().map(title_of).collect::<Vec<_>>(), ["c", "b", "A"]);
+        let filter = ListFilter { sort: Sort::parse("date"), ..ListFilter::default() };
+        let page = store.list_records(&own_reports(KCS), &filter, None, 50).await.unwrap();
+        assert_eq!(page.items.iter().map(title_of).collect::<Vec<_>>(), ["c", "A", "b"]);
+        assert_eq!(Sort::parse("-nonsense"), None);
+        assert_eq!(Sort::parse("-date").map(Sort::to_param).as_deref(), Some("-date"));
     }
 
     /// A second record with the same id is a conflict; a bulk import with one bad

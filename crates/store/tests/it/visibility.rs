@@ -232,6 +232,7 @@ backend_tests! {
                 from: Some(day(2025, 1, 1)),
                 to: Some(day(2026, 12, 31)),
                 terms: Some(terms),
+                sort: None,
             },
             Box::new(move |r: &Rec| {
                 r.meta().agency.as_str() == KCG
