@@ -394,7 +394,9 @@ impl Service {
 
     /// Adds what the name index finds for the named subjects: the fields and score of
     /// records already linked, new links to records the reader may read, and hits on
-    /// records it may not read that no identifier reached already.
+    /// records it may not read that no identifier reached already. (The results so far
+    /// come in as the identifier pass left them.)
+    #[allow(clippy::too_many_arguments)]
     async fn correlate_names(
         &self,
         subjects: &[CoreSubject],
@@ -740,11 +742,13 @@ impl Service {
         self.store()
             .answer_hit(
                 id,
-                "disclosed",
-                "",
-                actor.username.as_str(),
-                self.now(),
-                Some((disclosure.id, until)),
+                &interdict_store::HitAnswer {
+                    state: "disclosed",
+                    message: "",
+                    by: actor.username.as_str(),
+                    at: self.now(),
+                    disclosure: Some((disclosure.id, until)),
+                },
                 &event,
             )
             .await?;
@@ -782,11 +786,13 @@ impl Service {
         self.store()
             .answer_hit(
                 id,
-                "declined",
-                message,
-                actor.username.as_str(),
-                self.now(),
-                None,
+                &interdict_store::HitAnswer {
+                    state: "declined",
+                    message,
+                    by: actor.username.as_str(),
+                    at: self.now(),
+                    disclosure: None,
+                },
                 &event,
             )
             .await?;

@@ -178,13 +178,16 @@ impl Store {
     pub async fn answer_hit(
         &self,
         id: Uuid,
-        state: &str,
-        message: &str,
-        by: &str,
-        at: DateTime<Utc>,
-        disclosure: Option<(Uuid, NaiveDate)>,
+        answer: &HitAnswer<'_>,
         event: &AuditEvent,
     ) -> Result<(), StoreError> {
+        let HitAnswer {
+            state,
+            message,
+            by,
+            at,
+            disclosure,
+        } = *answer;
         let mut tx = self.begin_write().await?;
         let changed = tx
             .tx
@@ -209,4 +212,18 @@ impl Store {
         append(&mut tx, event).await?;
         tx.commit().await
     }
+}
+
+/// An owner's answer to a deconfliction hit.
+#[derive(Clone, Copy, Debug)]
+pub struct HitAnswer<'a> {
+    /// `disclosed` or `declined`.
+    pub state: &'a str,
+    /// The message the asking agency reads (declined).
+    pub message: &'a str,
+    /// Who answered.
+    pub by: &'a str,
+    pub at: DateTime<Utc>,
+    /// The disclosure made and its last day (disclosed).
+    pub disclosure: Option<(Uuid, NaiveDate)>,
 }

@@ -38,7 +38,7 @@ pub use accounts::{EndTokens, NewUser, TokenKind, TokenOwner, TokenRow, UserChan
 pub use audit::{AuditFilter, AuditPage};
 pub use error::StoreError;
 pub use feed::{Change, ChangeOp, FeedWaker};
-pub use hits::{HitRow, NewHit};
+pub use hits::{HitAnswer, HitRow, NewHit};
 pub use maritime::{
     AreaRow, BoundingBox, IdentityRow, MaritimeBatch, SourceRow, TrackRow, VesselRow,
 };
