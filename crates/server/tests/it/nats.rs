@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::picture::{alerts, assert_story, file_watched_vessel_report};
+use crate::picture::{alerts, assert_story};
 use crate::support::{seed_world, token_for, Backend, TestNode};
 
 const SEED: u64 = 7;
@@ -105,7 +105,23 @@ async fn a_detector_killed_mid_stream_is_taken_over_without_loss_or_double_alert
     let lines: Vec<&str> = s.nmea.lines().collect();
     let kcs = token_for(node.service(), "kcs.analyst").await;
     let kcg = token_for(node.service(), "kcg.watch_officer").await;
-    file_watched_vessel_report(&node, &kcs).await;
+    let (code, report) = node
+        .post(
+            "/api/v1/reports",
+            &kcs,
+            &json!({
+                "title": "Methamphetamine shipment expected by sea",
+                "narrative": "A cargo vessel from Kaohsiung is to tranship at sea.",
+                "grading": "B2",
+                "handling": { "tlp": "AMBER", "recipients": [] },
+                "drugs": ["methamphetamine"],
+                "status": "published",
+                "subjects": [{ "kind": "vessel", "name": "OCEAN TRADER 7", "imo": "9074729" }]
+            }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{report}");
+    assert!(node.service().refresh_watchlist().await.unwrap() >= 1);
     let areas: Value = serde_json::from_str(&s.areas).unwrap();
     let (code, area) = node
         .post(

@@ -163,29 +163,6 @@ pub(crate) fn assert_story(who: &str, alerts: &[&Value], story: &[StoryEvent]) {
     );
 }
 
-/// KCS names the scenario's watched vessel by its IMO number in a report KCG may read
-/// by the MOU, and the node's watch list takes it up; the report's id.
-pub(crate) async fn file_watched_vessel_report(node: &TestNode, kcs: &str) -> String {
-    let (code, report) = node
-        .post(
-            "/api/v1/reports",
-            kcs,
-            &json!({
-                "title": "Methamphetamine shipment expected by sea",
-                "narrative": "A cargo vessel from Kaohsiung is to tranship at sea.",
-                "grading": "B2",
-                "handling": { "tlp": "AMBER", "recipients": [] },
-                "drugs": ["methamphetamine"],
-                "status": "published",
-                "subjects": [{ "kind": "vessel", "name": "OCEAN TRADER 7", "imo": "9074729" }]
-            }),
-        )
-        .await;
-    assert_eq!(code, StatusCode::CREATED, "{report}");
-    assert!(node.service().refresh_watchlist().await.unwrap() >= 1);
-    report["id"].as_str().unwrap().to_owned()
-}
-
 async fn scenario_in_the_node(backend: Backend) {
     let config_dir = tempfile::tempdir().unwrap();
     let config = config_dir.path().join("maritime.toml");
@@ -212,7 +189,25 @@ async fn scenario_in_the_node(backend: Backend) {
     let thai = token_for(node.service(), "thai.watch_officer").await;
     let japan = token_for(node.service(), "japan.watch_officer").await;
 
-    let report_id = file_watched_vessel_report(&node, &kcs).await;
+    // KCS names the vessel by its IMO number in a report KCG may read by the MOU.
+    let (code, report) = node
+        .post(
+            "/api/v1/reports",
+            &kcs,
+            &json!({
+                "title": "Methamphetamine shipment expected by sea",
+                "narrative": "A cargo vessel from Kaohsiung is to tranship at sea.",
+                "grading": "B2",
+                "handling": { "tlp": "AMBER", "recipients": [] },
+                "drugs": ["methamphetamine"],
+                "status": "published",
+                "subjects": [{ "kind": "vessel", "name": "OCEAN TRADER 7", "imo": "9074729" }]
+            }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{report}");
+    let report_id = report["id"].as_str().unwrap().to_owned();
+    assert!(node.service().refresh_watchlist().await.unwrap() >= 1);
 
     let areas: Value = serde_json::from_str(&s.areas).unwrap();
     let (code, area) = node
