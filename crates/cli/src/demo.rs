@@ -41,9 +41,11 @@ const SEED: u64 = 20230405;
 /// How many intelligence reports are generated beside the story's, over five years.
 const N_GENERATED_REPORTS: u64 = 200;
 
-const ACCOUNTS: [(&str, &str, &str); 10] = [
+const ACCOUNTS: [(&str, &str, &str); 12] = [
     ("kcs.analyst", "KR-KCS", "김지현 (KCS intelligence)"),
     ("kcg.analyst", "KR-KCG", "박준영 (KCG intelligence)"),
+    ("kcs.ops", "KR-KCS", "이민호 (KCS operations centre)"),
+    ("kcg.ops", "KR-KCG", "정수빈 (KCG situation room)"),
     ("thai.analyst", "TH-CUSTOMS", "Somsak Chaiyaporn"),
     ("hsi.analyst", "US-HSI", "Dana Whitfield"),
     ("japan.analyst", "JP-CUSTOMS", "Sato Haruki"),
@@ -105,6 +107,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         eprintln!("creating the demo world in {} …", data_dir.display());
         seed(&service, &password, started).await?;
         seed_picture(&service, &picture).await?;
+        seed_operations(&service, &picture, started).await?;
     }
     let app = Application::with_service(config, service)
         .await
@@ -155,6 +158,8 @@ pub async fn seed(service: &Service, password: &str, now: DateTime<Utc>) -> anyh
     for (username, agency, display) in ACCOUNTS {
         let roles = if username.ends_with(".admin") {
             "agency_admin,auditor"
+        } else if username.ends_with(".ops") {
+            "coordinator"
         } else {
             "analyst,watch_officer"
         };
@@ -301,6 +306,283 @@ pub async fn seed_picture(service: &Service, files: &PictureFiles) -> anyhow::Re
         )
         .await
         .map_err(|e| anyhow::anyhow!("source: {e}"))?;
+    Ok(())
+}
+
+/// The joint operations of the demo: MEKONG TIDE, the four-month operation of the
+/// Korea Customs Service with the Thai customs, closed, whose 35 linked seizures make
+/// the figures KCS reports (22 kg of methamphetamine and 290,000 Yaba tablets); and
+/// EAST SEA NET, the coast guard's operation at sea with KCS, active, over the area of
+/// the maritime scenario, looking for the scenario's vessel.
+pub async fn seed_operations(
+    service: &Service,
+    files: &PictureFiles,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    use interdict_core::operation::{
+        Feedback, FeedbackAction, MessageInput, MessageKind, OperationInput, OperationStatus,
+        Warning,
+    };
+    use interdict_core::record::{
+        Conveyance, DrugItem, PlaceKind, Route, SeizureInput, SeizurePlace, Unit,
+    };
+    let actor = |name: &'static str| async move {
+        service
+            .console_actor(name)
+            .await
+            .map_err(|e| anyhow::anyhow!("{name}: {e}"))
+    };
+    let kcs_ops = actor("kcs.ops").await?;
+    let kcs = actor("kcs.analyst").await?;
+    let thai = actor("thai.analyst").await?;
+    let kcg_ops = actor("kcg.ops").await?;
+    let kcg = actor("kcg.analyst").await?;
+    let fail = |what: &str, e: interdict_service::ServiceError| anyhow::anyhow!("{what}: {e}");
+    let c = cast()?;
+
+    // The last May–August that has ended.
+    let year = if now.month() > 8 {
+        now.year()
+    } else {
+        now.year() - 1
+    };
+    let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).context("bad date");
+    let mekong = service
+        .create_operation(
+            &kcs_ops,
+            OperationInput {
+                code_name: "MEKONG TIDE".into(),
+                starts_on: day(5, 1)?,
+                ends_on: day(8, 31)?,
+                member_agencies: vec![code("TH-CUSTOMS")?],
+                area: Some(serde_json::json!({
+                    "type": "MultiPolygon",
+                    "coordinates": [
+                        [[[99.5, 12.0], [101.8, 12.0], [101.8, 14.0], [99.5, 14.0], [99.5, 12.0]]],
+                        [[[128.4, 34.6], [129.6, 34.6], [129.6, 35.4], [128.4, 35.4], [128.4, 34.6]]]
+                    ]
+                })),
+                objectives: vec![
+                    "Stop methamphetamine and Yaba tablets leaving Laem Chabang and Bangkok for Korea".into(),
+                    "Exchange profiles of suspect consignments within 24 hours".into(),
+                ],
+                targets: vec![c.golden[0].clone(), c.container_b.clone(), c.somchai[1].clone()],
+                max_tlp: Tlp::Amber,
+                status: OperationStatus::Active,
+            },
+        )
+        .await
+        .map_err(|e| fail("MEKONG TIDE", e))?;
+    let mekong_id = mekong.operation.id;
+    for officer in ["kcs.analyst", "thai.analyst", "kcs.ops"] {
+        service
+            .add_officer(&kcs_ops, mekong_id, officer)
+            .await
+            .map_err(|e| fail(officer, e))?;
+    }
+    let warning = service
+        .post_message(
+            &kcs,
+            mekong_id,
+            MessageInput {
+                id: None,
+                kind: MessageKind::Warning,
+                text: String::new(),
+                reply_to: None,
+                warning: Some(Warning {
+                    title: "Reefer containers of frozen fish, Laem Chabang to Busan".into(),
+                    profile: "Consignee registered less than three months ago; freight paid in cash; shipper linked to Golden Triangle Trading".into(),
+                    subjects: vec![c.container_b.clone(), c.golden[1].clone()],
+                    valid_until: None,
+                }),
+                feedback: None,
+                seizure: None,
+            },
+            Vec::new(),
+        )
+        .await
+        .map_err(|e| fail("warning", e))?;
+    service
+        .post_message(
+            &thai,
+            mekong_id,
+            MessageInput {
+                id: None,
+                kind: MessageKind::Feedback,
+                text: "Two containers opened at Laem Chabang; Yaba tablets in the fish boxes."
+                    .into(),
+                reply_to: Some(warning.id),
+                warning: None,
+                feedback: Some(Feedback {
+                    action: FeedbackAction::Seized,
+                    on: Some(day(5, 14)?),
+                    place: "Laem Chabang".into(),
+                }),
+                seizure: None,
+            },
+            Vec::new(),
+        )
+        .await
+        .map_err(|e| fail("feedback", e))?;
+    // 35 cases: 14 of methamphetamine (22 kg in all), 21 of Yaba (290,000 tablets).
+    const METH_GRAMS: [u32; 14] = [
+        2_500, 1_200, 800, 3_100, 450, 1_750, 2_200, 950, 1_600, 2_800, 700, 1_300, 1_150, 1_500,
+    ];
+    const YABA_TABLETS: [u32; 21] = [
+        30_000, 8_000, 15_000, 12_000, 30_000, 6_000, 9_500, 14_000, 18_000, 7_500, 11_000, 22_000,
+        5_000, 16_000, 13_000, 10_000, 19_000, 8_500, 12_500, 9_000, 14_000,
+    ];
+    let items = METH_GRAMS
+        .iter()
+        .map(|g| {
+            (
+                DrugType::Methamphetamine,
+                f64::from(*g) / 1000.0,
+                Unit::Kilogram,
+            )
+        })
+        .chain(
+            YABA_TABLETS
+                .iter()
+                .map(|t| (DrugType::Yaba, f64::from(*t), Unit::Tablets)),
+        );
+    for (i, (drug, quantity, unit)) in items.enumerate() {
+        let i = i as u32;
+        // Thai customs make two cases in five at Laem Chabang; KCS the rest in Busan.
+        let thai_case = i % 5 < 2;
+        let (author, place, ctry, origin) = if thai_case {
+            (&thai, "Laem Chabang", "TH", "MM")
+        } else {
+            (&kcs, "Busan New Port", "KR", "TH")
+        };
+        let input = SeizureInput {
+            occurred_on: day(5 + i % 4, 2 + (i * 7) % 27)?,
+            place: SeizurePlace {
+                kind: PlaceKind::Port,
+                name: place.into(),
+                country: country(ctry)?,
+                position: None,
+            },
+            conveyance: Conveyance::SeaContainer,
+            items: vec![DrugItem {
+                drug,
+                quantity,
+                unit,
+            }],
+            concealment: "frozen fish boxes in a reefer container".into(),
+            route: Route {
+                origin: Some(country(origin)?),
+                transit: Vec::new(),
+                destination: Some(country("KR")?),
+            },
+            arrests: 1 + i % 3,
+            subjects: Vec::new(),
+            linked_reports: Vec::new(),
+            handling: Handling {
+                tlp: Tlp::Amber,
+                recipients: Vec::new(),
+            },
+            status: RecordStatus::Published,
+        };
+        if i.is_multiple_of(7) {
+            // Some are reported on the board, which files them.
+            service
+                .post_message(
+                    author,
+                    mekong_id,
+                    MessageInput {
+                        id: None,
+                        kind: MessageKind::Seizure,
+                        text: String::new(),
+                        reply_to: None,
+                        warning: None,
+                        feedback: None,
+                        seizure: Some(input),
+                    },
+                    Vec::new(),
+                )
+                .await
+                .map_err(|e| fail("seizure message", e))?;
+        } else {
+            let seizure = service
+                .create_record::<Seizure>(author, input)
+                .await
+                .map_err(|e| fail("seizure", e))?;
+            service
+                .attach_to_operation(
+                    author,
+                    mekong_id,
+                    interdict_core::RecordKind::Seizure,
+                    seizure.id,
+                )
+                .await
+                .map_err(|e| fail("attach", e))?;
+        }
+    }
+    let mut closing = service
+        .operation(&kcs_ops, mekong_id)
+        .await
+        .map_err(|e| fail("MEKONG TIDE", e))?
+        .operation;
+    closing.status = OperationStatus::Closed;
+    service
+        .update_operation(&kcs_ops, mekong_id, closing.version, closing.into_input())
+        .await
+        .map_err(|e| fail("closing MEKONG TIDE", e))?;
+
+    // The coast guard's operation at sea over the scenario's area, going on now.
+    let areas = std::fs::read_to_string(&files.areas)
+        .with_context(|| format!("cannot read {}", files.areas.display()))?;
+    let today = now.date_naive();
+    let east_sea = service
+        .create_operation(
+            &kcg_ops,
+            OperationInput {
+                code_name: "EAST SEA NET".into(),
+                starts_on: today - Duration::days(20),
+                ends_on: today + Duration::days(40),
+                member_agencies: vec![code("KR-KCS")?],
+                area: Some(serde_json::from_str(&areas).context("scenario areas")?),
+                objectives: vec![
+                    "Board the vessel of the joint KCG–KCS profile before it reaches Busan".into(),
+                ],
+                targets: vec![c.vessel_hae_yang_alt.clone(), c.vessel_sea_dragon.clone()],
+                max_tlp: Tlp::Amber,
+                status: OperationStatus::Active,
+            },
+        )
+        .await
+        .map_err(|e| fail("EAST SEA NET", e))?;
+    let east_id = east_sea.operation.id;
+    for officer in ["kcg.analyst", "kcs.analyst", "kcg.ops"] {
+        service
+            .add_officer(&kcg_ops, east_id, officer)
+            .await
+            .map_err(|e| fail(officer, e))?;
+    }
+    service
+        .post_message(
+            &kcg,
+            east_id,
+            MessageInput {
+                id: None,
+                kind: MessageKind::Warning,
+                text: String::new(),
+                reply_to: None,
+                warning: Some(Warning {
+                    title: "HAE YANG HO (IMO 9074729) inbound to Busan; AIS gaps off Jeju".into(),
+                    profile: "Meets small craft at night; watch for a transfer at sea before the Busan approaches".into(),
+                    subjects: vec![c.vessel_hae_yang.clone()],
+                    valid_until: Some(today + Duration::days(14)),
+                }),
+                feedback: None,
+                seizure: None,
+            },
+            Vec::new(),
+        )
+        .await
+        .map_err(|e| fail("warning", e))?;
     Ok(())
 }
 

@@ -31,6 +31,7 @@ pub mod alert;
 pub mod audit;
 pub mod geo;
 pub mod handling;
+pub mod operation;
 pub mod policy;
 pub mod record;
 pub mod subject;

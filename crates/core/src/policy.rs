@@ -439,8 +439,12 @@ pub fn access(principal: &Principal, kind: DataKind, context: &Context<'_>) -> A
     } else {
         (Vec::new(), BTreeSet::new())
     };
-    // A partner node holds no data of its own on this node.
-    let own = may_read && matches!(principal, Principal::User(_));
+    // A partner node holds no data of its own on this node. Of the lead agency's own
+    // operations, only the coordinators who run operations read those they are not
+    // members of: an operation is a compartment even within its agency.
+    let own = may_read
+        && matches!(principal, Principal::User(_))
+        && (kind != DataKind::Operation || principal.may(Action::ManageOperations));
     Access {
         kind,
         reader: Some(reader.clone()),

@@ -348,6 +348,9 @@ pub struct Seizure {
     pub items: Vec<DrugItem>,
     pub concealment: String,
     pub route: Route,
+    /// Persons arrested with the seizure.
+    #[serde(default)]
+    pub arrests: u32,
     pub subjects: Vec<Subject>,
     pub linked_reports: Vec<Uuid>,
     pub handling: Handling,
@@ -373,6 +376,10 @@ pub struct SeizureInput {
     pub concealment: String,
     #[serde(default)]
     pub route: Route,
+    /// Persons arrested with the seizure.
+    #[serde(default)]
+    #[schema(maximum = 10_000)]
+    pub arrests: u32,
     #[serde(default)]
     #[schema(max_items = 200)]
     pub subjects: Vec<Subject>,
@@ -417,6 +424,9 @@ impl SeizureInput {
         optional_text(&mut errors, "concealment", &self.concealment, 2_000);
         if self.route.transit.len() > 20 {
             errors.add("route.transit", "at most 20 transit countries");
+        }
+        if self.arrests > 10_000 {
+            errors.add("arrests", "at most 10,000 arrests");
         }
         if self.linked_reports.len() > 100 {
             errors.add("linked_reports", "at most 100 linked reports");

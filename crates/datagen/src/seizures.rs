@@ -161,6 +161,11 @@ impl Generator {
             (_, false) => pick(rng, &SMALL_CONCEALMENTS),
         };
         let subjects = self.seizure_subjects(conveyance, language)?;
+        // The persons a seizure names are those arrested with it.
+        let arrests = subjects
+            .iter()
+            .filter(|s| matches!(s, interdict_core::Subject::Person(_)))
+            .count() as u32;
         let (handling, status) = self.handling(&mix, agency_idx);
         let id = self.id_at(created_at);
         let author = &self.authors[agency_idx];
@@ -184,6 +189,7 @@ impl Generator {
                 unit,
             }],
             concealment: concealment.to_owned(),
+            arrests,
             route: Route {
                 origin: Some(CountryCode::parse(origin)?),
                 transit,

@@ -61,5 +61,10 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-add-row]"), setUpRows);
     Array.prototype.forEach.call(document.querySelectorAll("[data-tlp-select]"), setUpTlp);
     Array.prototype.forEach.call(document.querySelectorAll("tbody [data-hint-for]"), hinted);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+      button.addEventListener("click", function () {
+        window.print();
+      });
+    });
   });
 })();

@@ -8,6 +8,8 @@
 //
 // Text from the data (vessel names, area names) is only ever set with textContent.
 
+import { baseStyle, loadBase } from "./basemap.js";
+
 const app = document.getElementById("map-app");
 
 const TYPE_COLOURS = {
@@ -242,23 +244,10 @@ function vesselIcon(colour, selected) {
   return g.getImageData(0, 0, size, size);
 }
 
-function baseStyle(land) {
-  return {
-    version: 8,
-    sources: { land: { type: "geojson", data: land, attribution: "Natural Earth" } },
-    layers: [
-      { id: "sea", type: "background", paint: { "background-color": "#c9dced" } },
-      { id: "land", type: "fill", source: "land", paint: { "fill-color": "#f2efe6" } },
-      { id: "coast", type: "line", source: "land", paint: { "line-color": "#8a96a3", "line-width": 0.7 } },
-    ],
-  };
-}
-
 async function start(root) {
   messages = JSON.parse(root.dataset.i18n || "{}");
   setStatus("connecting");
-  const [maplibregl, land] = await Promise.all([import(root.dataset.maplibre), getJson(root.dataset.land)]);
-  const landGeo = window.topojson.feature(land, land.objects.land);
+  const { maplibregl, land: landGeo } = await loadBase(root.dataset);
   const map = new maplibregl.Map({
     container: "map",
     style: baseStyle(landGeo),

@@ -21,6 +21,7 @@ pub mod feed;
 mod keys;
 pub mod maritime;
 pub mod names;
+pub mod operations;
 pub mod records;
 
 use std::path::PathBuf;

@@ -1232,7 +1232,7 @@ impl Service {
 
 /// The polygons of an area as one geometry, whichever of the accepted GeoJSON forms
 /// it was given in (Polygon, MultiPolygon, Feature, FeatureCollection).
-fn area_geometry(value: &serde_json::Value) -> Option<serde_json::Value> {
+pub(crate) fn area_geometry(value: &serde_json::Value) -> Option<serde_json::Value> {
     fn collect(value: &serde_json::Value, polygons: &mut Vec<serde_json::Value>) {
         match value.get("type").and_then(|t| t.as_str()) {
             Some("Polygon") => polygons.extend(value.get("coordinates").cloned()),

@@ -180,6 +180,7 @@ impl RecordType for Seizure {
             items: input.items,
             concealment: input.concealment,
             route: input.route,
+            arrests: input.arrests,
             subjects: input.subjects,
             linked_reports: input.linked_reports,
             handling: input.handling,
@@ -318,7 +319,12 @@ pub type Disclosure = DisclosureRow;
 const MAX_DISCLOSURE_DAYS: i64 = 366;
 
 impl Service {
-    fn record_event<R: Record>(&self, actor: &Actor, action: &str, record: &R) -> AuditEvent {
+    pub(crate) fn record_event<R: Record>(
+        &self,
+        actor: &Actor,
+        action: &str,
+        record: &R,
+    ) -> AuditEvent {
         let mut event = self.event(Some(actor), &format!("{}.{action}", R::KIND.as_str()));
         event.target_kind = Some(R::KIND.as_str().to_owned());
         event.target_id = Some(record.id().to_string());
@@ -329,7 +335,7 @@ impl Service {
     /// Audits a refused action on a record of `kind` with id `id`. The owning agency is
     /// named only when the actor may know it; a probe of an invisible id names none, so
     /// that the entry tells the prober's auditors nothing the prober did not know.
-    fn deny(
+    pub(crate) fn deny(
         &self,
         actor: &Actor,
         kind: RecordKind,
@@ -441,7 +447,7 @@ impl Service {
     /// force between them and the owner shares records of this kind up to RED. (The
     /// record would say "TLP:RED KR-KCG" while KR-KCG could not see it, and nobody would
     /// be told.)
-    async fn check_recipients(
+    pub(crate) async fn check_recipients(
         &self,
         owner: &AgencyCode,
         kind: RecordKind,

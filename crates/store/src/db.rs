@@ -25,6 +25,7 @@ pub(crate) enum Arg {
     Flag(bool),
     OptFlag(Option<bool>),
     Id(Uuid),
+    OptId(Option<Uuid>),
     Time(DateTime<Utc>),
     OptTime(Option<DateTime<Utc>>),
     Date(NaiveDate),
@@ -32,6 +33,8 @@ pub(crate) enum Arg {
     /// A list of text values: a `TEXT[]` on PostgreSQL (for `array_to_tsvector` and
     /// `= ANY`); not used on SQLite.
     TextList(Vec<String>),
+    /// Bytes: a BLOB on SQLite, a BYTEA on PostgreSQL.
+    Bytes(Vec<u8>),
 }
 
 macro_rules! arg_from {
@@ -54,6 +57,7 @@ arg_from! {
     bool => Flag,
     Option<bool> => OptFlag,
     Uuid => Id,
+    Option<Uuid> => OptId,
     DateTime<Utc> => Time,
     Option<DateTime<Utc>> => OptTime,
     NaiveDate => Date,
@@ -156,11 +160,13 @@ impl SqlBuf {
                 Arg::Flag(v) => query.bind(i64::from(*v)),
                 Arg::OptFlag(v) => query.bind(v.map(i64::from)),
                 Arg::Id(v) => query.bind(v.to_string()),
+                Arg::OptId(v) => query.bind(v.map(|v| v.to_string())),
                 Arg::Time(v) => query.bind(canonical_time(v)),
                 Arg::OptTime(v) => query.bind(v.as_ref().map(canonical_time)),
                 Arg::Date(v) => query.bind(v.to_string()),
                 Arg::OptDate(v) => query.bind(v.map(|d| d.to_string())),
                 Arg::TextList(v) => query.bind(v.join(" ")),
+                Arg::Bytes(v) => query.bind(v.as_slice()),
             };
         }
         query
@@ -179,11 +185,13 @@ impl SqlBuf {
                 Arg::Flag(v) => query.bind(*v),
                 Arg::OptFlag(v) => query.bind(*v),
                 Arg::Id(v) => query.bind(*v),
+                Arg::OptId(v) => query.bind(*v),
                 Arg::Time(v) => query.bind(*v),
                 Arg::OptTime(v) => query.bind(*v),
                 Arg::Date(v) => query.bind(*v),
                 Arg::OptDate(v) => query.bind(*v),
                 Arg::TextList(v) => query.bind(v.as_slice()),
+                Arg::Bytes(v) => query.bind(v.as_slice()),
             };
         }
         query
@@ -206,6 +214,8 @@ pub(crate) trait RowExt {
     fn opt_time(&self, column: &str) -> Result<Option<DateTime<Utc>>, StoreError>;
     fn opt_date(&self, column: &str) -> Result<Option<NaiveDate>, StoreError>;
     fn opt_float(&self, column: &str) -> Result<Option<f64>, StoreError>;
+    fn opt_id(&self, column: &str) -> Result<Option<Uuid>, StoreError>;
+    fn bytes(&self, column: &str) -> Result<Vec<u8>, StoreError>;
 
     fn float(&self, column: &str) -> Result<f64, StoreError> {
         self.opt_float(column)?
@@ -229,6 +239,14 @@ fn parse_date(column: &str, raw: &str) -> Result<NaiveDate, StoreError> {
 }
 
 impl RowExt for SqliteRow {
+    fn opt_id(&self, column: &str) -> Result<Option<Uuid>, StoreError> {
+        self.try_get::<Option<String>, _>(column)?
+            .map(|raw| Uuid::parse_str(&raw).map_err(|e| corrupt(column, format!("{raw:?}: {e}"))))
+            .transpose()
+    }
+    fn bytes(&self, column: &str) -> Result<Vec<u8>, StoreError> {
+        Ok(self.try_get(column)?)
+    }
     fn opt_float(&self, column: &str) -> Result<Option<f64>, StoreError> {
         Ok(self.try_get(column)?)
     }
@@ -267,6 +285,12 @@ impl RowExt for SqliteRow {
 }
 
 impl RowExt for PgRow {
+    fn opt_id(&self, column: &str) -> Result<Option<Uuid>, StoreError> {
+        Ok(self.try_get(column)?)
+    }
+    fn bytes(&self, column: &str) -> Result<Vec<u8>, StoreError> {
+        Ok(self.try_get(column)?)
+    }
     fn opt_float(&self, column: &str) -> Result<Option<f64>, StoreError> {
         Ok(self.try_get(column)?)
     }

@@ -42,7 +42,7 @@ pub use hits::{HitAnswer, HitRow, NewHit};
 pub use maritime::{
     AreaRow, BoundingBox, IdentityRow, MaritimeBatch, SourceRow, TrackRow, VesselRow,
 };
-pub use operations::OperationRow;
+pub use operations::{AttachmentRow, MemberRow, MessageRow, OperationRow, ReadRow};
 pub use records::{
     DisclosureRow, ListFilter, Page, RecordAccess, Sort, SortKey, StoredRecord, VersionRow,
     COUNT_CAP,

@@ -641,8 +641,24 @@ impl Store {
         record: &R,
         event: &AuditEvent,
     ) -> Result<i64, StoreError> {
+        self.insert_beside(tx, record, event, None).await
+    }
+
+    /// Stores a new record inside `tx`, attached to `operation` from the start when
+    /// one is given (its access terms then include the operation's compartment).
+    pub(crate) async fn insert_beside<R: Record>(
+        &self,
+        tx: &mut WriteTx<'_>,
+        record: &R,
+        event: &AuditEvent,
+        operation: Option<Uuid>,
+    ) -> Result<i64, StoreError> {
         let facts = Facts::of(record)?;
-        let terms = facts.terms(&RecordAccess::default());
+        let beside = RecordAccess {
+            compartments: operation.into_iter().collect(),
+            disclosures: Vec::new(),
+        };
+        let terms = facts.terms(&beside);
         let tx = &mut *tx;
         let codes = self.codes_in(tx, &terms).await?;
         let seqs = insert_chunk(
@@ -655,6 +671,15 @@ impl Store {
         let seq = *seqs
             .first()
             .ok_or_else(|| StoreError::Corrupt("record was not inserted".into()))?;
+        if let Some(operation) = operation {
+            tx.tx
+                .execute(&SqlBuf::with(
+                    tx.dialect,
+                    "INSERT INTO record_compartments (seq, operation) VALUES ($1, $2)",
+                    vec![Arg::Int(seq), Arg::Id(operation)],
+                ))
+                .await?;
+        }
         append(tx, event).await?;
         append_change(
             tx,

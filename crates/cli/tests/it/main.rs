@@ -981,6 +981,43 @@ async fn the_demo_starts_with_the_maritime_scenario_loaded() {
     assert!(shared["total"].as_i64().unwrap() >= 6, "{shared}");
     let none = get("/alerts".into(), japan.clone()).await;
     assert_eq!(none["total"], 0, "{none}");
-    assert_eq!(get("/vessels".into(), japan).await, json!([]));
+    assert_eq!(get("/vessels".into(), japan.clone()).await, json!([]));
+
+    // The joint operations: MEKONG TIDE, closed, reproduces the seeds' figures from its
+    // linked seizures for its Thai officer; EAST SEA NET goes on at sea; Japan sees
+    // neither.
+    let thai = token("thai.analyst").await;
+    let operations = get("/operations".into(), thai.clone()).await;
+    let mekong = operations
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code_name"] == "MEKONG TIDE")
+        .unwrap_or_else(|| panic!("{operations}"));
+    assert_eq!(mekong["status"], "closed");
+    let tally = get(
+        format!("/operations/{}/tally", mekong["id"].as_str().unwrap()),
+        thai,
+    )
+    .await;
+    assert_eq!(tally["cases"], 35, "{tally}");
+    assert_eq!(
+        tally["quantities"],
+        json!([
+            { "drug": "methamphetamine", "unit": "kg", "quantity": 22.0 },
+            { "drug": "yaba", "unit": "tablets", "quantity": 290000.0 }
+        ]),
+        "{tally}"
+    );
+    let kcg_operations = get("/operations".into(), kcg).await;
+    assert!(
+        kcg_operations
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["code_name"] == "EAST SEA NET" && o["status"] == "active"),
+        "{kcg_operations}"
+    );
+    assert_eq!(get("/operations".into(), japan).await, json!([]));
     drop(child);
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod deconfliction;
 pub mod extract;
 pub mod maritime;
+pub mod operations;
 pub mod records;
 
 use axum::extract::State;
@@ -453,6 +454,21 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(deconfliction::disclose_on_hit))
         .routes(routes!(deconfliction::decline_hit))
         .routes(routes!(deconfliction::list_hit_answers))
+        .routes(routes!(
+            operations::list_operations,
+            operations::create_operation
+        ))
+        .routes(routes!(
+            operations::get_operation,
+            operations::update_operation
+        ))
+        .routes(routes!(operations::add_officer))
+        .routes(routes!(operations::remove_officer))
+        .routes(routes!(operations::attach_record))
+        .routes(routes!(operations::list_messages, operations::post_message))
+        .routes(routes!(operations::get_attachment))
+        .routes(routes!(operations::operation_tally))
+        .routes(routes!(operations::operation_seizures_csv))
         .routes(routes!(audit))
         .routes(routes!(node))
         .routes(routes!(changes))

@@ -321,6 +321,7 @@ mod tests {
                 n_items
             ],
             concealment: String::new(),
+            arrests: 0,
             route: Route {
                 origin: None,
                 transit: vec![CountryCode::parse("TH").unwrap(); 21],

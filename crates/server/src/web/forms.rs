@@ -630,6 +630,7 @@ pub struct SeizureForm {
     pub conveyance: String,
     pub items: Vec<ItemRow>,
     pub concealment: String,
+    pub arrests: String,
     pub origin: String,
     pub transit: String,
     pub destination: String,
@@ -666,6 +667,7 @@ impl SeizureForm {
             conveyance: form.get("conveyance").to_owned(),
             items,
             concealment: form.get("concealment").to_owned(),
+            arrests: form.get("arrests").to_owned(),
             origin: form.get("origin").to_owned(),
             transit: form.get("transit").to_owned(),
             destination: form.get("destination").to_owned(),
@@ -719,6 +721,7 @@ impl SeizureForm {
                 })
                 .collect(),
             concealment: s.concealment.clone(),
+            arrests: s.arrests.to_string(),
             origin: c(&s.route.origin),
             transit: s
                 .route
@@ -826,6 +829,13 @@ impl SeizureForm {
                 unit: unit.unwrap_or(Unit::Kilogram),
             });
         }
+        let arrests = match self.arrests.trim() {
+            "" => 0,
+            raw => raw.parse::<u32>().unwrap_or_else(|_| {
+                errors.insert("arrests".into(), FieldError::coded("err.number"));
+                0
+            }),
+        };
         let origin = country_opt(&mut errors, "route.origin", &self.origin);
         let destination = country_opt(&mut errors, "route.destination", &self.destination);
         let mut transit = Vec::new();
@@ -874,6 +884,7 @@ impl SeizureForm {
                 transit,
                 destination,
             },
+            arrests,
             subjects,
             linked_reports,
             handling,
@@ -952,7 +963,13 @@ fn linked_report_errors(lang: Lang, errors: &Errors, form: &SeizureForm) -> Vec<
 }
 
 /// A labelled field with its error underneath. `wide` spans the whole grid row.
-fn field(label: &str, id: &str, error: Option<String>, wide: bool, control: Markup) -> Markup {
+pub(crate) fn field(
+    label: &str,
+    id: &str,
+    error: Option<String>,
+    wide: bool,
+    control: Markup,
+) -> Markup {
     let class = match (wide, error.is_some()) {
         (true, true) => "field wide invalid",
         (true, false) => "field wide",
@@ -1330,6 +1347,9 @@ pub fn seizure_form(
                 (items_box(lang, &form.items, errors))
                 (field(lang.t("field.concealment"), "concealment", err(lang, errors, "concealment"), true, html! {
                     textarea id="concealment" name="concealment" rows="3" { (form.concealment) }
+                }))
+                (field(lang.t("field.arrests"), "arrests", err(lang, errors, "arrests"), false, html! {
+                    input type="text" inputmode="numeric" id="arrests" name="arrests" value=(form.arrests) placeholder="0";
                 }))
                 fieldset.field.wide {
                     legend { (lang.t("field.route")) }

@@ -95,6 +95,7 @@ pub fn label(lang: Lang, path: &str) -> (String, String) {
         "conveyance" => "field.conveyance",
         "items" => "field.items",
         "concealment" => "field.concealment",
+        "arrests" => "field.arrests",
         "route" => "field.route",
         "linked_reports" => "field.linked_reports",
         _ => return (top.to_owned(), rest.to_owned()),

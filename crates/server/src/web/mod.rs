@@ -21,6 +21,7 @@ mod history;
 pub mod i18n;
 mod layout;
 pub mod map;
+mod operations;
 mod pages;
 mod records;
 mod statics;
@@ -105,4 +106,5 @@ pub fn router() -> Router<AppState> {
             get(statics::serve_vendor),
         )
         .merge(map::router())
+        .merge(operations::router())
 }

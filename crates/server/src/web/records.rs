@@ -279,6 +279,9 @@ impl WebRecord for Seizure {
                 h2 { (lang.t("field.concealment")) }
                 div.prose { (self.concealment) }
             }
+            @if self.arrests > 0 {
+                p { (lang.t("field.arrests")) ": " (self.arrests) }
+            }
             (subjects_table(lang, &self.subjects))
         }
     }
@@ -320,6 +323,15 @@ fn subjects_table(lang: Lang, subjects: &[Subject]) -> Markup {
         @if subjects.is_empty() {
             p.muted { (lang.t("common.none")) }
         } @else {
+            (subjects_grid(lang, subjects))
+        }
+    }
+}
+
+/// The subjects as a table: kind, name, identifiers (each a search), country.
+pub(crate) fn subjects_grid(lang: Lang, subjects: &[Subject]) -> Markup {
+    html! {
+        @if !subjects.is_empty() {
             div.table-scroll {
                 table.data.compact {
                     thead { tr {
@@ -376,7 +388,7 @@ fn title_of<R: WebRecord>(lang: Lang, record: &R) -> String {
     }
 }
 
-async fn agencies(state: &AppState) -> Result<Vec<Agency>, AppError> {
+pub(crate) async fn agencies(state: &AppState) -> Result<Vec<Agency>, AppError> {
     Ok(state.service.agencies().await?)
 }
 

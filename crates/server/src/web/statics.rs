@@ -36,6 +36,16 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/map.js"),
     },
     Asset {
+        name: "operation.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/operation.js"),
+    },
+    Asset {
+        name: "basemap.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/basemap.js"),
+    },
+    Asset {
         name: "map.css",
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("../../static/map.css"),

@@ -182,6 +182,8 @@ async fn every_documented_operation_succeeds_as_documented() {
     assert_eq!(code, StatusCode::OK, "{answers}");
     assert!(!answers.as_array().unwrap().is_empty(), "{answers}");
 
+    exercise_operations(&node, &kcs).await;
+
     let (code, audit) = node.get("/api/v1/audit?limit=200", &admin).await;
     assert_eq!(code, StatusCode::OK, "{audit}");
     let (code, _) = node
@@ -476,4 +478,111 @@ async fn fields_sent_as_null_are_documented_as_required() {
     let (_, page) = node.get("/api/v1/reports", &kcs).await;
     assert_eq!(page.get("next_cursor"), Some(&Value::Null), "{page}");
     node.finish().await;
+}
+
+/// Every operation of `/api/v1/operations`, each made to succeed once.
+async fn exercise_operations(node: &TestNode, kcs: &str) {
+    use base64::Engine as _;
+    let lead = token_for(node.service(), "kcs.coordinator").await;
+    let area = json!({ "type": "Polygon", "coordinates": [[[100.0, 12.0], [102.0, 12.0], [102.0, 14.0], [100.0, 12.0]]] });
+    let (code, created) = node
+        .post(
+            "/api/v1/operations",
+            &lead,
+            &json!({
+                "code_name": "CONTRACT", "starts_on": "2026-05-01", "ends_on": "2026-08-31",
+                "member_agencies": ["TH-CUSTOMS"], "area": area, "objectives": ["one"],
+                "targets": [ { "kind": "vessel", "name": "HAE YANG HO" } ], "max_tlp": "AMBER"
+            }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    let op = created["id"].as_str().unwrap().to_owned();
+    let base = format!("/api/v1/operations/{op}");
+    let (code, list) = node.get("/api/v1/operations", &lead).await;
+    assert_eq!(code, StatusCode::OK, "{list}");
+    for officer in ["kcs.analyst", "thai.analyst"] {
+        let (code, view) = node
+            .post(
+                &format!("{base}/officers"),
+                &lead,
+                &json!({ "username": officer }),
+            )
+            .await;
+        assert_eq!(code, StatusCode::OK, "{view}");
+    }
+    let (code, view) = node.get(&base, kcs).await;
+    assert_eq!(code, StatusCode::OK, "{view}");
+    let mut input = created.clone();
+    for key in [
+        "id",
+        "lead_agency",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "officers",
+        "may_manage",
+    ] {
+        input.as_object_mut().unwrap().remove(key);
+    }
+    input["status"] = json!("active");
+    let (code, _, updated) = node
+        .put(&base, &lead, Some(&created["version"].to_string()), &input)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{updated}");
+    let (code, seizure) = node
+        .post(
+            "/api/v1/seizures",
+            kcs,
+            &seizure_json("contract-op", "AMBER", &[], "published"),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{seizure}");
+    let (code, _) = node
+        .post(
+            &format!("{base}/records"),
+            kcs,
+            &json!({ "kind": "seizure", "id": seizure["id"] }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    let text = base64::engine::general_purpose::STANDARD.encode("container list\n");
+    let (code, posted) = node
+        .post(
+            &format!("{base}/messages"),
+            kcs,
+            &json!({
+                "message": { "kind": "message", "text": "hello" },
+                "attachments": [ { "filename": "list.txt", "content_type": "text/plain", "content_base64": text } ]
+            }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{posted}");
+    let (code, board) = node.get(&format!("{base}/messages"), kcs).await;
+    assert_eq!(code, StatusCode::OK, "{board}");
+    let file = posted["attachments"][0]["id"].as_str().unwrap();
+    let answer = node
+        .request(
+            Method::GET,
+            &format!("/api/v1/operations/attachments/{file}"),
+        )
+        .token(kcs)
+        .send()
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let (code, tally) = node.get(&format!("{base}/tally"), kcs).await;
+    assert_eq!(code, StatusCode::OK, "{tally}");
+    let answer = node
+        .request(Method::GET, &format!("{base}/seizures.csv"))
+        .token(kcs)
+        .send()
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let answer = node
+        .request(Method::DELETE, &format!("{base}/officers/thai.analyst"))
+        .token(&lead)
+        .send()
+        .await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT);
 }

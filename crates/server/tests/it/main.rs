@@ -11,6 +11,7 @@ mod feeds;
 mod flows;
 mod map;
 mod nats;
+mod operations;
 mod picture;
 mod support;
 mod trust;

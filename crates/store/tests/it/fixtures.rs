@@ -157,6 +157,7 @@ pub fn seizure(owner: &str, place: &str, tlp: Tlp, status: RecordStatus) -> Seiz
             },
         ],
         concealment: "냉동 생선 상자 안에 숨김".into(),
+        arrests: 0,
         route: Route {
             origin: Some(CountryCode::parse("MX").unwrap()),
             transit: vec![CountryCode::parse("PA").unwrap()],
@@ -643,9 +644,12 @@ pub async fn random_dataset(
             max_tlp,
             status: "active".into(),
             created_at: at(0),
+            body: "{}".into(),
+            version: 1,
+            updated_at: None,
         };
         store
-            .create_operation(&operation, &event("operation.create"))
+            .create_operation(&operation, &[], &event("operation.create"))
             .await
             .unwrap();
         extras.operations.push((id, max_tlp));
