@@ -67,6 +67,8 @@ export async function startDemo(password) {
   return { base, stop, log: () => log };
 }
 
+// Chromium headless with the flags the machines allow; WebGL runs on the CPU
+// (SwiftShader), which MapLibre needs without a GPU.
 export async function launch() {
   assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath}`);
   return chromium.launch({
@@ -80,6 +82,8 @@ export async function launch() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      "--use-angle=swiftshader",
+      "--enable-unsafe-swiftshader",
     ],
   });
 }

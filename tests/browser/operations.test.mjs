@@ -93,6 +93,20 @@ test("an operation is created, drawn, run from its board and tallied", async () 
   await Promise.all([kcs.page.waitForNavigation(), kcs.page.click("#post-warning button[type=submit]")]);
   await kcs.page.locator(".board-message.kind-warning").waitFor();
   assert.equal(await kcs.page.textContent("#tally-cases"), "0");
+  // A message with a file: a file that is not what it says is refused beside the form.
+  await kcs.page.click("#post-message summary");
+  await kcs.page.fill("#message-text", "Manifest of the reefer attached");
+  await kcs.page.setInputFiles("#message-files", { name: "manifest.pdf", mimeType: "application/pdf", buffer: Buffer.from("MZ not a pdf") });
+  await Promise.all([kcs.page.waitForNavigation(), kcs.page.click("#post-message button[type=submit]")]);
+  await kcs.page.locator("#post-message .field-error").waitFor();
+  await kcs.page.fill("#message-text", "Manifest of the reefer attached");
+  await kcs.page.setInputFiles("#message-files", { name: "manifest.csv", mimeType: "text/csv", buffer: Buffer.from("container,seal\nMSKU9070323,TH12345\n") });
+  await Promise.all([kcs.page.waitForNavigation(), kcs.page.click("#post-message button[type=submit]")]);
+  const link = kcs.page.locator(".attachments a", { hasText: "manifest.csv" });
+  await link.waitFor();
+  const download = await kcs.page.request.get(`${base}${await link.getAttribute("href")}`);
+  assert.equal(download.status(), 200);
+  assert.match(await download.text(), /MSKU9070323/);
   assert.deepEqual(kcs.problems, []);
   await signOut(kcs.page);
 

@@ -9,110 +9,29 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { startDemo, launch, newPage as harnessPage, shot } from "./harness.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, "..", "..");
-const bin = resolve(root, process.env.INTERDICT_BIN || "target/debug/interdict");
-const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const password = "demo-password-e2e";
-const shots = join(here, "screenshots");
 const runId = Date.now().toString(36).slice(-5);
 const title = `해양호 환적 첩보 ${runId}`;
 
-let server;
-let serverLog = "";
-let dataDir;
+let node;
 let base;
 let browser;
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const probe = createServer();
-    probe.once("error", fail);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => ok(port));
-    });
-  });
-}
-
-async function waitForHealth(url, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) {
-      throw new Error(`interdict exited with ${server.exitCode}:\n${serverLog}`);
-    }
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`interdict did not become healthy:\n${serverLog}`);
-}
-
 before(async () => {
-  assert.ok(existsSync(bin), `no interdict binary at ${bin}; build it or set INTERDICT_BIN`);
-  assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath}`);
-  mkdirSync(shots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), "interdict-e2e-"));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ["demo", "--port", String(port), "--data-dir", dataDir, "--password", password], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, INTERDICT_SECURE_COOKIES: "false" },
-  });
-  server.stdout.on("data", (d) => (serverLog += d));
-  server.stderr.on("data", (d) => (serverLog += d));
-  await waitForHealth(`${base}/healthz`, 120_000);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  node = await startDemo(password);
+  base = node.base;
+  browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await node?.stop();
 });
 
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (m) => {
-    // Chromium logs every 4xx page as a console error; the test checks statuses itself.
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource: the server responded with a status of 4")) {
-      problems.push(m.text());
-    }
-  });
-  page.on("pageerror", (e) => problems.push(String(e)));
-  page.on("request", (r) => {
-    if (!r.url().startsWith(base)) problems.push(`request outside the node: ${r.url()}`);
-  });
-  return { context, page, problems };
+function newPage() {
+  return harnessPage(browser, base);
 }
 
 async function signIn(page, username, screenshot) {
@@ -125,9 +44,6 @@ async function signIn(page, username, screenshot) {
   await page.locator(".who-user", { hasText: username }).waitFor();
 }
 
-async function shot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
 
 async function searchFor(page, fragment) {
   await page.click("nav.mainnav a[href='/search']");

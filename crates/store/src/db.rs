@@ -226,6 +226,12 @@ pub(crate) trait RowExt {
         self.opt_date(column)?
             .ok_or_else(|| corrupt(column, "is null"))
     }
+
+    fn agency(&self, column: &str) -> Result<interdict_core::AgencyCode, StoreError> {
+        let raw = self.text(column)?;
+        interdict_core::AgencyCode::parse(&raw)
+            .map_err(|e| corrupt(column, format!("{raw:?}: {e}")))
+    }
 }
 
 fn parse_time(column: &str, raw: &str) -> Result<DateTime<Utc>, StoreError> {

@@ -34,13 +34,11 @@ const OPERATION_COLUMNS: &str =
     "id, code_name, lead_agency, max_tlp, status, created_at, body, version, updated_at";
 
 fn operation_from_row(row: &dyn RowExt) -> Result<OperationRow, StoreError> {
-    let lead = row.text("lead_agency")?;
     let tlp = row.int("max_tlp")?;
     Ok(OperationRow {
         id: row.id("id")?,
         code_name: row.text("code_name")?,
-        lead_agency: AgencyCode::parse(&lead)
-            .map_err(|_| StoreError::Corrupt(format!("lead agency {lead:?}")))?,
+        lead_agency: row.agency("lead_agency")?,
         max_tlp: Tlp::from_rank(tlp).ok_or_else(|| StoreError::Corrupt(format!("tlp {tlp}")))?,
         status: row.text("status")?,
         created_at: row.time("created_at")?,
@@ -156,11 +154,7 @@ impl Store {
                     "SELECT agency FROM operation_agencies WHERE operation = $1 ORDER BY agency",
                     vec![Arg::Id(id)],
                 ),
-                |row| {
-                    let raw = row.text("agency")?;
-                    AgencyCode::parse(&raw)
-                        .map_err(|_| StoreError::Corrupt(format!("agency {raw:?}")))
-                },
+                |row| row.agency("agency"),
             )
             .await
     }
@@ -177,13 +171,11 @@ impl Store {
                     vec![Arg::Id(id)],
                 ),
                 |row| {
-                    let agency = row.text("agency")?;
                     Ok(MemberRow {
                         user_id: row.int("user_id")?,
                         username: row.text("username")?,
                         display_name: row.text("display_name")?,
-                        agency: AgencyCode::parse(&agency)
-                            .map_err(|_| StoreError::Corrupt(format!("agency {agency:?}")))?,
+                        agency: row.agency("agency")?,
                         joined_at: row.time("joined_at")?,
                         left_at: row.opt_time("left_at")?,
                     })
@@ -293,12 +285,10 @@ impl Store {
                     vec![Arg::Id(operation)],
                 ),
                 |row| {
-                    let agency = row.text("agency")?;
                     Ok(ReadRow {
                         message: row.id("message")?,
                         username: row.text("username")?,
-                        agency: AgencyCode::parse(&agency)
-                            .map_err(|_| StoreError::Corrupt(format!("agency {agency:?}")))?,
+                        agency: row.agency("agency")?,
                         read_at: row.time("read_at")?,
                     })
                 },
@@ -493,14 +483,12 @@ const MESSAGE_COLUMNS: &str =
     "id, operation, posted_at, author, author_agency, kind, reply_to, body, seizure";
 
 fn message_from_row(row: &dyn RowExt) -> Result<MessageRow, StoreError> {
-    let agency = row.text("author_agency")?;
     Ok(MessageRow {
         id: row.id("id")?,
         operation: row.id("operation")?,
         posted_at: row.time("posted_at")?,
         author: row.text("author")?,
-        author_agency: AgencyCode::parse(&agency)
-            .map_err(|_| StoreError::Corrupt(format!("agency {agency:?}")))?,
+        author_agency: row.agency("author_agency")?,
         kind: row.text("kind")?,
         reply_to: row.opt_id("reply_to")?,
         body: row.text("body")?,

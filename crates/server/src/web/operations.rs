@@ -19,7 +19,7 @@ use interdict_core::operation::{
 use interdict_core::policy::Action;
 use interdict_core::subject::{Container, Organisation, Person, Vessel};
 use interdict_core::{Subject, Tlp};
-use interdict_service::operations::{BoardMessage, OperationView};
+use interdict_service::operations::{BoardMessage, NewAttachment, OperationView};
 use maud::{html, Markup};
 use uuid::Uuid;
 
@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
             post(remove_officer),
         )
         .route("/operations/{id}/messages", post(post_message))
+        .route("/operations/{id}/board/message", post(post_with_files))
         .route("/operations/{id}/board/seizure", post(post_seizure))
         .route("/operations/{id}/picture", get(picture))
         .route("/operations/{id}/report", get(report))
@@ -726,12 +727,16 @@ async fn centre_page(
                         h3 { (lang.t("op.post")) }
                         details #post-message open[problem.form == "message"] {
                             summary { (lang.t("op.kind.message")) }
-                            form method="post" action={ "/operations/" (id) "/messages" } {
+                            form method="post" action={ "/operations/" (id) "/board/message" } enctype="multipart/form-data" {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="hidden" name="kind" value="message";
                                 input type="hidden" name="message_id" value=(Uuid::new_v4());
                                 (field(lang.t("op.message"), "message-text", err(lang, &message_errors, "text"), true, html! {
                                     textarea id="message-text" name="text" rows="3" required {}
+                                }))
+                                (field(lang.t("op.files"), "message-files", err(lang, &message_errors, "attachments"), true, html! {
+                                    input #message-files type="file" name="files" multiple accept=".pdf,.png,.jpg,.jpeg,.txt,.csv,application/pdf,image/png,image/jpeg,text/plain,text/csv";
+                                    p.help { (lang.t("op.files_help")) }
                                 }))
                                 button.button type="submit" { (lang.t("op.send")) }
                             }
@@ -1000,6 +1005,55 @@ async fn post_message(
     {
         Ok(m) => Ok(back(id, &format!("#m-{}", m.id))),
         Err(e) => again(&state, &auth, id, &problem_form, e, None).await,
+    }
+}
+
+/// `POST /operations/{id}/board/message`: a free message with files (multipart).
+async fn post_with_files(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Page {
+    let id = id_of(&id).map_err(|e| auth.fail(e))?;
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    let unreadable = |_| auth.fail(AppError::BadRequest("cannot read the form".into()));
+    while let Some(part) = multipart.next_field().await.map_err(unreadable)? {
+        let name = part.name().unwrap_or_default().to_owned();
+        if name == "files" {
+            let filename = part.file_name().unwrap_or_default().to_owned();
+            let content_type = part.content_type().unwrap_or_default().to_owned();
+            let content = part.bytes().await.map_err(unreadable)?.to_vec();
+            // An empty file input sends one part without a name or content.
+            if !(filename.is_empty() && content.is_empty()) {
+                files.push(NewAttachment {
+                    filename,
+                    content_type,
+                    content,
+                });
+            }
+        } else {
+            fields.push((name, part.text().await.map_err(unreadable)?));
+        }
+    }
+    let form = FormData(fields);
+    auth.check_csrf(&form)?;
+    let input = MessageInput {
+        id: Uuid::parse_str(form.get("message_id")).ok(),
+        kind: MessageKind::Message,
+        text: form.get("text").to_owned(),
+        reply_to: None,
+        warning: None,
+        feedback: None,
+        seizure: None,
+    };
+    match state
+        .post_message(&auth.session.actor, id, input, files)
+        .await
+    {
+        Ok(m) => Ok(back(id, &format!("#m-{}", m.id))),
+        Err(e) => again(&state, &auth, id, "message", e, None).await,
     }
 }
 

@@ -57,6 +57,28 @@ async fn seizures_of(node: &TestNode, token: &str) -> usize {
     page["items"].as_array().unwrap().len()
 }
 
+/// Starts the operation of [`operation_json`] with the Thai customs as `lead` and names
+/// `officers`; returns its id.
+async fn start_operation(node: &TestNode, lead: &str, officers: &[&str]) -> String {
+    let (code, created) = node
+        .post("/api/v1/operations", lead, &operation_json(&["TH-CUSTOMS"]))
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    assert_eq!(created["area"]["type"], "MultiPolygon", "{created}");
+    let op = created["id"].as_str().unwrap().to_owned();
+    for officer in officers {
+        let (code, view) = node
+            .post(
+                &format!("/api/v1/operations/{op}/officers"),
+                lead,
+                &json!({ "username": officer }),
+            )
+            .await;
+        assert_eq!(code, StatusCode::OK, "{view}");
+    }
+    op
+}
+
 async fn members_read_what_is_attached_and_no_one_else(backend: Backend) {
     let Some(node) = TestNode::start(backend).await else {
         return;
@@ -77,16 +99,7 @@ async fn members_read_what_is_attached_and_no_one_else(backend: Backend) {
         )
         .await;
     assert_eq!(code, StatusCode::FORBIDDEN);
-    let (code, created) = node
-        .post(
-            "/api/v1/operations",
-            &kcs_lead,
-            &operation_json(&["TH-CUSTOMS"]),
-        )
-        .await;
-    assert_eq!(code, StatusCode::CREATED, "{created}");
-    let op = created["id"].as_str().unwrap().to_owned();
-    assert_eq!(created["area"]["type"], "MultiPolygon", "{created}");
+    let op = start_operation(&node, &kcs_lead, &[]).await;
 
     // A KCS seizure at AMBER: the Thai customs share seizures with KCS up to GREEN
     // only, so no Thai officer reads it by agreement.
@@ -238,25 +251,7 @@ async fn the_board_files_seizures_once_and_refuses_bad_templates(backend: Backen
     let lead = token_for(node.service(), "kcs.coordinator").await;
     let thai = token_for(node.service(), "thai.analyst").await;
     let kcs = token_for(node.service(), "kcs.analyst").await;
-    let (code, created) = node
-        .post(
-            "/api/v1/operations",
-            &lead,
-            &operation_json(&["TH-CUSTOMS"]),
-        )
-        .await;
-    assert_eq!(code, StatusCode::CREATED, "{created}");
-    let op = created["id"].as_str().unwrap().to_owned();
-    for officer in ["thai.analyst", "kcs.analyst"] {
-        let (code, _) = node
-            .post(
-                &format!("/api/v1/operations/{op}/officers"),
-                &lead,
-                &json!({ "username": officer }),
-            )
-            .await;
-        assert_eq!(code, StatusCode::OK);
-    }
+    let op = start_operation(&node, &lead, &["thai.analyst", "kcs.analyst"]).await;
 
     // A warning, then feedback on it.
     let (code, warning) = post_message(
