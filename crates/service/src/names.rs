@@ -365,3 +365,126 @@ impl Service {
         *self.inner.names.ready.borrow()
     }
 }
+
+/// A subject of a record the reader may see whose name is like the name asked for.
+#[derive(Clone, Debug)]
+pub struct NameHit {
+    /// `person`, `organisation` or `vessel`.
+    pub kind: String,
+    /// The name as the record writes it.
+    pub name: String,
+    /// The record.
+    pub record: crate::records::RecordSummary,
+    /// The match weight in bits and its probability.
+    pub score: f64,
+    pub probability: f64,
+}
+
+/// The most subjects a name search lists.
+const NAME_HITS: usize = 50;
+
+impl Service {
+    /// The persons, organisations and vessels named like `name`, in any script and
+    /// spelling (`박성민` finds `Park Sung-min` and `Pak Seong-min`), in the records the
+    /// actor may read, strongest first. A record the actor may not read is left out
+    /// without a trace: a search tells nothing of it (deconfliction hits come from
+    /// correlating a record, not from searching).
+    pub async fn names_like(
+        &self,
+        actor: &interdict_core::Actor,
+        name: &str,
+    ) -> ServiceResult<Vec<NameHit>> {
+        use interdict_core::policy::{DataKind, Principal};
+        self.require(actor, interdict_core::policy::Action::ReadRecords, "search")?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(ServiceError::field("q", "must be 1 to 200 characters"));
+        }
+        if !self.config().background && !self.name_index_built() {
+            self.rebuild_name_index().await?;
+        }
+        let query = [
+            Subject::named(Kind::Person, name),
+            Subject::named(Kind::Organisation, name),
+            Subject::named(Kind::Vessel, name),
+        ];
+        let mut found = self.names().matches(&query, None);
+        found.truncate(NAME_HITS * 4);
+        let mut accesses = self
+            .accesses(
+                &Principal::User(actor.clone()),
+                &[DataKind::Report, DataKind::Seizure],
+            )
+            .await?
+            .into_iter();
+        let (Some(reports), Some(seizures)) = (accesses.next(), accesses.next()) else {
+            return Err(ServiceError::internal(anyhow::anyhow!(
+                "no access computed"
+            )));
+        };
+        let mut by_kind: HashMap<RecordKind, Vec<Uuid>> = HashMap::new();
+        for (kind, m) in &found {
+            by_kind.entry(*kind).or_default().push(m.record);
+        }
+        let mut records = HashMap::new();
+        for (kind, ids) in by_kind {
+            for stored in self.store().records_by_id(kind, &ids).await? {
+                let visible = match stored.kind {
+                    RecordKind::Report => {
+                        let (r, beside) = crate::records::decode_for_policy::<Report>(&stored)?;
+                        let mut meta = r.meta();
+                        meta.compartments = &beside.compartments;
+                        meta.disclosures = &beside.disclosures;
+                        reports
+                            .allows(&meta)
+                            .then(|| (crate::records::RecordSummary::of(&r), r.subjects))
+                    }
+                    RecordKind::Seizure => {
+                        let (s, beside) = crate::records::decode_for_policy::<Seizure>(&stored)?;
+                        let mut meta = s.meta();
+                        meta.compartments = &beside.compartments;
+                        meta.disclosures = &beside.disclosures;
+                        seizures
+                            .allows(&meta)
+                            .then(|| (crate::records::RecordSummary::of_seizure(&s), s.subjects))
+                    }
+                    RecordKind::Alert => None,
+                };
+                if let Some(v) = visible {
+                    records.insert(stored.id, v);
+                }
+            }
+        }
+        let mut hits: Vec<NameHit> = Vec::new();
+        for (_, m) in found {
+            let Some((summary, subjects)) = records.get(&m.record) else {
+                continue;
+            };
+            // The index numbers a record's subjects among those it compares.
+            let Some(subject) = subjects
+                .iter()
+                .filter(|s| correlate_subject(s).is_some())
+                .nth(m.subject)
+            else {
+                continue;
+            };
+            if hits
+                .iter()
+                .any(|h| h.record.id == m.record && h.name == subject.label())
+            {
+                continue;
+            }
+            hits.push(NameHit {
+                kind: subject.kind().to_owned(),
+                name: subject.label(),
+                record: summary.clone(),
+                score: m.score,
+                probability: m.probability,
+            });
+            if hits.len() == NAME_HITS {
+                break;
+            }
+        }
+        Ok(hits)
+    }
+}

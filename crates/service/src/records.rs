@@ -239,7 +239,7 @@ pub struct SeizureBrief {
 }
 
 impl RecordSummary {
-    fn of<R: Record>(record: &R) -> Self {
+    pub(crate) fn of<R: Record>(record: &R) -> Self {
         RecordSummary {
             id: record.id(),
             kind: R::KIND,
@@ -253,7 +253,7 @@ impl RecordSummary {
         }
     }
 
-    fn of_seizure(seizure: &Seizure) -> Self {
+    pub(crate) fn of_seizure(seizure: &Seizure) -> Self {
         RecordSummary {
             seizure: Some(SeizureBrief {
                 items: seizure.items.clone(),

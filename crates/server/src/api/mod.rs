@@ -284,6 +284,53 @@ pub async fn search(
     }))
 }
 
+/// A name to look for.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NameParams {
+    /// A person's, company's or vessel's name in any script or spelling.
+    #[param(min_length = 1, max_length = 200)]
+    pub q: String,
+}
+
+/// A subject of a record you may read whose name is like the one asked for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NameMatch {
+    /// `person`, `organisation` or `vessel`.
+    pub kind: String,
+    /// The name as the record writes it.
+    pub name: String,
+    /// The match weight in bits (log2 of the odds).
+    pub score: f64,
+    pub probability: f64,
+    pub record: SearchHit,
+}
+
+/// Persons, companies and vessels named like `q` in any script or spelling (`박성민`
+/// finds `Park Sung-min`), in the records you may read, strongest first (at most 50).
+#[utoipa::path(get, path = "/api/v1/names", tag = "search", params(NameParams),
+    responses((status = 200, body = Vec<NameMatch>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn names(
+    State(state): State<AppState>,
+    Auth(session): Auth,
+    QueryParams(params): QueryParams<NameParams>,
+) -> AppResult<Json<Vec<NameMatch>>> {
+    let hits = state.names_like(&session.actor, &params.q).await?;
+    Ok(Json(
+        hits.into_iter()
+            .map(|h| NameMatch {
+                kind: h.kind,
+                name: h.name,
+                score: h.score,
+                probability: h.probability,
+                record: h.record.into(),
+            })
+            .collect(),
+    ))
+}
+
 /// Audit paging.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -449,6 +496,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agencies))
         .routes(routes!(agreements))
         .routes(routes!(search))
+        .routes(routes!(names))
         .routes(routes!(records::preview_correlations))
         .routes(routes!(deconfliction::list_hits))
         .routes(routes!(deconfliction::disclose_on_hit))

@@ -341,6 +341,16 @@ pub async fn search(
             Err(e) => return Err(auth.fail(e)),
         }
     }
+    // The persons, companies and vessels named like the words, in any spelling: on
+    // the first page of a search only.
+    let names = if !text.is_empty() && problem.is_none() && q.get("cursor").is_empty() {
+        state
+            .names_like(&auth.session.actor, &text)
+            .await
+            .map_err(|e| auth.fail(e))?
+    } else {
+        Vec::new()
+    };
     let filters: Vec<(&str, String)> = ["q", "kind"]
         .iter()
         .map(|k| (*k, q.get(k).trim().to_owned()))
@@ -376,6 +386,23 @@ pub async fn search(
         }
         p.muted { (lang.t("search.hint")) }
         @if let Some(p) = problem { div.alert.alert-error role="alert" { (p) } }
+        @if !names.is_empty() {
+            section.panel #names-like {
+                h2 { (lang.t("search.names_like")) }
+                p.muted.small { (lang.t("search.names_help")) }
+                ul.plain {
+                    @for hit in &names {
+                        @let path = match hit.record.kind { RecordKind::Report => "reports", RecordKind::Seizure => "seizures", RecordKind::Alert => "alerts" };
+                        li {
+                            span.kind { (lang.t(&format!("subject.{}", hit.kind))) } " "
+                            strong { (hit.name) } " · "
+                            a href={ "/" (path) "/" (hit.record.id) } { (lang.summary_title(&hit.record)) }
+                            " " span.muted.small { "(" (hit.record.agency.as_str()) ", " (format!("{:.0}%", hit.probability * 100.0)) ")" }
+                        }
+                    }
+                }
+            }
+        }
         @if let Some(page_data) = &results {
             p.count { (lang.results(page_data.total, page_data.total_capped)) }
             @if page_data.items.is_empty() {

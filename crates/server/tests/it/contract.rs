@@ -182,6 +182,8 @@ async fn every_documented_operation_succeeds_as_documented() {
     assert_eq!(code, StatusCode::OK, "{answers}");
     assert!(!answers.as_array().unwrap().is_empty(), "{answers}");
 
+    let (code, names) = node.get("/api/v1/names?q=Lee%20Jung-ho", &kcs).await;
+    assert_eq!(code, StatusCode::OK, "{names}");
     exercise_operations(&node, &kcs).await;
 
     let (code, audit) = node.get("/api/v1/audit?limit=200", &admin).await;

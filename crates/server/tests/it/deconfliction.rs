@@ -1210,3 +1210,71 @@ async fn the_hits_page_discloses_with_one_action() {
     assert!(html.contains("SECRET-KCG-PARK"));
     node.finish().await;
 }
+
+async fn names_are_found_in_any_spelling_only_where_readable(backend: Backend) {
+    let Some(node) = TestNode::start(backend).await else {
+        return;
+    };
+    seed(&node).await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    let japan = token_for(node.service(), "japan.analyst").await;
+    // The coast guard writes the name in Latin letters, the customs service in Hangul.
+    let theirs = file(
+        &node,
+        &kcg,
+        "/api/v1/reports",
+        &report_on(
+            "Courier met at Gamcheon",
+            "AMBER",
+            "published",
+            json!([{ "kind": "person", "name": "Park Sung-min", "nationality": "KR" }]),
+        ),
+    )
+    .await;
+    let (code, found) = node.get("/api/v1/names?q=박성민", &kcs).await;
+    assert_eq!(code, StatusCode::OK, "{found}");
+    let hit = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["record"]["id"] == theirs.as_str())
+        .unwrap_or_else(|| panic!("{found}"));
+    assert_eq!(hit["name"], "Park Sung-min");
+    assert_eq!(hit["kind"], "person");
+    // Japan Customs may not read the coast guard's report: the name finds nothing, and
+    // nothing of it shows, in the API or on the search page.
+    let (code, found) = node.get("/api/v1/names?q=박성민", &japan).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(found, json!([]), "{found}");
+    let (code, found) = node.get("/api/v1/names?q=PARK%20SUNGMIN", &kcs).await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["record"]["id"] == theirs.as_str()),
+        "{found}"
+    );
+    let guard = browser_of(&node, "kcs.analyst").await;
+    let html = page_text(&guard, &node, "/search?q=%EB%B0%95%EC%84%B1%EB%AF%BC").await;
+    assert!(
+        html.contains("names-like") && html.contains("Park Sung-min"),
+        "{html}"
+    );
+    let guard = browser_of(&node, "japan.analyst").await;
+    let html = page_text(&guard, &node, "/search?q=%EB%B0%95%EC%84%B1%EB%AF%BC").await;
+    assert!(!html.contains("names-like") && !html.contains("Park Sung-min"));
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn names_are_found_in_any_spelling_only_where_readable_on_sqlite() {
+    names_are_found_in_any_spelling_only_where_readable(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn names_are_found_in_any_spelling_only_where_readable_on_postgres() {
+    names_are_found_in_any_spelling_only_where_readable(Backend::Postgres).await;
+}
