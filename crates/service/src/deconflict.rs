@@ -594,6 +594,18 @@ impl Service {
         self.with_titles(rows).await
     }
 
+    /// How many hits on the records of the actor's agency await an answer: what the
+    /// owner is told on arriving (the dashboard), beside the list itself.
+    pub async fn open_hits_on_my_records(&self, actor: &Actor) -> ServiceResult<usize> {
+        self.require(
+            actor,
+            interdict_core::policy::Action::ReadRecords,
+            "deconfliction.hits",
+        )?;
+        let rows = self.store().hits_on(&actor.agency, MAX_HITS_LISTED).await?;
+        Ok(rows.iter().filter(|r| r.state == "open").count())
+    }
+
     async fn with_titles(
         &self,
         rows: Vec<interdict_store::HitRow>,

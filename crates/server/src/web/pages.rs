@@ -224,6 +224,16 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
         .agency(&actor.agency)
         .await
         .map_err(|e| auth.fail(e))?;
+    let open_hits = if may_read {
+        Some(
+            state
+                .open_hits_on_my_records(actor)
+                .await
+                .map_err(|e| auth.fail(e))?,
+        )
+    } else {
+        None
+    };
     let count = |total: i64, capped: bool| -> Markup {
         html! { @if capped { (lang.t("count.capped").replace("{0}", &lang.int(total))) } @else { (lang.int(total)) } }
     };
@@ -252,6 +262,13 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
                 a.card href="/seizures" {
                     div.card-label { (lang.t("dash.visible_seizures")) }
                     div.card-value { (count(s.total, s.total_capped)) }
+                }
+            }
+            @if let Some(n) = open_hits {
+                a.card.hits-card.attention[n > 0] href="/deconfliction" #open-hits {
+                    div.card-label { (lang.t("dash.open_hits")) }
+                    div.card-value { (int(n as i64)) }
+                    div.card-sub { (lang.t("dash.open_hits_help")) }
                 }
             }
             a.card href="/agreements" {

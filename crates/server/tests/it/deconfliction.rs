@@ -1171,6 +1171,15 @@ async fn the_hits_page_discloses_with_one_action() {
     assert!(html.contains("kcg duty desk"), "{html}");
 
     let guard = browser_of(&node, "kcg.analyst").await;
+    // The owner is told on arriving: the dashboard counts the hits awaiting an answer.
+    let dashboard = page_text(&guard, &node, "/").await;
+    let card = &dashboard[dashboard
+        .find(r#"id="open-hits""#)
+        .expect("the open hits card")..];
+    assert!(
+        card.contains(r#"<div class="card-value">1</div>"#),
+        "{card}"
+    );
     let html = page_text(&guard, &node, "/deconfliction").await;
     assert!(html.contains("Hits on our records"), "{html}");
     assert!(html.contains("SECRET-KCG-PARK") && html.contains("kcs.analyst"));
@@ -1199,6 +1208,14 @@ async fn the_hits_page_discloses_with_one_action() {
     assert_eq!(done.status(), StatusCode::OK);
     let html = done.text().await.unwrap();
     assert!(html.contains("disclosed"), "{html}");
+    let dashboard = page_text(&guard, &node, "/").await;
+    let card = &dashboard[dashboard
+        .find(r#"id="open-hits""#)
+        .expect("the open hits card")..];
+    assert!(
+        card.contains(r#"<div class="card-value">0</div>"#),
+        "{card}"
+    );
 
     let html = page_text(&customs, &node, "/deconfliction").await;
     assert!(
