@@ -675,6 +675,20 @@ impl Service {
         })
         .to_string();
         self.store().create_agreement(&agreement, &event).await?;
+        // What the agreement lets be told of each other's records reaches the owners'
+        // lists of hits: in the background in a serving node, before returning here
+        // otherwise (the command line).
+        let parties = agreement.parties.clone();
+        if self.config().background {
+            let service = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = service.recorrelate(&parties).await {
+                    tracing::warn!(error = %e, "correlating the parties of a new agreement again");
+                }
+            });
+        } else {
+            self.recorrelate(&parties).await?;
+        }
         Ok(agreement)
     }
 

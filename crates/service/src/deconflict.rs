@@ -197,7 +197,8 @@ impl Service {
         id: Uuid,
     ) -> ServiceResult<Correlations> {
         let record: R = self.get_visible_record(actor, id, "correlations").await?;
-        self.correlate(actor, Some(id), record.subjects()).await
+        self.correlate(actor, Some(id), record.subjects(), true)
+            .await
     }
 
     /// The records sharing identifiers or names with the given subjects: for a record
@@ -212,14 +213,17 @@ impl Service {
             interdict_core::policy::Action::ReadRecords,
             "correlations",
         )?;
-        self.correlate(actor, None, subjects).await
+        self.correlate(actor, None, subjects, true).await
     }
 
+    /// Correlates the subjects as `actor` would. `reading` is false when the node does
+    /// it on the actor's behalf (no one reads the links, so no read is audited).
     async fn correlate(
         &self,
         actor: &Actor,
         except: Option<Uuid>,
         subjects: &[CoreSubject],
+        reading: bool,
     ) -> ServiceResult<Correlations> {
         let mut identifiers: Vec<(&'static str, String)> =
             subjects.iter().flat_map(CoreSubject::identifiers).collect();
@@ -346,7 +350,9 @@ impl Service {
         links.sort_by_key(|(seq, _)| std::cmp::Reverse(*seq));
         out.links = links.into_iter().map(|(_, link)| link).collect();
         let foreign = out.links.iter().map(|l| (l.agency.clone(), l.id)).collect();
-        self.audit_foreign_reads(actor, "correlations", foreign, None);
+        if reading {
+            self.audit_foreign_reads(actor, "correlations", foreign, None);
+        }
         let at = self.now();
         let rows: Vec<interdict_store::NewHit> = behind
             .into_iter()
@@ -592,6 +598,61 @@ impl Service {
         )?;
         let rows = self.store().hits_on(&actor.agency, MAX_HITS_LISTED).await?;
         self.with_titles(rows).await
+    }
+
+    /// Correlates again, on behalf of its author, every published report and seizure
+    /// of these agencies: run when a new agreement binds them, so that the hits it now
+    /// lets be told reach the owners' lists (and the askers' answers) without waiting
+    /// for someone to open the record. Hits already recorded are kept as they are.
+    /// Links need nothing of the kind: they are computed when read, so an agreement or
+    /// a disclosure shows in them at once. Returns how many records were correlated.
+    pub async fn recorrelate(&self, agencies: &[AgencyCode]) -> ServiceResult<usize> {
+        let mut after = 0;
+        let mut done = 0;
+        let mut authors: HashMap<String, Option<Actor>> = HashMap::new();
+        loop {
+            let batch = self.store().records_after(after, 500).await?;
+            let Some(last) = batch.last() else {
+                break;
+            };
+            after = last.seq;
+            for stored in &batch {
+                let (agency, author, subjects, status) = match stored.kind {
+                    RecordKind::Report => {
+                        let r = decode_for_policy::<Report>(stored)?.0;
+                        (r.agency, r.created_by, r.subjects, r.status)
+                    }
+                    RecordKind::Seizure => {
+                        let s = decode_for_policy::<Seizure>(stored)?.0;
+                        (s.agency, s.created_by, s.subjects, s.status)
+                    }
+                    RecordKind::Alert => continue,
+                };
+                if status != RecordStatus::Published
+                    || subjects.is_empty()
+                    || !agencies.contains(&agency)
+                {
+                    continue;
+                }
+                let actor = match authors.get(author.as_str()) {
+                    Some(actor) => actor.clone(),
+                    None => {
+                        let actor = self.console_actor(author.as_str()).await.ok();
+                        authors.insert(author.to_string(), actor.clone());
+                        actor
+                    }
+                };
+                // A record whose author is gone, or of another agency now, waits for
+                // its next reader.
+                let Some(actor) = actor.filter(|a| a.agency == agency) else {
+                    continue;
+                };
+                self.correlate(&actor, Some(stored.id), &subjects, false)
+                    .await?;
+                done += 1;
+            }
+        }
+        Ok(done)
     }
 
     /// How many hits on the records of the actor's agency await an answer: what the

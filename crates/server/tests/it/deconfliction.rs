@@ -1295,3 +1295,76 @@ async fn names_are_found_in_any_spelling_only_where_readable_on_sqlite() {
 async fn names_are_found_in_any_spelling_only_where_readable_on_postgres() {
     names_are_found_in_any_spelling_only_where_readable(Backend::Postgres).await;
 }
+
+async fn a_new_agreement_tells_the_hits_it_now_allows(backend: Backend) {
+    let Some(node) = TestNode::start(backend).await else {
+        return;
+    };
+    seed(&node).await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let japan = token_for(node.service(), "japan.analyst").await;
+    let vessel = json!([{ "kind": "vessel", "name": "SEA DRAGON 7", "imo": "9176187" }]);
+    let ours = file(
+        &node,
+        &kcs,
+        "/api/v1/reports",
+        &report_on("KCS on SEA DRAGON 7", "AMBER", "published", vessel.clone()),
+    )
+    .await;
+    let theirs = file(
+        &node,
+        &japan,
+        "/api/v1/reports",
+        &report_on("Japan on SEA DRAGON 7", "AMBER", "published", vessel),
+    )
+    .await;
+    // Without an agreement neither learns of the other.
+    for token in [&kcs, &japan] {
+        let (code, hits) = node.get("/api/v1/deconfliction/hits", token).await;
+        assert_eq!(code, StatusCode::OK);
+        assert_eq!(hits, json!([]), "{hits}");
+    }
+    // An agreement on seizures binds them: reports stay unreadable, but each is now
+    // told that the other holds something, without anyone opening a record.
+    add_agreement(
+        node.service(),
+        ["KR-KCS", "JP-CUSTOMS"],
+        &[Scope::Seizures],
+        Tlp::Amber,
+    )
+    .await;
+    let mut told = (Value::Null, Value::Null);
+    for _ in 0..100 {
+        let (_, on_kcs) = node.get("/api/v1/deconfliction/hits", &kcs).await;
+        let (_, on_japan) = node.get("/api/v1/deconfliction/hits", &japan).await;
+        told = (on_kcs, on_japan);
+        if !told.0.as_array().unwrap().is_empty() && !told.1.as_array().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (on_kcs, on_japan) = told;
+    assert_eq!(on_kcs.as_array().unwrap().len(), 1, "{on_kcs}");
+    assert_eq!(on_kcs[0]["record"]["id"], ours.as_str());
+    assert_eq!(on_kcs[0]["requester_agency"], "JP-CUSTOMS");
+    assert_eq!(on_kcs[0]["matched"]["value"], "9176187");
+    assert_eq!(on_japan.as_array().unwrap().len(), 1, "{on_japan}");
+    assert_eq!(on_japan[0]["record"]["id"], theirs.as_str());
+    assert_eq!(on_japan[0]["requester_agency"], "KR-KCS");
+    // Still nothing readable across.
+    assert_eq!(
+        node.get(&format!("/api/v1/reports/{theirs}"), &kcs).await.0,
+        StatusCode::NOT_FOUND
+    );
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn a_new_agreement_tells_the_hits_it_now_allows_on_sqlite() {
+    a_new_agreement_tells_the_hits_it_now_allows(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_new_agreement_tells_the_hits_it_now_allows_on_postgres() {
+    a_new_agreement_tells_the_hits_it_now_allows(Backend::Postgres).await;
+}
