@@ -33,6 +33,7 @@ pub mod geo;
 pub mod handling;
 pub mod policy;
 pub mod record;
+pub mod stats;
 pub mod subject;
 pub mod text;
 pub mod validate;
