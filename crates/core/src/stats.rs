@@ -138,42 +138,40 @@ pub struct StatKey {
     pub origin: String,
 }
 
-impl Seizure {
-    /// What the seizure adds to the statistics: one line for the whole seizure (one
-    /// case, every item) and one line per drug it holds (one case, the items of that
-    /// drug). A seizure that is not published adds nothing.
-    pub fn stat_lines(&self) -> Vec<(StatKey, Counts)> {
-        if self.status != crate::record::RecordStatus::Published {
-            return Vec::new();
-        }
-        let key = |drug: &str| StatKey {
-            month: self.occurred_on.format("%Y-%m").to_string(),
-            drug: drug.to_owned(),
-            agency: self.agency.as_str().to_owned(),
-            conveyance: self.conveyance.as_str().to_owned(),
-            origin: self
-                .route
-                .origin
-                .as_ref()
-                .map(|c| c.as_str().to_owned())
-                .unwrap_or_default(),
-        };
-        let one = Counts {
-            cases: 1,
-            ..Counts::default()
-        };
-        let mut by_drug: BTreeMap<DrugType, Counts> = BTreeMap::new();
-        let mut whole = one;
-        for item in &self.items {
-            let sums = item.sums();
-            whole = whole.plus(sums);
-            let entry = by_drug.entry(item.drug).or_insert(one);
-            *entry = entry.plus(sums);
-        }
-        let mut lines = vec![(key(""), whole)];
-        lines.extend(by_drug.into_iter().map(|(d, c)| (key(d.as_str()), c)));
-        lines
+/// What a seizure adds to the statistics: one line for the whole seizure (one case,
+/// every item) and one line per drug it holds (one case, the items of that drug). A
+/// seizure that is not published adds nothing.
+pub fn seizure_lines(seizure: &Seizure) -> Vec<(StatKey, Counts)> {
+    if seizure.status != crate::record::RecordStatus::Published {
+        return Vec::new();
     }
+    let key = |drug: &str| StatKey {
+        month: seizure.occurred_on.format("%Y-%m").to_string(),
+        drug: drug.to_owned(),
+        agency: seizure.agency.as_str().to_owned(),
+        conveyance: seizure.conveyance.as_str().to_owned(),
+        origin: seizure
+            .route
+            .origin
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default(),
+    };
+    let one = Counts {
+        cases: 1,
+        ..Counts::default()
+    };
+    let mut by_drug: BTreeMap<DrugType, Counts> = BTreeMap::new();
+    let mut whole = one;
+    for item in &seizure.items {
+        let sums = item.sums();
+        whole = whole.plus(sums);
+        let entry = by_drug.entry(item.drug).or_insert(one);
+        *entry = entry.plus(sums);
+    }
+    let mut lines = vec![(key(""), whole)];
+    lines.extend(by_drug.into_iter().map(|(d, c)| (key(d.as_str()), c)));
+    lines
 }
 
 /// What statistics may be grouped by.
