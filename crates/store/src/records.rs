@@ -21,7 +21,7 @@ use crate::search::{
     adjust_vocabulary, agency_word, drug_word, index_query, record_tokens, status_word, tlp_word,
     Wanted,
 };
-use crate::stats::{add_lines, lines_of_body, StatDelta};
+use crate::stats::{add_lines, lines_of_body, NewStats, StatDelta};
 use crate::{Dialect, Store, StoreError, WriteTx};
 
 /// Counts stop here: beyond it a page says "more than". Counting means walking the
@@ -725,7 +725,7 @@ impl Store {
                 insert_chunk(&mut tx, f, t, c).await?;
             }
         }
-        let new_stats: Vec<(&[(StatKey, Counts)], String, &[i64])> = facts
+        let new_stats: Vec<NewStats<'_>> = facts
             .iter()
             .zip(&terms)
             .zip(&codes)

@@ -19,6 +19,9 @@ use crate::db::{Arg, SqlBuf, Tx};
 use crate::records::insert_rows;
 use crate::{Store, StoreError, WriteTx};
 
+/// A new record's statistics: its lines, the text of its access terms and their codes.
+pub(crate) type NewStats<'a> = (&'a [(StatKey, Counts)], String, &'a [i64]);
+
 /// Changes to the sums, per class and line.
 pub(crate) type StatDelta = BTreeMap<(i64, StatKey), Counts>;
 
@@ -152,7 +155,7 @@ impl Store {
     pub(crate) async fn stats_of_new(
         &self,
         tx: &mut WriteTx<'_>,
-        records: &[(&[(StatKey, Counts)], String, &[i64])],
+        records: &[NewStats<'_>],
     ) -> Result<StatDelta, StoreError> {
         let mut classes: HashMap<String, i64> = HashMap::new();
         let mut delta = StatDelta::new();
