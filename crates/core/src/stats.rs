@@ -94,7 +94,7 @@ fn to_int(value: f64) -> i64 {
 }
 
 /// Cases and sums of a set of seizures.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Counts {
     pub cases: i64,
     pub milligrams: i64,
@@ -175,11 +175,13 @@ pub fn seizure_lines(seizure: &Seizure) -> Vec<(StatKey, Counts)> {
 }
 
 /// What statistics may be grouped by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     Drug,
     Month,
+    /// The year of the month (`2025`).
+    Year,
     Agency,
     Conveyance,
     Origin,
@@ -188,9 +190,10 @@ pub enum Dimension {
 
 impl Dimension {
     /// Every dimension.
-    pub const ALL: [Dimension; 6] = [
+    pub const ALL: [Dimension; 7] = [
         Dimension::Drug,
         Dimension::Month,
+        Dimension::Year,
         Dimension::Agency,
         Dimension::Conveyance,
         Dimension::Origin,
@@ -202,6 +205,7 @@ impl Dimension {
         match self {
             Dimension::Drug => "drug",
             Dimension::Month => "month",
+            Dimension::Year => "year",
             Dimension::Agency => "agency",
             Dimension::Conveyance => "conveyance",
             Dimension::Origin => "origin",
@@ -238,6 +242,7 @@ impl Dimension {
         match self {
             Dimension::Drug => key.drug.clone(),
             Dimension::Month => key.month.clone(),
+            Dimension::Year => key.month.get(..4).unwrap_or_default().to_owned(),
             Dimension::Agency => key.agency.clone(),
             Dimension::Conveyance => key.conveyance.clone(),
             Dimension::Origin => key.origin.clone(),
@@ -256,7 +261,7 @@ pub struct Part {
 }
 
 /// One cell of the statistics as shown.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Cell {
     /// The values of the grouping, in the order asked.
     pub key: Vec<String>,
@@ -319,7 +324,7 @@ pub fn total(cells: &[Cell]) -> Counts {
 }
 
 /// One value's share of the cases of all shown cells.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Share {
     pub key: String,
     pub cases: i64,
@@ -345,7 +350,7 @@ pub fn shares(cells: &[Cell]) -> Vec<Share> {
 }
 
 /// Growth between the first and the last period of a series.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Growth {
     pub first: String,
     pub last: String,
