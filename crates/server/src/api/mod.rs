@@ -6,6 +6,7 @@ pub mod deconfliction;
 pub mod extract;
 pub mod maritime;
 pub mod records;
+pub mod stats;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -448,6 +449,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agencies))
         .routes(routes!(agreements))
         .routes(routes!(search))
+        .routes(routes!(stats::seizures))
         .routes(routes!(records::preview_correlations))
         .routes(routes!(deconfliction::list_hits))
         .routes(routes!(deconfliction::disclose_on_hit))

@@ -12,6 +12,7 @@ mod flows;
 mod map;
 mod nats;
 mod picture;
+mod stats;
 mod support;
 mod trust;
 mod web;
