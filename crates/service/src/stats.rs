@@ -154,6 +154,25 @@ impl Service {
     }
 }
 
+impl Service {
+    /// The principal of an enabled user, for the operator at the node's console who
+    /// asks what that user may be shown (`interdict stats seizures --as`).
+    pub async fn principal_of_user(&self, username: &str) -> ServiceResult<Principal> {
+        let user = self
+            .store()
+            .user_by_name(username)
+            .await?
+            .filter(|u| !u.disabled)
+            .ok_or_else(|| ServiceError::field("as", "no enabled user of that name"))?;
+        Ok(Principal::User(interdict_core::Actor {
+            user_id: user.id,
+            username: user.username,
+            agency: user.agency,
+            roles: user.roles,
+        }))
+    }
+}
+
 /// The statistics as CSV: the grouping columns, then cases, kilograms, tablets and
 /// whether the cell was suppressed.
 pub fn to_csv(statistics: &SeizureStatistics) -> String {
