@@ -24,6 +24,7 @@ pub enum Nav {
     Agreements,
     Audit,
     Deconfliction,
+    Statistics,
     None,
 }
 
@@ -86,6 +87,7 @@ pub fn page(
                         @if s.actor.may(Action::ReadSurveillance) {
                             (nav_link(lang, "/map", "nav.map", nav == Nav::Map))
                         }
+                        (nav_link(lang, "/statistics", "nav.statistics", nav == Nav::Statistics))
                         (nav_link(lang, "/agreements", "nav.agreements", nav == Nav::Agreements))
                         (nav_link(lang, "/deconfliction", "nav.deconfliction", nav == Nav::Deconfliction))
                         @if s.actor.may(Action::ReadAudit) {
