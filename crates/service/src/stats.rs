@@ -118,24 +118,29 @@ impl Service {
         let access = self.access(principal, DataKind::Seizure).await?;
         let visibility = access.statistics_visibility();
         let min_cell = self.inner.config.stats_min_cell;
-        let query = |by_drug: bool| StatsQuery {
+        let query = |by_drug: bool, columns: Vec<&'static str>| StatsQuery {
             by_drug,
+            columns: Some(columns),
             from_month: request.from.clone(),
             to_month: request.to.clone(),
         };
+        // The stored columns the groupings read: the sums are grouped in the database,
+        // so that only the cells travel.
+        let columns: Vec<&'static str> = request.by.iter().map(|d| column_of(*d)).collect();
+        // What the totals, growth and shares read: seizures by month, agency and origin.
         let whole: Vec<Part> = self
             .store()
-            .seizure_stats(&visibility, &query(false))
+            .seizure_stats(
+                &visibility,
+                &query(false, vec!["month", "agency", "origin"]),
+            )
             .await?;
-        let cells = if request.by.contains(&Dimension::Drug) {
-            let by_drug = self
-                .store()
-                .seizure_stats(&visibility, &query(true))
-                .await?;
-            stats::cells(&by_drug, &request.by, min_cell)
-        } else {
-            stats::cells(&whole, &request.by, min_cell)
-        };
+        let by_drug = request.by.contains(&Dimension::Drug);
+        let parts = self
+            .store()
+            .seizure_stats(&visibility, &query(by_drug, columns))
+            .await?;
+        let cells = stats::cells(&parts, &request.by, min_cell);
         let by_agency = stats::cells(&whole, &[Dimension::Agency], min_cell);
         let by_region = stats::cells(&whole, &[Dimension::Region], min_cell);
         let by_year = stats::cells(&whole, &[Dimension::Year], min_cell);
@@ -170,6 +175,17 @@ impl Service {
             agency: user.agency,
             roles: user.roles,
         }))
+    }
+}
+
+/// The stored column a grouping reads.
+fn column_of(dimension: Dimension) -> &'static str {
+    match dimension {
+        Dimension::Drug => "drug",
+        Dimension::Month | Dimension::Year => "month",
+        Dimension::Agency => "agency",
+        Dimension::Conveyance => "conveyance",
+        Dimension::Origin | Dimension::Region => "origin",
     }
 }
 

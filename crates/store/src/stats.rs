@@ -52,6 +52,9 @@ pub(crate) fn add_lines(delta: &mut StatDelta, class: i64, lines: &[(StatKey, Co
 pub struct StatsQuery {
     /// Lines per drug (`true`) or of whole seizures (`false`).
     pub by_drug: bool,
+    /// The columns to group by (`drug`, `month`, `agency`, `conveyance`, `origin`);
+    /// `None` for all of them. The others come back empty.
+    pub columns: Option<Vec<&'static str>>,
     /// First and last month (`YYYY-MM`), inclusive.
     pub from_month: Option<String>,
     pub to_month: Option<String>,
@@ -273,9 +276,27 @@ impl Store {
         classes: Option<&BTreeSet<i64>>,
         query: &StatsQuery,
     ) -> Result<Vec<(StatKey, Counts)>, StoreError> {
+        const COLUMNS: [&str; 5] = ["drug", "month", "agency", "conveyance", "origin"];
+        let grouped: Vec<&str> = COLUMNS
+            .into_iter()
+            .filter(|c| {
+                query
+                    .columns
+                    .as_ref()
+                    .is_none_or(|wanted| wanted.contains(c))
+            })
+            .collect();
         let mut sql = SqlBuf::new(dialect);
+        sql.push("SELECT ");
+        for column in COLUMNS {
+            if grouped.contains(&column) {
+                sql.push(column).push(", ");
+            } else {
+                sql.push("CAST('' AS TEXT) AS ").push(column).push(", ");
+            }
+        }
         sql.push(
-            "SELECT drug, month, agency, conveyance, origin, CAST(SUM(cases) AS BIGINT) AS cases, \
+            "CAST(SUM(cases) AS BIGINT) AS cases, \
              CAST(SUM(milligrams) AS BIGINT) AS milligrams, CAST(SUM(tablets) AS BIGINT) AS tablets \
              FROM seizure_stats WHERE ",
         );
@@ -294,7 +315,12 @@ impl Store {
         if let Some(to) = &query.to_month {
             sql.push(" AND month <= ").bind(to.as_str());
         }
-        sql.push(" GROUP BY drug, month, agency, conveyance, origin");
+        if grouped.is_empty() {
+            // One row, and none when nothing matched (SUM of no rows is NULL).
+            sql.push(" HAVING COUNT(*) > 0");
+        } else {
+            sql.push(" GROUP BY ").push(&grouped.join(", "));
+        }
         tx.fetch_all(&sql, |r| {
             Ok((
                 StatKey {
