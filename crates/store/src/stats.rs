@@ -77,17 +77,26 @@ impl Store {
         if let Some(class) = tx.tx.fetch_optional(&select, |r| r.int("class")).await? {
             return Ok(class);
         }
-        let class = tx
+        // Another writer may number the same class meanwhile: then its row is taken.
+        let inserted = tx
             .tx
-            .fetch_one(
+            .fetch_optional(
                 &SqlBuf::with(
                     tx.dialect,
-                    "INSERT INTO stat_classes (terms) VALUES ($1) RETURNING class",
+                    "INSERT INTO stat_classes (terms) VALUES ($1) ON CONFLICT (terms) DO NOTHING \
+                     RETURNING class",
                     vec![terms.into()],
                 ),
                 |r| r.int("class"),
             )
             .await?;
+        let Some(class) = inserted else {
+            return tx
+                .tx
+                .fetch_optional(&select, |r| r.int("class"))
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("access class {terms:?} vanished")));
+        };
         let mut unique: Vec<i64> = codes.to_vec();
         unique.sort_unstable();
         unique.dedup();
