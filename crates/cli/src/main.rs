@@ -3,6 +3,7 @@
 
 mod admin;
 mod demo;
+mod stats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +33,8 @@ enum Command {
     Admin(admin::AdminArgs),
     /// Work with the audit log.
     Audit(AuditArgs),
+    /// Seizure statistics, as a user may see them or as the node sees them.
+    Stats(stats::StatsArgs),
     /// Decode AIS (NMEA 0183) data, or write a simulated scenario.
     Ais(interdict_maritime_cmd::AisArgs),
     /// Detect maritime behaviour in recorded AIS; replay recordings.
@@ -235,6 +238,7 @@ fn main() -> ExitCode {
                         Command::Demo(args) => demo::run(args).await,
                         Command::Admin(args) => admin::run(args).await,
                         Command::Audit(args) => audit(args).await,
+                        Command::Stats(args) => stats::run(args).await,
                         Command::Ais(_) | Command::Maritime(_) | Command::Resolve(_) => {
                             unreachable_sync()
                         }

@@ -691,6 +691,80 @@ impl Visibility {
     }
 }
 
+/// What a reader's seizure statistics are computed from: its own [`Visibility`], and a
+/// wider, aggregate one: the published seizures of its own agency and of every agency
+/// bound to it by an agreement in force covering seizures, whatever their TLP label or
+/// recipients. Records in the wider set but not in the reader's own are *hidden*: they
+/// count in a cell of the statistics only when the cell holds at least the minimum cell
+/// size of them (`stats::cells`), so that no figure reveals a single hidden record.
+///
+/// The wider terms are owner terms, which every record of an agency carries, drafts
+/// included: they may only ever select over the statistics lines, which hold published
+/// seizures alone. This is why they are not a [`Visibility`] and listings cannot take
+/// them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatisticsVisibility {
+    own: Visibility,
+    wider: Visibility,
+}
+
+impl StatisticsVisibility {
+    /// What the reader sees itself.
+    pub fn own(&self) -> &Visibility {
+        &self.own
+    }
+
+    /// Whether every published seizure is visible (the node's own jobs): nothing is
+    /// hidden.
+    pub fn is_everything(&self) -> bool {
+        self.own.is_everything()
+    }
+
+    /// The terms of the aggregate set: published seizures carrying one of them count,
+    /// visibly or hidden. Empty for [`StatisticsVisibility::is_everything`].
+    pub fn wider_terms(&self) -> &[AccessTerm] {
+        self.wider.terms()
+    }
+
+    /// Whether a published seizure with these terms is in the aggregate set.
+    pub fn admits_wider(&self, terms: &[AccessTerm]) -> bool {
+        self.wider.admits(terms)
+    }
+}
+
+impl Access {
+    /// The visibility of the reader's statistics of this kind (seizures): see
+    /// [`StatisticsVisibility`].
+    pub fn statistics_visibility(&self) -> StatisticsVisibility {
+        let own = self.visibility();
+        let Some(reader) = &self.reader else {
+            return StatisticsVisibility {
+                wider: own.clone(),
+                own,
+            };
+        };
+        let mut terms = Vec::new();
+        if self.own {
+            terms.push(AccessTerm::own(self.kind, reader));
+        }
+        // `partners` holds the agencies bound by an agreement in force covering the
+        // kind's scope, when the reader may read the kind at all.
+        terms.extend(
+            self.partners
+                .iter()
+                .map(|grant| AccessTerm::own(self.kind, &grant.agency)),
+        );
+        terms.sort();
+        terms.dedup();
+        StatisticsVisibility {
+            own,
+            wider: Visibility {
+                inner: VisibilityInner::Terms(terms),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1087,6 +1161,34 @@ mod tests {
             };
             let allowed = access.allows(&m);
             prop_assert_eq!(allowed, access.visibility().admits(&access_terms(&m)));
+            // Statistics: the aggregate set of a published record is its agency's own
+            // reader or an agency bound by an agreement in force covering the kind's
+            // scope, whatever the label and recipients.
+            let statistics = access.statistics_visibility();
+            prop_assert_eq!(statistics.own(), &access.visibility());
+            if m.status == RecordStatus::Published {
+                let bound = principal.agency().is_some_and(|r| {
+                    r != m.agency
+                        && matches!(kind.coverage(), Coverage::Scope(_))
+                        && agreements.iter().any(|a| {
+                            a.binds(r)
+                                && a.binds(m.agency)
+                                && a.in_force(day(year, 6, 1))
+                                && matches!(kind.coverage(), Coverage::Scope(s) if a.covers(s))
+                        })
+                });
+                let own_agency = principal.agency() == Some(m.agency)
+                    && matches!(principal, Principal::User(_));
+                let expected = match principal {
+                    Principal::System { .. } => true,
+                    _ => principal.may(kind.read_action()) && (bound || own_agency),
+                };
+                prop_assert_eq!(statistics.admits_wider(&access_terms(&m)), expected);
+                // What the reader sees of its own agency is never hidden.
+                if own_agency && allowed {
+                    prop_assert!(statistics.admits_wider(&access_terms(&m)));
+                }
+            }
             prop_assert_eq!(allowed, access.answer(&m) == Answer::Visible);
             // Another kind's visibility never admits this data.
             let other = DataKind::ALL[(DataKind::ALL.iter().position(|k| *k == kind).unwrap() + 1) % 10];

@@ -469,6 +469,12 @@ pub trait Record: Serialize + serde::de::DeserializeOwned + Send + Sync {
     /// The free text that search should find the record by.
     fn search_texts(&self) -> Vec<String>;
 
+    /// What the record adds to the seizure statistics (`stats`): nothing but for a
+    /// published seizure.
+    fn stat_lines(&self) -> Vec<(crate::stats::StatKey, crate::stats::Counts)> {
+        Vec::new()
+    }
+
     /// What the policy needs to know of the record, apart from the operations it is
     /// attached to and the disclosures made of it, which are kept beside it.
     fn meta(&self) -> crate::policy::Meta<'_> {
@@ -613,6 +619,9 @@ impl Record for Seizure {
     }
     fn occurred_on(&self) -> Option<NaiveDate> {
         Some(self.occurred_on)
+    }
+    fn stat_lines(&self) -> Vec<(crate::stats::StatKey, crate::stats::Counts)> {
+        crate::stats::seizure_lines(self)
     }
     fn drugs(&self) -> Vec<DrugType> {
         let mut drugs: Vec<DrugType> = self.items.iter().map(|i| i.drug).collect();

@@ -23,6 +23,7 @@ pub mod maritime;
 pub mod names;
 pub mod operations;
 pub mod records;
+pub mod stats;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -66,6 +67,9 @@ pub struct ServiceConfig {
     /// The thresholds of the behaviour detectors and the lists they use (home
     /// countries, high-risk ports).
     pub maritime: interdict_maritime::Config,
+    /// Records a reader may not see count in a cell of the seizure statistics only
+    /// when the cell holds at least this many of them (`stats`).
+    pub stats_min_cell: i64,
 }
 
 impl ServiceConfig {
@@ -80,6 +84,7 @@ impl ServiceConfig {
             checkpoint_every: Duration::from_secs(60),
             background: true,
             maritime: interdict_maritime::Config::default(),
+            stats_min_cell: 5,
         }
     }
 

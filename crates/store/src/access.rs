@@ -118,9 +118,18 @@ impl Store {
             codes.sort_unstable();
             return Ok(codes);
         }
+        self.codes_of_terms(visibility.terms()).await
+    }
+
+    /// The codes of those of `terms` that some data carries. Sorted.
+    pub(crate) async fn codes_of_terms(
+        &self,
+        terms: &[AccessTerm],
+    ) -> Result<Vec<i64>, StoreError> {
+        let dialect = self.dialect();
         let mut codes = Vec::new();
         let mut missing = Vec::new();
-        for term in visibility.terms() {
+        for term in terms {
             match self.codes.get(term.as_str()) {
                 Some(code) => codes.push(code),
                 None => missing.push(term.as_str()),

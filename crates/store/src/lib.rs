@@ -25,6 +25,7 @@ mod maritime;
 mod operations;
 mod records;
 mod search;
+mod stats;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -47,6 +48,7 @@ pub use records::{
     DisclosureRow, ListFilter, Page, RecordAccess, Sort, SortKey, StoredRecord, VersionRow,
     COUNT_CAP,
 };
+pub use stats::StatsQuery;
 
 use crate::db::{Db, SqlBuf, Tx};
 
@@ -169,6 +171,7 @@ impl Store {
         for name in names {
             match name.as_str() {
                 "index-search" => self.reindex_all().await?,
+                "seizure-stats" => self.rebuild_stats().await?,
                 other => {
                     return Err(StoreError::Corrupt(format!(
                         "unknown store task {other:?}: is the database from a newer version?"

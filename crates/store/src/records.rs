@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use interdict_core::audit::AuditEvent;
 use interdict_core::policy::{access_terms, AccessTerm, Meta, Visibility};
 use interdict_core::record::{DrugType, Record, RecordKind};
+use interdict_core::stats::{Counts, StatKey};
 use interdict_core::text::QueryTerm;
 use interdict_core::{AgencyCode, RecordStatus, Tlp};
 use uuid::Uuid;
@@ -20,6 +21,7 @@ use crate::search::{
     adjust_vocabulary, agency_word, drug_word, index_query, record_tokens, status_word, tlp_word,
     Wanted,
 };
+use crate::stats::{add_lines, lines_of_body, NewStats, StatDelta};
 use crate::{Dialect, Store, StoreError, WriteTx};
 
 /// Counts stop here: beyond it a page says "more than". Counting means walking the
@@ -283,6 +285,8 @@ pub(crate) struct Facts {
     pub(crate) drugs: Vec<DrugType>,
     pub(crate) identifiers: Vec<(&'static str, String)>,
     pub(crate) links: Vec<Uuid>,
+    /// What the record adds to the seizure statistics.
+    pub(crate) stat_lines: Vec<(StatKey, Counts)>,
     pub(crate) created_by: String,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -310,6 +314,7 @@ impl Facts {
             drugs,
             identifiers: record.identifiers(),
             links: record.links(),
+            stat_lines: record.stat_lines(),
             created_by: record.created_by().to_string(),
             created_at,
             updated_at,
@@ -680,6 +685,12 @@ impl Store {
                 ))
                 .await?;
         }
+        if !facts.stat_lines.is_empty() {
+            let delta = self
+                .stats_of_new(tx, &[(&facts.stat_lines, join_terms(&terms), &codes)])
+                .await?;
+            self.apply_stats(tx, delta).await?;
+        }
         append(tx, event).await?;
         append_change(
             tx,
@@ -739,6 +750,15 @@ impl Store {
                 insert_chunk(&mut tx, f, t, c).await?;
             }
         }
+        let new_stats: Vec<NewStats<'_>> = facts
+            .iter()
+            .zip(&terms)
+            .zip(&codes)
+            .filter(|((f, _), _)| !f.stat_lines.is_empty())
+            .map(|((f, t), c)| (f.stat_lines.as_slice(), join_terms(t), c.as_slice()))
+            .collect();
+        let delta = self.stats_of_new(&mut tx, &new_stats).await?;
+        self.apply_stats(&mut tx, delta).await?;
         append(&mut tx, event).await?;
         tx.commit().await
     }
@@ -817,6 +837,17 @@ impl Store {
         dialect::delete_tokens(&mut tx, old.seq).await?;
         dialect::write_tokens(&mut tx, &[(old.seq, new_tokens)]).await?;
         adjust_vocabulary(&mut tx, delta).await?;
+        let old_lines = lines_of_body(old.kind, &old.body)?;
+        let mut stats = StatDelta::new();
+        if !old_lines.is_empty() {
+            let class = self.stat_class_of_text(&mut tx, &old.access).await?;
+            add_lines(&mut stats, class, &old_lines, -1);
+        }
+        if !facts.stat_lines.is_empty() {
+            let class = self.stat_class(&mut tx, &access, &codes).await?;
+            add_lines(&mut stats, class, &facts.stat_lines, 1);
+        }
+        self.apply_stats(&mut tx, stats).await?;
         append(&mut tx, event).await?;
         let op = if facts.status == RecordStatus::Withdrawn {
             ChangeOp::Withdraw
@@ -907,6 +938,22 @@ impl Store {
         dialect::delete_tokens(tx, old.seq).await?;
         dialect::write_tokens(tx, &[(old.seq, new_tokens)]).await?;
         adjust_vocabulary(tx, delta).await?;
+        if old.access != access {
+            // The record's lines move to the class of its new terms. A record whose
+            // terms were emptied (a rebuild of the index, which empties the sums first)
+            // has nothing to remove.
+            let lines = lines_of_body(old.kind, &old.body)?;
+            if !lines.is_empty() {
+                let mut stats = StatDelta::new();
+                if !old.access.is_empty() {
+                    let class = self.stat_class_of_text(tx, &old.access).await?;
+                    add_lines(&mut stats, class, &lines, -1);
+                }
+                let class = self.stat_class(tx, &access, &codes).await?;
+                add_lines(&mut stats, class, &lines, 1);
+                self.apply_stats(tx, stats).await?;
+            }
+        }
         Ok((old.access, access))
     }
 
@@ -924,6 +971,16 @@ impl Store {
                 ))
                 .await?;
             dialect::clear_tokens(&mut tx).await?;
+            // Every record's lines are added again as its terms are rebuilt.
+            for table in ["seizure_stats", "stat_class_codes", "stat_classes"] {
+                tx.tx
+                    .execute(&SqlBuf::with(
+                        tx.dialect,
+                        &format!("DELETE FROM {table}"),
+                        vec![],
+                    ))
+                    .await?;
+            }
             tx.commit().await?;
         }
         let mut after = 0_i64;

@@ -43,6 +43,8 @@ fn every_command_has_help() {
         &["admin", "node"],
         &["ais"],
         &["ais", "decode"],
+        &["stats"],
+        &["stats", "seizures"],
     ];
     for command in commands {
         let output = Command::new(env!("CARGO_BIN_EXE_interdict"))
@@ -632,6 +634,83 @@ async fn admin_commands_and_the_api_obey_the_same_rules_and_audit_alike() {
             assert_eq!(by_cli[field], by_api[field], "{action} {field}");
         }
     }
+    node.finish().await;
+}
+
+/// `interdict stats seizures --as` gives the figures the API gives that user, and
+/// without `--as` the node's own figures of every published seizure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statistics_on_the_command_line_are_those_of_the_api() {
+    use interdict_testkit::{seed_world, seizure_json, token_for, Backend, TestNode};
+    let node = TestNode::start(Backend::Sqlite).await.unwrap();
+    seed_world(node.service()).await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let thai = token_for(node.service(), "thai.analyst").await;
+    for (marker, tlp) in [("a", "GREEN"), ("b", "GREEN"), ("c", "AMBER")] {
+        let (status, body) = node
+            .post(
+                "/api/v1/seizures",
+                &kcs,
+                &seizure_json(marker, tlp, &[], "published"),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 201, "{body}");
+    }
+    let data = node.data_dir().to_owned();
+    let cli = |args: &'static [&'static str]| {
+        let data = data.clone();
+        tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_interdict"))
+                .args(args)
+                .arg("--data-dir")
+                .arg(&data)
+                .env_remove("INTERDICT_DATABASE_URL")
+                .output()
+                .unwrap()
+        })
+    };
+    let api = node
+        .request(
+            reqwest::Method::GET,
+            "/api/v1/stats/seizures?by=drug,month&format=csv",
+        )
+        .token(&thai)
+        .send()
+        .await;
+    assert_eq!(api.status.as_u16(), 200);
+    // Thai customs reads the two GREEN seizures; the AMBER one alone is suppressed.
+    assert_eq!(
+        api.text,
+        "drug,month,cases,kilograms,tablets,suppressed\nmethamphetamine,2026-01,2,45,0,true\n"
+    );
+    let as_thai = cli(&[
+        "stats",
+        "seizures",
+        "--by",
+        "drug,month",
+        "--format",
+        "csv",
+        "--as",
+        "thai.analyst",
+    ])
+    .await
+    .unwrap();
+    assert_eq!(ok(&as_thai), api.text);
+    let as_node = cli(&["stats", "seizures", "--by", "drug", "--format", "csv"])
+        .await
+        .unwrap();
+    assert_eq!(
+        ok(&as_node),
+        "drug,cases,kilograms,tablets,suppressed\nmethamphetamine,3,67.5,0,false\n"
+    );
+    let nobody = cli(&["stats", "seizures", "--as", "nobody"]).await.unwrap();
+    assert_eq!(nobody.status.code(), Some(2));
+    let bad = cli(&["stats", "seizures", "--by", "weight"]).await.unwrap();
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("[invalid_input]"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
     node.finish().await;
 }
 

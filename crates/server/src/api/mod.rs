@@ -7,6 +7,7 @@ pub mod extract;
 pub mod maritime;
 pub mod operations;
 pub mod records;
+pub mod stats;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -497,6 +498,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agreements))
         .routes(routes!(search))
         .routes(routes!(names))
+        .routes(routes!(stats::seizures))
         .routes(routes!(records::preview_correlations))
         .routes(routes!(deconfliction::list_hits))
         .routes(routes!(deconfliction::disclose_on_hit))

@@ -25,6 +25,7 @@ pub enum Nav {
     Audit,
     Deconfliction,
     Operations,
+    Statistics,
     None,
 }
 
@@ -88,6 +89,7 @@ pub fn page(
                             (nav_link(lang, "/map", "nav.map", nav == Nav::Map))
                         }
                         (nav_link(lang, "/operations", "nav.operations", nav == Nav::Operations))
+                        (nav_link(lang, "/statistics", "nav.statistics", nav == Nav::Statistics))
                         (nav_link(lang, "/agreements", "nav.agreements", nav == Nav::Agreements))
                         (nav_link(lang, "/deconfliction", "nav.deconfliction", nav == Nav::Deconfliction))
                         @if s.actor.may(Action::ReadAudit) {

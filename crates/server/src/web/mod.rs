@@ -25,6 +25,7 @@ mod operations;
 mod pages;
 mod records;
 mod statics;
+mod statistics;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/agreements", get(pages::agreements))
         .route("/audit", get(pages::audit))
         .route("/deconfliction", get(deconflict::page_of_hits))
+        .route("/statistics", get(statistics::page_of_statistics))
         .route("/deconfliction/{id}/disclose", post(deconflict::disclose))
         .route("/deconfliction/{id}/decline", post(deconflict::decline))
         .route(

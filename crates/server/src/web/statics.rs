@@ -2,7 +2,7 @@
 //! that a node on a closed network needs nothing else. URLs carry a hash of the
 //! content, so browsers may cache them for good.
 //!
-//! The map's front-end packages (`/static/vendor/…`) are embedded by `build.rs` from
+//! The front-end packages of the map and the statistics page (`/static/vendor/…`) are embedded by `build.rs` from
 //! `web/node_modules` when they were installed there; otherwise [`VENDOR`] is empty and
 //! the map page explains how to install them.
 
@@ -51,6 +51,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/map.css"),
     },
     Asset {
+        name: "statistics.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/statistics.js"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         body: include_bytes!("../../static/favicon.svg"),
@@ -70,7 +75,12 @@ static VERSION: LazyLock<String> = LazyLock::new(|| {
 
 /// Whether the map's front-end packages are in this binary.
 pub fn map_assets_present() -> bool {
-    !VENDOR.is_empty()
+    VENDOR.iter().any(|a| a.name.starts_with("maplibre-gl/"))
+}
+
+/// Whether the charting library of the statistics page is in this binary.
+pub fn chart_assets_present() -> bool {
+    VENDOR.iter().any(|a| a.name.starts_with("chart.js/"))
 }
 
 /// The URL of a front-end package's file (`maplibre-gl/maplibre-gl.mjs`), with the hash.

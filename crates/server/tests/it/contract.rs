@@ -136,6 +136,17 @@ async fn every_documented_operation_succeeds_as_documented() {
         assert_eq!(code, StatusCode::OK, "{list}: {page}");
         assert!(page["total"].as_i64().unwrap() >= 1, "{list}: {page}");
     }
+    let (code, statistics) = node
+        .get(
+            "/api/v1/stats/seizures?by=drug,month&from=2020-01&to=2030-12",
+            &kcs,
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{statistics}");
+    assert!(
+        !statistics["cells"].as_array().unwrap().is_empty(),
+        "{statistics}"
+    );
     maritime_operations(&node, &kcs).await;
     admin_operations(&node, &admin).await;
 

@@ -1648,3 +1648,77 @@ async fn an_unreachable_red_recipient_is_refused_on_the_form() {
         "{recipients}"
     );
 }
+
+/// The statistics page: the table of the figures the reader may see, in its language,
+/// with the charts' data and library from the node itself.
+#[tokio::test]
+async fn the_statistics_page_shows_the_figures_in_the_readers_language() {
+    let node = start().await;
+    let base = &node.base;
+    let token = api_token(base, "kcs.analyst").await;
+    for (tlp, kg) in [("GREEN", 2.5), ("AMBER", 4.0)] {
+        let response = Client::new()
+            .post(format!("{base}/api/v1/seizures"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({
+                "occurred_on": "2025-03-10",
+                "place": { "kind": "port", "name": "Busan New Port", "country": "KR" },
+                "conveyance": "sea_container",
+                "items": [ { "drug": "methamphetamine", "quantity": kg, "unit": "kg" },
+                           { "drug": "yaba", "quantity": 1000, "unit": "tablets" } ],
+                "route": { "origin": "TH" },
+                "handling": { "tlp": tlp, "recipients": [] },
+                "status": "published"
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let client = browser();
+    login(&client, base, "kcg.analyst").await;
+    let (status, html) = get(&client, &format!("{base}/statistics?by=drug&then=month")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(r#"href="/statistics""#),
+        "the navigation links the page"
+    );
+    assert!(html.contains("Seizure statistics"));
+    // The coast guard reads both (its MOU with KCS goes up to AMBER): 6.5 kg and the
+    // tablets apart, in the table and in the charts' data.
+    assert!(
+        html.contains("<td>Methamphetamine</td><td>2025-03</td>"),
+        "{html}"
+    );
+    assert!(html.contains(r#"<td class="num">6.5</td>"#), "{html}");
+    assert!(html.contains(r#"<td class="num">2,000</td>"#), "{html}");
+    assert!(html.contains("data-stats="), "{html}");
+    if html.contains("chart.umd.min.js") {
+        let (status, _) = get(
+            &client,
+            &format!("{base}/static/vendor/chart.js/chart.umd.min.js"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    } else {
+        assert!(html.contains("chart-assets-missing"));
+    }
+    // Japan has no agreement: nothing to count.
+    let japan = browser();
+    login(&japan, base, "japan.analyst").await;
+    let (_, none) = get(&japan, &format!("{base}/statistics?by=region")).await;
+    assert!(none.contains("No seizures to count"), "{none}");
+    // In Korean.
+    let (_, korean) = get(
+        &client,
+        &format!("{base}/lang?set=ko&next=%2Fstatistics%3Fby%3Dregion"),
+    )
+    .await;
+    assert!(
+        korean.contains("압수 통계") && korean.contains("아시아·태평양"),
+        "{korean}"
+    );
+    // A bad period is explained, not a crash.
+    let (status, _) = get(&client, &format!("{base}/statistics?from=2025-13")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -42,5 +42,6 @@ mod harness;
 mod migrations;
 mod records;
 mod schema;
+mod stats;
 mod structures;
 mod visibility;
