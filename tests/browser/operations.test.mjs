@@ -180,3 +180,22 @@ test("the demo's closed operation reproduces the seeds' figures", async () => {
   assert.deepEqual(kcg.problems, []);
   await kcg.context.close();
 });
+
+test("seizure statistics are charted in English and Korean", async () => {
+  const kcs = await as("kcs.analyst");
+  await kcs.page.click("nav.mainnav a[href='/statistics']");
+  await kcs.page.waitForURL(/\/statistics/);
+  await kcs.page.locator("#stats-table table.data tbody tr").first().waitFor();
+  // Chart.js has drawn on every canvas.
+  for (const id of ["chart-series", "chart-stacked", "chart-agencies", "chart-regions"]) {
+    const drawn = await kcs.page.evaluate((id) => Boolean(window.Chart?.getChart(document.getElementById(id))), id);
+    assert.ok(drawn, `${id} drawn`);
+  }
+  await shot(kcs.page, "statistics-01-en");
+  await Promise.all([kcs.page.waitForNavigation(), kcs.page.click("a.lang-switch[hreflang=ko]")]);
+  assert.equal(await kcs.page.getAttribute("html", "lang"), "ko");
+  await kcs.page.locator("#stats-table table.data tbody tr").first().waitFor();
+  await shot(kcs.page, "statistics-02-ko");
+  assert.deepEqual(kcs.problems, []);
+  await kcs.context.close();
+});

@@ -1177,8 +1177,10 @@ mod tests {
                                 && matches!(kind.coverage(), Coverage::Scope(s) if a.covers(s))
                         })
                 });
+                // Of operations, only coordinators read their agency's own.
                 let own_agency = principal.agency() == Some(m.agency)
-                    && matches!(principal, Principal::User(_));
+                    && matches!(principal, Principal::User(_))
+                    && (kind != DataKind::Operation || principal.may(Action::ManageOperations));
                 let expected = match principal {
                     Principal::System { .. } => true,
                     _ => principal.may(kind.read_action()) && (bound || own_agency),

@@ -328,7 +328,7 @@ struct Held {
 /// [`Supervisor::shutdown`] hands the work over cleanly.
 pub struct Supervisor {
     id: String,
-    progress: Arc<Mutex<HashMap<Uuid, u64>>>,
+    progress: Arc<Mutex<HashMap<Uuid, Progress>>>,
     held: Arc<Mutex<HashMap<(Work, Uuid), ()>>>,
     stop: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -367,6 +367,16 @@ impl Supervisor {
     /// The stream position a source's detector has applied in this process, if it
     /// runs here.
     pub fn applied(&self, source: Uuid) -> Option<u64> {
+        self.progress_of(source).map(|p| p.applied)
+    }
+
+    /// The stream position a source's detector was taken up at in this process (the
+    /// position of the state it restored), if it runs here.
+    pub fn taken_up_at(&self, source: Uuid) -> Option<u64> {
+        self.progress_of(source).map(|p| p.taken_up_at)
+    }
+
+    fn progress_of(&self, source: Uuid) -> Option<Progress> {
         self.progress
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -424,7 +434,7 @@ async fn supervise(
     service: Service,
     id: String,
     mut stop: watch::Receiver<bool>,
-    progress: Arc<Mutex<HashMap<Uuid, u64>>>,
+    progress: Arc<Mutex<HashMap<Uuid, Progress>>>,
     shown: Arc<Mutex<HashMap<(Work, Uuid), ()>>>,
 ) {
     // Tasks die with the supervisor (a `JoinSet` aborts them when dropped).
@@ -628,6 +638,15 @@ async fn run_reader(
     }
 }
 
+/// Where a source's detector stands in this process.
+#[derive(Clone, Copy, Debug)]
+struct Progress {
+    /// The position of the state it was taken up with.
+    taken_up_at: u64,
+    /// The last position applied.
+    applied: u64,
+}
+
 /// Runs a source's pipeline from its stream: restores the last state written down,
 /// goes on from the position after it, acknowledges batches once written, writes the
 /// state down now and then and when told to stop.
@@ -636,7 +655,7 @@ async fn run_detector(
     service: Service,
     source: Uuid,
     mut stop: watch::Receiver<bool>,
-    progress: Arc<Mutex<HashMap<Uuid, u64>>>,
+    progress: Arc<Mutex<HashMap<Uuid, Progress>>>,
 ) -> anyhow::Result<()> {
     let stream = bus.stream(source).await?;
     let (mut applied, state) = match bus.load_snapshot(source).await? {
@@ -647,11 +666,15 @@ async fn run_detector(
         .restore_pipeline(source, state.as_deref())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let taken_up_at = applied;
     let set_progress = |applied: u64| {
-        progress
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(source, applied);
+        progress.lock().unwrap_or_else(|e| e.into_inner()).insert(
+            source,
+            Progress {
+                taken_up_at,
+                applied,
+            },
+        );
     };
     set_progress(applied);
     tracing::info!(%source, from = applied + 1, "detector taken up");

@@ -166,7 +166,7 @@ async fn a_detector_killed_mid_stream_is_taken_over_without_loss_or_double_alert
     // first wrote down (at least the first third), not from the beginning.
     let mut resumed = None;
     wait_for("the second process to take the detector over", || {
-        resumed = second.applied(source);
+        resumed = second.taken_up_at(source);
         resumed.is_some()
     })
     .await;
