@@ -15,9 +15,11 @@
 //! interdict-search-timing --database-url postgres://postgres@127.0.0.1:5432/interdict_timing
 //! ```
 
+#[path = "shared/database.rs"]
+mod database;
+
 use std::time::Instant;
 
-use anyhow::{bail, Context as _};
 use chrono::{Duration, Utc};
 use clap::Parser;
 use interdict_core::{Actor, AgencyCode, Role, Username};
@@ -94,7 +96,7 @@ fn report(title: &str, tlp: &str, status: &str) -> anyhow::Result<interdict_core
 #[tokio::main]
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     let args = Args::parse();
-    let url = prepare(&args.database_url).await?;
+    let url = database::prepare(&args.database_url).await?;
     let files = tempfile::tempdir()?;
     let mut config = ServiceConfig::new(files.path());
     config.background = false;
@@ -292,42 +294,4 @@ async fn share(
         }
     }
     Ok(slower as f64 / pairs as f64)
-}
-
-/// Deletes the SQLite file or recreates the PostgreSQL database; returns the URL.
-async fn prepare(url: &str) -> anyhow::Result<String> {
-    if let Some(path) = url.strip_prefix("sqlite://") {
-        let path = path.split('?').next().unwrap_or(path);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
-        }
-        if let Some(dir) = std::path::Path::new(path).parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        return Ok(format!("sqlite://{path}?mode=rwc"));
-    }
-    if url.starts_with("postgres://") {
-        use sqlx::{Connection as _, Executor as _};
-        let (server, db) = url
-            .rsplit_once('/')
-            .context("the url must name a database")?;
-        if !db
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            || db == "postgres"
-        {
-            bail!("use a dedicated database name like interdict_timing");
-        }
-        let mut admin =
-            sqlx::postgres::PgConnection::connect(&format!("{server}/postgres")).await?;
-        admin
-            .execute(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)").as_str())
-            .await?;
-        admin
-            .execute(format!("CREATE DATABASE {db}").as_str())
-            .await?;
-        admin.close().await?;
-        return Ok(url.to_owned());
-    }
-    bail!("database url must start with sqlite:// or postgres://")
 }

@@ -15,9 +15,12 @@
 //! The plain query is the one place a benchmark speaks SQL to the database itself: it
 //! is the baseline the service is compared with, not a way in for data.
 
+#[path = "shared/database.rs"]
+mod database;
+
 use std::time::{Duration as StdDuration, Instant};
 
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use chrono::{Duration, Utc};
 use clap::Parser;
 use interdict_core::policy::Principal;
@@ -51,7 +54,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let url = prepare(&args.database_url).await?;
+    let url = database::prepare(&args.database_url).await?;
     let files = tempfile::tempdir()?;
     let mut config = ServiceConfig::new(files.path());
     config.background = false;
@@ -213,42 +216,4 @@ async fn plain(url: &str, runs: usize) -> anyhow::Result<(Vec<StdDuration>, usiz
         }
     }
     Ok((times, cells))
-}
-
-/// Deletes the SQLite file or recreates the PostgreSQL database; returns the URL.
-async fn prepare(url: &str) -> anyhow::Result<String> {
-    if let Some(path) = url.strip_prefix("sqlite://") {
-        let path = path.split('?').next().unwrap_or(path);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
-        }
-        if let Some(dir) = std::path::Path::new(path).parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        return Ok(format!("sqlite://{path}?mode=rwc"));
-    }
-    if url.starts_with("postgres://") {
-        use sqlx::Executor as _;
-        let (server, db) = url
-            .rsplit_once('/')
-            .context("the url must name a database")?;
-        if !db
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            || db == "postgres"
-        {
-            bail!("use a dedicated database name like interdict_stats");
-        }
-        let mut admin =
-            sqlx::postgres::PgConnection::connect(&format!("{server}/postgres")).await?;
-        admin
-            .execute(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)").as_str())
-            .await?;
-        admin
-            .execute(format!("CREATE DATABASE {db}").as_str())
-            .await?;
-        admin.close().await?;
-        return Ok(url.to_owned());
-    }
-    bail!("database url must start with sqlite:// or postgres://")
 }
