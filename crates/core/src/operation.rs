@@ -184,15 +184,21 @@ impl Operation {
 
     /// What the policy needs to know of the operation, its board and its tally.
     pub fn meta<'a>(&'a self, compartment: &'a [Uuid]) -> Meta<'a> {
-        Meta {
-            kind: DataKind::Operation,
-            agency: &self.lead_agency,
-            tlp: self.max_tlp,
-            recipients: &[],
-            status: RecordStatus::Published,
-            compartments: compartment,
-            disclosures: &[],
-        }
+        meta(&self.lead_agency, self.max_tlp, compartment)
+    }
+}
+
+/// What the policy needs to know of an operation led by `lead` with label `tlp`
+/// (`compartment` is the operation's id, as a slice).
+pub fn meta<'a>(lead: &'a AgencyCode, tlp: Tlp, compartment: &'a [Uuid]) -> Meta<'a> {
+    Meta {
+        kind: DataKind::Operation,
+        agency: lead,
+        tlp,
+        recipients: &[],
+        status: RecordStatus::Published,
+        compartments: compartment,
+        disclosures: &[],
     }
 }
 

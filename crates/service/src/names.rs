@@ -30,6 +30,7 @@ use interdict_correlate::{Index, IndexOptions, Kind, Match, Scheme, Subject};
 use uuid::Uuid;
 
 use crate::error::{ServiceError, ServiceResult};
+use crate::records::{decode_if_allowed, RecordSummary};
 use crate::Service;
 
 /// Records read from the store per step of a build.
@@ -374,7 +375,7 @@ pub struct NameHit {
     /// The name as the record writes it.
     pub name: String,
     /// The record.
-    pub record: crate::records::RecordSummary,
+    pub record: RecordSummary,
     /// The match weight in bits and its probability.
     pub score: f64,
     pub probability: f64,
@@ -430,24 +431,10 @@ impl Service {
         for (kind, ids) in by_kind {
             for stored in self.store().records_by_id(kind, &ids).await? {
                 let visible = match stored.kind {
-                    RecordKind::Report => {
-                        let (r, beside) = crate::records::decode_for_policy::<Report>(&stored)?;
-                        let mut meta = r.meta();
-                        meta.compartments = &beside.compartments;
-                        meta.disclosures = &beside.disclosures;
-                        reports
-                            .allows(&meta)
-                            .then(|| (crate::records::RecordSummary::of(&r), r.subjects))
-                    }
-                    RecordKind::Seizure => {
-                        let (s, beside) = crate::records::decode_for_policy::<Seizure>(&stored)?;
-                        let mut meta = s.meta();
-                        meta.compartments = &beside.compartments;
-                        meta.disclosures = &beside.disclosures;
-                        seizures
-                            .allows(&meta)
-                            .then(|| (crate::records::RecordSummary::of_seizure(&s), s.subjects))
-                    }
+                    RecordKind::Report => decode_if_allowed::<Report>(&reports, &stored)?
+                        .map(|r| (RecordSummary::of(&r), r.subjects)),
+                    RecordKind::Seizure => decode_if_allowed::<Seizure>(&seizures, &stored)?
+                        .map(|s| (RecordSummary::of_seizure(&s), s.subjects)),
                     RecordKind::Alert => None,
                 };
                 if let Some(v) = visible {

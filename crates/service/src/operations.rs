@@ -14,7 +14,7 @@ use interdict_core::operation::{
     Feedback, MessageInput, MessageKind, Operation, OperationInput, OperationStatus, Tally, Warning,
 };
 use interdict_core::policy::{Access, Action, DataKind, Principal};
-use interdict_core::record::{Record, RecordKind, Seizure};
+use interdict_core::record::{RecordKind, Seizure};
 use interdict_core::{Actor, AgencyCode, Username};
 use interdict_maritime::Zones;
 pub use interdict_store::AttachmentRow;
@@ -25,7 +25,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::{ServiceError, ServiceResult};
-use crate::records::{decode_for_policy, RecordType};
+use crate::records::{decode_if_allowed, RecordType};
 use crate::Service;
 
 /// The largest file attached to a board message.
@@ -303,10 +303,14 @@ impl Service {
         let access = self.operation_access(actor).await?;
         let mut visible = Vec::new();
         for row in self.store().operations().await? {
-            let agencies = self.store().operation_agencies(row.id).await?;
-            let op = operation_of(&row, agencies)?;
-            if access.allows(&op.meta(&[op.id])) {
-                visible.push(op);
+            // The policy decides on the row; only what it admits is read further.
+            if access.allows(&interdict_core::operation::meta(
+                &row.lead_agency,
+                row.max_tlp,
+                &[row.id],
+            )) {
+                let agencies = self.store().operation_agencies(row.id).await?;
+                visible.push(operation_of(&row, agencies)?);
             }
         }
         Ok(visible)
@@ -618,12 +622,15 @@ impl Service {
         let seizures = self
             .access(&Principal::User(actor.clone()), DataKind::Seizure)
             .await?;
-        let visible_seizures: Vec<Uuid> = self
-            .attached_seizures(&seizures, operation.id)
-            .await?
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
+        let messages = store.operation_messages(operation.id).await?;
+        // The seizures the board's messages filed, as far as the reader may see them.
+        let filed: Vec<Uuid> = messages.iter().filter_map(|m| m.seizure).collect();
+        let mut visible_seizures = Vec::new();
+        for stored in store.records_by_id(RecordKind::Seizure, &filed).await? {
+            if decode_if_allowed::<Seizure>(&seizures, &stored)?.is_some() {
+                visible_seizures.push(stored.id);
+            }
+        }
         let mut attachments: BTreeMap<Uuid, Vec<AttachmentInfo>> = BTreeMap::new();
         for a in store.operation_attachments(operation.id).await? {
             attachments
@@ -646,7 +653,7 @@ impl Service {
             });
         }
         let mut board = Vec::new();
-        for row in store.operation_messages(operation.id).await? {
+        for row in messages {
             let body: MessageBody = serde_json::from_str(&row.body).map_err(|e| {
                 ServiceError::internal(anyhow::anyhow!("message {} is unreadable: {e}", row.id))
             })?;
@@ -714,13 +721,7 @@ impl Service {
             if stored.kind != RecordKind::Seizure {
                 continue;
             }
-            let (seizure, beside) = decode_for_policy::<Seizure>(&stored)?;
-            let mut meta = seizure.meta();
-            meta.compartments = &beside.compartments;
-            meta.disclosures = &beside.disclosures;
-            if access.allows(&meta) {
-                seizures.push(seizure);
-            }
+            seizures.extend(decode_if_allowed::<Seizure>(access, &stored)?);
         }
         seizures.sort_by_key(|s| (s.occurred_on, s.id));
         Ok(seizures)

@@ -288,6 +288,16 @@ pub(crate) fn decode_for_policy<R: Record>(
     Ok((loaded.record, loaded.beside))
 }
 
+/// A stored record decoded, when `access` admits it.
+pub(crate) fn decode_if_allowed<R: Record>(
+    access: &Access,
+    stored: &StoredRecord,
+) -> ServiceResult<Option<R>> {
+    let loaded = decode::<R>(stored)?;
+    let allowed = access.allows(&loaded.meta());
+    Ok(allowed.then_some(loaded.record))
+}
+
 fn decode<R: Record>(stored: &StoredRecord) -> ServiceResult<Loaded<R>> {
     let record = serde_json::from_str(&stored.body).map_err(|e| {
         ServiceError::internal(anyhow::anyhow!(

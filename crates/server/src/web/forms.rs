@@ -1154,7 +1154,7 @@ fn drug_label(lang: Lang, d: DrugType) -> &'static str {
     lang.t(&format!("drug.{}", d.as_str()))
 }
 
-fn error_banner(lang: Lang, errors: &Errors) -> Markup {
+pub(crate) fn error_banner(lang: Lang, errors: &Errors) -> Markup {
     html! {
         @if !errors.is_empty() {
             div.alert.alert-error role="alert" { (lang.t("common.fix_fields")) }

@@ -342,9 +342,7 @@ fn operation_form(
     html! {
         form.record-form method="post" action="/operations" #operation-form novalidate {
             input type="hidden" name="csrf" value=(csrf);
-            @if !errors.is_empty() {
-                div.alert.alert-error role="alert" { (lang.t("common.fix_fields")) }
-            }
+            (forms::error_banner(lang, errors))
             div.form-grid {
                 (field(lang.t("op.code_name"), "code_name", err(lang, errors, "code_name"), true, html! {
                     input type="text" id="code_name" name="code_name" value=(form.code_name) maxlength="80" required;
