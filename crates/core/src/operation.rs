@@ -199,6 +199,7 @@ pub fn meta<'a>(lead: &'a AgencyCode, tlp: Tlp, compartment: &'a [Uuid]) -> Meta
         status: RecordStatus::Published,
         compartments: compartment,
         disclosures: &[],
+        parties: &[],
     }
 }
 

@@ -302,6 +302,9 @@ pub struct Meta<'a> {
     pub compartments: &'a [Uuid],
     /// The disclosures granted on the data (see [`Disclosure`]).
     pub disclosures: &'a [Uuid],
+    /// Agencies besides the owner that are party to the data and read it as their own:
+    /// the borrowing agency of a loan, the agency whose officer is enrolled on a course.
+    pub parties: &'a [AgencyCode],
 }
 
 impl<'a> Meta<'a> {
@@ -315,7 +318,13 @@ impl<'a> Meta<'a> {
             status: RecordStatus::Published,
             compartments: &[],
             disclosures: &[],
+            parties: &[],
         }
+    }
+
+    /// The same metadata with agencies that are party to the data.
+    pub fn with_parties(self, parties: &'a [AgencyCode]) -> Self {
+        Meta { parties, ..self }
     }
 }
 
@@ -476,7 +485,7 @@ impl Access {
         let Some(reader) = &self.reader else {
             return true;
         };
-        if meta.agency == reader && self.own {
+        if self.own && (meta.agency == reader || meta.parties.contains(reader)) {
             return true;
         }
         if meta.status != RecordStatus::Published {
@@ -614,6 +623,7 @@ impl AccessTerm {
 pub fn access_terms(meta: &Meta<'_>) -> Vec<AccessTerm> {
     let kind = meta.kind;
     let mut terms = vec![AccessTerm::own(kind, meta.agency)];
+    terms.extend(meta.parties.iter().map(|p| AccessTerm::own(kind, p)));
     if meta.status == RecordStatus::Published {
         if meta.tlp == Tlp::Red {
             terms.extend(
@@ -855,6 +865,7 @@ mod tests {
             status,
             compartments: &[],
             disclosures: &[],
+            parties: &[],
         }
     }
 
@@ -1048,6 +1059,27 @@ mod tests {
     }
 
     #[test]
+    fn the_parties_to_a_loan_read_it_as_their_own_and_no_one_else_does() {
+        // A loan is labelled TLP:RED without recipients: only its two parties read it.
+        let kcs = code("KR-KCS");
+        let borrower = [code("TH-CUSTOMS")];
+        let loan = Meta::plain(DataKind::Loan, &kcs, Tlp::Red).with_parties(&borrower);
+        let today = day(2026, 1, 1);
+        let manager = user("TH-CUSTOMS", &[Role::ResourceManager]);
+        let party = access_on(&manager, DataKind::Loan, today);
+        assert!(party.allows(&loan));
+        assert!(party.visibility().admits(&access_terms(&loan)));
+        // Not without a role that reads loans.
+        let trainer = user("TH-CUSTOMS", &[Role::Trainer]);
+        assert!(!access_on(&trainer, DataKind::Loan, today).allows(&loan));
+        // Not a third agency, even one bound to the owner by a resources agreement.
+        let other = user("KR-KCG", &[Role::ResourceManager]);
+        let outsider = access_on(&other, DataKind::Loan, today);
+        assert!(!outsider.allows(&loan));
+        assert!(!outsider.visibility().admits(&access_terms(&loan)));
+    }
+
+    #[test]
     fn a_disclosure_opens_one_record_to_one_agency_until_it_expires() {
         let kcs = code("KR-KCS");
         let disclosed = [DISCLOSURE];
@@ -1115,6 +1147,7 @@ mod tests {
             disclosed in proptest::collection::vec(0u128..3, 0..2),
             granted in proptest::collection::vec((0u128..3, 0usize..4, 0u32..40), 0..3),
             node_reader in any::<bool>(),
+            party in proptest::collection::vec(0usize..4, 0..2),
         ) {
             let agencies = ["KR-KCS", "KR-KCG", "TH-CUSTOMS", "US-HSI"].map(code);
             let statuses = [RecordStatus::Draft, RecordStatus::Published, RecordStatus::Withdrawn];
@@ -1135,6 +1168,7 @@ mod tests {
             let recipients: Vec<AgencyCode> = named.into_iter().map(|i| agencies[i].clone()).collect();
             let compartments: Vec<Uuid> = attached.into_iter().map(Uuid::from_u128).collect();
             let disclosures: Vec<Uuid> = disclosed.into_iter().map(Uuid::from_u128).collect();
+            let parties: Vec<AgencyCode> = party.into_iter().map(|i| agencies[i].clone()).collect();
             let memberships: Vec<Membership> = members
                 .into_iter()
                 .map(|(op, t)| Membership { operation: Uuid::from_u128(op), max_tlp: Tlp::ALL[t] })
@@ -1158,6 +1192,7 @@ mod tests {
                 status: statuses[status],
                 compartments: &compartments,
                 disclosures: &disclosures,
+                parties: &parties,
             };
             let allowed = access.allows(&m);
             prop_assert_eq!(allowed, access.visibility().admits(&access_terms(&m)));
@@ -1167,18 +1202,23 @@ mod tests {
             let statistics = access.statistics_visibility();
             prop_assert_eq!(statistics.own(), &access.visibility());
             if m.status == RecordStatus::Published {
+                // (The owner or an agency party to the data.)
                 let bound = principal.agency().is_some_and(|r| {
-                    r != m.agency
-                        && matches!(kind.coverage(), Coverage::Scope(_))
-                        && agreements.iter().any(|a| {
-                            a.binds(r)
-                                && a.binds(m.agency)
-                                && a.in_force(day(year, 6, 1))
-                                && matches!(kind.coverage(), Coverage::Scope(s) if a.covers(s))
-                        })
+                    std::iter::once(m.agency).chain(m.parties).any(|holder| {
+                        r != holder
+                            && matches!(kind.coverage(), Coverage::Scope(_))
+                            && agreements.iter().any(|a| {
+                                a.binds(r)
+                                    && a.binds(holder)
+                                    && a.in_force(day(year, 6, 1))
+                                    && matches!(kind.coverage(), Coverage::Scope(s) if a.covers(s))
+                            })
+                    })
                 });
                 // Of operations, only coordinators read their agency's own.
-                let own_agency = principal.agency() == Some(m.agency)
+                let own_agency = principal
+                    .agency()
+                    .is_some_and(|r| r == m.agency || m.parties.contains(r))
                     && matches!(principal, Principal::User(_))
                     && (kind != DataKind::Operation || principal.may(Action::ManageOperations));
                 let expected = match principal {

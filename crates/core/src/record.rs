@@ -486,6 +486,7 @@ pub trait Record: Serialize + serde::de::DeserializeOwned + Send + Sync {
             status: self.status(),
             compartments: &[],
             disclosures: &[],
+            parties: &[],
         }
     }
 

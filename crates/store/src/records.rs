@@ -331,6 +331,7 @@ impl Facts {
             status: self.status,
             compartments: &beside.compartments,
             disclosures: &beside.disclosures,
+            parties: &[],
         })
     }
 
@@ -901,6 +902,7 @@ impl Store {
             status: old.status,
             compartments: &beside.compartments,
             disclosures: &beside.disclosures,
+            parties: &[],
         });
         let access = join_terms(&terms);
         let codes = self.codes_in(tx, &terms).await?;
