@@ -252,7 +252,14 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".to_owned());
-    let response = next.run(request).await;
+    // One request, one view: what it reads of other agencies is one audit entry per
+    // owner, however many lists the page shows.
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let response = state.service.page_view(path, next.run(request)).await;
     state.metrics.observe(
         &method,
         &route,

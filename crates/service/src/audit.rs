@@ -188,6 +188,135 @@ fn summaries(window: ActorWindow) -> Vec<AuditEvent> {
         .collect()
 }
 
+tokio::task_local! {
+    /// The page view being served by the current task, if any.
+    static VIEW: PageView;
+}
+
+/// The reads made while one page is served. A page shows several lists at once (the
+/// dashboard: reports and seizures); its reader's view is one entry in each owner's
+/// audit log, not one per list.
+#[derive(Debug)]
+struct PageView {
+    page: String,
+    reads: std::sync::Mutex<Vec<AuditEvent>>,
+}
+
+impl PageView {
+    /// Keeps a read of the view; gives it back if the view can no longer take it.
+    fn keep(&self, event: AuditEvent) -> Option<AuditEvent> {
+        match self.reads.lock() {
+            Ok(mut reads) => {
+                reads.push(event);
+                None
+            }
+            Err(_) => Some(event),
+        }
+    }
+
+    /// The entries that stand for the view's reads: one per actor and owning agency.
+    /// A read alone keeps its action and target; several become one `page.view` entry
+    /// that lists, per action, the records read (and the search text).
+    fn entries(&self) -> Vec<AuditEvent> {
+        let reads = std::mem::take(&mut *self.reads.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut groups: BTreeMap<(Option<String>, Option<String>), Vec<AuditEvent>> =
+            BTreeMap::new();
+        for event in reads {
+            groups
+                .entry((event.actor.clone(), event.target_agency.clone()))
+                .or_default()
+                .push(event);
+        }
+        groups
+            .into_values()
+            .map(|mut events| {
+                if events.len() == 1 {
+                    let mut event = events.remove(0);
+                    event.detail = with_page(&event.detail, &self.page);
+                    return event;
+                }
+                let mut reads = serde_json::Map::new();
+                let mut queries = Vec::new();
+                for event in &events {
+                    let detail: serde_json::Value =
+                        serde_json::from_str(&event.detail).unwrap_or_default();
+                    let mut ids: Vec<serde_json::Value> = detail
+                        .get("records")
+                        .and_then(|r| r.as_array())
+                        .cloned()
+                        .unwrap_or_default();
+                    if let Some(id) = &event.target_id {
+                        ids.push(id.clone().into());
+                    }
+                    if let Some(q) = detail.get("query").and_then(|q| q.as_str()) {
+                        if !queries.iter().any(|k: &String| k == q) {
+                            queries.push(q.to_owned());
+                        }
+                    }
+                    let slot = reads
+                        .entry(event.action.clone())
+                        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                    if let Some(list) = slot.as_array_mut() {
+                        for id in ids {
+                            if !list.contains(&id) {
+                                list.push(id);
+                            }
+                        }
+                    }
+                }
+                let mut detail = serde_json::Map::new();
+                detail.insert("path".into(), self.page.clone().into());
+                detail.insert("reads".into(), reads.into());
+                if !queries.is_empty() {
+                    detail.insert("query".into(), queries.join(" · ").into());
+                }
+                let first = events.remove(0);
+                AuditEvent {
+                    action: "page.view".into(),
+                    target_kind: None,
+                    target_id: None,
+                    detail: serde_json::Value::Object(detail).to_string(),
+                    ..first
+                }
+            })
+            .collect()
+    }
+}
+
+/// `detail` (a JSON object) with the path of the request it was read in.
+fn with_page(detail: &str, page: &str) -> String {
+    let mut value = serde_json::from_str::<serde_json::Value>(detail)
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .unwrap_or_else(|| serde_json::json!({}));
+    if let Some(object) = value.as_object_mut() {
+        object.insert("path".into(), page.into());
+    }
+    value.to_string()
+}
+
+impl crate::Service {
+    /// Serves one page view: the reads of other agencies' data that `serve` makes are
+    /// audited together when it ends, as one entry per owning agency (`page` names the
+    /// page in them).
+    pub async fn page_view<F: std::future::Future>(&self, page: String, serve: F) -> F::Output {
+        let view = PageView {
+            page,
+            reads: std::sync::Mutex::new(Vec::new()),
+        };
+        let (output, entries) = VIEW
+            .scope(view, async {
+                let output = serve.await;
+                (output, VIEW.with(PageView::entries))
+            })
+            .await;
+        for entry in entries {
+            self.inner.audit.send_read(entry);
+        }
+        output
+    }
+}
+
 struct Task {
     store: Store,
     keys: NodeKeys,
@@ -228,8 +357,21 @@ impl Sink {
         Self { sender }
     }
 
-    /// Audits a read.
+    /// Audits a read. Inside a [`crate::Service::page_view`] the read is kept with the
+    /// view's others and audited with them when the view ends.
     pub(crate) fn read(&self, event: AuditEvent) {
+        let in_view = VIEW.try_with(|_| ()).is_ok();
+        let left = if in_view {
+            VIEW.with(|view| view.keep(event))
+        } else {
+            Some(event)
+        };
+        if let Some(event) = left {
+            self.send_read(event);
+        }
+    }
+
+    pub(crate) fn send_read(&self, event: AuditEvent) {
         if self.sender.send(Message::Read(event)).is_err() {
             tracing::error!("the audit task has stopped; a read was not audited");
         }
@@ -552,7 +694,102 @@ fn describe(broken: &AuditBreak, checkpoints: &[Checkpoint]) -> String {
 }
 
 /// Which entries of the audit log to show.
-pub use interdict_store::AuditFilter;
+pub use interdict_store::{AuditFilter, AuditPage};
+
+/// A filter of the audit log as a reader types it (the API's parameters, the page's
+/// form); [`AuditQuery::filter`] checks it.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct AuditQuery {
+    /// Entries by this user.
+    pub actor: Option<String>,
+    /// Entries whose actor or target belongs to this agency.
+    pub agency: Option<String>,
+    /// Entries of this action (`report.read`) or family of actions (`report`).
+    pub action: Option<String>,
+    /// Entries about this id: as their target, or among the records they list.
+    pub target: Option<String>,
+    /// Entries on or after this day (UTC).
+    pub from: Option<chrono::NaiveDate>,
+    /// Entries on or before this day (UTC).
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl AuditQuery {
+    /// The filter, or what is wrong with each field.
+    pub fn filter(&self) -> crate::ServiceResult<AuditFilter> {
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        let mut errors = interdict_core::FieldErrors::default();
+        let actor = given(&self.actor).and_then(|raw| match interdict_core::Username::parse(raw) {
+            Ok(name) => Some(name.to_string()),
+            Err(e) => {
+                errors.add("actor", e.to_string());
+                None
+            }
+        });
+        let agency =
+            given(&self.agency).and_then(|raw| match interdict_core::AgencyCode::parse(raw) {
+                Ok(code) => Some(code.to_string()),
+                Err(e) => {
+                    errors.add("agency", e.to_string());
+                    None
+                }
+            });
+        let action = given(&self.action).and_then(|raw| {
+            let fits = raw.len() <= 64
+                && raw
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.');
+            if fits {
+                Some(raw.to_owned())
+            } else {
+                errors.add(
+                    "action",
+                    "is not an action: lower-case letters, `_` and `.`, as in report.read",
+                );
+                None
+            }
+        });
+        let target = given(&self.target).and_then(|raw| {
+            let fits = raw.len() <= 100
+                && raw
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+            if fits {
+                Some(raw.to_owned())
+            } else {
+                errors.add(
+                    "target",
+                    "is not an id: letters, digits, `-`, `_`, `.` and `:`",
+                );
+                None
+            }
+        });
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if from > to {
+                errors.add("to", "is before the first day");
+            }
+        }
+        errors.into_result()?;
+        Ok(AuditFilter {
+            agency: None,
+            actor,
+            action,
+            target_id: target,
+            other_agency: agency,
+            from: self
+                .from
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()),
+            to: self.to.map(|d| {
+                (d + chrono::Days::new(1))
+                    .and_time(chrono::NaiveTime::MIN)
+                    .and_utc()
+                    - chrono::Duration::nanoseconds(1)
+            }),
+        })
+    }
+}
 
 impl crate::Service {
     /// A page of the audit log: the entries that concern the actor's agency, filtered.

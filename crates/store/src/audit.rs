@@ -121,7 +121,7 @@ pub struct AuditFilter {
     /// Entries whose action is this one, or starts with it followed by `.`
     /// (`report` finds `report.create` and `report.read`).
     pub action: Option<String>,
-    /// Entries about this target id.
+    /// Entries about this id: their target, or one of the records a read lists.
     pub target_id: Option<String>,
     /// Entries whose actor or target belongs to this agency (within `agency`).
     pub other_agency: Option<String>,
@@ -185,7 +185,17 @@ impl Store {
                 .push("))");
         }
         if let Some(target) = &filter.target_id {
-            sql.push(" AND target_id = ").bind(target.as_str());
+            // The target itself, or an id among the records a read lists (`"id"` in the
+            // detail's JSON).
+            let escaped = target
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            sql.push(" AND (target_id = ")
+                .bind(target.as_str())
+                .push(" OR detail LIKE ")
+                .bind(format!("%\"{escaped}\"%"))
+                .push(" ESCAPE '\\')");
         }
         if let Some(from) = filter.from {
             sql.push(" AND at >= ").bind(from);

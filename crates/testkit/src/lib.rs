@@ -201,6 +201,39 @@ impl TestNode {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// A browser (a client with a cookie store) signed in to the web pages as
+    /// `username` with the test world's password.
+    pub async fn browser(&self, username: &str) -> reqwest::Client {
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let login_page = browser
+            .get(self.url("/login"))
+            .send()
+            .await
+            .expect("login page")
+            .text()
+            .await
+            .expect("login page");
+        let marker = r#"name="csrf" value=""#;
+        let start = login_page.find(marker).expect("csrf field") + marker.len();
+        let csrf = &login_page[start..start + login_page[start..].find('"').expect("csrf end")];
+        let response = browser
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf", csrf),
+                ("next", "/"),
+                ("username", username),
+                ("password", world::PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(response.status(), StatusCode::OK, "{username} signs in");
+        browser
+    }
+
     /// A request to the node, checked against the contract when it is sent.
     pub fn request(&self, method: Method, path: &str) -> Call<'_> {
         Call {

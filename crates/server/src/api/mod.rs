@@ -28,7 +28,7 @@ use uuid::Uuid;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::AppState;
 use extract::{Auth, ClientAddr, JsonBody, QueryParams};
-use interdict_service::audit::AuditFilter;
+use interdict_service::audit::AuditQuery;
 use interdict_service::check_limit;
 use records::{list_filter, ListParams};
 
@@ -342,6 +342,18 @@ pub struct AuditParams {
     /// Page size, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// Entries by this user.
+    pub actor: Option<String>,
+    /// Entries whose actor or target belongs to this agency.
+    pub agency: Option<String>,
+    /// Entries of this action (`report.read`) or family of actions (`report`).
+    pub action: Option<String>,
+    /// Entries about this id: as their target, or among the records a read lists.
+    pub target: Option<String>,
+    /// Entries on or after this day (UTC).
+    pub from: Option<chrono::NaiveDate>,
+    /// Entries on or before this day (UTC).
+    pub to: Option<chrono::NaiveDate>,
 }
 
 /// A page of the audit log.
@@ -363,8 +375,17 @@ pub async fn audit(
     QueryParams(params): QueryParams<AuditParams>,
 ) -> AppResult<Json<AuditPageBody>> {
     let limit = check_limit(params.limit)?;
+    let filter = AuditQuery {
+        actor: params.actor,
+        agency: params.agency,
+        action: params.action,
+        target: params.target,
+        from: params.from,
+        to: params.to,
+    }
+    .filter()?;
     let page = state
-        .audit_page(&session.actor, AuditFilter::default(), params.before, limit)
+        .audit_page(&session.actor, filter, params.before, limit)
         .await?;
     Ok(Json(AuditPageBody {
         entries: page.entries,

@@ -104,6 +104,12 @@ impl Lang {
         best.map(|(_, l)| l).unwrap_or(Lang::En)
     }
 
+    /// The text of `key` in this language, if the catalogue has it (for keys made
+    /// from data, which may name something the catalogue does not).
+    pub fn try_t(self, key: &str) -> Option<&'static str> {
+        self.catalogue().get(key).map(|text| &**text)
+    }
+
     /// The text of `key` in this language.
     pub fn t(self, key: &str) -> &'static str {
         match self.catalogue().get(key) {

@@ -13,6 +13,7 @@
 // boxing the error side would only add noise to every handler.
 #![allow(clippy::result_large_err)]
 
+mod audit;
 mod ctx;
 mod deconflict;
 mod field_error;
@@ -45,7 +46,8 @@ pub fn router() -> Router<AppState> {
         .route("/lang", get(pages::set_lang))
         .route("/search", get(pages::search))
         .route("/agreements", get(pages::agreements))
-        .route("/audit", get(pages::audit))
+        .route("/audit", get(audit::page_of_audit))
+        .route("/audit.csv", get(audit::audit_csv))
         .route("/deconfliction", get(deconflict::page_of_hits))
         .route("/statistics", get(statistics::page_of_statistics))
         .route("/deconfliction/{id}/disclose", post(deconflict::disclose))

@@ -1,5 +1,4 @@
-//! Sign-in and sign-out, the language switch, the dashboard, search, agreements and
-//! the audit log.
+//! Sign-in and sign-out, the language switch, the dashboard, search and agreements.
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -25,7 +24,6 @@ use super::records::short_table;
 use crate::api::extract::ClientAddr;
 use crate::error::AppError;
 use crate::AppState;
-use interdict_service::audit::AuditFilter;
 use interdict_service::ServiceError;
 
 type Page = Result<Response, Response>;
@@ -539,88 +537,6 @@ pub async fn agreements(State(state): State<AppState>, auth: Authed) -> Page {
             body,
         ),
     ))
-}
-
-/// `GET /audit?before=…`: the audit entries that concern the user's agency, for
-/// agency administrators and auditors.
-pub async fn audit(State(state): State<AppState>, auth: Authed, RawQuery(query): RawQuery) -> Page {
-    let lang = auth.ctx.lang;
-    let q = query_pairs(query.as_deref());
-    let before = match q.get("before") {
-        "" => None,
-        raw => Some(
-            raw.parse::<i64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| auth.fail(AppError::field("before", "is not an entry number")))?,
-        ),
-    };
-    let page_data = state
-        .audit_page(&auth.session.actor, AuditFilter::default(), before, 50)
-        .await
-        .map_err(|e| auth.fail(e))?;
-    let kept: Vec<(&str, String)> = Vec::new();
-    let body = html! {
-        h1 { (lang.t("audit.title")) }
-        div.table-scroll {
-            table.data.audit {
-                thead { tr {
-                    th.num { (lang.t("audit.seq")) }
-                    th { (lang.t("audit.time")) }
-                    th { (lang.t("audit.actor")) }
-                    th { (lang.t("audit.action")) }
-                    th { (lang.t("audit.target")) }
-                    th { (lang.t("audit.detail")) }
-                } }
-                tbody {
-                    @for e in &page_data.entries {
-                        tr {
-                            td.num { (e.seq) }
-                            td.nowrap { (lang.datetime(e.event.at)) }
-                            td {
-                                @match &e.event.actor {
-                                    Some(a) => { (a) @if let Some(ag) = &e.event.actor_agency { br; span.muted { (ag) } } }
-                                    None => span.muted { (lang.t("audit.system")) },
-                                }
-                            }
-                            td.mono { (e.event.action) }
-                            td.mono {
-                                @if let Some(k) = &e.event.target_kind { (k) " " }
-                                @if let Some(id) = &e.event.target_id { (id.get(..8).unwrap_or(id)) }
-                                @if let Some(ag) = &e.event.target_agency {
-                                    @if e.event.target_kind.is_some() || e.event.target_id.is_some() { br; }
-                                    span.muted { (ag) }
-                                }
-                            }
-                            td.mono.detail { @if e.event.detail != "{}" { (truncate(&e.event.detail, 160)) } }
-                        }
-                    }
-                }
-            }
-        }
-        (pager(lang, "/audit", &kept, "before", q.get("before").trim(), q.get("trail").trim(), page_data.next_before.map(|n| n.to_string())))
-    };
-    Ok(html_response(
-        StatusCode::OK,
-        page(
-            lang,
-            Some(&auth.session),
-            &auth.ctx.here,
-            lang.t("audit.title"),
-            Nav::Audit,
-            body,
-        ),
-    ))
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let mut t: String = text.chars().take(max).collect();
-        t.push('…');
-        t
-    }
 }
 
 /// Any request no route answers. Under `/api` it is the API's JSON error, as clients

@@ -455,33 +455,7 @@ async fn the_record_pages_show_who_else_holds_something() {
     )
     .await;
     // A browser of the customs analyst.
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login_page = browser
-        .get(node.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = r#"name="csrf" value=""#;
-    let start = login_page.find(marker).unwrap() + marker.len();
-    let csrf = &login_page[start..start + login_page[start..].find('"').unwrap()];
-    let response = browser
-        .post(node.url("/login"))
-        .form(&[
-            ("csrf", csrf),
-            ("next", "/"),
-            ("username", "kcs.analyst"),
-            ("password", crate::support::PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    let browser = node.browser("kcs.analyst").await;
     for (lang, heading, contact) in [
         ("en", "Also held by", "Contact"),
         ("ko", "다른 기관 보유 기록", "연락처"),
@@ -740,38 +714,6 @@ async fn names_link_across_scripts_postgres() {
     names_link_across_scripts(Backend::Postgres).await;
 }
 
-/// A browser of a user, logged in.
-async fn browser_of(node: &TestNode, username: &str) -> reqwest::Client {
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login_page = browser
-        .get(node.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = r#"name="csrf" value=""#;
-    let start = login_page.find(marker).unwrap() + marker.len();
-    let csrf = &login_page[start..start + login_page[start..].find('"').unwrap()];
-    let response = browser
-        .post(node.url("/login"))
-        .form(&[
-            ("csrf", csrf),
-            ("next", "/"),
-            ("username", username),
-            ("password", crate::support::PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    browser
-}
-
 async fn page_text(browser: &reqwest::Client, node: &TestNode, path: &str) -> String {
     browser
         .get(node.url(path))
@@ -924,7 +866,7 @@ async fn a_red_record_on_a_person_tells_a_hit_and_no_more(backend: Backend) {
     assert_eq!((code, &invisible), (missing_code, &missing));
 
     // The record page.
-    let customs = browser_of(&node, "kcs.analyst").await;
+    let customs = node.browser("kcs.analyst").await;
     let html = page_text(&customs, &node, &format!("/reports/{ours}")).await;
     assert!(
         html.contains("KR-KCG") && html.contains("kcg duty desk"),
@@ -1166,11 +1108,11 @@ async fn the_hits_page_discloses_with_one_action() {
         &report_on("KCS on 박성민", "AMBER", "published", person("박성민")),
     )
     .await;
-    let customs = browser_of(&node, "kcs.analyst").await;
+    let customs = node.browser("kcs.analyst").await;
     let html = page_text(&customs, &node, &format!("/reports/{ours}")).await;
     assert!(html.contains("kcg duty desk"), "{html}");
 
-    let guard = browser_of(&node, "kcg.analyst").await;
+    let guard = node.browser("kcg.analyst").await;
     // The owner is told on arriving: the dashboard counts the hits awaiting an answer.
     let dashboard = page_text(&guard, &node, "/").await;
     let card = &dashboard[dashboard
@@ -1274,13 +1216,13 @@ async fn names_are_found_in_any_spelling_only_where_readable(backend: Backend) {
             .any(|h| h["record"]["id"] == theirs.as_str()),
         "{found}"
     );
-    let guard = browser_of(&node, "kcs.analyst").await;
+    let guard = node.browser("kcs.analyst").await;
     let html = page_text(&guard, &node, "/search?q=%EB%B0%95%EC%84%B1%EB%AF%BC").await;
     assert!(
         html.contains("names-like") && html.contains("Park Sung-min"),
         "{html}"
     );
-    let guard = browser_of(&node, "japan.analyst").await;
+    let guard = node.browser("japan.analyst").await;
     let html = page_text(&guard, &node, "/search?q=%EB%B0%95%EC%84%B1%EB%AF%BC").await;
     assert!(!html.contains("names-like") && !html.contains("Park Sung-min"));
     node.finish().await;
