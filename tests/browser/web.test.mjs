@@ -221,8 +221,22 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   await signIn(admin.page, "kcs.admin");
   await admin.page.click("nav.mainnav a[href='/audit']");
   await admin.page.locator("table.audit tbody tr").first().waitFor();
-  assert.ok((await admin.page.textContent("table.audit")).includes("report.read"));
   await shot(admin.page, "09-audit-en");
+  // Filtered to the partner's analyst: only their entries, naming the report they read.
+  await admin.page.fill("#actor", "kcg.analyst");
+  await Promise.all([admin.page.waitForNavigation(), admin.page.click("form.filters button[type=submit]")]);
+  const entries = admin.page.locator("table.audit tbody tr");
+  await entries.first().waitFor();
+  const actors = await entries.evaluateAll((rs) => rs.map((r) => r.cells[2].textContent));
+  assert.ok(actors.length > 0 && actors.every((a) => a.includes("kcg.analyst")), actors.join("|"));
+  const reportId = detailUrl.split("/").pop();
+  assert.ok((await admin.page.locator(`table.audit a[href='/audit?target=${reportId}']`).count()) > 0);
+  await shot(admin.page, "09b-audit-filtered-en");
+  // The id leads to everything the log holds about the report, in Korean too.
+  await admin.page.goto(`${base}/lang?set=ko&next=/audit?target=${reportId}`);
+  await admin.page.locator("table.audit tbody tr").first().waitFor();
+  assert.ok((await admin.page.textContent("table.audit")).includes("첩보 보고서"));
+  await shot(admin.page, "09c-audit-target-ko");
   await admin.context.close();
 });
 

@@ -254,11 +254,7 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
         .unwrap_or_else(|| "unmatched".to_owned());
     // One request, one view: what it reads of other agencies is one audit entry per
     // owner, however many lists the page shows.
-    let path = request
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_default();
+    let path = readable_path(request.uri());
     let response = state.service.page_view(path, next.run(request)).await;
     state.metrics.observe(
         &method,
@@ -267,6 +263,27 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
         started.elapsed(),
     );
     response
+}
+
+/// The path and query of a request as its reader typed them (`/search?q=해양`, not
+/// percent-encoded), for the audit log.
+fn readable_path(uri: &axum::http::Uri) -> String {
+    let mut out = uri.path().to_owned();
+    if let Some(query) = uri.query() {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+        if pairs.is_empty() {
+            out.push('?');
+            out.push_str(query);
+        } else {
+            for (i, (key, value)) in pairs.iter().enumerate() {
+                out.push(if i == 0 { '?' } else { '&' });
+                out.push_str(key);
+                out.push('=');
+                out.push_str(value);
+            }
+        }
+    }
+    out
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {

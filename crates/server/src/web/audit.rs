@@ -173,6 +173,9 @@ fn detail(lang: Lang, raw: &str) -> Markup {
                             }
                             ("query", serde_json::Value::String(q)) => q.search-text { (q) },
                             ("path", serde_json::Value::String(p)) => code { (p) },
+                            (_, serde_json::Value::String(s)) if uuid::Uuid::parse_str(s).is_ok() => {
+                                a.mono href=(target_link(s)) { (s) }
+                            }
                             (_, serde_json::Value::String(s)) => (s),
                             (_, serde_json::Value::Number(n)) => (n),
                             (_, serde_json::Value::Bool(b)) => (if *b { lang.t("common.yes") } else { lang.t("common.no") }),
