@@ -24,6 +24,8 @@ pub mod names;
 pub mod operations;
 pub mod records;
 pub mod stats;
+pub mod training;
+pub mod certificate;
 
 use std::path::PathBuf;
 use std::sync::Arc;

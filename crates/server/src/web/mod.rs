@@ -22,6 +22,7 @@ pub mod i18n;
 mod layout;
 pub mod map;
 mod operations;
+mod training;
 mod pages;
 mod records;
 mod statics;
@@ -109,4 +110,5 @@ pub fn router() -> Router<AppState> {
         )
         .merge(map::router())
         .merge(operations::router())
+        .merge(training::router())
 }
