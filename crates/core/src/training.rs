@@ -421,7 +421,6 @@ impl Enrolment {
 
 /// What a certificate certifies: the content that is signed, in this field order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CertificateContent {
     /// Always `interdict-certificate-v1`.
     pub format: String,

@@ -78,9 +78,9 @@ async fn enrolled(node: &TestNode, token: &str, session: &str, officer: &str) ->
 
 fn assert_conflict(code: StatusCode, body: &Value, expected: &str) {
     assert_eq!(code, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body["code"], expected, "{body}");
+    assert_eq!(body["error"]["code"], expected, "{body}");
     assert!(
-        body["message"].as_str().is_some_and(|m| m.len() > 10),
+        body["error"]["message"].as_str().is_some_and(|m| m.len() > 10),
         "a clear message: {body}"
     );
 }
@@ -176,16 +176,16 @@ async fn every_change_of_state(backend: Backend) {
     let kcg = token_for(node.service(), "kcg.trainer").await;
 
     // A course is checked field by field; only trainers make one.
-    let (code, bad) = node
-        .post(
-            "/api/v1/courses",
-            &kcs,
-            &json!({ "title": "", "hours": 0, "language": "kor", "certificate_months": 0, "tlp": "RED" }),
-        )
+    let bad = node
+        .request(Method::POST, "/api/v1/courses")
+        .token(&kcs)
+        .json(&json!({ "title": "", "hours": 0, "language": "kor", "certificate_months": 0, "tlp": "RED" }))
+        .invalid_on_purpose()
+        .send()
         .await;
-    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
     for field in ["title", "hours", "language", "certificate_months", "tlp"] {
-        assert!(bad["fields"][field].is_string(), "{field}: {bad}");
+        assert!(bad.body["error"]["fields"][field].is_string(), "{field}: {}", bad.text);
     }
     let analyst = token_for(node.service(), "kcs.analyst").await;
     let (code, _) = node
@@ -337,6 +337,7 @@ async fn every_change_of_state(backend: Backend) {
 
     // After the last day no one enrols.
     node.clock.advance(chrono::Duration::days(5));
+    let kcg = token_for(node.service(), "kcg.trainer").await;
     let (code, body) = enrol(&node, &kcg, &session, "kcg.auditor").await;
     assert_conflict(code, &body, "session_finished");
 
@@ -450,7 +451,7 @@ async fn outsiders_learn_nothing(backend: Backend) {
         ] {
             let (code, body) = node.get(&path, &token).await;
             assert_eq!(code, StatusCode::NOT_FOUND, "{outsider} {path}: {body}");
-            assert_eq!(body["code"], "not_found");
+            assert_eq!(body["error"]["code"], "not_found");
         }
         let answer = node
             .request(Method::GET, &format!("/api/v1/certificates/{certificate}/pdf"))
