@@ -54,8 +54,16 @@ const ACCOUNTS: [(&str, &str, &str); 14] = [
     ("thai.admin", "TH-CUSTOMS", "Thai Customs administrator"),
     ("hsi.admin", "US-HSI", "HSI administrator"),
     ("japan.admin", "JP-CUSTOMS", "Japan Customs administrator"),
-    ("kcs.training", "KR-KCS", "최은지 (KCS training coordinator)"),
-    ("kcg.training", "KR-KCG", "한도윤 (KCG training coordinator)"),
+    (
+        "kcs.training",
+        "KR-KCS",
+        "최은지 (KCS training coordinator)",
+    ),
+    (
+        "kcg.training",
+        "KR-KCG",
+        "한도윤 (KCG training coordinator)",
+    ),
 ];
 
 fn code(raw: &str) -> anyhow::Result<AgencyCode> {
@@ -824,22 +832,22 @@ pub async fn seed_training(service: &Service) -> anyhow::Result<()> {
     let today = service.today();
     let session = |starts: i64, ends: i64, seats: i64| -> anyhow::Result<SessionInput> {
         Ok(SessionInput {
-        course: course.id,
-        starts_on: today + Duration::days(starts),
-        ends_on: today + Duration::days(ends),
-        place: "관세국경관리연수원, 천안 (KCS Academy, Cheonan)".into(),
-        online: false,
-        instructors: vec!["최은지".into(), "Kim Dae-sung".into()],
-        seats: vec![
-            SeatOffer {
-                agency: code("KR-KCG")?,
-                seats,
-            },
-            SeatOffer {
-                agency: code("KR-KCS")?,
-                seats: 4,
-            },
-        ],
+            course: course.id,
+            starts_on: today + Duration::days(starts),
+            ends_on: today + Duration::days(ends),
+            place: "관세국경관리연수원, 천안 (KCS Academy, Cheonan)".into(),
+            online: false,
+            instructors: vec!["최은지".into(), "Kim Dae-sung".into()],
+            seats: vec![
+                SeatOffer {
+                    agency: code("KR-KCG")?,
+                    seats,
+                },
+                SeatOffer {
+                    agency: code("KR-KCS")?,
+                    seats: 4,
+                },
+            ],
         })
     };
     let running = service

@@ -31,8 +31,8 @@ enum CertificateCommand {
 pub async fn run(args: CertificateArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         CertificateCommand::Verify { file, json } => {
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let service = args.node.service().await?;
             let verdict = service.verify_certificate(&bytes).await;
             service.shutdown().await;
@@ -42,12 +42,22 @@ pub async fn run(args: CertificateArgs) -> anyhow::Result<ExitCode> {
             } else {
                 println!(
                     "{}: {}",
-                    if verdict.genuine { "GENUINE" } else { "NOT GENUINE" },
+                    if verdict.genuine {
+                        "GENUINE"
+                    } else {
+                        "NOT GENUINE"
+                    },
                     verdict.message
                 );
                 if let Some(c) = &verdict.certificate {
-                    println!("  officer:     {} ({}), {}", c.officer_name, c.officer, c.agency);
-                    println!("  course:      {} ({} hours), by {}", c.course_title, c.hours, c.host_agency);
+                    println!(
+                        "  officer:     {} ({}), {}",
+                        c.officer_name, c.officer, c.agency
+                    );
+                    println!(
+                        "  course:      {} ({} hours), by {}",
+                        c.course_title, c.hours, c.host_agency
+                    );
                     println!("  session:     {} to {}", c.starts_on, c.ends_on);
                     println!("  issued:      {}", c.issued_on);
                     println!("  expires:     {}", c.expires_on);

@@ -336,14 +336,23 @@ pub fn check_enrol(session: &Session, today: NaiveDate) -> Result<(), Illegal> {
 
 impl Enrolment {
     /// Whether `change` is allowed now (`today`, in `session`).
-    pub fn check(&self, change: Change, session: &Session, today: NaiveDate) -> Result<(), Illegal> {
+    pub fn check(
+        &self,
+        change: Change,
+        session: &Session,
+        today: NaiveDate,
+    ) -> Result<(), Illegal> {
         if self.status == EnrolmentStatus::Cancelled {
             return illegal(
                 "enrolment_cancelled",
                 match change {
                     Change::Cancel => "the enrolment is cancelled already",
-                    Change::Attendance => "the enrolment is cancelled; no attendance is recorded on it",
-                    Change::Assessment => "the enrolment is cancelled; no assessment is recorded on it",
+                    Change::Attendance => {
+                        "the enrolment is cancelled; no attendance is recorded on it"
+                    }
+                    Change::Assessment => {
+                        "the enrolment is cancelled; no assessment is recorded on it"
+                    }
                     Change::Certificate => "the enrolment is cancelled; it earns no certificate",
                 },
             );
@@ -357,7 +366,10 @@ impl Enrolment {
                     );
                 }
                 if session.finished(today) {
-                    return illegal("session_finished", "the session is over; its enrolments stay as they are");
+                    return illegal(
+                        "session_finished",
+                        "the session is over; its enrolments stay as they are",
+                    );
                 }
             }
             Change::Attendance => {
@@ -370,7 +382,10 @@ impl Enrolment {
                 if session.starts_on > today {
                     return illegal(
                         "session_not_started",
-                        format!("the session starts on {}; attendance is recorded from then", session.starts_on),
+                        format!(
+                            "the session starts on {}; attendance is recorded from then",
+                            session.starts_on
+                        ),
                     );
                 }
                 if self.assessment.is_some() {
@@ -396,12 +411,13 @@ impl Enrolment {
             }
             Change::Certificate => {
                 if self.certificate.is_some() {
-                    return illegal("certificate_exists", "a certificate in force is issued already");
+                    return illegal(
+                        "certificate_exists",
+                        "a certificate in force is issued already",
+                    );
                 }
                 match &self.assessment {
-                    None => {
-                        return illegal("not_assessed", "the officer is not assessed yet")
-                    }
+                    None => return illegal("not_assessed", "the officer is not assessed yet"),
                     Some(a) if a.result == AssessmentResult::Failed => {
                         return illegal(
                             "assessment_failed",
@@ -581,7 +597,13 @@ mod tests {
             SeatOffer { agency, seats: 1 },
         ];
         let errors = bad.validate(day("2026-05-01")).unwrap_err();
-        for field in ["ends_on", "place", "instructors", "seats[0].seats", "seats[1].agency"] {
+        for field in [
+            "ends_on",
+            "place",
+            "instructors",
+            "seats[0].seats",
+            "seats[1].agency",
+        ] {
             assert!(errors.fields().contains_key(field), "{field}: {errors}");
         }
         assert!(good.validate(day("2026-07-01")).is_err(), "over already");
@@ -591,7 +613,10 @@ mod tests {
     fn no_enrolment_in_a_finished_session() {
         let s = session();
         assert!(check_enrol(&s, day("2026-06-05")).is_ok());
-        assert_eq!(check_enrol(&s, day("2026-06-06")).unwrap_err().code, "session_finished");
+        assert_eq!(
+            check_enrol(&s, day("2026-06-06")).unwrap_err().code,
+            "session_finished"
+        );
     }
 
     #[test]
@@ -599,36 +624,88 @@ mod tests {
         let s = session();
         let during = day("2026-06-03");
         let cancelled = enrolment(EnrolmentStatus::Cancelled);
-        for change in [Change::Cancel, Change::Attendance, Change::Assessment, Change::Certificate] {
-            assert_eq!(cancelled.check(change, &s, during).unwrap_err().code, "enrolment_cancelled");
+        for change in [
+            Change::Cancel,
+            Change::Attendance,
+            Change::Assessment,
+            Change::Certificate,
+        ] {
+            assert_eq!(
+                cancelled.check(change, &s, during).unwrap_err().code,
+                "enrolment_cancelled"
+            );
         }
         let waiting = enrolment(EnrolmentStatus::Waitlisted);
-        assert_eq!(waiting.check(Change::Attendance, &s, during).unwrap_err().code, "enrolment_waitlisted");
+        assert_eq!(
+            waiting
+                .check(Change::Attendance, &s, during)
+                .unwrap_err()
+                .code,
+            "enrolment_waitlisted"
+        );
         assert!(waiting.check(Change::Cancel, &s, during).is_ok());
 
         let mut e = enrolment(EnrolmentStatus::Enrolled);
-        assert_eq!(e.check(Change::Attendance, &s, day("2026-05-01")).unwrap_err().code, "session_not_started");
+        assert_eq!(
+            e.check(Change::Attendance, &s, day("2026-05-01"))
+                .unwrap_err()
+                .code,
+            "session_not_started"
+        );
         assert!(e.check(Change::Attendance, &s, during).is_ok());
-        assert_eq!(e.check(Change::Assessment, &s, during).unwrap_err().code, "not_attended");
-        assert_eq!(e.check(Change::Certificate, &s, during).unwrap_err().code, "not_assessed");
+        assert_eq!(
+            e.check(Change::Assessment, &s, during).unwrap_err().code,
+            "not_attended"
+        );
+        assert_eq!(
+            e.check(Change::Certificate, &s, during).unwrap_err().code,
+            "not_assessed"
+        );
         e.attended = Some(false);
-        assert_eq!(e.check(Change::Assessment, &s, during).unwrap_err().code, "not_attended");
+        assert_eq!(
+            e.check(Change::Assessment, &s, during).unwrap_err().code,
+            "not_attended"
+        );
         e.attended = Some(true);
-        assert_eq!(e.check(Change::Cancel, &s, during).unwrap_err().code, "enrolment_attended");
+        assert_eq!(
+            e.check(Change::Cancel, &s, during).unwrap_err().code,
+            "enrolment_attended"
+        );
         assert!(e.check(Change::Assessment, &s, during).is_ok());
-        e.assessment = Some(AssessmentInput { result: AssessmentResult::Failed, score: Some(40.0) });
-        assert_eq!(e.check(Change::Certificate, &s, during).unwrap_err().code, "assessment_failed");
-        assert_eq!(e.check(Change::Attendance, &s, during).unwrap_err().code, "enrolment_assessed");
-        e.assessment = Some(AssessmentInput { result: AssessmentResult::Passed, score: None });
+        e.assessment = Some(AssessmentInput {
+            result: AssessmentResult::Failed,
+            score: Some(40.0),
+        });
+        assert_eq!(
+            e.check(Change::Certificate, &s, during).unwrap_err().code,
+            "assessment_failed"
+        );
+        assert_eq!(
+            e.check(Change::Attendance, &s, during).unwrap_err().code,
+            "enrolment_assessed"
+        );
+        e.assessment = Some(AssessmentInput {
+            result: AssessmentResult::Passed,
+            score: None,
+        });
         assert!(e.check(Change::Certificate, &s, during).is_ok());
         e.certificate = Some(Uuid::nil());
-        assert_eq!(e.check(Change::Certificate, &s, during).unwrap_err().code, "certificate_exists");
-        assert_eq!(e.check(Change::Assessment, &s, during).unwrap_err().code, "certificate_issued");
+        assert_eq!(
+            e.check(Change::Certificate, &s, during).unwrap_err().code,
+            "certificate_exists"
+        );
+        assert_eq!(
+            e.check(Change::Assessment, &s, during).unwrap_err().code,
+            "certificate_issued"
+        );
     }
 
     #[test]
     fn scores_are_from_0_to_100() {
-        let a = |score| AssessmentInput { result: AssessmentResult::Passed, score };
+        let a = |score| AssessmentInput {
+            result: AssessmentResult::Passed,
+            score,
+        };
         assert!(a(None).validate().is_ok());
         assert!(a(Some(100.0)).validate().is_ok());
         assert!(a(Some(100.5)).validate().is_err());

@@ -151,7 +151,12 @@ pub fn render(content: &CertificateContent, signature: &str, revoked: bool) -> V
         11.0,
         &format!("{} - {}", content.officer, content.agency),
     );
-    line(&mut c, 655.0, 11.0, "completed the course / 과정을 이수하였음을 증명합니다");
+    line(
+        &mut c,
+        655.0,
+        11.0,
+        "completed the course / 과정을 이수하였음을 증명합니다",
+    );
     let mut y = 630.0;
     for part in wrap(&content.course_title, 48) {
         line(&mut c, y, 16.0, &part);
@@ -224,7 +229,9 @@ pub enum Unreadable {
 fn entry<'a>(bytes: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
     let mut needle = b"/".to_vec();
     needle.extend_from_slice(key);
-    let at = bytes.windows(needle.len()).position(|w| w == needle.as_slice())?;
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle.as_slice())?;
     let rest = &bytes[at + needle.len()..];
     let open = rest.iter().position(|b| !b.is_ascii_whitespace())?;
     if rest[open] != b'(' {

@@ -13,6 +13,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod certificate;
 mod clock;
 mod cursor;
 pub mod deconflict;
@@ -25,7 +26,6 @@ pub mod operations;
 pub mod records;
 pub mod stats;
 pub mod training;
-pub mod certificate;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -364,7 +364,9 @@ impl Service {
     /// One course with its sessions.
     pub async fn course(&self, actor: &Actor, id: Uuid) -> ServiceResult<CourseView> {
         let (access, _) = self.training_access(actor).await?;
-        let course = self.visible_course(actor, &access, id, "course_read").await?;
+        let course = self
+            .visible_course(actor, &access, id, "course_read")
+            .await?;
         let sessions = self
             .store()
             .sessions(Some(id))
@@ -405,7 +407,10 @@ impl Service {
             .collect();
         for (i, offer) in input.seats.iter().enumerate() {
             if !known.contains(&offer.agency) {
-                errors.add(format!("seats[{i}].agency"), format!("no agency {}", offer.agency));
+                errors.add(
+                    format!("seats[{i}].agency"),
+                    format!("no agency {}", offer.agency),
+                );
             }
         }
         errors.into_result()?;
@@ -417,7 +422,11 @@ impl Service {
             ends_on: input.ends_on,
             place: input.place.trim().to_owned(),
             online: input.online,
-            instructors: input.instructors.iter().map(|s| s.trim().to_owned()).collect(),
+            instructors: input
+                .instructors
+                .iter()
+                .map(|s| s.trim().to_owned())
+                .collect(),
             created_by: actor.username.clone(),
             created_at: self.now(),
         };
@@ -541,7 +550,10 @@ impl Service {
         }
         number_waitlist(&mut enrolments);
         enrolments.retain(|e| {
-            enrolment_access.allows(&enrolment_meta(&e.host_agency, std::slice::from_ref(&e.agency)))
+            enrolment_access.allows(&enrolment_meta(
+                &e.host_agency,
+                std::slice::from_ref(&e.agency),
+            ))
         });
         let trainer = actor.may(Action::ManageTraining);
         let may_enrol = trainer
@@ -615,7 +627,11 @@ impl Service {
         };
         match self
             .store()
-            .enrol(&enrolment_row(&enrolment)?, &event("enrolled"), &event("waitlisted"))
+            .enrol(
+                &enrolment_row(&enrolment)?,
+                &event("enrolled"),
+                &event("waitlisted"),
+            )
             .await
         {
             Ok(_) => {}
@@ -644,10 +660,17 @@ impl Service {
         let Some(row) = self.store().enrolment(id).await? else {
             return Err(self.hidden(actor, "enrolment", id, action));
         };
-        if !access.allows(&enrolment_meta(&row.host_agency, std::slice::from_ref(&row.agency))) {
+        if !access.allows(&enrolment_meta(
+            &row.host_agency,
+            std::slice::from_ref(&row.agency),
+        )) {
             return Err(self.hidden(actor, "enrolment", id, action));
         }
-        let session_row = self.store().session(row.session).await?.ok_or(ServiceError::NotFound)?;
+        let session_row = self
+            .store()
+            .session(row.session)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let course_row = self
             .store()
             .course(session_row.course)
@@ -662,7 +685,11 @@ impl Service {
             .into_iter()
             .find(|e| e.id == id)
             .ok_or(ServiceError::NotFound)?;
-        Ok((enrolment, session_of(&session_row)?, course_of(&course_row)?))
+        Ok((
+            enrolment,
+            session_of(&session_row)?,
+            course_of(&course_row)?,
+        ))
     }
 
     /// One enrolment.
@@ -896,7 +923,10 @@ impl Service {
         let (_, access) = self.training_access(actor).await?;
         let mut out = Vec::new();
         for row in self.store().certificates().await? {
-            if access.allows(&enrolment_meta(&row.host_agency, std::slice::from_ref(&row.agency))) {
+            if access.allows(&enrolment_meta(
+                &row.host_agency,
+                std::slice::from_ref(&row.agency),
+            )) {
                 out.push(certificate_of(&row)?);
             }
         }
@@ -969,7 +999,8 @@ impl Service {
             .and_then(|b| Signature::from_slice(&b).ok());
         let mut signed = b"interdict certificate\n".to_vec();
         signed.extend_from_slice(&json);
-        let valid = signature.is_some_and(|s| self.keys().verifying_key().verify(&signed, &s).is_ok());
+        let valid =
+            signature.is_some_and(|s| self.keys().verifying_key().verify(&signed, &s).is_ok());
         if !valid {
             return Ok(if content.node_key != self.keys().public_hex() {
                 verdict(
@@ -1012,7 +1043,11 @@ impl Service {
 
     /// An officer's training record: the enrolments of the officer the actor may see.
     /// Unknown officers and officers of whom the actor sees nothing are not found.
-    pub async fn training_record(&self, actor: &Actor, officer: &str) -> ServiceResult<TrainingRecord> {
+    pub async fn training_record(
+        &self,
+        actor: &Actor,
+        officer: &str,
+    ) -> ServiceResult<TrainingRecord> {
         let (course_access, access) = self.training_access(actor).await?;
         let user = match Username::parse(officer) {
             Ok(name) => self.store().user_by_name(name.as_str()).await?,
@@ -1024,8 +1059,15 @@ impl Service {
         let _ = course_access;
         let certificates = self.store().certificates().await?;
         let mut entries = Vec::new();
-        for row in self.store().enrolments(None, Some(user.username.as_str())).await? {
-            if !access.allows(&enrolment_meta(&row.host_agency, std::slice::from_ref(&row.agency))) {
+        for row in self
+            .store()
+            .enrolments(None, Some(user.username.as_str()))
+            .await?
+        {
+            if !access.allows(&enrolment_meta(
+                &row.host_agency,
+                std::slice::from_ref(&row.agency),
+            )) {
                 continue;
             }
             let enrolment = enrolment_of(&row)?;
@@ -1079,7 +1121,10 @@ impl Service {
         let mut by_agency: BTreeMap<AgencyCode, (std::collections::BTreeSet<String>, i64, f64)> =
             BTreeMap::new();
         for row in self.store().enrolments(None, None).await? {
-            if !access.allows(&enrolment_meta(&row.host_agency, std::slice::from_ref(&row.agency))) {
+            if !access.allows(&enrolment_meta(
+                &row.host_agency,
+                std::slice::from_ref(&row.agency),
+            )) {
                 continue;
             }
             let e = enrolment_of(&row)?;
@@ -1130,7 +1175,9 @@ impl Service {
                 let waitlisted = enrolments
                     .iter()
                     .filter(|e| {
-                        e.session == seat.session && e.agency == seat.agency && e.status == "waitlisted"
+                        e.session == seat.session
+                            && e.agency == seat.agency
+                            && e.status == "waitlisted"
                     })
                     .count() as i64;
                 out.push(SeatsRow {

@@ -417,10 +417,7 @@ impl Store {
                              WHERE session = $1 AND agency = $2 AND status = 'waitlisted' \
                              ORDER BY queued_at, id LIMIT 1"
                         ),
-                        vec![
-                            Arg::Id(enrolment.session),
-                            enrolment.agency.as_str().into(),
-                        ],
+                        vec![Arg::Id(enrolment.session), enrolment.agency.as_str().into()],
                     ),
                     enrolment_from_row,
                 )
@@ -545,7 +542,9 @@ impl Store {
             .fetch_optional(
                 &SqlBuf::with(
                     self.dialect(),
-                    &format!("SELECT {CERTIFICATE_COLUMNS} FROM training_certificates WHERE id = $1"),
+                    &format!(
+                        "SELECT {CERTIFICATE_COLUMNS} FROM training_certificates WHERE id = $1"
+                    ),
                     vec![Arg::Id(id)],
                 ),
                 certificate_from_row,

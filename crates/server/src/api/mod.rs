@@ -6,9 +6,9 @@ pub mod deconfliction;
 pub mod extract;
 pub mod maritime;
 pub mod operations;
-pub mod training;
 pub mod records;
 pub mod stats;
+pub mod training;
 
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -117,7 +117,10 @@ pub async fn create_session(
     JsonBody(input): JsonBody<SessionInput>,
 ) -> AppResult<Response> {
     let view = state.create_session(&session.actor, input).await?;
-    Ok(created(&view, format!("/api/v1/sessions/{}", view.session.id)))
+    Ok(created(
+        &view,
+        format!("/api/v1/sessions/{}", view.session.id),
+    ))
 }
 
 /// One session: its seats per agency and the enrolments you may see.
@@ -239,7 +242,10 @@ pub async fn issue_certificate(
     let c = state
         .issue_certificate(&session.actor, parse_id(&id)?)
         .await?;
-    Ok(created(&c, format!("/api/v1/certificates/{}", c.content.id)))
+    Ok(created(
+        &c,
+        format!("/api/v1/certificates/{}", c.content.id),
+    ))
 }
 
 /// The certificates you may see (the host's and the officer's agency's), by expiry.
@@ -263,14 +269,19 @@ pub async fn get_certificate(
     Auth(session): Auth,
     Path(id): Path<String>,
 ) -> AppResult<Json<Certificate>> {
-    Ok(Json(state.certificate(&session.actor, parse_id(&id)?).await?))
+    Ok(Json(
+        state.certificate(&session.actor, parse_id(&id)?).await?,
+    ))
 }
 
 /// A PDF response.
 pub fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }

@@ -22,11 +22,11 @@ pub mod i18n;
 mod layout;
 pub mod map;
 mod operations;
-mod training;
 mod pages;
 mod records;
 mod statics;
 mod statistics;
+mod training;
 
 use axum::routing::{get, post};
 use axum::Router;

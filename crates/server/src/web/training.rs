@@ -318,8 +318,8 @@ async fn create_session(State(state): State<AppState>, auth: Authed, form: FormD
 }
 
 fn enrolment_row(lang: Lang, auth: &Authed, e: &Enrolment, host: bool) -> Markup {
-    let mine = auth.session.actor.agency == e.agency
-        && auth.session.actor.may(Action::ManageTraining);
+    let mine =
+        auth.session.actor.agency == e.agency && auth.session.actor.may(Action::ManageTraining);
     let open = e.status != EnrolmentStatus::Cancelled;
     html! {
         tr id={ "enrolment-" (e.officer.as_str()) } {
@@ -374,11 +374,7 @@ fn enrolment_row(lang: Lang, auth: &Authed, e: &Enrolment, host: bool) -> Markup
 }
 
 /// `GET /training/sessions/{id}`.
-async fn session_page(
-    State(state): State<AppState>,
-    auth: Authed,
-    Path(id): Path<String>,
-) -> Page {
+async fn session_page(State(state): State<AppState>, auth: Authed, Path(id): Path<String>) -> Page {
     let lang = auth.ctx.lang;
     let id = id_of(&id).map_err(|e| auth.fail(e))?;
     let actor = &auth.session.actor;
@@ -501,13 +497,13 @@ async fn change(
                 "failed" => AssessmentResult::Failed,
                 _ => return Err(auth.fail(AppError::field("result", "passed or failed"))),
             };
-            let score = match form.get("score").trim() {
-                "" => None,
-                raw => Some(
-                    raw.parse::<f64>()
-                        .map_err(|_| auth.fail(AppError::field("score", "a number from 0 to 100")))?,
-                ),
-            };
+            let score =
+                match form.get("score").trim() {
+                    "" => None,
+                    raw => Some(raw.parse::<f64>().map_err(|_| {
+                        auth.fail(AppError::field("score", "a number from 0 to 100"))
+                    })?),
+                };
             state
                 .record_assessment(actor, id, AssessmentInput { result, score })
                 .await
@@ -698,7 +694,9 @@ async fn verify(
                 if part.name() == Some("file") {
                     match part.bytes().await {
                         Ok(bytes) => file = bytes.to_vec(),
-                        Err(_) => return ctx.fail(AppError::BadRequest("cannot read the file".into())),
+                        Err(_) => {
+                            return ctx.fail(AppError::BadRequest("cannot read the file".into()))
+                        }
                     }
                 }
             }

@@ -647,27 +647,44 @@ async fn exercise_training(node: &TestNode) {
     assert_eq!(second["status"], "waitlisted");
     let first_id = first["id"].as_str().unwrap().to_owned();
     let second_id = second["id"].as_str().unwrap().to_owned();
-    let (code, _) = node.get(&format!("/api/v1/enrolments/{first_id}"), &kcg).await;
+    let (code, _) = node
+        .get(&format!("/api/v1/enrolments/{first_id}"), &kcg)
+        .await;
     assert_eq!(code, StatusCode::OK);
     let (code, cancelled) = node
         .post_empty(&format!("/api/v1/enrolments/{first_id}/cancel"), &kcg)
         .await;
     assert_eq!(code, StatusCode::OK, "{cancelled}");
     let (code, _, attended) = node
-        .put(&format!("/api/v1/enrolments/{second_id}/attendance"), &kcs, None, &json!({ "attended": true }))
+        .put(
+            &format!("/api/v1/enrolments/{second_id}/attendance"),
+            &kcs,
+            None,
+            &json!({ "attended": true }),
+        )
         .await;
     assert_eq!(code, StatusCode::OK, "{attended}");
     let (code, _, passed) = node
-        .put(&format!("/api/v1/enrolments/{second_id}/assessment"), &kcs, None, &json!({ "result": "passed", "score": 90 }))
+        .put(
+            &format!("/api/v1/enrolments/{second_id}/assessment"),
+            &kcs,
+            None,
+            &json!({ "result": "passed", "score": 90 }),
+        )
         .await;
     assert_eq!(code, StatusCode::OK, "{passed}");
     let certificate = passed["certificate"].as_str().unwrap().to_owned();
     let (code, list) = node.get("/api/v1/certificates", &kcg).await;
     assert_eq!(code, StatusCode::OK, "{list}");
-    let (code, one) = node.get(&format!("/api/v1/certificates/{certificate}"), &kcg).await;
+    let (code, one) = node
+        .get(&format!("/api/v1/certificates/{certificate}"), &kcg)
+        .await;
     assert_eq!(code, StatusCode::OK, "{one}");
     let pdf = node
-        .request(Method::GET, &format!("/api/v1/certificates/{certificate}/pdf"))
+        .request(
+            Method::GET,
+            &format!("/api/v1/certificates/{certificate}/pdf"),
+        )
         .token(&kcg)
         .send()
         .await;

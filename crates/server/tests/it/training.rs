@@ -29,7 +29,9 @@ fn day(node: &TestNode, offset: i64) -> String {
 }
 
 async fn create_course(node: &TestNode, token: &str, title: &str) -> String {
-    let (code, course) = node.post("/api/v1/courses", token, &course_json(title)).await;
+    let (code, course) = node
+        .post("/api/v1/courses", token, &course_json(title))
+        .await;
     assert_eq!(code, StatusCode::CREATED, "{course}");
     assert_eq!(course["tlp"], "GREEN", "{course}");
     course["id"].as_str().unwrap().to_owned()
@@ -80,7 +82,9 @@ fn assert_conflict(code: StatusCode, body: &Value, expected: &str) {
     assert_eq!(code, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], expected, "{body}");
     assert!(
-        body["error"]["message"].as_str().is_some_and(|m| m.len() > 10),
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.len() > 10),
         "a clear message: {body}"
     );
 }
@@ -143,7 +147,8 @@ fn tampered(pdf: &[u8], change: impl FnOnce(&mut Value)) -> Vec<u8> {
     let at = pdf.windows(key.len()).position(|w| w == key).unwrap() + key.len();
     let len = pdf[at..].iter().position(|b| *b == b')').unwrap();
     let engine = base64::engine::general_purpose::STANDARD;
-    let mut content: Value = serde_json::from_slice(&engine.decode(&pdf[at..at + len]).unwrap()).unwrap();
+    let mut content: Value =
+        serde_json::from_slice(&engine.decode(&pdf[at..at + len]).unwrap()).unwrap();
     change(&mut content);
     let encoded = engine.encode(serde_json::to_string(&content).unwrap());
     let mut out = pdf[..at].to_vec();
@@ -185,7 +190,11 @@ async fn every_change_of_state(backend: Backend) {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
     for field in ["title", "hours", "language", "certificate_months", "tlp"] {
-        assert!(bad.body["error"]["fields"][field].is_string(), "{field}: {}", bad.text);
+        assert!(
+            bad.body["error"]["fields"][field].is_string(),
+            "{field}: {}",
+            bad.text
+        );
     }
     let analyst = token_for(node.service(), "kcs.analyst").await;
     let (code, _) = node
@@ -223,7 +232,11 @@ async fn every_change_of_state(backend: Backend) {
     let (code, body) = enrol(&node, &kcg, &no_kcg, "kcg.analyst").await;
     assert_conflict(code, &body, "no_seats_for_agency");
     let (code, body) = enrol(&node, &kcg, &session, "kcs.analyst").await;
-    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "another agency's officer: {body}");
+    assert_eq!(
+        code,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another agency's officer: {body}"
+    );
 
     // Attendance: not for one waiting, not before the session, only by the host.
     let (code, body) = attend(&node, &kcs, &watch_id, true).await;
@@ -242,7 +255,9 @@ async fn every_change_of_state(backend: Backend) {
         .await;
     assert_eq!(code, StatusCode::OK, "{cancelled}");
     assert_eq!(cancelled["status"], "cancelled");
-    let (code, promoted) = node.get(&format!("/api/v1/enrolments/{watch_id}"), &kcg).await;
+    let (code, promoted) = node
+        .get(&format!("/api/v1/enrolments/{watch_id}"), &kcg)
+        .await;
     assert_eq!(code, StatusCode::OK, "{promoted}");
     assert_eq!(promoted["status"], "enrolled", "{promoted}");
     assert!(promoted["waitlist_position"].is_null(), "{promoted}");
@@ -260,7 +275,10 @@ async fn every_change_of_state(backend: Backend) {
         .iter()
         .find(|s| s["agency"] == "KR-KCG")
         .unwrap();
-    assert_eq!((kcg_seats["seats"].as_i64(), kcg_seats["used"].as_i64()), (Some(2), Some(2)));
+    assert_eq!(
+        (kcg_seats["seats"].as_i64(), kcg_seats["used"].as_i64()),
+        (Some(2), Some(2))
+    );
 
     // The coordinator attends and fails: no certificate.
     let (code, body) = attend(&node, &kcs, &coordinator_id, true).await;
@@ -273,7 +291,10 @@ async fn every_change_of_state(backend: Backend) {
     assert_eq!(code, StatusCode::OK, "{failed}");
     assert!(failed["certificate"].is_null(), "{failed}");
     let (code, body) = node
-        .post_empty(&format!("/api/v1/enrolments/{coordinator_id}/certificate"), &kcs)
+        .post_empty(
+            &format!("/api/v1/enrolments/{coordinator_id}/certificate"),
+            &kcs,
+        )
         .await;
     assert_conflict(code, &body, "assessment_failed");
     let (code, body) = attend(&node, &kcs, &coordinator_id, false).await;
@@ -283,21 +304,29 @@ async fn every_change_of_state(backend: Backend) {
     attend(&node, &kcs, &watch_id, true).await;
     let (code, passed) = assess(&node, &kcs, &watch_id, "passed").await;
     assert_eq!(code, StatusCode::OK, "{passed}");
-    let certificate = passed["certificate"].as_str().expect("certificate").to_owned();
+    let certificate = passed["certificate"]
+        .as_str()
+        .expect("certificate")
+        .to_owned();
     let (code, body) = node
         .post_empty(&format!("/api/v1/enrolments/{watch_id}/certificate"), &kcs)
         .await;
     assert_conflict(code, &body, "certificate_exists");
     let (code, body) = assess(&node, &kcs, &watch_id, "failed").await;
     assert_conflict(code, &body, "certificate_issued");
-    let (code, c) = node.get(&format!("/api/v1/certificates/{certificate}"), &kcg).await;
+    let (code, c) = node
+        .get(&format!("/api/v1/certificates/{certificate}"), &kcg)
+        .await;
     assert_eq!(code, StatusCode::OK, "{c}");
     assert_eq!(c["officer"], "kcg.watch_officer");
     assert_eq!(c["agency"], "KR-KCG");
     assert_eq!(c["hours"], 24.0);
     let issued: chrono::NaiveDate = c["issued_on"].as_str().unwrap().parse().unwrap();
     let expires: chrono::NaiveDate = c["expires_on"].as_str().unwrap().parse().unwrap();
-    assert_eq!(expires, issued.checked_add_months(chrono::Months::new(2)).unwrap());
+    assert_eq!(
+        expires,
+        issued.checked_add_months(chrono::Months::new(2)).unwrap()
+    );
 
     // The record, the reports.
     let (code, record) = node
@@ -305,17 +334,36 @@ async fn every_change_of_state(backend: Backend) {
         .await;
     assert_eq!(code, StatusCode::OK, "{record}");
     assert_eq!(record["hours_attended"], 24.0, "{record}");
-    assert_eq!(record["entries"][0]["certificate_expires_on"], c["expires_on"]);
+    assert_eq!(
+        record["entries"][0]["certificate_expires_on"],
+        c["expires_on"]
+    );
     let (code, hours) = node.get("/api/v1/training/reports/hours", &kcs).await;
     assert_eq!(code, StatusCode::OK, "{hours}");
-    assert_eq!(hours, json!([{ "agency": "KR-KCG", "officers": 2, "courses_attended": 2, "hours": 48.0 }]));
+    assert_eq!(
+        hours,
+        json!([{ "agency": "KR-KCG", "officers": 2, "courses_attended": 2, "hours": 48.0 }])
+    );
     let (code, expiring) = node.get("/api/v1/training/reports/expiring", &kcg).await;
     assert_eq!(code, StatusCode::OK, "{expiring}");
-    assert_eq!(expiring.as_array().unwrap().len(), 1, "expires in 2 months: {expiring}");
+    assert_eq!(
+        expiring.as_array().unwrap().len(),
+        1,
+        "expires in 2 months: {expiring}"
+    );
     let (code, seats) = node.get("/api/v1/training/reports/seats", &kcs).await;
     assert_eq!(code, StatusCode::OK, "{seats}");
-    assert!(seats.as_array().unwrap().iter().any(|r| r["session"] == session.as_str()
-        && r["agency"] == "KR-KCG" && r["used"] == 2 && r["seats"] == 2), "{seats}");
+    assert!(
+        seats
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["session"] == session.as_str()
+                && r["agency"] == "KR-KCG"
+                && r["used"] == 2
+                && r["seats"] == 2),
+        "{seats}"
+    );
 
     // Revocation: verified as revoked; a new certificate can be issued.
     let pdf = pdf_of(&node, &kcg, &certificate).await;
@@ -329,7 +377,10 @@ async fn every_change_of_state(backend: Backend) {
         .await;
     assert_conflict(code, &body, "certificate_revoked");
     let verdict = verify(&node, pdf).await;
-    assert_eq!((verdict["genuine"].as_bool(), verdict["outcome"].as_str()), (Some(false), Some("revoked")));
+    assert_eq!(
+        (verdict["genuine"].as_bool(), verdict["outcome"].as_str()),
+        (Some(false), Some("revoked"))
+    );
     let (code, again) = node
         .post_empty(&format!("/api/v1/enrolments/{watch_id}/certificate"), &kcs)
         .await;
@@ -382,13 +433,25 @@ fn browser() -> Client {
 
 /// Signs `username` in on a browser-like client.
 async fn web_login(node: &TestNode, client: &Client, username: &str) {
-    let page = client.get(node.url("/login")).send().await.unwrap().text().await.unwrap();
+    let page = client
+        .get(node.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let marker = r#"name="csrf" value=""#;
     let start = page.find(marker).unwrap() + marker.len();
     let csrf = &page[start..start + page[start..].find('"').unwrap()];
     let response = client
         .post(node.url("/login"))
-        .form(&[("csrf", csrf), ("next", "/"), ("username", username), ("password", PASSWORD)])
+        .form(&[
+            ("csrf", csrf),
+            ("next", "/"),
+            ("username", username),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -408,18 +471,27 @@ async fn outsiders_learn_nothing(backend: Backend) {
     let kcs = token_for(node.service(), "kcs.trainer").await;
     let kcg = token_for(node.service(), "kcg.trainer").await;
     let (session, enrolment, certificate) = certified(&node, &kcs, &kcg).await;
-    let course = node.get(&format!("/api/v1/sessions/{session}"), &kcs).await.1["course"]
+    let course = node
+        .get(&format!("/api/v1/sessions/{session}"), &kcs)
+        .await
+        .1["course"]
         .as_str()
         .unwrap()
         .to_owned();
     // KCS's own officer on the same session: KCG does not see that enrolment.
-    let kcs_seat = create_session(&node, &kcs, &course, 0, 3, &[("KR-KCS", 2), ("KR-KCG", 1)]).await;
+    let kcs_seat =
+        create_session(&node, &kcs, &course, 0, 3, &[("KR-KCS", 2), ("KR-KCG", 1)]).await;
     let kcs_e = enrolled(&node, &kcs, &kcs_seat, "kcs.analyst").await;
-    let (code, view) = node.get(&format!("/api/v1/sessions/{kcs_seat}"), &kcg).await;
+    let (code, view) = node
+        .get(&format!("/api/v1/sessions/{kcs_seat}"), &kcg)
+        .await;
     assert_eq!(code, StatusCode::OK, "{view}");
     assert!(view["enrolments"].as_array().unwrap().is_empty(), "{view}");
     let (code, _) = node
-        .get(&format!("/api/v1/enrolments/{}", kcs_e["id"].as_str().unwrap()), &kcg)
+        .get(
+            &format!("/api/v1/enrolments/{}", kcs_e["id"].as_str().unwrap()),
+            &kcg,
+        )
         .await;
     assert_eq!(code, StatusCode::NOT_FOUND);
     let (code, view) = node.get(&format!("/api/v1/sessions/{session}"), &kcg).await;
@@ -427,7 +499,12 @@ async fn outsiders_learn_nothing(backend: Backend) {
     assert_eq!(view["enrolments"].as_array().unwrap().len(), 1, "{view}");
 
     // Japan (no agreement) and Thai customs (an agreement without the training scope).
-    for outsider in ["japan.trainer", "thai.trainer", "thai.agency_admin", "japan.coordinator"] {
+    for outsider in [
+        "japan.trainer",
+        "thai.trainer",
+        "thai.agency_admin",
+        "japan.coordinator",
+    ] {
         let token = token_for(node.service(), outsider).await;
         for path in [
             "/api/v1/courses",
@@ -454,7 +531,10 @@ async fn outsiders_learn_nothing(backend: Backend) {
             assert_eq!(body["error"]["code"], "not_found");
         }
         let answer = node
-            .request(Method::GET, &format!("/api/v1/certificates/{certificate}/pdf"))
+            .request(
+                Method::GET,
+                &format!("/api/v1/certificates/{certificate}/pdf"),
+            )
             .token(&token)
             .send()
             .await;
@@ -472,7 +552,10 @@ async fn outsiders_learn_nothing(backend: Backend) {
         web_login(&node, &client, outsider).await;
         let (code, html) = page(&client, &node, "/training").await;
         assert_eq!(code, StatusCode::OK);
-        assert!(!html.contains("컨테이너 은닉"), "{outsider}: /training names the course");
+        assert!(
+            !html.contains("컨테이너 은닉"),
+            "{outsider}: /training names the course"
+        );
         for path in [
             format!("/training/sessions/{session}"),
             format!("/training/certificates/{certificate}/pdf"),
@@ -484,7 +567,10 @@ async fn outsiders_learn_nothing(backend: Backend) {
         }
         let (code, html) = page(&client, &node, "/training/reports").await;
         assert_eq!(code, StatusCode::OK);
-        assert!(!html.contains("KR-KCG") && !html.contains("컨테이너 은닉"), "{outsider} reports");
+        assert!(
+            !html.contains("KR-KCG") && !html.contains("컨테이너 은닉"),
+            "{outsider} reports"
+        );
     }
     // The partner with the scope sees it on its pages.
     let client = browser();
@@ -497,7 +583,10 @@ async fn outsiders_learn_nothing(backend: Backend) {
     assert!(html.contains("kcg.watch_officer"), "{html}");
     let (code, html) = page(&client, &node, &format!("/training/sessions/{kcs_seat}")).await;
     assert_eq!(code, StatusCode::OK);
-    assert!(!html.contains("kcs.analyst"), "KCS's own enrolment shown to KCG: {html}");
+    assert!(
+        !html.contains("kcs.analyst"),
+        "KCS's own enrolment shown to KCG: {html}"
+    );
     let (code, html) = page(&client, &node, "/training/record?officer=kcg.watch_officer").await;
     assert_eq!(code, StatusCode::OK);
     assert!(html.contains("컨테이너 은닉"));
@@ -564,7 +653,13 @@ async fn fifty_for_the_last_seat(backend: Backend) {
     assert_eq!(code, StatusCode::OK, "{view}");
     assert_eq!(view["seats"][0]["used"], 3, "{view}");
     let enrolments = view["enrolments"].as_array().unwrap();
-    assert_eq!(enrolments.iter().filter(|e| e["status"] == "enrolled").count(), 3);
+    assert_eq!(
+        enrolments
+            .iter()
+            .filter(|e| e["status"] == "enrolled")
+            .count(),
+        3
+    );
     let mut positions: Vec<i64> = enrolments
         .iter()
         .filter_map(|e| e["waitlist_position"].as_i64())
@@ -599,20 +694,35 @@ async fn certificates_are_verified() {
     assert_eq!(genuine["genuine"], true, "{genuine}");
     assert_eq!(genuine["outcome"], "genuine");
     assert_eq!(genuine["certificate"]["officer"], "kcg.watch_officer");
-    assert_eq!(genuine["certificate"]["course_title"], "컨테이너 은닉 마약 탐지");
+    assert_eq!(
+        genuine["certificate"]["course_title"],
+        "컨테이너 은닉 마약 탐지"
+    );
     assert_eq!(genuine["certificate"]["id"], certificate.as_str());
 
     for (what, pdf) in [
-        ("name", tampered(&pdf, |c| c["officer_name"] = json!("Somebody Else"))),
-        ("expiry", tampered(&pdf, |c| c["expires_on"] = json!("2099-12-31"))),
+        (
+            "name",
+            tampered(&pdf, |c| c["officer_name"] = json!("Somebody Else")),
+        ),
+        (
+            "expiry",
+            tampered(&pdf, |c| c["expires_on"] = json!("2099-12-31")),
+        ),
     ] {
         let verdict = verify(&node, pdf).await;
         assert_eq!(verdict["genuine"], false, "altered {what}: {verdict}");
         assert_eq!(verdict["outcome"], "signature_invalid", "altered {what}");
-        assert!(verdict["certificate"].is_null(), "an altered certificate certifies nothing");
+        assert!(
+            verdict["certificate"].is_null(),
+            "an altered certificate certifies nothing"
+        );
     }
     let not_pdf = verify(&node, b"just some text".to_vec()).await;
-    assert_eq!((not_pdf["genuine"].as_bool(), not_pdf["outcome"].as_str()), (Some(false), Some("not_pdf")));
+    assert_eq!(
+        (not_pdf["genuine"].as_bool(), not_pdf["outcome"].as_str()),
+        (Some(false), Some("not_pdf"))
+    );
     let answer = node
         .request(Method::POST, "/api/v1/certificates/verify")
         .raw_body("text/plain", b"%PDF-1.7".to_vec())
@@ -630,10 +740,18 @@ async fn certificates_are_verified() {
     let foreign_pdf = pdf_of(&other, &kcg2, &foreign).await;
     assert_eq!(verify(&other, foreign_pdf.clone()).await["genuine"], true);
     let verdict = verify(&node, foreign_pdf.clone()).await;
-    assert_eq!((verdict["genuine"].as_bool(), verdict["outcome"].as_str()), (Some(false), Some("wrong_key")), "{verdict}");
+    assert_eq!(
+        (verdict["genuine"].as_bool(), verdict["outcome"].as_str()),
+        (Some(false), Some("wrong_key")),
+        "{verdict}"
+    );
     // …even when it claims this node's key.
     let key = node.service().keys().public_hex();
-    let verdict = verify(&node, tampered(&foreign_pdf, |c| c["node_key"] = json!(key))).await;
+    let verdict = verify(
+        &node,
+        tampered(&foreign_pdf, |c| c["node_key"] = json!(key)),
+    )
+    .await;
     assert_eq!(verdict["outcome"], "signature_invalid", "{verdict}");
     other.finish().await;
     node.finish().await;
