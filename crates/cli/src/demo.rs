@@ -777,24 +777,6 @@ fn seizures(
     Ok(seizures)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generated_records_are_written_by_demo_accounts() {
-        for agency in AGENCIES {
-            let analyst = agency.analyst();
-            assert!(
-                ACCOUNTS
-                    .iter()
-                    .any(|(username, code, _)| *username == analyst && *code == agency.code),
-                "{analyst}"
-            );
-        }
-    }
-}
-
 /// Capacity building in the demo: the Korea Customs Service runs a course on drug
 /// detection in containers for the Korea Coast Guard's officers. A session running this
 /// week has two KCG officers enrolled on its two seats and a third waiting; both
@@ -892,4 +874,22 @@ pub async fn seed_training(service: &Service) -> anyhow::Result<()> {
             .map_err(|err| fail("assessment", err))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_records_are_written_by_demo_accounts() {
+        for agency in AGENCIES {
+            let analyst = agency.analyst();
+            assert!(
+                ACCOUNTS
+                    .iter()
+                    .any(|(username, code, _)| *username == analyst && *code == agency.code),
+                "{analyst}"
+            );
+        }
+    }
 }
