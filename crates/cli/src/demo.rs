@@ -41,7 +41,7 @@ const SEED: u64 = 20230405;
 /// How many intelligence reports are generated beside the story's, over five years.
 const N_GENERATED_REPORTS: u64 = 200;
 
-const ACCOUNTS: [(&str, &str, &str); 12] = [
+const ACCOUNTS: [(&str, &str, &str); 14] = [
     ("kcs.analyst", "KR-KCS", "김지현 (KCS intelligence)"),
     ("kcg.analyst", "KR-KCG", "박준영 (KCG intelligence)"),
     ("kcs.ops", "KR-KCS", "이민호 (KCS operations centre)"),
@@ -54,6 +54,16 @@ const ACCOUNTS: [(&str, &str, &str); 12] = [
     ("thai.admin", "TH-CUSTOMS", "Thai Customs administrator"),
     ("hsi.admin", "US-HSI", "HSI administrator"),
     ("japan.admin", "JP-CUSTOMS", "Japan Customs administrator"),
+    (
+        "kcs.training",
+        "KR-KCS",
+        "최은지 (KCS training coordinator)",
+    ),
+    (
+        "kcg.training",
+        "KR-KCG",
+        "한도윤 (KCG training coordinator)",
+    ),
 ];
 
 fn code(raw: &str) -> anyhow::Result<AgencyCode> {
@@ -108,6 +118,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         seed(&service, &password, started).await?;
         seed_picture(&service, &picture).await?;
         seed_operations(&service, &picture, started).await?;
+        seed_training(&service).await?;
     }
     let app = Application::with_service(config, service)
         .await
@@ -160,6 +171,8 @@ pub async fn seed(service: &Service, password: &str, now: DateTime<Utc>) -> anyh
             "agency_admin,auditor"
         } else if username.ends_with(".ops") {
             "coordinator"
+        } else if username.ends_with(".training") {
+            "trainer"
         } else {
             "analyst,watch_officer"
         };
@@ -762,6 +775,105 @@ fn seizures(
         seizure.linked_reports.extend(story_report);
     }
     Ok(seizures)
+}
+
+/// Capacity building in the demo: the Korea Customs Service runs a course on drug
+/// detection in containers for the Korea Coast Guard's officers. A session running this
+/// week has two KCG officers enrolled on its two seats and a third waiting; both
+/// attended, one passed (and holds a certificate), one failed. A session next month
+/// has one enrolment.
+pub async fn seed_training(service: &Service) -> anyhow::Result<()> {
+    use interdict_core::training::{
+        AssessmentInput, AssessmentResult, AttendanceInput, CourseInput, SeatOffer, SessionInput,
+    };
+    let fail = |what: &str, e: interdict_service::ServiceError| anyhow::anyhow!("{what}: {e}");
+    let kcs = service
+        .console_actor("kcs.training")
+        .await
+        .map_err(|e| fail("kcs.training", e))?;
+    let kcg = service
+        .console_actor("kcg.training")
+        .await
+        .map_err(|e| fail("kcg.training", e))?;
+    let course = service
+        .create_course(
+            &kcs,
+            CourseInput {
+                title: "컨테이너 은닉 마약 탐지 (Detecting drugs concealed in containers)".into(),
+                syllabus: "Reading X-ray images of containers; ion-mobility and Raman screening; \
+                           concealment in reefers and machinery; chain of custody."
+                    .into(),
+                hours: 24.0,
+                language: "ko".into(),
+                certificate_months: 24,
+                tlp: Tlp::Green,
+            },
+        )
+        .await
+        .map_err(|e| fail("course", e))?;
+    let today = service.today();
+    let session = |starts: i64, ends: i64, seats: i64| -> anyhow::Result<SessionInput> {
+        Ok(SessionInput {
+            course: course.id,
+            starts_on: today + Duration::days(starts),
+            ends_on: today + Duration::days(ends),
+            place: "관세국경관리연수원, 천안 (KCS Academy, Cheonan)".into(),
+            online: false,
+            instructors: vec!["최은지".into(), "Kim Dae-sung".into()],
+            seats: vec![
+                SeatOffer {
+                    agency: code("KR-KCG")?,
+                    seats,
+                },
+                SeatOffer {
+                    agency: code("KR-KCS")?,
+                    seats: 4,
+                },
+            ],
+        })
+    };
+    let running = service
+        .create_session(&kcs, session(-2, 2, 2)?)
+        .await
+        .map_err(|e| fail("session", e))?;
+    let next = service
+        .create_session(&kcs, session(30, 34, 6)?)
+        .await
+        .map_err(|e| fail("session", e))?;
+    let mut enrolled = Vec::new();
+    for officer in ["kcg.analyst", "kcg.ops", "kcg.admin"] {
+        enrolled.push(
+            service
+                .enrol(&kcg, running.session.id, officer)
+                .await
+                .map_err(|e| fail(officer, e))?,
+        );
+    }
+    service
+        .enrol(&kcg, next.session.id, "kcg.analyst")
+        .await
+        .map_err(|e| fail("kcg.analyst", e))?;
+    for (e, result, score) in [
+        (&enrolled[0], AssessmentResult::Passed, 92.0),
+        (&enrolled[1], AssessmentResult::Failed, 55.0),
+    ] {
+        service
+            .record_attendance(&kcs, e.id, AttendanceInput { attended: true })
+            .await
+            .map_err(|err| fail("attendance", err))?;
+        service
+            .record_assessment(
+                &kcs,
+                e.id,
+                AssessmentInput {
+                    result,
+                    score: Some(score),
+                },
+            )
+            .await
+            .map_err(|err| fail("assessment", err))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ pub mod record;
 pub mod stats;
 pub mod subject;
 pub mod text;
+pub mod training;
 pub mod validate;
 pub mod vocabulary;
 

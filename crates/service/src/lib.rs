@@ -13,6 +13,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod certificate;
 mod clock;
 mod cursor;
 pub mod deconflict;
@@ -24,6 +25,7 @@ pub mod names;
 pub mod operations;
 pub mod records;
 pub mod stats;
+pub mod training;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -26,6 +26,7 @@ mod operations;
 mod records;
 mod search;
 mod stats;
+mod training;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -49,6 +50,7 @@ pub use records::{
     COUNT_CAP,
 };
 pub use stats::StatsQuery;
+pub use training::{CertificateRow, CourseRow, EnrolmentRow, SeatRow, SessionRow, Taken};
 
 use crate::db::{Db, SqlBuf, Tx};
 

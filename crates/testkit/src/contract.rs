@@ -273,6 +273,25 @@ impl Contract {
                             .map(|e| format!("{label}: request body: {e}")),
                     );
                 }
+                // A body that is not JSON must be of a media type the document names
+                // (such as a PDF uploaded for verification).
+                (None, _) => {
+                    let sent = request
+                        .headers
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                        .map(|(_, v)| v.split(';').next().unwrap_or_default().trim().to_owned())
+                        .unwrap_or_default();
+                    let named = body_spec["content"].as_object().is_some_and(|c| {
+                        c.keys()
+                            .any(|m| m != "application/json" && m.eq_ignore_ascii_case(&sent))
+                    });
+                    if !named {
+                        problems.push(format!(
+                            "{label}: the request body is {sent:?}, which the document does not name"
+                        ));
+                    }
+                }
                 _ => problems.push(format!("{label}: the request body is not application/json")),
             },
             _ => {}

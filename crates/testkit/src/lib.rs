@@ -274,8 +274,9 @@ impl TestNode {
         path: &str,
         status: StatusCode,
         headers: reqwest::header::HeaderMap,
-        text: String,
+        bytes: Vec<u8>,
     ) -> Answer {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         let body: Option<Value> = serde_json::from_str(&text).ok();
         self.contract
             .check_response(method, path, status, &headers, body.as_ref(), &text);
@@ -284,6 +285,7 @@ impl TestNode {
             headers,
             body: body.unwrap_or(Value::Null),
             text,
+            bytes,
         }
     }
 
@@ -375,6 +377,8 @@ pub struct Answer {
     /// The body as JSON; Null when it is not JSON.
     pub body: Value,
     pub text: String,
+    /// The body as sent (for bodies that are not text, such as a PDF).
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -433,8 +437,8 @@ impl Call<'_> {
         let response = self.dispatch().await;
         let status = response.status();
         let headers = response.headers().clone();
-        let text = response.text().await.expect("body");
-        node.checked_answer(&method, &path, status, headers, text)
+        let bytes = response.bytes().await.expect("body").to_vec();
+        node.checked_answer(&method, &path, status, headers, bytes)
     }
 
     /// Sends a request whose answer is a stream that does not end (Server-Sent Events):
@@ -452,8 +456,7 @@ impl Call<'_> {
             .and_then(Result::ok)
             .flatten()
             .unwrap_or_default();
-        let text = String::from_utf8_lossy(&first).into_owned();
-        node.checked_answer(&method, &path, status, headers, text)
+        node.checked_answer(&method, &path, status, headers, first.to_vec())
     }
 
     /// Checks the request against the contract and sends it.
@@ -472,11 +475,15 @@ impl Call<'_> {
                 .then(|| serde_json::from_slice(bytes).ok())
                 .flatten(),
         };
+        let mut headers = self.headers.clone();
+        if let Body::Raw { content_type, .. } = &self.body {
+            headers.push(("content-type".to_owned(), content_type.clone()));
+        }
         node.contract.check_request(
             &contract::RequestParts {
                 method: &self.method,
                 path: &self.path,
-                headers: &self.headers,
+                headers: &headers,
                 body: json_body.as_ref(),
                 has_body: !matches!(self.body, Body::None),
             },

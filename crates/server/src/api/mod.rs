@@ -8,6 +8,7 @@ pub mod maritime;
 pub mod operations;
 pub mod records;
 pub mod stats;
+pub mod training;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -540,6 +541,25 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(operations::get_attachment))
         .routes(routes!(operations::operation_tally))
         .routes(routes!(operations::operation_seizures_csv))
+        .routes(routes!(training::list_courses, training::create_course))
+        .routes(routes!(training::get_course))
+        .routes(routes!(training::list_sessions, training::create_session))
+        .routes(routes!(training::get_session))
+        .routes(routes!(training::enrol))
+        .routes(routes!(training::get_enrolment))
+        .routes(routes!(training::cancel_enrolment))
+        .routes(routes!(training::record_attendance))
+        .routes(routes!(training::record_assessment))
+        .routes(routes!(training::issue_certificate))
+        .routes(routes!(training::list_certificates))
+        .routes(routes!(training::verify_certificate))
+        .routes(routes!(training::get_certificate))
+        .routes(routes!(training::certificate_pdf))
+        .routes(routes!(training::revoke_certificate))
+        .routes(routes!(training::training_record))
+        .routes(routes!(training::hours_report))
+        .routes(routes!(training::expiring_report))
+        .routes(routes!(training::seats_report))
         .routes(routes!(audit))
         .routes(routes!(node))
         .routes(routes!(changes))

@@ -26,6 +26,7 @@ pub enum Nav {
     Deconfliction,
     Operations,
     Statistics,
+    Training,
     None,
 }
 
@@ -89,6 +90,9 @@ pub fn page(
                             (nav_link(lang, "/map", "nav.map", nav == Nav::Map))
                         }
                         (nav_link(lang, "/operations", "nav.operations", nav == Nav::Operations))
+                        @if s.actor.may(Action::ReadTraining) {
+                            (nav_link(lang, "/training", "nav.training", nav == Nav::Training))
+                        }
                         (nav_link(lang, "/statistics", "nav.statistics", nav == Nav::Statistics))
                         (nav_link(lang, "/agreements", "nav.agreements", nav == Nav::Agreements))
                         (nav_link(lang, "/deconfliction", "nav.deconfliction", nav == Nav::Deconfliction))

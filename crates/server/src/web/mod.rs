@@ -27,6 +27,7 @@ mod pages;
 mod records;
 mod statics;
 mod statistics;
+mod training;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -111,4 +112,5 @@ pub fn router() -> Router<AppState> {
         )
         .merge(map::router())
         .merge(operations::router())
+        .merge(training::router())
 }

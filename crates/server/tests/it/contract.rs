@@ -196,6 +196,7 @@ async fn every_documented_operation_succeeds_as_documented() {
     let (code, names) = node.get("/api/v1/names?q=Lee%20Jung-ho", &kcs).await;
     assert_eq!(code, StatusCode::OK, "{names}");
     exercise_operations(&node, &kcs).await;
+    exercise_training(&node).await;
 
     let (code, audit) = node.get("/api/v1/audit?limit=200", &admin).await;
     assert_eq!(code, StatusCode::OK, "{audit}");
@@ -598,4 +599,117 @@ async fn exercise_operations(node: &TestNode, kcs: &str) {
         .send()
         .await;
     assert_eq!(answer.status, StatusCode::NO_CONTENT);
+}
+
+/// Every operation of capacity building, each made to succeed once.
+async fn exercise_training(node: &TestNode) {
+    let kcs = token_for(node.service(), "kcs.trainer").await;
+    let kcg = token_for(node.service(), "kcg.trainer").await;
+    let today = node.service().today();
+    let (code, course) = node
+        .post(
+            "/api/v1/courses",
+            &kcs,
+            &json!({ "title": "contract course", "syllabus": "all", "hours": 8.5, "language": "en",
+                     "certificate_months": 1, "tlp": "AMBER" }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{course}");
+    let course_id = course["id"].as_str().unwrap().to_owned();
+    let (code, session) = node
+        .post(
+            "/api/v1/sessions",
+            &kcs,
+            &json!({ "course": course_id, "starts_on": today.to_string(), "ends_on": (today + chrono::Duration::days(1)).to_string(),
+                     "place": "", "online": true, "instructors": ["A"], "seats": [{ "agency": "KR-KCG", "seats": 1 }] }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{session}");
+    let session_id = session["id"].as_str().unwrap().to_owned();
+    for path in [
+        "/api/v1/courses".to_owned(),
+        format!("/api/v1/courses/{course_id}"),
+        format!("/api/v1/sessions?month={}", today.format("%Y-%m")),
+        format!("/api/v1/sessions/{session_id}"),
+    ] {
+        let (code, body) = node.get(&path, &kcg).await;
+        assert_eq!(code, StatusCode::OK, "{path}: {body}");
+    }
+    let enrol = |officer: &'static str| {
+        let path = format!("/api/v1/sessions/{session_id}/enrolments");
+        let kcg = kcg.clone();
+        async move { node.post(&path, &kcg, &json!({ "officer": officer })).await }
+    };
+    let (code, first) = enrol("kcg.analyst").await;
+    assert_eq!(code, StatusCode::CREATED, "{first}");
+    let (code, second) = enrol("kcg.auditor").await;
+    assert_eq!(code, StatusCode::CREATED, "{second}");
+    assert_eq!(second["status"], "waitlisted");
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    let second_id = second["id"].as_str().unwrap().to_owned();
+    let (code, _) = node
+        .get(&format!("/api/v1/enrolments/{first_id}"), &kcg)
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    let (code, cancelled) = node
+        .post_empty(&format!("/api/v1/enrolments/{first_id}/cancel"), &kcg)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{cancelled}");
+    let (code, _, attended) = node
+        .put(
+            &format!("/api/v1/enrolments/{second_id}/attendance"),
+            &kcs,
+            None,
+            &json!({ "attended": true }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{attended}");
+    let (code, _, passed) = node
+        .put(
+            &format!("/api/v1/enrolments/{second_id}/assessment"),
+            &kcs,
+            None,
+            &json!({ "result": "passed", "score": 90 }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{passed}");
+    let certificate = passed["certificate"].as_str().unwrap().to_owned();
+    let (code, list) = node.get("/api/v1/certificates", &kcg).await;
+    assert_eq!(code, StatusCode::OK, "{list}");
+    let (code, one) = node
+        .get(&format!("/api/v1/certificates/{certificate}"), &kcg)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{one}");
+    let pdf = node
+        .request(
+            Method::GET,
+            &format!("/api/v1/certificates/{certificate}/pdf"),
+        )
+        .token(&kcg)
+        .send()
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    let verified = node
+        .request(Method::POST, "/api/v1/certificates/verify")
+        .raw_body("application/pdf", pdf.bytes.to_vec())
+        .send()
+        .await;
+    assert_eq!(verified.status, StatusCode::OK);
+    for path in [
+        "/api/v1/training/records/kcg.auditor",
+        "/api/v1/training/reports/hours",
+        "/api/v1/training/reports/expiring",
+        "/api/v1/training/reports/seats",
+    ] {
+        let (code, body) = node.get(path, &kcg).await;
+        assert_eq!(code, StatusCode::OK, "{path}: {body}");
+    }
+    let (code, revoked) = node
+        .post_empty(&format!("/api/v1/certificates/{certificate}/revoke"), &kcs)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{revoked}");
+    let (code, issued) = node
+        .post_empty(&format!("/api/v1/enrolments/{second_id}/certificate"), &kcs)
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{issued}");
 }

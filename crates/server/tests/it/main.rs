@@ -16,5 +16,6 @@ mod operations;
 mod picture;
 mod stats;
 mod support;
+mod training;
 mod trust;
 mod web;
