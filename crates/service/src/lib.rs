@@ -23,6 +23,7 @@ pub mod maritime;
 pub mod names;
 pub mod operations;
 pub mod records;
+pub mod resources;
 pub mod stats;
 
 use std::path::PathBuf;

@@ -24,6 +24,7 @@ mod hits;
 mod maritime;
 mod operations;
 mod records;
+mod resources;
 mod search;
 mod stats;
 
@@ -48,6 +49,7 @@ pub use records::{
     DisclosureRow, ListFilter, Page, RecordAccess, Sort, SortKey, StoredRecord, VersionRow,
     COUNT_CAP,
 };
+pub use resources::{CalendarRow, LoanBooking, LoanRow, ResourceRow};
 pub use stats::StatsQuery;
 
 use crate::db::{Db, SqlBuf, Tx};
