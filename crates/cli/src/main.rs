@@ -3,6 +3,7 @@
 
 mod admin;
 mod demo;
+mod resources;
 mod stats;
 
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ enum Command {
     Maritime(interdict_maritime_cmd::MaritimeArgs),
     /// Resolve the subjects of a CSV file into entities (batch correlation).
     Resolve(interdict_correlate_cmd::ResolveArgs),
+    /// Work with the registers of detection dogs and equipment.
+    Resources(resources::ResourcesArgs),
 }
 
 /// Where the node's configuration and database are.
@@ -239,6 +242,7 @@ fn main() -> ExitCode {
                         Command::Admin(args) => admin::run(args).await,
                         Command::Audit(args) => audit(args).await,
                         Command::Stats(args) => stats::run(args).await,
+                        Command::Resources(args) => resources::run(args).await,
                         Command::Ais(_) | Command::Maritime(_) | Command::Resolve(_) => {
                             unreachable_sync()
                         }

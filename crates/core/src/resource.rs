@@ -31,8 +31,9 @@ macro_rules! word_enum {
     ($(#[doc = $doc:expr])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[doc = $doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $(#[serde(rename = $text)] $variant),+
+            $($variant),+
         }
 
         impl $name {
@@ -58,7 +59,7 @@ word_enum!(
         Dog => "dog",
         IonMobilitySpectrometer => "ion_mobility_spectrometer",
         RamanAnalyser => "raman_analyser",
-        XRayScanner => "xray_scanner",
+        XrayScanner => "xray_scanner",
         ContainerScanner => "container_scanner",
         Drone => "drone",
         Boat => "boat",
@@ -96,10 +97,10 @@ impl ResourceKind {
     }
 }
 
-/// A named place with its position: a resource's home base, where a loan is wanted.
+/// A named site with its position: a resource's home base, where a loan is wanted.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Place {
+pub struct Site {
     #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     #[schema(minimum = -90.0, maximum = 90.0)]
@@ -108,7 +109,7 @@ pub struct Place {
     pub lon: f64,
 }
 
-impl Place {
+impl Site {
     fn validate(&self, errors: &mut FieldErrors, field: &str) {
         text(errors, &format!("{field}.name"), &self.name, 120);
         if !(self.lat.is_finite() && (-90.0..=90.0).contains(&self.lat)) {
@@ -121,7 +122,7 @@ impl Place {
 
     /// The great-circle distance to another place, in kilometres (haversine, on a
     /// sphere of the Earth's mean radius).
-    pub fn distance_km(&self, other: &Place) -> f64 {
+    pub fn distance_km(&self, other: &Site) -> f64 {
         const EARTH_KM: f64 = 6371.0088;
         let (p1, p2) = (self.lat.to_radians(), other.lat.to_radians());
         let dp = p2 - p1;
@@ -135,9 +136,10 @@ fn green() -> Tlp {
     Tlp::Green
 }
 
-/// What a resource manager sends to register or change a resource.
+/// What a resource manager sends to register or change a resource. (Unknown fields are
+/// not refused here: the input is flattened into `Resource`, whose document would then
+/// admit nothing else; the fields a resource needs are checked by `validate`.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ResourceInput {
     pub kind: ResourceKind,
     /// A dog's name, or the designation of a piece of equipment (make and model).
@@ -162,7 +164,7 @@ pub struct ResourceInput {
     /// Equipment: the day calibration or maintenance is due.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_due: Option<NaiveDate>,
-    pub home_base: Place,
+    pub home_base: Site,
     /// Partners read the resource through an agreement with the resources scope up to
     /// this label; GREEN unless said otherwise.
     #[serde(default = "green")]
@@ -199,13 +201,19 @@ impl ResourceInput {
                 None => errors.add("certification", "a dog needs its certification"),
             }
             if self.certified_until.is_none() {
-                errors.add("certified_until", "a dog needs the expiry of its certification");
+                errors.add(
+                    "certified_until",
+                    "a dog needs the expiry of its certification",
+                );
             }
             if !blank(&self.serial_number) {
                 errors.add("serial_number", "only equipment has a serial number");
             }
             if self.service_due.is_some() {
-                errors.add("service_due", "only equipment is calibrated; give a dog's certified_until");
+                errors.add(
+                    "service_due",
+                    "only equipment is calibrated; give a dog's certified_until",
+                );
             }
         } else {
             match &self.serial_number {
@@ -213,7 +221,10 @@ impl ResourceInput {
                 None => errors.add("serial_number", "equipment needs its serial number"),
             }
             if self.service_due.is_none() {
-                errors.add("service_due", "equipment needs the day its calibration or maintenance is due");
+                errors.add(
+                    "service_due",
+                    "equipment needs the day its calibration or maintenance is due",
+                );
             }
             if !blank(&self.handler) {
                 errors.add("handler", "only a dog has a handler");
@@ -222,7 +233,10 @@ impl ResourceInput {
                 errors.add("specialisations", "only a dog has specialisations");
             }
             if !blank(&self.certification) || self.certified_until.is_some() {
-                errors.add("certification", "only a dog is certified; give equipment's service_due");
+                errors.add(
+                    "certification",
+                    "only a dog is certified; give equipment's service_due",
+                );
             }
         }
         if self.tlp == Tlp::Red {
@@ -275,17 +289,22 @@ impl Resource {
                 format!(
                     "{}'s certification expires on {}, before the loan ends on {to}",
                     self.input.name,
-                    self.input.certified_until.map(|d| d.to_string()).unwrap_or_default()
+                    self.input
+                        .certified_until
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
                 ),
             )),
-            _ => Some(LoanError::new(
-                "calibration_due",
-                format!(
+            _ => {
+                Some(LoanError::new(
+                    "calibration_due",
+                    format!(
                     "{} is due for calibration or maintenance on {}, before the loan ends on {to}",
                     self.input.name,
                     self.input.service_due.map(|d| d.to_string()).unwrap_or_default()
                 ),
-            )),
+                ))
+            }
         }
     }
 }
@@ -352,7 +371,7 @@ pub struct LoanRequestInput {
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// Where the resource is wanted.
-    pub place: Place,
+    pub place: Site,
     /// The joint operation the loan serves, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<Uuid>,
@@ -365,7 +384,10 @@ impl LoanRequestInput {
     pub fn validate(&self, borrower: &AgencyCode, today: NaiveDate) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
         if &self.owner_agency == borrower {
-            errors.add("owner_agency", "ask a partner agency; your own resources need no loan");
+            errors.add(
+                "owner_agency",
+                "ask a partner agency; your own resources need no loan",
+            );
         }
         if self.specialisation.is_some() && !self.kind.is_dog() {
             errors.add("specialisation", "only a dog has a specialisation");
@@ -449,7 +471,7 @@ pub struct Loan {
     pub specialisation: Option<DrugType>,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub place: Place,
+    pub place: Site,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<Uuid>,
     pub purpose: String,
@@ -566,9 +588,7 @@ impl Loan {
             ));
         }
         let allowed: &[LoanStatus] = match step {
-            LoanStep::Approve | LoanStep::Decline | LoanStep::Counter => {
-                &[LoanStatus::Requested]
-            }
+            LoanStep::Approve | LoanStep::Decline | LoanStep::Counter => &[LoanStatus::Requested],
             LoanStep::Accept => &[LoanStatus::Countered],
             LoanStep::Withdraw => &[
                 LoanStatus::Requested,
@@ -646,7 +666,7 @@ mod tests {
             specialisation: Some(DrugType::Methamphetamine),
             from: day("2026-06-10"),
             to: day("2026-06-12"),
-            place: Place {
+            place: Site {
                 name: "Busan".into(),
                 lat: 35.1,
                 lon: 129.0,
@@ -678,7 +698,7 @@ mod tests {
                 certified_until: Some(day(until)),
                 serial_number: None,
                 service_due: None,
-                home_base: Place {
+                home_base: Site {
                     name: "Incheon".into(),
                     lat: 37.46,
                     lon: 126.6,
@@ -742,9 +762,13 @@ mod tests {
         let l = loan(LoanStatus::Requested);
         assert_eq!(l.status_on(day("2026-06-10")), LoanStatus::Requested);
         assert_eq!(l.status_on(day("2026-06-11")), LoanStatus::Expired);
-        let e = l.check(LoanStep::Approve, true, day("2026-06-11")).unwrap_err();
+        let e = l
+            .check(LoanStep::Approve, true, day("2026-06-11"))
+            .unwrap_err();
         assert_eq!(e.code, "loan_expired");
-        assert!(l.check(LoanStep::Withdraw, false, day("2026-06-11")).is_err());
+        assert!(l
+            .check(LoanStep::Withdraw, false, day("2026-06-11"))
+            .is_err());
         // A decided loan does not expire.
         assert_eq!(
             loan(LoanStatus::Approved).status_on(day("2026-07-01")),
@@ -809,7 +833,7 @@ mod tests {
             specialisation: Some(DrugType::Cocaine),
             from: day("2026-06-10"),
             to: day("2026-06-01"),
-            place: Place {
+            place: Site {
                 name: "".into(),
                 lat: 0.0,
                 lon: 200.0,
@@ -820,19 +844,41 @@ mod tests {
         let e = request
             .validate(&AgencyCode::parse("KR-KCG").unwrap(), day("2026-06-20"))
             .unwrap_err();
-        for field in ["owner_agency", "specialisation", "from", "to", "place.name", "place.lon"] {
+        for field in [
+            "owner_agency",
+            "specialisation",
+            "from",
+            "to",
+            "place.name",
+            "place.lon",
+        ] {
             assert!(e.fields().contains_key(field), "{field}: {e}");
         }
     }
 
     #[test]
+    fn the_text_forms_are_the_wire_forms() {
+        fn check<T: Serialize + Copy>(all: &[T], text: fn(T) -> &'static str) {
+            for v in all {
+                assert_eq!(
+                    serde_json::to_value(v).unwrap(),
+                    serde_json::json!(text(*v))
+                );
+            }
+        }
+        check(ResourceKind::ALL, ResourceKind::as_str);
+        check(Availability::ALL, Availability::as_str);
+        check(LoanStatus::ALL, LoanStatus::as_str);
+    }
+
+    #[test]
     fn distances_are_great_circle() {
-        let busan = Place {
+        let busan = Site {
             name: "Busan".into(),
             lat: 35.1796,
             lon: 129.0756,
         };
-        let seoul = Place {
+        let seoul = Site {
             name: "Seoul".into(),
             lat: 37.5665,
             lon: 126.978,

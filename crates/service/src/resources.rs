@@ -15,7 +15,7 @@ use interdict_core::policy::{Access, Action, DataKind, Principal};
 use interdict_core::record::{DrugType, Record as _, RecordKind, Seizure};
 use interdict_core::resource::{
     check_period, Availability, CalendarEntry, CalendarInput, CounterInput, Loan, LoanError,
-    LoanRequestInput, LoanStatus, LoanStep, Place, Resource, ResourceInput, ResourceKind,
+    LoanRequestInput, LoanStatus, LoanStep, Resource, ResourceInput, ResourceKind, Site,
     UsageReport,
 };
 use interdict_core::{Actor, AgencyCode, FieldErrors, Scope, Tlp};
@@ -52,7 +52,7 @@ pub struct AvailabilityQuery {
     pub specialisation: Option<DrugType>,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub place: Place,
+    pub place: Site,
 }
 
 /// A loan as one of its two agencies sees it.
@@ -213,7 +213,12 @@ impl Service {
     }
 
     /// A resource of the actor's own agency that the actor manages.
-    async fn managed_resource(&self, actor: &Actor, id: Uuid, what: &str) -> ServiceResult<Resource> {
+    async fn managed_resource(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        what: &str,
+    ) -> ServiceResult<Resource> {
         let (r, _) = self.visible_resource(actor, id).await?;
         self.require(actor, Action::ManageResources, &format!("resource.{what}"))?;
         if r.agency != actor.agency {
@@ -266,7 +271,8 @@ impl Service {
         let mut out = Vec::new();
         for row in self.store().resources(agency).await? {
             // The policy decides on the row's columns before the body is read.
-            let meta = interdict_core::policy::Meta::plain(DataKind::Resource, &row.agency, row.tlp);
+            let meta =
+                interdict_core::policy::Meta::plain(DataKind::Resource, &row.agency, row.tlp);
             if access.allows(&meta) {
                 let r = resource_of(&row)?;
                 out.push(self.view(actor, r));
@@ -326,7 +332,10 @@ impl Service {
             }
             let loan = loan_of(&row)?;
             if loan.resource == Some(id)
-                && matches!(loan.status_on(today), LoanStatus::Approved | LoanStatus::Deployed)
+                && matches!(
+                    loan.status_on(today),
+                    LoanStatus::Approved | LoanStatus::Deployed
+                )
             {
                 return Err(ServiceError::Conflict {
                     code: "resource_on_loan",
@@ -357,7 +366,9 @@ impl Service {
         check_period(&mut errors, from, to);
         errors.into_result()?;
         let (r, _) = self.visible_resource(actor, id).await?;
-        let loans = self.access(&Principal::User(actor.clone()), DataKind::Loan).await?;
+        let loans = self
+            .access(&Principal::User(actor.clone()), DataKind::Loan)
+            .await?;
         let mut out = Vec::new();
         for row in self.store().calendar(id, from, to).await? {
             let mut loan = None;
@@ -371,8 +382,9 @@ impl Service {
             out.push(CalendarEntry {
                 id: row.id,
                 resource: r.id,
-                kind: Availability::parse(&row.kind)
-                    .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("calendar kind {}", row.kind)))?,
+                kind: Availability::parse(&row.kind).ok_or_else(|| {
+                    ServiceError::internal(anyhow::anyhow!("calendar kind {}", row.kind))
+                })?,
                 from: row.from,
                 to: row.to,
                 note: row.note,
@@ -500,7 +512,13 @@ impl Service {
                 return Err(ServiceError::NotOwner);
             }
         }
-        if !self.store().agencies().await?.iter().any(|a| &a.code == agency) {
+        if !self
+            .store()
+            .agencies()
+            .await?
+            .iter()
+            .any(|a| &a.code == agency)
+        {
             return Err(ServiceError::field("agency", format!("no agency {agency}")));
         }
         let inputs = match parse_register(csv_text) {
@@ -599,12 +617,19 @@ impl Service {
             let takes_part = match self.store().operation(op).await? {
                 Some(row) => {
                     row.lead_agency == actor.agency
-                        || self.store().operation_agencies(op).await?.contains(&actor.agency)
+                        || self
+                            .store()
+                            .operation_agencies(op)
+                            .await?
+                            .contains(&actor.agency)
                 }
                 None => false,
             };
             if !takes_part {
-                return Err(ServiceError::field("operation", "no such operation of your agency"));
+                return Err(ServiceError::field(
+                    "operation",
+                    "no such operation of your agency",
+                ));
             }
         }
         let now = self.now();
@@ -616,7 +641,7 @@ impl Service {
             specialisation: input.specialisation,
             from: input.from,
             to: input.to,
-            place: Place {
+            place: Site {
                 name: input.place.name.trim().to_owned(),
                 ..input.place
             },
@@ -659,7 +684,11 @@ impl Service {
     /// A loan the actor may take `step` on now.
     async fn loan_for_step(&self, actor: &Actor, id: Uuid, step: LoanStep) -> ServiceResult<Loan> {
         let loan = self.visible_loan(actor, id).await?;
-        self.require(actor, Action::ManageResources, &format!("loan.{}", step.as_str()))?;
+        self.require(
+            actor,
+            Action::ManageResources,
+            &format!("loan.{}", step.as_str()),
+        )?;
         loan.check(step, actor.agency == loan.owner_agency, self.today())
             .map_err(conflict)?;
         Ok(loan)
@@ -717,7 +746,9 @@ impl Service {
         resource: Option<&Resource>,
     ) -> ServiceResult<LoanView> {
         let mut event = self.loan_event(actor, step.as_str(), loan);
-        event.detail = serde_json::json!({ "status": loan.status.as_str(), "resource": loan.resource }).to_string();
+        event.detail =
+            serde_json::json!({ "status": loan.status.as_str(), "resource": loan.resource })
+                .to_string();
         match self
             .store()
             .update_loan(&loan_row(loan)?, before, &booking, &event)
@@ -755,9 +786,16 @@ impl Service {
 
     /// The owner approves a request, choosing a resource: it is booked over the
     /// loan's days in the same transaction (409 `double_booking` if any is taken).
-    pub async fn approve_loan(&self, actor: &Actor, id: Uuid, resource: Uuid) -> ServiceResult<LoanView> {
+    pub async fn approve_loan(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        resource: Uuid,
+    ) -> ServiceResult<LoanView> {
         let current = self.loan_for_step(actor, id, LoanStep::Approve).await?;
-        let r = self.resource_for_loan(&current, resource, current.to).await?;
+        let r = self
+            .resource_for_loan(&current, resource, current.to)
+            .await?;
         let loan = Loan {
             status: LoanStatus::Approved,
             resource: Some(resource),
@@ -766,12 +804,24 @@ impl Service {
             ..current.clone()
         };
         let booking = self.booking(&loan, resource);
-        self.save_loan(actor, current.version, &loan, booking, LoanStep::Approve, Some(&r))
-            .await
+        self.save_loan(
+            actor,
+            current.version,
+            &loan,
+            booking,
+            LoanStep::Approve,
+            Some(&r),
+        )
+        .await
     }
 
     /// The owner declines a request, saying why.
-    pub async fn decline_loan(&self, actor: &Actor, id: Uuid, reason: &str) -> ServiceResult<LoanView> {
+    pub async fn decline_loan(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        reason: &str,
+    ) -> ServiceResult<LoanView> {
         let current = self.loan_for_step(actor, id, LoanStep::Decline).await?;
         let mut errors = FieldErrors::new();
         interdict_core::validate::text(&mut errors, "reason", reason, 500);
@@ -783,8 +833,15 @@ impl Service {
             updated_at: self.now(),
             ..current.clone()
         };
-        self.save_loan(actor, current.version, &loan, LoanBooking::default(), LoanStep::Decline, None)
-            .await
+        self.save_loan(
+            actor,
+            current.version,
+            &loan,
+            LoanBooking::default(),
+            LoanStep::Decline,
+            None,
+        )
+        .await
     }
 
     /// The owner proposes another resource, and perhaps another period.
@@ -804,7 +861,8 @@ impl Service {
         }
         interdict_core::validate::optional_text(&mut errors, "note", &counter.note, 500);
         errors.into_result()?;
-        self.resource_for_loan(&current, counter.resource, to).await?;
+        self.resource_for_loan(&current, counter.resource, to)
+            .await?;
         let loan = Loan {
             status: LoanStatus::Countered,
             counter: Some(CounterInput {
@@ -817,21 +875,33 @@ impl Service {
             updated_at: self.now(),
             ..current.clone()
         };
-        self.save_loan(actor, current.version, &loan, LoanBooking::default(), LoanStep::Counter, None)
-            .await
+        self.save_loan(
+            actor,
+            current.version,
+            &loan,
+            LoanBooking::default(),
+            LoanStep::Counter,
+            None,
+        )
+        .await
     }
 
     /// The requester accepts a counter-proposal: the loan takes its resource and
     /// period and is approved, booking the resource.
     pub async fn accept_loan(&self, actor: &Actor, id: Uuid) -> ServiceResult<LoanView> {
         let current = self.loan_for_step(actor, id, LoanStep::Accept).await?;
-        let counter = current.counter.clone().ok_or_else(|| ServiceError::Conflict {
-            code: "loan_state",
-            message: "there is no counter-proposal to accept".into(),
-        })?;
+        let counter = current
+            .counter
+            .clone()
+            .ok_or_else(|| ServiceError::Conflict {
+                code: "loan_state",
+                message: "there is no counter-proposal to accept".into(),
+            })?;
         let from = counter.from.unwrap_or(current.from);
         let to = counter.to.unwrap_or(current.to);
-        let r = self.resource_for_loan(&current, counter.resource, to).await?;
+        let r = self
+            .resource_for_loan(&current, counter.resource, to)
+            .await?;
         let loan = Loan {
             status: LoanStatus::Approved,
             resource: Some(counter.resource),
@@ -842,8 +912,15 @@ impl Service {
             ..current.clone()
         };
         let booking = self.booking(&loan, counter.resource);
-        self.save_loan(actor, current.version, &loan, booking, LoanStep::Accept, Some(&r))
-            .await
+        self.save_loan(
+            actor,
+            current.version,
+            &loan,
+            booking,
+            LoanStep::Accept,
+            Some(&r),
+        )
+        .await
     }
 
     /// The requester withdraws before deployment; an approved loan frees its days.
@@ -860,7 +937,10 @@ impl Service {
             actor,
             current.version,
             &loan,
-            LoanBooking { book: None, release },
+            LoanBooking {
+                book: None,
+                release,
+            },
             LoanStep::Withdraw,
             None,
         )
@@ -876,8 +956,15 @@ impl Service {
             updated_at: self.now(),
             ..current.clone()
         };
-        self.save_loan(actor, current.version, &loan, LoanBooking::default(), LoanStep::Deploy, None)
-            .await
+        self.save_loan(
+            actor,
+            current.version,
+            &loan,
+            LoanBooking::default(),
+            LoanStep::Deploy,
+            None,
+        )
+        .await
     }
 
     /// The requester returns the resource with a usage report; the seizures it names
@@ -899,7 +986,10 @@ impl Service {
                 None => false,
             };
             if !ours {
-                errors.add(format!("seizures[{i}]"), "no such seizure record of your agency");
+                errors.add(
+                    format!("seizures[{i}]"),
+                    "no such seizure record of your agency",
+                );
             }
         }
         errors.into_result()?;
@@ -913,15 +1003,20 @@ impl Service {
             updated_at: self.now(),
             ..current.clone()
         };
-        self.save_loan(actor, current.version, &loan, LoanBooking::default(), LoanStep::Return, None)
-            .await
+        self.save_loan(
+            actor,
+            current.version,
+            &loan,
+            LoanBooking::default(),
+            LoanStep::Return,
+            None,
+        )
+        .await
     }
 }
 
 fn trim_opt(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 fn trimmed(input: ResourceInput) -> ResourceInput {
@@ -930,7 +1025,7 @@ fn trimmed(input: ResourceInput) -> ResourceInput {
         handler: trim_opt(input.handler),
         certification: trim_opt(input.certification),
         serial_number: trim_opt(input.serial_number),
-        home_base: Place {
+        home_base: Site {
             name: input.home_base.name.trim().to_owned(),
             ..input.home_base
         },
@@ -980,7 +1075,10 @@ pub fn parse_register(csv_text: &str) -> Result<Vec<ResourceInput>, Vec<ImportPr
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(fallback);
+        let line = record
+            .position()
+            .map(|p| p.line() as usize)
+            .unwrap_or(fallback);
         match parse_row(&record) {
             Ok(input) => inputs.push(input),
             Err(message) => problems.push(ImportProblem { line, message }),
@@ -1016,7 +1114,11 @@ fn parse_row(record: &csv::StringRecord) -> Result<ResourceInput, String> {
             format!(
                 "{:?} is not one of {}",
                 cell(0),
-                ResourceKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                ResourceKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
     }
@@ -1073,7 +1175,7 @@ fn parse_row(record: &csv::StringRecord) -> Result<ResourceInput, String> {
             certified_until,
             serial_number: opt_cell(cell(6)),
             service_due,
-            home_base: Place {
+            home_base: Site {
                 name: cell(8).to_owned(),
                 lat,
                 lon,
@@ -1124,8 +1226,16 @@ mod tests {
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![3, 4, 5], "{problems:?}");
         assert!(problems[0].message.contains("kind"), "{problems:?}");
-        assert!(problems[1].message.contains("certified_until") && problems[1].message.contains("handler"), "{problems:?}");
-        assert!(problems[2].message.contains("base_lat") && problems[2].message.contains("serial_number"), "{problems:?}");
+        assert!(
+            problems[1].message.contains("certified_until")
+                && problems[1].message.contains("handler"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[2].message.contains("base_lat")
+                && problems[2].message.contains("serial_number"),
+            "{problems:?}"
+        );
         assert_eq!(parse_register("name,kind\n").unwrap_err()[0].line, 1);
     }
 }

@@ -361,7 +361,9 @@ impl Store {
         tx.tx
             .execute(&SqlBuf::with(
                 tx.dialect,
-                &format!("INSERT INTO loans ({LOAN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
+                &format!(
+                    "INSERT INTO loans ({LOAN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                ),
                 vec![
                     Arg::Id(loan.id),
                     loan.owner_agency.as_str().into(),

@@ -26,6 +26,7 @@ pub enum Nav {
     Deconfliction,
     Operations,
     Statistics,
+    Resources,
     None,
 }
 
@@ -90,6 +91,9 @@ pub fn page(
                         }
                         (nav_link(lang, "/operations", "nav.operations", nav == Nav::Operations))
                         (nav_link(lang, "/statistics", "nav.statistics", nav == Nav::Statistics))
+                        @if s.actor.may(Action::ReadResources) {
+                            (nav_link(lang, "/resources", "nav.resources", nav == Nav::Resources))
+                        }
                         (nav_link(lang, "/agreements", "nav.agreements", nav == Nav::Agreements))
                         (nav_link(lang, "/deconfliction", "nav.deconfliction", nav == Nav::Deconfliction))
                         @if s.actor.may(Action::ReadAudit) {

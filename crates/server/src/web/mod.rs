@@ -24,6 +24,7 @@ pub mod map;
 mod operations;
 mod pages;
 mod records;
+mod resources;
 mod statics;
 mod statistics;
 
@@ -109,4 +110,5 @@ pub fn router() -> Router<AppState> {
         )
         .merge(map::router())
         .merge(operations::router())
+        .merge(resources::router())
 }
