@@ -657,6 +657,10 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn at() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_780_000_000, 0).unwrap()
+    }
+
     fn loan(status: LoanStatus) -> Loan {
         Loan {
             id: Uuid::nil(),
@@ -680,8 +684,8 @@ mod tests {
             usage: None,
             requested_by: Username::parse("kcg.resources").unwrap(),
             version: 1,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: at(),
+            updated_at: at(),
         }
     }
 
@@ -706,8 +710,8 @@ mod tests {
                 tlp: Tlp::Green,
             },
             version: 1,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: at(),
+            updated_at: at(),
         }
     }
 

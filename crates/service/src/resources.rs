@@ -200,14 +200,11 @@ impl Service {
     /// A resource the actor may see; any other is "not found", audited as a denial.
     async fn visible_resource(&self, actor: &Actor, id: Uuid) -> ServiceResult<(Resource, Access)> {
         let access = self.resource_access(actor).await?;
-        match self.store().resource(id).await? {
-            Some(row) => {
-                let r = resource_of(&row)?;
-                if access.allows(&r.meta()) {
-                    return Ok((r, access));
-                }
+        if let Some(row) = self.store().resource(id).await? {
+            let r = resource_of(&row)?;
+            if access.allows(&r.meta()) {
+                return Ok((r, access));
             }
-            None => {}
         }
         Err(self.deny_read(actor, "resource", id))
     }
