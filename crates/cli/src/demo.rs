@@ -119,6 +119,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         seed_picture(&service, &picture).await?;
         seed_operations(&service, &picture, started).await?;
         seed_training(&service).await?;
+        seed_resources(&service, &password).await?;
     }
     let app = Application::with_service(config, service)
         .await
@@ -134,7 +135,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     } else {
         println!("accounts (password as given when this demo world was created):");
     }
-    for (username, agency, _) in ACCOUNTS {
+    for (username, agency, _) in ACCOUNTS.iter().chain(&RESOURCE_ACCOUNTS) {
         println!("  {username:<15} {agency}");
     }
     println!();
@@ -596,6 +597,289 @@ pub async fn seed_operations(
         )
         .await
         .map_err(|e| fail("warning", e))?;
+    Ok(())
+}
+
+/// The resource managers of the demo (role resource_manager), besides [`ACCOUNTS`].
+const RESOURCE_ACCOUNTS: [(&str, &str, &str); 2] = [
+    ("kcs.resources", "KR-KCS", "한동훈 (KCS detector dog unit)"),
+    ("kcg.resources", "KR-KCG", "오세라 (KCG equipment desk)"),
+];
+
+/// Both agencies' dogs and equipment, and loans from KCS to KCG for the boarding of
+/// the EAST SEA NET operation: a dog approved and deployed, a drone returned with its
+/// usage report, and a Raman analyser still asked for.
+pub async fn seed_resources(service: &Service, password: &str) -> anyhow::Result<()> {
+    use interdict_core::resource::{
+        LoanRequestInput, ResourceInput, ResourceKind, Site, UsageReport,
+    };
+    let fail = |what: &str, e: interdict_service::ServiceError| anyhow::anyhow!("{what}: {e}");
+    for (username, agency, display) in RESOURCE_ACCOUNTS {
+        service
+            .create_user(
+                &Admin::Console,
+                NewUserInput {
+                    username: username.to_owned(),
+                    agency: agency.to_owned(),
+                    display_name: Some(display.to_owned()),
+                    roles: "resource_manager".to_owned(),
+                    password: password.to_owned(),
+                },
+            )
+            .await
+            .map_err(|e| fail(username, e))?;
+    }
+    let kcs = service
+        .console_actor("kcs.resources")
+        .await
+        .map_err(|e| fail("kcs", e))?;
+    let kcg = service
+        .console_actor("kcg.resources")
+        .await
+        .map_err(|e| fail("kcg", e))?;
+    let today = service.today();
+    let site = |name: &str, lat: f64, lon: f64| Site {
+        name: name.into(),
+        lat,
+        lon,
+    };
+    let dog =
+        |name: &str, handler: &str, drugs: Vec<DrugType>, days: i64, base: Site| ResourceInput {
+            kind: ResourceKind::Dog,
+            name: name.into(),
+            handler: Some(handler.into()),
+            specialisations: drugs,
+            certification: Some("Detector dog, operational level".into()),
+            certified_until: Some(today + Duration::days(days)),
+            serial_number: None,
+            service_due: None,
+            home_base: base,
+            tlp: Tlp::Green,
+        };
+    let kit = |kind, name: &str, serial: &str, days: i64, base: Site| ResourceInput {
+        kind,
+        name: name.into(),
+        handler: None,
+        specialisations: Vec::new(),
+        certification: None,
+        certified_until: None,
+        serial_number: Some(serial.into()),
+        service_due: Some(today + Duration::days(days)),
+        home_base: base,
+        tlp: Tlp::Green,
+    };
+    use DrugType::{Cannabis, Cocaine, Heroin, Methamphetamine};
+    use ResourceKind::*;
+    let busan = || site("Busan Main Customs", 35.1033, 129.0403);
+    let incheon = || site("Incheon Airport Customs", 37.4602, 126.4407);
+    let mut kcs_ids = Vec::new();
+    for input in [
+        dog(
+            "Tori (토리)",
+            "한동훈",
+            vec![Methamphetamine, Cocaine],
+            240,
+            busan(),
+        ),
+        dog(
+            "Baram (바람)",
+            "윤서아",
+            vec![Methamphetamine, Cannabis, Heroin],
+            120,
+            incheon(),
+        ),
+        dog("Nuri (누리)", "강민재", vec![Cocaine], 20, incheon()),
+        kit(
+            IonMobilitySpectrometer,
+            "Itemiser 4DX",
+            "IMS-KCS-0142",
+            90,
+            busan(),
+        ),
+        kit(
+            RamanAnalyser,
+            "TruNarc handheld",
+            "RA-KCS-2210",
+            150,
+            incheon(),
+        ),
+        kit(Drone, "Matrice 30T", "DR-KCS-0007", 200, busan()),
+        kit(
+            ContainerScanner,
+            "Mobile container X-ray",
+            "CS-KCS-0001",
+            60,
+            site("Busan New Port", 35.0753, 128.8336),
+        ),
+    ] {
+        kcs_ids.push(
+            service
+                .create_resource(&kcs, input)
+                .await
+                .map_err(|e| fail("KCS register", e))?
+                .resource
+                .id,
+        );
+    }
+    for input in [
+        dog(
+            "Haemil (해밀)",
+            "오세라",
+            vec![Methamphetamine],
+            300,
+            site("KCG Busan Station", 35.0946, 129.0396),
+        ),
+        kit(
+            Boat,
+            "RIB 12 m interceptor",
+            "BT-KCG-1203",
+            80,
+            site("KCG Busan Station", 35.0946, 129.0396),
+        ),
+        kit(
+            Drone,
+            "Shipboard VTOL drone",
+            "DR-KCG-0031",
+            180,
+            site("KCG Jeju Station", 33.5186, 126.5339),
+        ),
+        kit(
+            XrayScanner,
+            "Portable X-ray backscatter",
+            "XR-KCG-0410",
+            45,
+            site("KCG Incheon Station", 37.4563, 126.5967),
+        ),
+    ] {
+        service
+            .create_resource(&kcg, input)
+            .await
+            .map_err(|e| fail("KCG register", e))?;
+    }
+    // Baram's leave, a maintenance of the IMS.
+    use interdict_core::resource::{Availability, CalendarInput};
+    service
+        .add_calendar_entry(
+            &kcs,
+            kcs_ids[1],
+            CalendarInput {
+                kind: Availability::Leave,
+                from: today + Duration::days(8),
+                to: today + Duration::days(12),
+                note: "Rest after the airport surge".into(),
+            },
+        )
+        .await
+        .map_err(|e| fail("calendar", e))?;
+    service
+        .add_calendar_entry(
+            &kcs,
+            kcs_ids[3],
+            CalendarInput {
+                kind: Availability::Maintenance,
+                from: today + Duration::days(2),
+                to: today + Duration::days(3),
+                note: "Annual service".into(),
+            },
+        )
+        .await
+        .map_err(|e| fail("calendar", e))?;
+    service
+        .add_calendar_entry(
+            &kcs,
+            kcs_ids[0],
+            CalendarInput {
+                kind: Availability::HomeDuty,
+                from: today + Duration::days(9),
+                to: today + Duration::days(15),
+                note: "Busan port sweep".into(),
+            },
+        )
+        .await
+        .map_err(|e| fail("calendar", e))?;
+
+    let kcg_ops = service
+        .console_actor("kcg.ops")
+        .await
+        .map_err(|e| fail("kcg.ops", e))?;
+    let east_sea = service
+        .operations_for(&kcg_ops)
+        .await
+        .map_err(|e| fail("operations", e))?
+        .into_iter()
+        .find(|op| op.code_name == "EAST SEA NET")
+        .map(|op| op.id);
+    let pier = site("Busan North Port, pier 3", 35.1106, 129.0493);
+    let ask = |kind, specialisation, from: i64, to: i64, purpose: &str| LoanRequestInput {
+        owner_agency: kcs.agency.clone(),
+        kind,
+        specialisation,
+        from: today + Duration::days(from),
+        to: today + Duration::days(to),
+        place: pier.clone(),
+        operation: east_sea,
+        purpose: purpose.into(),
+    };
+    let dog_loan = service
+        .request_loan(&kcg, ask(Dog, Some(Methamphetamine), 0, 6, "Boarding and search of HAE YANG HO on arrival at Busan (EAST SEA NET): a dog trained for methamphetamine for the holds and crew quarters"))
+        .await
+        .map_err(|e| fail("dog loan", e))?;
+    service
+        .approve_loan(&kcs, dog_loan.loan.id, kcs_ids[0])
+        .await
+        .map_err(|e| fail("approve", e))?;
+    service
+        .deploy_loan(&kcs, dog_loan.loan.id)
+        .await
+        .map_err(|e| fail("deploy", e))?;
+    let drone_loan = service
+        .request_loan(
+            &kcg,
+            ask(
+                Drone,
+                None,
+                0,
+                1,
+                "Overwatch of the boarding of HAE YANG HO from the pier",
+            ),
+        )
+        .await
+        .map_err(|e| fail("drone loan", e))?;
+    service
+        .approve_loan(&kcs, drone_loan.loan.id, kcs_ids[5])
+        .await
+        .map_err(|e| fail("approve", e))?;
+    service
+        .deploy_loan(&kcs, drone_loan.loan.id)
+        .await
+        .map_err(|e| fail("deploy", e))?;
+    service
+        .return_loan(
+            &kcg,
+            drone_loan.loan.id,
+            UsageReport {
+                hours: 5.5,
+                searches: 2,
+                finds: 0,
+                seizures: Vec::new(),
+                notes: "Two sorties over the pier; no transfer at sea seen.".into(),
+            },
+        )
+        .await
+        .map_err(|e| fail("return", e))?;
+    service
+        .request_loan(
+            &kcg,
+            ask(
+                RamanAnalyser,
+                None,
+                3,
+                5,
+                "Field identification of powders found during the boarding",
+            ),
+        )
+        .await
+        .map_err(|e| fail("raman loan", e))?;
     Ok(())
 }
 

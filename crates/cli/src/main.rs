@@ -3,6 +3,7 @@
 
 mod admin;
 mod demo;
+mod resources;
 mod stats;
 mod training;
 
@@ -44,6 +45,8 @@ enum Command {
     Resolve(interdict_correlate_cmd::ResolveArgs),
     /// Verify a training certificate (PDF) against this node's key.
     Certificate(training::CertificateArgs),
+    /// Work with the registers of detection dogs and equipment.
+    Resources(resources::ResourcesArgs),
 }
 
 /// Where the node's configuration and database are.
@@ -243,6 +246,7 @@ fn main() -> ExitCode {
                         Command::Audit(args) => audit(args).await,
                         Command::Stats(args) => stats::run(args).await,
                         Command::Certificate(args) => training::run(args).await,
+                        Command::Resources(args) => resources::run(args).await,
                         Command::Ais(_) | Command::Maritime(_) | Command::Resolve(_) => {
                             unreachable_sync()
                         }

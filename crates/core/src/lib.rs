@@ -34,6 +34,7 @@ pub mod handling;
 pub mod operation;
 pub mod policy;
 pub mod record;
+pub mod resource;
 pub mod stats;
 pub mod subject;
 pub mod text;

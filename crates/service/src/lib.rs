@@ -24,6 +24,7 @@ pub mod maritime;
 pub mod names;
 pub mod operations;
 pub mod records;
+pub mod resources;
 pub mod stats;
 pub mod training;
 

@@ -24,6 +24,7 @@ mod hits;
 mod maritime;
 mod operations;
 mod records;
+mod resources;
 mod search;
 mod stats;
 mod training;
@@ -49,6 +50,7 @@ pub use records::{
     DisclosureRow, ListFilter, Page, RecordAccess, Sort, SortKey, StoredRecord, VersionRow,
     COUNT_CAP,
 };
+pub use resources::{CalendarRow, LoanBooking, LoanRow, ResourceRow};
 pub use stats::StatsQuery;
 pub use training::{CertificateRow, CourseRow, EnrolmentRow, SeatRow, SessionRow, Taken};
 

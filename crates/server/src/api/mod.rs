@@ -7,6 +7,7 @@ pub mod extract;
 pub mod maritime;
 pub mod operations;
 pub mod records;
+pub mod resources;
 pub mod stats;
 pub mod training;
 
@@ -560,6 +561,30 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(training::hours_report))
         .routes(routes!(training::expiring_report))
         .routes(routes!(training::seats_report))
+        .routes(routes!(
+            resources::list_resources,
+            resources::create_resource
+        ))
+        .routes(routes!(resources::available_resources))
+        .routes(routes!(
+            resources::get_resource,
+            resources::update_resource,
+            resources::delete_resource
+        ))
+        .routes(routes!(
+            resources::resource_calendar,
+            resources::add_calendar_entry
+        ))
+        .routes(routes!(resources::delete_calendar_entry))
+        .routes(routes!(resources::list_loans, resources::request_loan))
+        .routes(routes!(resources::get_loan))
+        .routes(routes!(resources::approve_loan))
+        .routes(routes!(resources::decline_loan))
+        .routes(routes!(resources::counter_loan))
+        .routes(routes!(resources::accept_loan))
+        .routes(routes!(resources::withdraw_loan))
+        .routes(routes!(resources::deploy_loan))
+        .routes(routes!(resources::return_loan))
         .routes(routes!(audit))
         .routes(routes!(node))
         .routes(routes!(changes))

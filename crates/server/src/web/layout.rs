@@ -27,6 +27,7 @@ pub enum Nav {
     Operations,
     Statistics,
     Training,
+    Resources,
     None,
 }
 
@@ -94,6 +95,9 @@ pub fn page(
                             (nav_link(lang, "/training", "nav.training", nav == Nav::Training))
                         }
                         (nav_link(lang, "/statistics", "nav.statistics", nav == Nav::Statistics))
+                        @if s.actor.may(Action::ReadResources) {
+                            (nav_link(lang, "/resources", "nav.resources", nav == Nav::Resources))
+                        }
                         (nav_link(lang, "/agreements", "nav.agreements", nav == Nav::Agreements))
                         (nav_link(lang, "/deconfliction", "nav.deconfliction", nav == Nav::Deconfliction))
                         @if s.actor.may(Action::ReadAudit) {

@@ -25,6 +25,7 @@ pub mod map;
 mod operations;
 mod pages;
 mod records;
+mod resources;
 mod statics;
 mod statistics;
 mod training;
@@ -113,4 +114,5 @@ pub fn router() -> Router<AppState> {
         .merge(map::router())
         .merge(operations::router())
         .merge(training::router())
+        .merge(resources::router())
 }

@@ -51,6 +51,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/map.css"),
     },
     Asset {
+        name: "resources.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/resources.css"),
+    },
+    Asset {
         name: "statistics.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/statistics.js"),

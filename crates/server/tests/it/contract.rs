@@ -197,6 +197,7 @@ async fn every_documented_operation_succeeds_as_documented() {
     assert_eq!(code, StatusCode::OK, "{names}");
     exercise_operations(&node, &kcs).await;
     exercise_training(&node).await;
+    exercise_resources(&node).await;
 
     let (code, audit) = node.get("/api/v1/audit?limit=200", &admin).await;
     assert_eq!(code, StatusCode::OK, "{audit}");
@@ -712,4 +713,116 @@ async fn exercise_training(node: &TestNode) {
         .post_empty(&format!("/api/v1/enrolments/{second_id}/certificate"), &kcs)
         .await;
     assert_eq!(code, StatusCode::CREATED, "{issued}");
+/// Every operation of `/api/v1/resources` and `/api/v1/loans`, each made to succeed once.
+async fn exercise_resources(node: &TestNode) {
+    let kcs = token_for(node.service(), "kcs.resource_manager").await;
+    let kcg = token_for(node.service(), "kcg.resource_manager").await;
+    let today = node.service().today();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let dog = json!({
+        "kind": "dog", "name": "Tori", "handler": "Kim", "specialisations": ["methamphetamine"],
+        "certification": "level 2", "certified_until": day(400),
+        "home_base": { "name": "Incheon", "lat": 37.46, "lon": 126.6 }, "tlp": "GREEN"
+    });
+    let (code, created) = node.post("/api/v1/resources", &kcs, &dog).await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let base = format!("/api/v1/resources/{id}");
+    let (code, list) = node.get("/api/v1/resources?agency=KR-KCS", &kcg).await;
+    assert_eq!(code, StatusCode::OK, "{list}");
+    let (code, one) = node.get(&base, &kcg).await;
+    assert_eq!(code, StatusCode::OK, "{one}");
+    let mut changed = dog.clone();
+    changed["name"] = json!("Tori II");
+    let (code, _, updated) = node.put(&base, &kcs, Some("1"), &changed).await;
+    assert_eq!(code, StatusCode::OK, "{updated}");
+    let (code, entry) = node
+        .post(
+            &format!("{base}/calendar"),
+            &kcs,
+            &json!({ "kind": "leave", "from": day(50), "to": day(52), "note": "rest" }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{entry}");
+    let (code, calendar) = node
+        .get(
+            &format!("{base}/calendar?from={}&to={}", day(0), day(60)),
+            &kcs,
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{calendar}");
+    let answer = node
+        .request(
+            Method::DELETE,
+            &format!("{base}/calendar/{}", entry["id"].as_str().unwrap()),
+        )
+        .token(&kcs)
+        .send()
+        .await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT);
+    let (code, found) = node
+        .get(&format!("/api/v1/resources/available?kind=dog&specialisation=methamphetamine&from={}&to={}&lat=35.1&lon=129.0", day(5), day(6)), &kcg)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{found}");
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+
+    let request = |from: i64, to: i64| {
+        json!({
+            "owner_agency": "KR-KCS", "kind": "dog", "specialisation": "methamphetamine",
+            "from": day(from), "to": day(to),
+            "place": { "name": "Busan", "lat": 35.1, "lon": 129.0 }, "purpose": "boarding"
+        })
+    };
+    let mut loans = Vec::new();
+    for n in 0..3 {
+        let (code, loan) = node
+            .post("/api/v1/loans", &kcg, &request(5 + 10 * n, 6 + 10 * n))
+            .await;
+        assert_eq!(code, StatusCode::CREATED, "{loan}");
+        loans.push(loan["id"].as_str().unwrap().to_owned());
+    }
+    let (code, list) = node.get("/api/v1/loans", &kcs).await;
+    assert_eq!(code, StatusCode::OK, "{list}");
+    let (code, one) = node.get(&format!("/api/v1/loans/{}", loans[0]), &kcg).await;
+    assert_eq!(code, StatusCode::OK, "{one}");
+    let steps: [(&str, &str, &str, Option<Value>); 8] = [
+        (&loans[0], "approve", &kcs, Some(json!({ "resource": id }))),
+        (&loans[0], "deploy", &kcs, None),
+        (
+            &loans[0],
+            "return",
+            &kcg,
+            Some(json!({ "hours": 6.5, "searches": 3, "finds": 1, "notes": "one find" })),
+        ),
+        (
+            &loans[1],
+            "decline",
+            &kcs,
+            Some(json!({ "reason": "away" })),
+        ),
+        (
+            &loans[2],
+            "counter",
+            &kcs,
+            Some(json!({ "resource": id, "from": day(40), "to": day(41) })),
+        ),
+        (&loans[2], "accept", &kcg, None),
+        (&loans[2], "withdraw", &kcg, None),
+        (&loans[2], "withdraw", &kcg, None),
+    ];
+    for (i, (loan, step, token, body)) in steps.into_iter().enumerate() {
+        let path = format!("/api/v1/loans/{loan}/{step}");
+        let (code, answer) = match body {
+            Some(body) => node.post(&path, token, &body).await,
+            None => node.post_empty(&path, token).await,
+        };
+        let expected = if i == 7 {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(code, expected, "{step}: {answer}");
+    }
+    let answer = node.request(Method::DELETE, &base).token(&kcs).send().await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT);
 }

@@ -14,6 +14,7 @@ mod map;
 mod nats;
 mod operations;
 mod picture;
+mod resources;
 mod stats;
 mod support;
 mod training;
