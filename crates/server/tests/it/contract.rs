@@ -713,6 +713,8 @@ async fn exercise_training(node: &TestNode) {
         .post_empty(&format!("/api/v1/enrolments/{second_id}/certificate"), &kcs)
         .await;
     assert_eq!(code, StatusCode::CREATED, "{issued}");
+}
+
 /// Every operation of `/api/v1/resources` and `/api/v1/loans`, each made to succeed once.
 async fn exercise_resources(node: &TestNode) {
     let kcs = token_for(node.service(), "kcs.resource_manager").await;
