@@ -531,8 +531,10 @@ async fn loans(State(state): State<AppState>, auth: Authed, RawQuery(query): Raw
     let actor = &auth.session.actor;
     let q = query_pairs(query.as_deref());
     let loans = state.loans_for(actor).await.map_err(|e| auth.fail(e))?;
-    let own: Vec<ResourceView> = state
-        .resources_for(actor, Some(&actor.agency))
+    // The resources the reader sees: its own to lend, and a partner's lent to it, by
+    // name.
+    let visible: Vec<ResourceView> = state
+        .resources_for(actor, None)
         .await
         .map_err(|e| auth.fail(e))?;
     let manager = actor.may(Action::ManageResources);
@@ -578,22 +580,26 @@ async fn loans(State(state): State<AppState>, auth: Authed, RawQuery(query): Raw
             @if loans.is_empty() {
                 p.empty { (lang.t("res.loans.none")) }
             }
-            @for v in &loans { (loan_card(lang, &auth, v, &own)) }
+            @for v in &loans { (loan_card(lang, &auth, v, &visible)) }
         }
     };
     Ok(wrap(&auth, lang.t("res.loans"), Nav::Resources, body))
 }
 
-fn loan_card(lang: Lang, auth: &Authed, v: &LoanView, own: &[ResourceView]) -> Markup {
+fn loan_card(lang: Lang, auth: &Authed, v: &LoanView, visible: &[ResourceView]) -> Markup {
     let l = &v.loan;
     let csrf = auth.csrf();
     let has = |s: &str| v.actions.iter().any(|a| a == s);
-    let fitting: Vec<&ResourceView> = own
+    let fitting: Vec<&ResourceView> = visible
         .iter()
-        .filter(|r| r.resource.matches(l.kind, l.specialisation))
+        .filter(|r| {
+            r.resource.agency == auth.session.actor.agency
+                && r.resource.matches(l.kind, l.specialisation)
+        })
         .collect();
     let name_of = |id: Uuid| {
-        own.iter()
+        visible
+            .iter()
             .find(|r| r.resource.id == id)
             .map(|r| r.resource.input.name.clone())
             .unwrap_or_else(|| id.to_string()[..8].to_owned())
