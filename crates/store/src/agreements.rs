@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use interdict_core::audit::AuditEvent;
-use interdict_core::{AgencyCode, Agreement, Scope, Tlp};
+use interdict_core::{AgencyCode, Agreement, Scope};
 use uuid::Uuid;
 
 use crate::audit::append;
@@ -92,7 +92,6 @@ impl Store {
                 |row| {
                     let party = row.text("agency")?;
                     let scopes = row.text("scopes")?;
-                    let max_tlp = row.int("max_tlp")?;
                     Ok(Agreement {
                         id: row.id("id")?,
                         title: row.text("title")?,
@@ -103,7 +102,7 @@ impl Store {
                             .collect::<Result<_, _>>()?,
                         valid_from: row.date("valid_from")?,
                         valid_to: row.opt_date("valid_to")?,
-                        max_tlp: Tlp::from_rank(max_tlp).ok_or_else(|| corrupt("tlp", max_tlp))?,
+                        max_tlp: row.tlp("max_tlp")?,
                     })
                 },
             )

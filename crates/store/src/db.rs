@@ -232,6 +232,12 @@ pub(crate) trait RowExt {
         interdict_core::AgencyCode::parse(&raw)
             .map_err(|e| corrupt(column, format!("{raw:?}: {e}")))
     }
+
+    /// A TLP label kept as its rank.
+    fn tlp(&self, column: &str) -> Result<interdict_core::Tlp, StoreError> {
+        let rank = self.int(column)?;
+        interdict_core::Tlp::from_rank(rank).ok_or_else(|| corrupt(column, rank.to_string()))
+    }
 }
 
 fn parse_time(column: &str, raw: &str) -> Result<DateTime<Utc>, StoreError> {

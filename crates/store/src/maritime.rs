@@ -105,14 +105,13 @@ fn corrupt(what: &str, value: &str) -> StoreError {
 
 fn source_from_row(row: &dyn RowExt) -> Result<SourceRow, StoreError> {
     let agency = row.text("agency")?;
-    let tlp = row.int("tlp")?;
     Ok(SourceRow {
         id: row.id("id")?,
         agency: AgencyCode::parse(&agency).map_err(|_| corrupt("agency", &agency))?,
         name: row.text("name")?,
         kind: row.text("kind")?,
         address: row.text("address")?,
-        tlp: Tlp::from_rank(tlp).ok_or_else(|| corrupt("tlp", &tlp.to_string()))?,
+        tlp: row.tlp("tlp")?,
         enabled: row.flag("enabled")?,
         created_by: row.text("created_by")?,
         created_at: row.time("created_at")?,
@@ -121,13 +120,12 @@ fn source_from_row(row: &dyn RowExt) -> Result<SourceRow, StoreError> {
 
 fn area_from_row(row: &dyn RowExt) -> Result<AreaRow, StoreError> {
     let agency = row.text("agency")?;
-    let tlp = row.int("tlp")?;
     Ok(AreaRow {
         id: row.id("id")?,
         agency: AgencyCode::parse(&agency).map_err(|_| corrupt("agency", &agency))?,
         name: row.text("name")?,
         geojson: row.text("geojson")?,
-        tlp: Tlp::from_rank(tlp).ok_or_else(|| corrupt("tlp", &tlp.to_string()))?,
+        tlp: row.tlp("tlp")?,
         created_by: row.text("created_by")?,
         created_at: row.time("created_at")?,
     })

@@ -34,12 +34,11 @@ const OPERATION_COLUMNS: &str =
     "id, code_name, lead_agency, max_tlp, status, created_at, body, version, updated_at";
 
 fn operation_from_row(row: &dyn RowExt) -> Result<OperationRow, StoreError> {
-    let tlp = row.int("max_tlp")?;
     Ok(OperationRow {
         id: row.id("id")?,
         code_name: row.text("code_name")?,
         lead_agency: row.agency("lead_agency")?,
-        max_tlp: Tlp::from_rank(tlp).ok_or_else(|| StoreError::Corrupt(format!("tlp {tlp}")))?,
+        max_tlp: row.tlp("max_tlp")?,
         status: row.text("status")?,
         created_at: row.time("created_at")?,
         body: row.text("body")?,
@@ -416,11 +415,9 @@ impl Store {
                     vec![Arg::Int(user_id)],
                 ),
                 |row| {
-                    let tlp = row.int("max_tlp")?;
                     Ok(Membership {
                         operation: row.id("id")?,
-                        max_tlp: Tlp::from_rank(tlp)
-                            .ok_or_else(|| StoreError::Corrupt(format!("tlp {tlp}")))?,
+                        max_tlp: row.tlp("max_tlp")?,
                     })
                 },
             )

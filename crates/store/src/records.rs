@@ -553,7 +553,6 @@ async fn current(tx: &mut WriteTx<'_>, kind: RecordKind, id: Uuid) -> Result<Cur
             |row| {
                 let agency = row.text("agency")?;
                 let status = row.text("status")?;
-                let tlp = row.int("tlp")?;
                 Ok(Current {
                     seq: row.int("seq")?,
                     version: row.int("version")?,
@@ -562,7 +561,7 @@ async fn current(tx: &mut WriteTx<'_>, kind: RecordKind, id: Uuid) -> Result<Cur
                     access: row.text("access")?,
                     agency: AgencyCode::parse(&agency).map_err(|_| corrupt("agency", &agency))?,
                     status: RecordStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-                    tlp: Tlp::from_rank(tlp).ok_or_else(|| corrupt("tlp", &tlp.to_string()))?,
+                    tlp: row.tlp("tlp")?,
                     kind: kind_from(&row.text("kind")?)?,
                     drugs: Vec::new(),
                 })

@@ -69,12 +69,11 @@ const LOAN_COLUMNS: &str =
     "id, owner_agency, borrower_agency, status, body, version, created_at, updated_at";
 
 fn resource_from_row(row: &dyn RowExt) -> Result<ResourceRow, StoreError> {
-    let tlp = row.int("tlp")?;
     Ok(ResourceRow {
         id: row.id("id")?,
         agency: row.agency("agency")?,
         kind: row.text("kind")?,
-        tlp: Tlp::from_rank(tlp).ok_or_else(|| StoreError::Corrupt(format!("tlp {tlp}")))?,
+        tlp: row.tlp("tlp")?,
         body: row.text("body")?,
         version: row.int("version")?,
         created_at: row.time("created_at")?,

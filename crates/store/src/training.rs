@@ -90,11 +90,10 @@ const CERTIFICATE_COLUMNS: &str =
     "id, enrolment, host_agency, agency, officer, expires_on, content, signature, revoked_at";
 
 fn course_from_row(row: &dyn RowExt) -> Result<CourseRow, StoreError> {
-    let tlp = row.int("tlp")?;
     Ok(CourseRow {
         id: row.id("id")?,
         host_agency: row.agency("host_agency")?,
-        tlp: Tlp::from_rank(tlp).ok_or_else(|| StoreError::Corrupt(format!("tlp {tlp}")))?,
+        tlp: row.tlp("tlp")?,
         created_at: row.time("created_at")?,
         body: row.text("body")?,
     })

@@ -150,77 +150,55 @@ async fn a_loan_goes_from_request_to_return(backend: Backend) {
     let loan = request(&node, &kcg, &request_json("KR-KCS", "dog", from, to)).await;
     let path = format!("/api/v1/loans/{loan}");
 
-    // Illegal steps before approval.
-    refused(
-        step(
-            &node,
+    // Illegal steps before approval: who tries what, and what they are told.
+    let before_approval = [
+        (
             &kcg,
-            &loan,
             "return",
             Some(json!({"hours": 1.0, "searches": 1, "finds": 0})),
-        )
-        .await,
-        "loan_state",
-        "after it is deployed",
-    );
-    refused(
-        step(&node, &kcs, &loan, "deploy", None).await,
-        "loan_state",
-        "once approved",
-    );
-    refused(
-        step(
-            &node,
+            "loan_state",
+            "after it is deployed",
+        ),
+        (&kcs, "deploy", None, "loan_state", "once approved"),
+        (
             &kcg,
-            &loan,
             "approve",
             Some(json!({"resource": tori})),
-        )
-        .await,
-        "loan_wrong_party",
-        "lending agency",
-    );
-    refused(
-        step(&node, &kcs, &loan, "accept", None).await,
-        "loan_wrong_party",
-        "requesting agency",
-    );
-    refused(
-        step(
-            &node,
+            "loan_wrong_party",
+            "lending agency",
+        ),
+        (
             &kcs,
-            &loan,
+            "accept",
+            None,
+            "loan_wrong_party",
+            "requesting agency",
+        ),
+        (
+            &kcs,
             "approve",
             Some(json!({"resource": kcg_boat})),
-        )
-        .await,
-        "resource_other_agency",
-        "belongs to KR-KCG",
-    );
-    refused(
-        step(
-            &node,
+            "resource_other_agency",
+            "belongs to KR-KCG",
+        ),
+        (
             &kcs,
-            &loan,
             "approve",
             Some(json!({"resource": scanner})),
-        )
-        .await,
-        "resource_wrong_kind",
-        "asks for a dog",
-    );
-    refused(
-        step(
-            &node,
+            "resource_wrong_kind",
+            "asks for a dog",
+        ),
+        (
             &kcs,
-            &loan,
             "approve",
             Some(json!({"resource": old_dog})),
-        )
-        .await,
-        "certification_expires",
-        "certification expires",
-    );
+            "certification_expires",
+            "certification expires",
+        ),
+    ];
+    for (token, name, body, code, words) in before_approval {
+        refused(step(&node, token, &loan, name, body).await, code, words);
+    }
 
     // A day of Tori's taken at home: approval of the overlapping loan is refused.
     let (status, entry) = node
