@@ -1098,5 +1098,149 @@ async fn the_demo_starts_with_the_maritime_scenario_loaded() {
         "{kcg_operations}"
     );
     assert_eq!(get("/operations".into(), japan).await, json!([]));
+
+    // The demo's course issued a certificate; its PDF verifies with the command line,
+    // and the same file altered does not.
+    let trainer = token("kcs.training").await;
+    let certificates = get("/certificates".into(), trainer.clone()).await;
+    let id = certificates
+        .as_array()
+        .and_then(|list| list.first())
+        .and_then(|c| c["id"].as_str())
+        .unwrap_or_else(|| panic!("{certificates}"))
+        .to_owned();
+    let pdf = http
+        .get(format!("{base}/certificates/{id}/pdf"))
+        .bearer_auth(&trainer)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let file = dir.path().join("certificate.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let verified = interdict(
+        dir.path(),
+        &["certificate", "verify", file.to_str().unwrap()],
+    );
+    let said = ok(&verified);
+    assert!(said.contains("GENUINE") && said.contains(&id), "{said}");
+    // One character of the signed content (base64, in the document's information
+    // dictionary, which is what verification reads) changed.
+    let key = b"/InterdictCertificate (";
+    let at = pdf
+        .windows(key.len())
+        .position(|w| w == key)
+        .expect("the signed content is in the file")
+        + key.len()
+        + 10;
+    let mut altered = pdf.to_vec();
+    altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
+    std::fs::write(&file, &altered).unwrap();
+    let refused = interdict(
+        dir.path(),
+        &["certificate", "verify", file.to_str().unwrap()],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("NOT GENUINE"));
     drop(child);
+}
+
+/// `interdict resources import`: a file with bad rows is refused line by line and
+/// writes nothing; a good one is written whole, each resource audited.
+#[test]
+fn a_register_is_imported_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    ok(&interdict(
+        data,
+        &[
+            "admin",
+            "agency",
+            "add",
+            "--code",
+            "KR-KCS",
+            "--name",
+            "Korea Customs Service",
+            "--country",
+            "KR",
+        ],
+    ));
+    let header = "kind,name,handler,specialisations,certification,certified_until,serial_number,service_due,base_name,base_lat,base_lon,tlp";
+    let file = data.join("register.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{header}\n\
+             dog,Tori,Han Dong-hoon,methamphetamine;cocaine,operational,2027-07-30,,,Busan Main Customs,35.10,129.04,GREEN\n\
+             dog,Baram,,methamphetamine,operational,2027-04-01,,,Incheon,37.46,126.60,\n\
+             raman_analyser,TruScan RM,,,,,RA-0001,2027-01-31,Busan New Port,35.08,128.83,GREEN\n\
+             submarine,Nautilus,,,,,SUB-1,2027-01-31,Busan,35.1,129.0,GREEN\n"
+        ),
+    )
+    .unwrap();
+    let refused = interdict(
+        data,
+        &[
+            "resources",
+            "import",
+            "--agency",
+            "KR-KCS",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(
+        errors.contains("register.csv:3:") && errors.contains("register.csv:5:"),
+        "{errors}"
+    );
+    assert!(
+        !errors.contains("register.csv:2:") && !errors.contains("register.csv:4:"),
+        "{errors}"
+    );
+    assert!(errors.contains("nothing imported: 2 bad rows"), "{errors}");
+    let created = |data: &Path| {
+        entries(data)
+            .iter()
+            .filter(|e| e[4].as_deref() == Some("resource.import"))
+            .count()
+    };
+    assert_eq!(created(data), 0, "nothing is written");
+
+    std::fs::write(
+        &file,
+        format!(
+            "{header}\n\
+             dog,Tori,Han Dong-hoon,methamphetamine;cocaine,operational,2027-07-30,,,Busan Main Customs,35.10,129.04,GREEN\n\
+             raman_analyser,TruScan RM,,,,,RA-0001,2027-01-31,Busan New Port,35.08,128.83,\n"
+        ),
+    )
+    .unwrap();
+    let imported = ok(&interdict(
+        data,
+        &[
+            "resources",
+            "import",
+            "--agency",
+            "KR-KCS",
+            file.to_str().unwrap(),
+        ],
+    ));
+    assert!(imported.contains("imported 2 resources"), "{imported}");
+    assert_eq!(created(data), 2);
+    // An agency the node does not know is refused.
+    let unknown = interdict(
+        data,
+        &[
+            "resources",
+            "import",
+            "--agency",
+            "KR-XXX",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(!unknown.status.success());
 }
