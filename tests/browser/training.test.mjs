@@ -73,7 +73,7 @@ test("an enrolment goes through attendance to a certificate that verifies", asyn
   await Promise.all([kcg.page.waitForNavigation(), kcg.page.click("#enrol button[type=submit]")]);
   const row = kcg.page.locator("#enrolment-kcg\\.ops");
   await row.waitFor();
-  assert.match(await row.locator("td.status").innerText(), /Enrolled/);
+  assert.match(await row.locator("td.enrolment-status").innerText(), /Enrolled/);
   await shot(kcg.page, "training-03-enrolled-en");
 
   // KCS records attendance and a pass: the certificate is issued.

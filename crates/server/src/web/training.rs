@@ -325,7 +325,7 @@ fn enrolment_row(lang: Lang, auth: &Authed, e: &Enrolment, host: bool) -> Markup
         tr id={ "enrolment-" (e.officer.as_str()) } {
             td { (e.officer_name) div.muted { (e.officer.as_str()) } }
             td { (e.agency.as_str()) }
-            td.status { (status_text(lang, e.status))
+            td.enrolment-status { (status_text(lang, e.status))
                 @if let Some(n) = e.waitlist_position { " #" (n) } }
             td { @match e.attended { Some(true) => { (lang.t("tr.attended")) } Some(false) => { (lang.t("tr.absent")) } None => { "–" } } }
             td { @match &e.assessment {
