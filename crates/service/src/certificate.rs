@@ -294,8 +294,16 @@ mod tests {
         assert_eq!(back, content());
         assert_eq!(json, content().canonical_json().into_bytes());
         assert_eq!(signature, "cd");
-        // Hangul is set in the Korean font as UCS-2: 박 is U+BC15.
-        assert!(pdf.windows(2).any(|w| w == [0xbc, 0x15]));
+        // Hangul is set in the Korean font as UCS-2 (박서준: U+BC15 U+C11C U+C900), as
+        // a literal or a hexadecimal string.
+        let raw: &[u8] = &[0xbc, 0x15, 0xc1, 0x1c, 0xc9, 0x00];
+        let hex = b"<BC15C11CC900>";
+        assert!(
+            pdf.windows(raw.len()).any(|w| w == raw)
+                || pdf.windows(hex.len()).any(|w| w.eq_ignore_ascii_case(hex)),
+            "{}",
+            String::from_utf8_lossy(&pdf)
+        );
         assert!(pdf.windows(12).any(|w| w == b"UniKS-UCS2-H"));
     }
 
