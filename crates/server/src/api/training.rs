@@ -291,7 +291,7 @@ pub fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
 /// The certificate as a PDF document carrying its signed content and signature.
 #[utoipa::path(get, path = "/api/v1/certificates/{id}/pdf", tag = "training", operation_id = "certificate_pdf",
     params(("id" = uuid::Uuid, Path, description = "Certificate id")),
-    responses((status = 200, description = "The certificate", content_type = "application/pdf"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, description = "The certificate", content((String = "application/pdf"))), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn certificate_pdf(
     State(state): State<AppState>,
@@ -323,7 +323,7 @@ pub async fn revoke_certificate(
 /// Whether a presented certificate PDF is genuine: signed by this node's key, known
 /// to it and not revoked; and what it certifies. No login needed.
 #[utoipa::path(post, path = "/api/v1/certificates/verify", tag = "training", operation_id = "verify_certificate",
-    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The certificate PDF"),
+    request_body(content = String, content_type = "application/pdf", description = "The certificate PDF"),
     responses((status = 200, body = Verification), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
 pub async fn verify_certificate(
     State(state): State<AppState>,
