@@ -244,7 +244,8 @@ pub async fn seed(service: &Service, password: &str, now: DateTime<Utc>) -> anyh
             .await
             .map_err(|e| anyhow::anyhow!("reports: {e}"))?;
     }
-    let seizures = seizures(&mut generator, now, &reports)?;
+    let mut seizures = seizures(&mut generator, now, &reports)?;
+    link_through_subjects(&mut seizures, &generated);
     service
         .import_records(&by, &seizures)
         .await
@@ -1061,6 +1062,42 @@ fn seizures(
     Ok(seizures)
 }
 
+/// One seizure in four follows up an intelligence report of its agency from the half
+/// year before it: it names one of the report's subjects (the vessel, the container,
+/// the courier's phone or the traveller) and links the report, as officers do when a
+/// tip leads to a seizure.
+fn link_through_subjects(seizures: &mut [Seizure], reports: &[Report]) {
+    for (n, seizure) in seizures.iter_mut().enumerate() {
+        if n % 4 != 0 {
+            continue;
+        }
+        let tips: Vec<&Report> = reports
+            .iter()
+            .filter(|r| {
+                r.agency == seizure.agency
+                    && r.status == RecordStatus::Published
+                    && !r.subjects.is_empty()
+                    && r.created_at < seizure.created_at
+                    && seizure.created_at - r.created_at < Duration::days(183)
+            })
+            .collect();
+        if tips.is_empty() {
+            continue;
+        }
+        let tip = tips[n / 4 % tips.len()];
+        let subject = &tip.subjects[n / 4 % tip.subjects.len()];
+        if !seizure.subjects.contains(subject) {
+            if matches!(subject, Subject::Person(_)) {
+                seizure.arrests += 1;
+            }
+            seizure.subjects.push(subject.clone());
+        }
+        if !seizure.linked_reports.contains(&tip.id) {
+            seizure.linked_reports.push(tip.id);
+        }
+    }
+}
+
 /// Capacity building in the demo: the Korea Customs Service runs a course on drug
 /// detection in containers for the Korea Coast Guard's officers. A session running this
 /// week has two KCG officers enrolled on its two seats and a third waiting; both
@@ -1175,5 +1212,49 @@ mod tests {
                 "{analyst}"
             );
         }
+    }
+
+    #[test]
+    fn seizures_follow_up_reports_through_their_subjects() {
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 12, 0, 0).unwrap();
+        let mut generator = Generator::new(SEED).unwrap();
+        let five_years = Duration::days(5 * 365);
+        let generated: Vec<Report> = (0..N_GENERATED_REPORTS)
+            .map(|i| {
+                generator
+                    .report(spread(now - five_years, five_years, i, N_GENERATED_REPORTS))
+                    .unwrap()
+            })
+            .collect();
+        let story = reports(now).unwrap();
+        let mut seizures = seizures(&mut generator, now, &story).unwrap();
+        link_through_subjects(&mut seizures, &generated);
+        let followed: Vec<&Seizure> = seizures
+            .iter()
+            .filter(|s| {
+                s.linked_reports.iter().any(|id| {
+                    generated.iter().any(|r| {
+                        r.id == *id
+                            && r.agency == s.agency
+                            && r.created_at < s.created_at
+                            && r.subjects
+                                .iter()
+                                .any(|subject| s.subjects.contains(subject))
+                    })
+                })
+            })
+            .collect();
+        // About one in four, across the five years.
+        assert!(
+            followed.len() * 6 > seizures.len() && followed.len() * 3 < seizures.len(),
+            "{} of {}",
+            followed.len(),
+            seizures.len()
+        );
+        let first = followed.iter().map(|s| s.occurred_on).min().unwrap();
+        assert!(
+            now.date_naive() - first > Duration::days(3 * 365),
+            "{first}"
+        );
     }
 }

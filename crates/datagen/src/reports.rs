@@ -93,7 +93,10 @@ impl Generator {
                     vessel.map_or_else(|| "a container vessel".to_owned(), |v| format!("MV {v}"));
                 let title = match rng.gen_range(0..3) {
                     0 => format!("Suspected {drug_words} consignment via {place}"),
-                    1 => format!("{via}: {drug_words} concealed in {concealment}"),
+                    1 => format!(
+                        "{}: {drug_words} concealed in {concealment}",
+                        capitalised(&via)
+                    ),
                     _ => format!("Syndicate shipping {drug_words} to {place}"),
                 };
                 let mut narrative = format!(
@@ -138,6 +141,15 @@ impl Generator {
                 (title, narrative, "ซุกซ่อนในตู้สินค้า".to_owned())
             }
         }
+    }
+}
+
+/// The text with its first letter in capitals, for the start of a title.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

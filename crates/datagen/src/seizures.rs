@@ -107,6 +107,41 @@ const KR_SEA: [(&str, f64, f64); 3] = [
     ("Yellow Sea off Taean", 36.7, 125.9),
 ];
 
+/// How much of a drug one seizure of `conveyance` takes, spread evenly on a
+/// logarithmic scale between the plausible least and most: grams in a parcel, a few
+/// kilograms on a passenger, hundreds in a container. Tablets are counted; masses
+/// under a kilogram are written in grams, as officers write them.
+fn quantity(rng: &mut StdRng, drug: DrugType, conveyance: Conveyance) -> (f64, Unit) {
+    let tablets = matches!(drug, DrugType::Yaba | DrugType::Mdma);
+    let (least, most): (f64, f64) = match (conveyance, tablets) {
+        (Conveyance::Post, false) => (0.005, 1.5),
+        (Conveyance::ExpressCourier, false) => (0.01, 3.0),
+        (Conveyance::AirPassenger, false) => (0.05, 5.0),
+        (Conveyance::AirCargo, false) => (0.5, 40.0),
+        (Conveyance::SeaContainer, false) => (5.0, 600.0),
+        (Conveyance::Vessel, false) => (10.0, 400.0),
+        (Conveyance::Post, true) => (20.0, 3_000.0),
+        (Conveyance::ExpressCourier, true) => (100.0, 10_000.0),
+        (Conveyance::AirPassenger, true) => (50.0, 5_000.0),
+        (Conveyance::AirCargo, true) => (1_000.0, 100_000.0),
+        (Conveyance::SeaContainer | Conveyance::Vessel, true) => (10_000.0, 500_000.0),
+    };
+    // Fentanyl is potent in milligrams: a twentieth of the mass of the others.
+    let scale = if drug == DrugType::Fentanyl {
+        0.05
+    } else {
+        1.0
+    };
+    let amount = (rng.gen_range(least.ln()..most.ln())).exp() * scale;
+    if tablets {
+        (amount.round().max(1.0), Unit::Tablets)
+    } else if amount < 1.0 {
+        ((amount * 1000.0).round().max(1.0), Unit::Gram)
+    } else {
+        ((amount * 10.0).round() / 10.0, Unit::Kilogram)
+    }
+}
+
 impl Generator {
     /// The next seizure, made on `occurred_on` and recorded at `created_at`, by an
     /// agency, with handling and status as the seizure mix says. The coast guard seizes
@@ -128,18 +163,7 @@ impl Generator {
             weighted(rng, &CONVEYANCES).unwrap_or(Conveyance::Post)
         };
         let drug = weighted(rng, &DRUGS).unwrap_or(DrugType::Methamphetamine);
-        let small = matches!(conveyance, Conveyance::Post | Conveyance::ExpressCourier);
-        let (quantity, unit) = match drug {
-            DrugType::Yaba | DrugType::Mdma => {
-                (f64::from(rng.gen_range(100..60_000)), Unit::Tablets)
-            }
-            DrugType::Fentanyl => (f64::from(rng.gen_range(5..500)), Unit::Gram),
-            _ if small => (f64::from(rng.gen_range(10..3_000)), Unit::Gram),
-            _ => (
-                (rng.gen_range(0.2..35.0f64) * 10.0).round() / 10.0,
-                Unit::Kilogram,
-            ),
-        };
+        let (quantity, unit) = quantity(rng, drug, conveyance);
         let place = self.place(spec.code, conveyance);
         let rng = &mut self.rng;
         let origin = weighted(rng, &ORIGINS).unwrap_or("TH");
@@ -239,6 +263,7 @@ impl Generator {
     fn place(&mut self, agency: &str, conveyance: Conveyance) -> Place {
         let rng = &mut self.rng;
         let air = matches!(conveyance, Conveyance::AirPassenger | Conveyance::AirCargo);
+        let parcel = matches!(conveyance, Conveyance::Post | Conveyance::ExpressCourier);
         match agency {
             "KR-KCG" => {
                 let (name, lat, lon) = KR_SEA[rng.gen_range(0..KR_SEA.len())];
@@ -256,16 +281,35 @@ impl Generator {
                 }
             }
             "TH-CUSTOMS" if air => place(PlaceKind::Airport, "Suvarnabhumi Airport", "TH"),
+            "TH-CUSTOMS" if parcel => place(
+                PlaceKind::MailCentre,
+                "Bangkok International Mail Centre",
+                "TH",
+            ),
             "TH-CUSTOMS" => place(PlaceKind::Port, "Laem Chabang Port", "TH"),
+            "US-HSI" if air => place(
+                PlaceKind::Airport,
+                "Los Angeles International Airport",
+                "US",
+            ),
+            "US-HSI" if parcel => place(
+                PlaceKind::MailCentre,
+                "JFK International Mail Facility",
+                "US",
+            ),
             "US-HSI" => place(PlaceKind::Port, "Port of Long Beach", "US"),
-            "JP-CUSTOMS" => place(PlaceKind::Airport, "Narita International Airport", "JP"),
+            "JP-CUSTOMS" if air => place(PlaceKind::Airport, "Narita International Airport", "JP"),
+            "JP-CUSTOMS" if parcel => place(
+                PlaceKind::MailCentre,
+                "Tokyo International Mail Centre",
+                "JP",
+            ),
+            "JP-CUSTOMS" => place(PlaceKind::Port, "Port of Osaka", "JP"),
             _ if air => {
                 let airport = &KR_AIRPORTS[rng.gen_range(0..KR_AIRPORTS.len())];
                 place(airport.kind, airport.name, airport.country)
             }
-            _ if matches!(conveyance, Conveyance::Post | Conveyance::ExpressCourier) => {
-                place(KR_MAIL.kind, KR_MAIL.name, KR_MAIL.country)
-            }
+            _ if parcel => place(KR_MAIL.kind, KR_MAIL.name, KR_MAIL.country),
             _ => {
                 let port = &KR_PORTS[rng.gen_range(0..KR_PORTS.len())];
                 place(port.kind, port.name, port.country)
@@ -356,6 +400,17 @@ mod tests {
             }
             let item = &seizure.items[0];
             assert!(item.quantity > 0.0);
+            // Nobody carries tens of kilograms through the post or on their body.
+            if let Some(kg) = item.mass_kg() {
+                match seizure.conveyance {
+                    Conveyance::Post | Conveyance::ExpressCourier => assert!(kg <= 3.0, "{kg} kg"),
+                    Conveyance::AirPassenger => assert!(kg <= 5.0, "{kg} kg"),
+                    Conveyance::SeaContainer | Conveyance::Vessel => {
+                        assert!(kg >= 0.5, "{kg} kg")
+                    }
+                    _ => {}
+                }
+            }
             if matches!(item.drug, DrugType::Yaba | DrugType::Mdma) {
                 assert_eq!(item.unit, Unit::Tablets);
             }

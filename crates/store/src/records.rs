@@ -102,6 +102,8 @@ pub enum SortKey {
     Place,
     /// A seizure's conveyance, by its code.
     Conveyance,
+    /// A seizure's (first) drug, by its code.
+    Drug,
 }
 
 impl SortKey {
@@ -115,6 +117,7 @@ impl SortKey {
         SortKey::Grading,
         SortKey::Place,
         SortKey::Conveyance,
+        SortKey::Drug,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -128,6 +131,7 @@ impl SortKey {
             SortKey::Grading => "grading",
             SortKey::Place => "place",
             SortKey::Conveyance => "conveyance",
+            SortKey::Drug => "drug",
         }
     }
 
@@ -151,6 +155,10 @@ impl SortKey {
             SortKey::Grading => json(&["grading"]),
             SortKey::Place => format!("LOWER({})", json(&["place", "name"])),
             SortKey::Conveyance => json(&["conveyance"]),
+            SortKey::Drug => match dialect {
+                Dialect::Sqlite => "json_extract(r.body, '$.items[0].drug')".into(),
+                Dialect::Postgres => "(CAST(r.body AS jsonb) #>> '{items,0,drug}')".into(),
+            },
         }
     }
 }

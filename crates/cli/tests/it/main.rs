@@ -1145,6 +1145,78 @@ async fn the_demo_starts_with_the_maritime_scenario_loaded() {
     );
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stdout).contains("NOT GENUINE"));
+
+    // Every demo account finds its work on its first page: records, alerts and
+    // operations for officers, loans to answer for the dog units, sessions for the
+    // trainers, the agency's users for administrators.
+    let web = format!("http://127.0.0.1:{port}");
+    for (username, expected) in [
+        (
+            "kcs.analyst",
+            &[
+                "href=\"/seizures/",
+                "href=\"/reports/",
+                "id=\"work-alerts\"",
+            ][..],
+        ),
+        (
+            "kcg.analyst",
+            &["href=\"/seizures/", "href=\"/operations/"][..],
+        ),
+        ("thai.analyst", &["href=\"/seizures/", "MEKONG TIDE"][..]),
+        ("hsi.analyst", &["href=\"/reports/"][..]),
+        ("japan.analyst", &["href=\"/reports/"][..]),
+        (
+            "kcs.ops",
+            &["href=\"/operations/", "id=\"work-alerts\""][..],
+        ),
+        ("kcg.ops", &["EAST SEA NET"][..]),
+        ("kcs.training", &["href=\"/training/sessions/"][..]),
+        ("kcg.training", &["href=\"/training/sessions/"][..]),
+        (
+            "kcs.resources",
+            &["id=\"work-loans\"", "href=\"/loans\"><strong>"][..],
+        ),
+        ("kcg.resources", &["id=\"work-loans\""][..]),
+        ("kcs.admin", &["id=\"work-admin\"", "kcs.analyst"][..]),
+        ("japan.admin", &["id=\"work-admin\"", "japan.analyst"][..]),
+    ] {
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let login = browser
+            .get(format!("{web}/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let marker = "name=\"csrf\" value=\"";
+        let start = login.find(marker).unwrap() + marker.len();
+        let csrf = &login[start..start + login[start..].find('"').unwrap()];
+        let dashboard = browser
+            .post(format!("{web}/login"))
+            .form(&[
+                ("csrf", csrf),
+                ("next", "/"),
+                ("username", username),
+                ("password", "demo-password-1"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for needle in expected {
+            assert!(
+                dashboard.contains(needle),
+                "{username}'s first page lacks {needle}"
+            );
+        }
+    }
     drop(child);
 }
 

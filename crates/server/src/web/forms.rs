@@ -1380,9 +1380,17 @@ pub fn seizure_form(
     }
 }
 
-/// A drug item as text: `22 kg methamphetamine`.
-pub fn item_text(lang: Lang, item: &DrugItem) -> String {
-    lang.drug_item(item)
+/// One drug item as a list shows it, masses in kilograms whatever unit the record
+/// uses, so that a column of quantities reads in one unit.
+pub fn item_text_in_kg(lang: Lang, item: &DrugItem) -> String {
+    match item.unit {
+        interdict_core::record::Unit::Gram => lang.drug_item(&DrugItem {
+            quantity: item.quantity / 1000.0,
+            unit: interdict_core::record::Unit::Kilogram,
+            ..*item
+        }),
+        _ => lang.drug_item(item),
+    }
 }
 
 /// A drug's name.

@@ -46,6 +46,34 @@ static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Every spelling of each place the catalogues name, folded, to the key of its name.
+static GAZETTEER: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
+    let mut index = HashMap::new();
+    for catalogue in CATALOGUES.iter() {
+        for (key, text) in catalogue {
+            let Some(rest) = key.strip_prefix("gazetteer.") else {
+                continue;
+            };
+            let place = rest.strip_suffix(".also").unwrap_or(rest);
+            for spelling in text.split('|') {
+                let folded = fold_place(spelling);
+                if !folded.is_empty() {
+                    index.insert(folded, format!("gazetteer.{place}"));
+                }
+            }
+        }
+    }
+    index
+});
+
+/// A place name as compared: lower case, letters and digits only.
+fn fold_place(name: &str) -> String {
+    name.chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric() || ('\u{0E31}'..='\u{0E4E}').contains(c))
+        .collect()
+}
+
 fn parse_catalogue(source: &str) -> Result<Catalogue, toml::de::Error> {
     toml::from_str(source)
 }
@@ -159,6 +187,21 @@ impl Lang {
             })
     }
 
+    /// A place's name in this language when the catalogues know the place, else the
+    /// name as written. Each catalogue names the places officers write most as
+    /// `gazetteer.<place>` (and other spellings as `gazetteer.<place>.also`, separated
+    /// by `|`); a name written in any language, in any case, spacing or punctuation,
+    /// is read as that place.
+    pub fn place(self, name: &str) -> String {
+        match GAZETTEER.get(&fold_place(name)) {
+            Some(key) => self
+                .get(key)
+                .filter(|local| !local.is_empty())
+                .map_or_else(|| name.to_owned(), str::to_owned),
+            None => name.to_owned(),
+        }
+    }
+
     /// Sorts countries by their names in this language, the names written in it
     /// first, then the others in English.
     pub fn sort_countries(self, countries: &mut [CountryCode]) {
@@ -203,7 +246,7 @@ impl Lang {
         let items: Vec<String> = items.iter().map(|i| self.drug_item(i)).collect();
         self.t("seizure.title")
             .replace("{0}", &items.join(", "))
-            .replace("{1}", place)
+            .replace("{1}", &self.place(place))
     }
 
     /// The title of a record in a list of results or references: a seizure's built
@@ -326,6 +369,45 @@ mod tests {
             .collect();
         found.sort_unstable();
         found
+    }
+
+    #[test]
+    fn places_read_in_the_page_language_however_they_are_written() {
+        assert_eq!(
+            Lang::Ko.place("Incheon International Airport"),
+            "인천국제공항"
+        );
+        assert_eq!(Lang::En.place("인천공항"), "Incheon International Airport");
+        assert_eq!(
+            Lang::Th.place("  incheon international-AIRPORT "),
+            "ท่าอากาศยานนานาชาติอินชอน"
+        );
+        assert_eq!(Lang::Ko.place("Laem Chabang"), "램차방항");
+        assert_eq!(Lang::En.place("ท่าเรือแหลมฉบัง"), "Laem Chabang Port");
+        // A place the catalogues do not know reads as written.
+        assert_eq!(Lang::Ko.place("Pier 7, Mokpo"), "Pier 7, Mokpo");
+        assert_eq!(Lang::Ko.place(""), "");
+    }
+
+    #[test]
+    fn no_spelling_names_two_places() {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (lang, _) in LANGUAGES {
+            for (key, text) in lang.catalogue() {
+                let Some(rest) = key.strip_prefix("gazetteer.") else {
+                    continue;
+                };
+                let place = rest.strip_suffix(".also").unwrap_or(rest).to_owned();
+                for spelling in text.split('|') {
+                    let folded = fold_place(spelling);
+                    assert!(!folded.is_empty(), "{lang:?} {key}: an empty spelling");
+                    if let Some(other) = seen.insert(folded.clone(), place.clone()) {
+                        assert_eq!(other, place, "{lang:?}: `{spelling}` names two places");
+                    }
+                }
+            }
+        }
+        assert!(seen.len() > 50);
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod resources;
 mod statics;
 mod statistics;
 mod training;
+mod work;
 
 use axum::routing::{get, post};
 use axum::Router;

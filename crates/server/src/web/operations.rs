@@ -1214,7 +1214,7 @@ async fn report(State(state): State<AppState>, auth: Authed, Path(id): Path<Stri
                             tr {
                                 td.nowrap { (lang.date(s.occurred_on)) }
                                 td { (s.agency.as_str()) }
-                                td { (s.place.name) ", " (lang.country(s.place.country)) }
+                                td { (lang.place(&s.place.name)) ", " (lang.country(s.place.country)) }
                                 td { @for (i, item) in s.items.iter().enumerate() { @if i > 0 { br; } (lang.drug_item(item)) } }
                                 td.num { (s.arrests) }
                             }

@@ -232,6 +232,9 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
     } else {
         None
     };
+    let work = super::work::panels(&state, &auth)
+        .await
+        .map_err(|e| auth.fail(e))?;
     let count = |total: i64, capped: bool| -> Markup {
         html! { @if capped { (lang.t("count.capped").replace("{0}", &lang.int(total))) } @else { (lang.int(total)) } }
     };
@@ -274,6 +277,7 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
                 div.card-value { (int(in_force.len() as i64)) }
             }
         }
+        (work)
         @if let Some(r) = &reports {
             section.panel {
                 div.panel-head { h2 { (lang.t("dash.latest_reports")) } a href="/reports" { (lang.t("dash.see_all")) " →" } }
@@ -297,6 +301,16 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
                             strong { (a.title) } " — "
                             @for (i, p) in a.parties.iter().enumerate() { @if i > 0 { ", " } (p.as_str()) }
                             " · " (scope_list(lang, &a.scopes)) " · " (tlp_badge(a.max_tlp))
+                            " · "
+                            @match a.valid_to {
+                                Some(last) => {
+                                    (lang.t("dash.until").replace("{0}", &lang.date(last)))
+                                    @if (last - today).num_days() <= 60 {
+                                        " " span.status.status-draft { (lang.t("dash.expires_soon")) }
+                                    }
+                                }
+                                None => (lang.t("agreements.open_ended")),
+                            }
                         }
                     }
                 }

@@ -215,7 +215,7 @@ impl WebRecord for Seizure {
                     thead { tr {
                         (sort.th("field.date", "date"))
                         (sort.th("field.place", "place"))
-                        th { (lang.t("field.items")) }
+                        (sort.th("field.items", "drug"))
                         (sort.th("field.conveyance", "conveyance"))
                         (sort.th("field.agency", "agency"))
                         (sort.th("field.tlp", "tlp"))
@@ -225,8 +225,8 @@ impl WebRecord for Seizure {
                         @for s in items {
                             tr data-day=(s.occurred_on) {
                                 td.nowrap { a href={ "/seizures/" (s.id) } { (lang.date(s.occurred_on)) } }
-                                td.title-cell { a href={ "/seizures/" (s.id) } { (s.place.name) } ", " (lang.country(s.place.country)) }
-                                td { @for (i, item) in s.items.iter().enumerate() { @if i > 0 { br; } (forms::item_text(lang, item)) } }
+                                td.title-cell { a href={ "/seizures/" (s.id) } { (lang.place(&s.place.name)) } ", " (lang.country(s.place.country)) }
+                                td { @for (i, item) in s.items.iter().enumerate() { @if i > 0 { br; } (forms::item_text_in_kg(lang, item)) } }
                                 td { (lang.t(&format!("conveyance.{}", s.conveyance.as_str()))) }
                                 td.nowrap { (s.agency.as_str()) }
                                 td { (tlp_badge(s.handling.tlp)) }
@@ -240,6 +240,7 @@ impl WebRecord for Seizure {
     }
 
     fn body(&self, lang: Lang) -> Markup {
+        let local_place = lang.place(&self.place.name);
         let country = |c: &Option<CountryCode>| {
             c.map(|c| lang.country(c).to_owned())
                 .unwrap_or_else(|| "—".into())
@@ -250,7 +251,8 @@ impl WebRecord for Seizure {
                 dd { (lang.date(self.occurred_on)) }
                 dt { (lang.t("field.place")) }
                 dd {
-                    (lang.t(&format!("place.{}", self.place.kind.as_str()))) " — " (self.place.name) ", " (lang.country(self.place.country))
+                    (lang.t(&format!("place.{}", self.place.kind.as_str()))) " — " (local_place) ", " (lang.country(self.place.country))
+                    @if local_place != self.place.name { " " span.muted { "(" (self.place.name) ")" } }
                     @if let Some(p) = &self.place.position { " (" (position_text(p)) ")" }
                 }
                 dt { (lang.t("field.conveyance")) }

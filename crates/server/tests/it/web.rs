@@ -707,6 +707,13 @@ async fn lists_sort_by_a_column_filter_by_dates_and_page_both_ways() {
             .collect()
     };
     assert_eq!(days_shown(&first).len(), 25);
+    // Quantities read in one unit down the column: 1,200 g as 1.2 kg.
+    assert!(first.contains("1.2 kg of Methamphetamine"), "{first}");
+    assert!(!first.contains(" g of "), "grams in a list");
+    // The drugs' column sorts too.
+    let (_, by_drug) = get(&client, &format!("{base}/seizures?sort=-drug")).await;
+    assert!(by_drug.contains(r#"aria-sort="descending" data-sort="drug""#));
+    assert_eq!(days_shown(&by_drug).len(), 25);
 
     // By place: ascending, then descending from the heading's link.
     let (_, by_place) = get(&client, &format!("{base}/seizures?sort=place")).await;
@@ -1371,15 +1378,30 @@ async fn seizures_read_in_the_page_language_with_its_numbers_and_country_names()
     assert_eq!(response.status(), StatusCode::OK);
     let url = response.url().to_string();
 
-    for (lang, title, korea, thailand) in [
+    // The airport, written as officers write it, is named as the page's language
+    // names it.
+    for (lang, title, place, korea, thailand) in [
         (
             "en",
-            "12,406 tablets of Yaba at Gimhae Airport",
+            "12,406 tablets of Yaba at Gimhae International Airport",
+            "Gimhae International Airport",
             "South Korea",
             "Thailand",
         ),
-        ("ko", "Gimhae Airport에서 야바 12,406정", "대한민국", "태국"),
-        ("th", "ยาบ้า 12,406 เม็ด ที่ Gimhae Airport", "เกาหลีใต้", "ไทย"),
+        (
+            "ko",
+            "김해국제공항에서 야바 12,406정",
+            "김해국제공항",
+            "대한민국",
+            "태국",
+        ),
+        (
+            "th",
+            "ยาบ้า 12,406 เม็ด ที่ ท่าอากาศยานนานาชาติกิมแฮ",
+            "ท่าอากาศยานนานาชาติกิมแฮ",
+            "เกาหลีใต้",
+            "ไทย",
+        ),
     ] {
         get(&client, &format!("{base}/lang?set={lang}&next=%2F")).await;
         let (_, page) = get(&client, &url).await;
@@ -1392,11 +1414,10 @@ async fn seizures_read_in_the_page_language_with_its_numbers_and_country_names()
             "{lang}: the route"
         );
         assert!(!page.contains("Korea, Republic of"), "{lang}");
+        // The detail keeps the name as written beside it.
+        assert!(page.contains("(Gimhae Airport)"), "{lang}");
         let (_, list) = get(&client, &format!("{base}/seizures")).await;
-        assert!(
-            list.contains(&format!("Gimhae Airport</a>, {korea}")),
-            "{lang}"
-        );
+        assert!(list.contains(&format!("{place}</a>, {korea}")), "{lang}");
         // Search results build the title in the page's language too.
         let (_, found) = get(&client, &format!("{base}/search?q=Gimhae")).await;
         assert!(found.contains(&format!(">{title}</a>")), "{lang}: {found}");

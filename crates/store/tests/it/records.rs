@@ -384,6 +384,9 @@ backend_tests! {
             // Days out of the order of insertion.
             s.occurred_on = day(2026, 1 + (i as u32 * 5) % 7, 10);
             s.conveyance = if i % 2 == 0 { Conveyance::Vessel } else { Conveyance::AirCargo };
+            if i % 3 == 1 {
+                s.items[0].drug = interdict_core::record::DrugType::Cocaine;
+            }
             seizures.push(s);
         }
         // Another agency's seizure, which the reader must not see in any order.
@@ -447,6 +450,16 @@ backend_tests! {
         assert_eq!(conveyances[..3], [Conveyance::AirCargo; 3]);
         assert_eq!(conveyances[3..], [Conveyance::Vessel; 4]);
         assert!(page.items.iter().all(|s| !place_of(s).contains("hidden")));
+        // By the first drug, descending: methamphetamine before cocaine.
+        let filter = ListFilter { sort: Sort::parse("-drug"), ..ListFilter::default() };
+        let page = store.list_records(&own, &filter, None, 50).await.unwrap();
+        let drugs: Vec<_> = page
+            .items
+            .iter()
+            .map(|s| serde_json::from_str::<Seizure>(&s.body).unwrap().items[0].drug)
+            .collect();
+        use interdict_core::record::DrugType::{Cocaine, Methamphetamine as Meth};
+        assert_eq!(drugs, [Meth, Meth, Meth, Meth, Meth, Cocaine, Cocaine]);
         // And by full-text terms, counted the same as newest first.
         let unsorted = ListFilter { terms: interdict_core::text::query_terms("Busan"), ..ListFilter::default() };
         let sorted = ListFilter { sort: Sort::parse("-place"), ..unsorted.clone() };
