@@ -1214,6 +1214,44 @@ mod tests {
         }
     }
 
+    /// The demo's names are found in any script: the customs analyst's `박성민` finds
+    /// the US partner's Park Sung-min, `이정호` the coast guard's Yi Jeong-ho, `해양호`
+    /// its HAE YANG HO; among hundreds of other names, where a name alone would not
+    /// make two subjects one.
+    #[tokio::test]
+    async fn the_demo_names_are_found_in_any_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            data_dir: dir.path().to_owned(),
+            ..Config::default()
+        };
+        let service = Service::open(
+            config.service_config().unwrap(),
+            &config.database_url(),
+            Clock::system(),
+        )
+        .await
+        .unwrap();
+        #[allow(clippy::disallowed_methods)]
+        let now = Utc::now();
+        seed(&service, "demo-password-1", now).await.unwrap();
+        service.rebuild_name_index().await.unwrap();
+        let kcs = service.console_actor("kcs.analyst").await.unwrap();
+        for (query, expected) in [
+            ("박성민", "Park Sung-min"),
+            ("이정호", "Yi Jeong-ho"),
+            ("해양호", "HAE YANG HO"),
+            ("Somchai Wongsakul", "Somchai Wongsakul"),
+        ] {
+            let found = service.names_like(&kcs, query).await.unwrap();
+            assert!(
+                found.iter().any(|h| h.name == expected),
+                "{query}: {:?}",
+                found.iter().map(|h| &h.name).collect::<Vec<_>>()
+            );
+        }
+    }
+
     #[test]
     fn seizures_follow_up_reports_through_their_subjects() {
         let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 12, 0, 0).unwrap();

@@ -242,7 +242,23 @@ impl<R: Clone + Eq + Hash> Index<R> {
             .iter()
             .map(|s| subject::prepare(s, &mut schema).0)
             .collect();
-        self.matches_prepared(&prepared, &schema, exclude)
+        let threshold = crate::resolve::threshold_weight(self.options.min_probability);
+        self.matches_prepared(&prepared, &schema, exclude, threshold)
+    }
+
+    /// The subjects named like `subjects`, for a search by name: a name alone is
+    /// weak evidence that two subjects are one (a common surname, a popular given
+    /// name) and seldom reaches [`IndexOptions::min_probability`], but a reader
+    /// searching for a name wants every subject whose names agree. Those whose
+    /// fields add at least `evidence` bits, before the prior, strongest first.
+    pub fn search(&self, subjects: &[Subject], evidence: f64) -> Vec<Match<R>> {
+        let mut schema = self.schema.clone();
+        let prepared: Vec<Prepared> = subjects
+            .iter()
+            .map(|s| subject::prepare(s, &mut schema).0)
+            .collect();
+        let threshold = self.model.prior_weight() + evidence;
+        self.matches_prepared(&prepared, &schema, None, threshold)
     }
 
     /// The matches of a record already indexed, again (after the model changed or
@@ -256,7 +272,8 @@ impl<R: Clone + Eq + Hash> Index<R> {
         else {
             return Vec::new();
         };
-        self.matches_prepared(&entry.subjects, &self.schema, Some(record))
+        let threshold = crate::resolve::threshold_weight(self.options.min_probability);
+        self.matches_prepared(&entry.subjects, &self.schema, Some(record), threshold)
     }
 
     fn matches_prepared(
@@ -264,6 +281,7 @@ impl<R: Clone + Eq + Hash> Index<R> {
         prepared: &[Prepared],
         schema: &Schema,
         exclude: Option<&R>,
+        threshold: f64,
     ) -> Vec<Match<R>> {
         let exclude_slot = exclude.and_then(|r| self.by_record.get(r)).copied();
         // A query that names attributes the index has not seen needs default
@@ -277,7 +295,6 @@ impl<R: Clone + Eq + Hash> Index<R> {
         } else {
             &self.model
         };
-        let threshold = crate::resolve::threshold_weight(self.options.min_probability);
         let mut keys = Vec::new();
         let mut cmp: Vec<Comparison> = Vec::new();
         let mut out = Vec::new();

@@ -218,7 +218,7 @@ impl Service {
 
     /// Correlates the subjects as `actor` would. `reading` is false when the node does
     /// it on the actor's behalf (no one reads the links, so no read is audited).
-    async fn correlate(
+    pub(crate) async fn correlate(
         &self,
         actor: &Actor,
         except: Option<Uuid>,

@@ -23,6 +23,7 @@ mod keys;
 pub mod maritime;
 pub mod names;
 pub mod operations;
+pub mod profiles;
 pub mod records;
 pub mod resources;
 pub mod stats;

@@ -152,6 +152,23 @@ impl Names {
             .collect()
     }
 
+    /// The subjects named like the query's, for a search by name (strongest first).
+    pub(crate) fn search(&self, subjects: &[Subject]) -> Vec<(RecordKind, Match<Uuid>)> {
+        if subjects.is_empty() {
+            return Vec::new();
+        }
+        let state = self.current.read().unwrap_or_else(|e| e.into_inner());
+        state
+            .index
+            .search(subjects, NAME_SEARCH_EVIDENCE)
+            .into_iter()
+            .filter_map(|m| {
+                let kind = state.versions.get(&m.record)?.0;
+                Some((kind, m))
+            })
+            .collect()
+    }
+
     /// The weight, in bits, the model gives an exact agreement of an identifier.
     pub(crate) fn identifier_weight(&self, scheme: Scheme) -> f64 {
         let state = self.current.read().unwrap_or_else(|e| e.into_inner());
@@ -374,12 +391,19 @@ pub struct NameHit {
     pub kind: String,
     /// The name as the record writes it.
     pub name: String,
+    /// The subject's position among the record's subjects (its profile's).
+    pub subject: usize,
     /// The record.
     pub record: RecordSummary,
     /// The match weight in bits and its probability.
     pub score: f64,
     pub probability: f64,
 }
+
+/// The evidence, in bits, a subject's names must add to be found by a name search:
+/// the names agree (the same, or the same in another script or romanisation), a
+/// surname alone does not.
+const NAME_SEARCH_EVIDENCE: f64 = 5.0;
 
 /// The most subjects a name search lists.
 const NAME_HITS: usize = 50;
@@ -409,7 +433,7 @@ impl Service {
             Subject::named(Kind::Organisation, name),
             Subject::named(Kind::Vessel, name),
         ];
-        let mut found = self.names().matches(&query, None);
+        let mut found = self.names().search(&query);
         found.truncate(NAME_HITS * 4);
         let mut accesses = self
             .accesses(
@@ -448,9 +472,10 @@ impl Service {
                 continue;
             };
             // The index numbers a record's subjects among those it compares.
-            let Some(subject) = subjects
+            let Some((position, subject)) = subjects
                 .iter()
-                .filter(|s| correlate_subject(s).is_some())
+                .enumerate()
+                .filter(|(_, s)| correlate_subject(s).is_some())
                 .nth(m.subject)
             else {
                 continue;
@@ -464,6 +489,7 @@ impl Service {
             hits.push(NameHit {
                 kind: subject.kind().to_owned(),
                 name: subject.label(),
+                subject: position,
                 record: summary.clone(),
                 score: m.score,
                 probability: m.probability,

@@ -6,6 +6,7 @@ pub mod deconfliction;
 pub mod extract;
 pub mod maritime;
 pub mod operations;
+pub mod profiles;
 pub mod records;
 pub mod resources;
 pub mod stats;
@@ -307,6 +308,9 @@ pub struct NameMatch {
     /// The match weight in bits (log2 of the odds).
     pub score: f64,
     pub probability: f64,
+    /// The subject's position among the record's subjects: its profile is
+    /// `/api/v1/profiles/{reports|seizures}/{record}/{subject}`.
+    pub subject: usize,
     pub record: SearchHit,
 }
 
@@ -328,6 +332,7 @@ pub async fn names(
                 name: h.name,
                 score: h.score,
                 probability: h.probability,
+                subject: h.subject,
                 record: h.record.into(),
             })
             .collect(),
@@ -619,5 +624,6 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(records::seizures::versions))
         .routes(routes!(records::seizures::audience))
         .routes(routes!(records::seizures::correlations))
+        .routes(routes!(profiles::get_profile))
         .split_for_parts()
 }

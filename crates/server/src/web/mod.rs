@@ -24,6 +24,7 @@ mod layout;
 pub mod map;
 mod operations;
 mod pages;
+mod profiles;
 mod records;
 mod resources;
 mod statics;
@@ -107,6 +108,7 @@ pub fn router() -> Router<AppState> {
             "/seizures/{id}/withdraw",
             post(records::withdraw::<interdict_core::Seizure>),
         )
+        .route("/profiles/{kind}/{id}/{n}", get(profiles::profile_page))
         .route("/static/{file}", get(statics::serve))
         .route(
             "/static/vendor/{package}/{file}",

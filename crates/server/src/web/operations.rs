@@ -548,7 +548,7 @@ fn message_markup(
                 h4 { (w.title) }
                 @if !w.profile.is_empty() { div.prose { (w.profile) } }
                 @if let Some(until) = w.valid_until { p.small { (lang.t("op.valid_until")) " " (lang.date(until)) } }
-                @if !w.subjects.is_empty() { (subjects_grid(lang, &w.subjects)) }
+                @if !w.subjects.is_empty() { (subjects_grid(lang, &w.subjects, None)) }
             }
             @if let Some(f) = &m.feedback {
                 p { strong { (lang.t(&format!("op.action.{}", f.action.as_str()))) }
@@ -684,7 +684,7 @@ async fn centre_page(
             }
             @if !op.targets.is_empty() {
                 h2 { (lang.t("op.targets")) }
-                (subjects_grid(lang, &op.targets))
+                (subjects_grid(lang, &op.targets, None))
             }
             @if view.may_manage && open {
                 form.inline method="post" action={ "/operations/" (id) "/status" } {

@@ -427,6 +427,7 @@ pub async fn search(
                             strong { (hit.name) } " · "
                             a href={ "/" (path) "/" (hit.record.id) } { (lang.summary_title(&hit.record)) }
                             " " span.muted.small { "(" (hit.record.agency.as_str()) ", " (format!("{:.0}%", hit.probability * 100.0)) ")" }
+                            " · " a.profile-link href={ "/profiles/" (path) "/" (hit.record.id) "/" (hit.subject) } { (lang.t("profile.open")) " →" }
                         }
                     }
                 }

@@ -160,7 +160,7 @@ impl WebRecord for Report {
                 h2 { (lang.t("field.modus_operandi")) }
                 div.prose { (self.modus_operandi) }
             }
-            (subjects_table(lang, &self.subjects))
+            (subjects_table(lang, &self.subjects, &format!("/profiles/reports/{}", self.id)))
         }
     }
 }
@@ -284,7 +284,7 @@ impl WebRecord for Seizure {
             @if self.arrests > 0 {
                 p { (lang.t("field.arrests")) ": " (self.arrests) }
             }
-            (subjects_table(lang, &self.subjects))
+            (subjects_table(lang, &self.subjects, &format!("/profiles/seizures/{}", self.id)))
         }
     }
 }
@@ -319,19 +319,20 @@ fn subject_country(s: &Subject) -> Option<CountryCode> {
     }
 }
 
-fn subjects_table(lang: Lang, subjects: &[Subject]) -> Markup {
+fn subjects_table(lang: Lang, subjects: &[Subject], profiles: &str) -> Markup {
     html! {
         h2 { (lang.t("field.subjects")) }
         @if subjects.is_empty() {
             p.muted { (lang.t("common.none")) }
         } @else {
-            (subjects_grid(lang, subjects))
+            (subjects_grid(lang, subjects, Some(profiles)))
         }
     }
 }
 
-/// The subjects as a table: kind, name, identifiers (each a search), country.
-pub(crate) fn subjects_grid(lang: Lang, subjects: &[Subject]) -> Markup {
+/// The subjects as a table: kind, name, identifiers (each a search), country; with
+/// `profiles` (a record's path under `/profiles`), a link to each subject's profile.
+pub(crate) fn subjects_grid(lang: Lang, subjects: &[Subject], profiles: Option<&str>) -> Markup {
     html! {
         @if !subjects.is_empty() {
             div.table-scroll {
@@ -341,9 +342,10 @@ pub(crate) fn subjects_grid(lang: Lang, subjects: &[Subject]) -> Markup {
                         th { (lang.t("field.name")) }
                         th { (lang.t("field.identifier")) }
                         th { (lang.t("field.country")) }
+                        @if profiles.is_some() { th { (lang.t("profile.title")) } }
                     } }
                     tbody {
-                        @for s in subjects {
+                        @for (n, s) in subjects.iter().enumerate() {
                             tr {
                                 td { span.kind { (lang.t(&format!("subject.{}", s.kind()))) } }
                                 td {
@@ -372,6 +374,9 @@ pub(crate) fn subjects_grid(lang: Lang, subjects: &[Subject]) -> Markup {
                                     }
                                 }
                                 td { @if let Some(c) = subject_country(s) { (lang.country(c)) } }
+                                @if let Some(base) = profiles {
+                                    td.nowrap { a.profile-link href={ (base) "/" (n) } { (lang.t("profile.open")) " →" } }
+                                }
                             }
                         }
                     }
@@ -824,7 +829,7 @@ pub(super) fn identifier_text(lang: Lang, identifier: &MatchedIdentifier) -> Str
 }
 
 /// The fields of a link that agree, as the pages show them: `name (exact)`.
-fn fields_text(lang: Lang, fields: &[MatchedField]) -> String {
+pub(super) fn fields_text(lang: Lang, fields: &[MatchedField]) -> String {
     fields
         .iter()
         .filter(|f| f.weight > 0.0 && f.level != "different")

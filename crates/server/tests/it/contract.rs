@@ -104,6 +104,17 @@ async fn every_documented_operation_succeeds_as_documented() {
     assert_eq!(code, StatusCode::OK, "{found}");
     assert_eq!(found["links"].as_array().map(Vec::len), Some(1), "{found}");
     assert_eq!(found["hits"][0]["agency"], "KR-KCG", "{found}");
+    let (code, profile) = node
+        .get(
+            &format!(
+                "/api/v1/profiles/{}/0",
+                report_path.trim_start_matches("/api/v1/")
+            ),
+            &kcs,
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{profile}");
+    assert_eq!(profile["hits"][0]["agency"], "KR-KCG", "{profile}");
     let subjects = json!({"subjects": report_with_every_subject()["subjects"]});
     let (code, preview) = node.post("/api/v1/correlations", &kcs, &subjects).await;
     assert_eq!(code, StatusCode::OK, "{preview}");

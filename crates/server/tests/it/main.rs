@@ -14,6 +14,7 @@ mod map;
 mod nats;
 mod operations;
 mod picture;
+mod profiles;
 mod resources;
 mod stats;
 mod support;
