@@ -1,6 +1,6 @@
 // Interdict web interface: small progressive enhancements. Every page works without
-// this script; it only adds rows to repeating form sections and shows the TLP:RED
-// recipients when they apply.
+// this script; it only adds rows to repeating form sections, shows the TLP:RED
+// recipients when they apply and copies a secret shown once.
 (function () {
   "use strict";
 
@@ -61,6 +61,21 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-add-row]"), setUpRows);
     Array.prototype.forEach.call(document.querySelectorAll("[data-tlp-select]"), setUpTlp);
     Array.prototype.forEach.call(document.querySelectorAll("tbody [data-hint-for]"), hinted);
+    // A secret shown once: a button copies it, when the browser lets scripts do so.
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+      var input = document.getElementById(button.getAttribute("data-copy"));
+      if (!input) return;
+      input.addEventListener("focus", function () {
+        input.select();
+      });
+      if (!navigator.clipboard) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(input.value).then(function () {
+          button.textContent = button.getAttribute("data-copied") || button.textContent;
+        });
+      });
+    });
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
       button.addEventListener("click", function () {
         window.print();

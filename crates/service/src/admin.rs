@@ -2,6 +2,8 @@
 //! set of rules and one way of auditing, whoever asks: an agency administrator through
 //! the API or the web pages, or the node's operator at its console (`interdict admin`).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use interdict_core::agency::Agency;
 use interdict_core::audit::AuditEvent;
@@ -270,6 +272,10 @@ impl Service {
 
     /// Adds a user.
     pub async fn create_user(&self, by: &Admin, input: NewUserInput) -> ServiceResult<UserView> {
+        // Who may create users is settled before what they typed is looked at.
+        if let Admin::User(actor) = by {
+            self.require(actor, Action::ManageAgency, "admin")?;
+        }
         let mut errors = interdict_core::FieldErrors::new();
         let username = Username::parse(&input.username)
             .map_err(|e| errors.add("username", e.to_string()))
@@ -525,6 +531,34 @@ impl Service {
             .await?
             .into_iter()
             .map(UserView::from)
+            .collect())
+    }
+
+    /// One user an administrator manages (an administrator of another agency is told
+    /// the user does not exist).
+    pub async fn managed(&self, by: &Admin, username: &str) -> ServiceResult<UserView> {
+        Ok(self.managed_user(by, username).await?.into())
+    }
+
+    /// When the users an administrator manages last signed in (those who never did
+    /// are left out); the same users as [`Service::users`].
+    pub async fn last_logins(
+        &self,
+        by: &Admin,
+        agency: Option<&AgencyCode>,
+    ) -> ServiceResult<BTreeMap<Username, DateTime<Utc>>> {
+        let agency = match (by, agency) {
+            (Admin::User(actor), _) => {
+                self.require(actor, Action::ManageAgency, "admin")?;
+                Some(&actor.agency)
+            }
+            (Admin::Console, agency) => agency,
+        };
+        Ok(self
+            .store()
+            .last_logins(agency)
+            .await?
+            .into_iter()
             .collect())
     }
 

@@ -458,6 +458,35 @@ impl Store {
         tx.commit().await
     }
 
+    /// When each user of `agency` (every user without one) last signed in: the
+    /// creation of their newest login token, browser or API. Tokens are revoked, never
+    /// deleted, so the newest one stays.
+    pub async fn last_logins(
+        &self,
+        agency: Option<&AgencyCode>,
+    ) -> Result<Vec<(Username, DateTime<Utc>)>, StoreError> {
+        let (filter, args) = match agency {
+            Some(a) => ("AND u.agency = $1", vec![a.as_str().into()]),
+            None => ("", vec![]),
+        };
+        let sql = SqlBuf::with(
+            self.dialect(),
+            &format!(
+                "SELECT u.username, t.created_at FROM tokens t JOIN users u ON u.id = t.user_id \
+                 WHERE t.id IN (SELECT MAX(id) FROM tokens WHERE kind IN ('session', 'api') \
+                 AND name = 'login' GROUP BY user_id) {filter} ORDER BY u.username"
+            ),
+            args,
+        );
+        self.db
+            .fetch_all(&sql, |row: &dyn RowExt| {
+                let name = row.text("username")?;
+                let username = Username::parse(&name).map_err(|e| corrupt("username", e))?;
+                Ok((username, row.time("created_at")?))
+            })
+            .await
+    }
+
     /// The tokens of a user other than browser sessions, newest first.
     pub async fn tokens_of(&self, user_id: i64) -> Result<Vec<TokenRow>, StoreError> {
         self.db

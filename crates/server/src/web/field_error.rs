@@ -68,6 +68,26 @@ const DOMAIN_MESSAGES: &[(&str, &str)] = &[
     ("no such report", "err.no_such_report"),
 ];
 
+/// The messages of the administration rules (`service::admin`, the names of
+/// `core::agency`) that have a translation, by their exact English text.
+const ADMIN_MESSAGES: &[(&str, &str)] = &[
+    (
+        "username must be 3 to 64 characters of a-z, 0-9, '.', '_' or '-'",
+        "err.username",
+    ),
+    ("give at least one role", "err.roles_required"),
+    (
+        "you cannot remove your own agency administrator role",
+        "err.own_admin_role",
+    ),
+    ("you cannot disable yourself", "err.disable_self"),
+    (
+        "an agency may end an agreement sooner, not later",
+        "err.end_later",
+    ),
+    ("is before the agreement starts", "err.end_before_start"),
+];
+
 /// The domain's limits on counts, `at most {n} <what>`, by `<what>`.
 const DOMAIN_LIMITS: &[(&str, &str)] = &[
     ("drugs", "err.max_drugs"),
@@ -137,6 +157,63 @@ impl FieldError {
             return Self {
                 key: Some(key),
                 args: Vec::new(),
+                english,
+            };
+        }
+        if let Some((_, key)) = ADMIN_MESSAGES.iter().find(|(m, _)| *m == message) {
+            return Self {
+                key: Some(key),
+                args: Vec::new(),
+                english,
+            };
+        }
+        if let Some(role) = message
+            .strip_prefix("unknown role \"")
+            .and_then(|r| r.strip_suffix('"'))
+        {
+            return Self {
+                key: Some("err.unknown_role"),
+                args: vec![role.to_owned()],
+                english,
+            };
+        }
+        // The password rule: `needs at least {n} characters`.
+        if let Some(n) = message
+            .strip_prefix("needs at least ")
+            .and_then(|rest| rest.strip_suffix(" characters"))
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Self {
+                key: Some("err.min_chars"),
+                args: vec![n.to_owned()],
+                english,
+            };
+        }
+        // Ranges: `must be {a} to {b} characters`, `must be between {a} and {b}`.
+        let two_numbers = |a: &str, b: &str| {
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+            (digits(a) && digits(b)).then(|| vec![a.to_owned(), b.to_owned()])
+        };
+        if let Some(args) = message
+            .strip_prefix("must be ")
+            .and_then(|rest| rest.strip_suffix(" characters"))
+            .and_then(|rest| rest.split_once(" to "))
+            .and_then(|(a, b)| two_numbers(a, b))
+        {
+            return Self {
+                key: Some("err.length_range"),
+                args,
+                english,
+            };
+        }
+        if let Some(args) = message
+            .strip_prefix("must be between ")
+            .and_then(|rest| rest.split_once(" and "))
+            .and_then(|(a, b)| two_numbers(a, b))
+        {
+            return Self {
+                key: Some("err.number_range"),
+                args,
                 english,
             };
         }
@@ -359,6 +436,46 @@ mod tests {
             "no such report".to_owned(),
         )]));
         found
+    }
+
+    #[test]
+    fn the_administration_rules_are_told_in_every_language() {
+        let short = interdict_service::admin::check_password("short").unwrap_err();
+        let long = interdict_service::admin::check_password(&"x".repeat(2_000)).unwrap_err();
+        let mut messages: Vec<String> = short
+            .fields()
+            .into_values()
+            .chain(long.fields().into_values())
+            .collect();
+        messages.push(
+            interdict_core::Username::parse("A B")
+                .unwrap_err()
+                .to_string(),
+        );
+        messages.push(
+            interdict_core::RoleSet::parse_csv("analyst,captain")
+                .unwrap_err()
+                .to_string(),
+        );
+        messages.extend(ADMIN_MESSAGES.iter().map(|(m, _)| (*m).to_owned()));
+        messages.push("must be 1 to 100 characters".into());
+        messages.push("must be between 1 and 366".into());
+        for message in &messages {
+            let error = FieldError::domain(message);
+            assert!(error.is_coded(), "{message:?} has no code");
+            assert_eq!(&error.text(Lang::En), message);
+            for lang in [Lang::Ko, Lang::Th] {
+                let text = error.text(lang);
+                assert!(!text.is_empty() && !text.contains('{'), "{message}: {text}");
+                assert_ne!(&text, message, "{message} is not translated");
+            }
+        }
+        assert!(FieldError::domain("needs at least 10 characters")
+            .text(Lang::Ko)
+            .contains("10"));
+        assert!(FieldError::domain("unknown role \"captain\"")
+            .text(Lang::Th)
+            .contains("captain"));
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub enum Nav {
     Statistics,
     Training,
     Resources,
+    Admin,
     None,
 }
 
@@ -102,6 +103,9 @@ pub fn page(
                         (nav_link(lang, "/deconfliction", "nav.deconfliction", nav == Nav::Deconfliction))
                         @if s.actor.may(Action::ReadAudit) {
                             (nav_link(lang, "/audit", "nav.audit", nav == Nav::Audit))
+                        }
+                        @if s.actor.may(Action::ManageAgency) {
+                            (nav_link(lang, "/admin/users", "nav.admin", nav == Nav::Admin))
                         }
                     }
                 }

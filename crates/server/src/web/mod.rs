@@ -13,6 +13,7 @@
 // boxing the error side would only add noise to every handler.
 #![allow(clippy::result_large_err)]
 
+mod admin;
 mod audit;
 mod ctx;
 mod deconflict;
@@ -49,7 +50,6 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(pages::logout))
         .route("/lang", get(pages::set_lang))
         .route("/search", get(pages::search))
-        .route("/agreements", get(pages::agreements))
         .route("/audit", get(audit::page_of_audit))
         .route("/audit.csv", get(audit::audit_csv))
         .route("/deconfliction", get(deconflict::page_of_hits))
@@ -118,4 +118,5 @@ pub fn router() -> Router<AppState> {
         .merge(operations::router())
         .merge(training::router())
         .merge(resources::router())
+        .merge(admin::router())
 }

@@ -1,4 +1,4 @@
-//! Sign-in and sign-out, the language switch, the dashboard, search and agreements.
+//! Sign-in and sign-out, the language switch, the dashboard and search.
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -12,6 +12,7 @@ use maud::{html, Markup};
 use rand::RngCore;
 use subtle::ConstantTimeEq;
 
+use super::admin::{Standing, EXPIRING_DAYS};
 use super::ctx::{
     is_local_path, query_pairs, redirect_with_cookies, safe_next, Authed, Ctx, FormData,
     LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE,
@@ -198,6 +199,10 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
         .await
         .map_err(|e| auth.fail(e))?;
     let in_force: Vec<_> = agreements.iter().filter(|a| a.in_force(today)).collect();
+    let ending = agreements
+        .iter()
+        .filter(|a| matches!(Standing::of(a, today), Standing::Ending(_)))
+        .count() as i64;
     let may_read = actor.may(interdict_core::policy::Action::ReadRecords);
     let (reports, seizures) = if may_read {
         let filter = ListFilter::default();
@@ -272,9 +277,14 @@ pub async fn dashboard(State(state): State<AppState>, auth: Authed) -> Page {
                     div.card-sub { (lang.t("dash.open_hits_help")) }
                 }
             }
-            a.card href="/agreements" {
+            a.card.attention[ending > 0] href="/agreements" #agreements-card {
                 div.card-label { (lang.t("dash.agreements_in_force")) }
                 div.card-value { (int(in_force.len() as i64)) }
+                @if ending > 0 {
+                    div.card-sub {
+                        (lang.t("dash.agreements_ending").replace("{0}", &int(ending)).replace("{1}", &EXPIRING_DAYS.to_string()))
+                    }
+                }
             }
         }
         (work)
@@ -476,79 +486,6 @@ pub async fn search(
             &auth.ctx.here,
             lang.t("search.title"),
             Nav::Search,
-            body,
-        ),
-    ))
-}
-
-/// `GET /agreements`: the agreements that bind the user's agency.
-pub async fn agreements(State(state): State<AppState>, auth: Authed) -> Page {
-    let lang = auth.ctx.lang;
-    let today = state.today();
-    let list = state
-        .agreements_for(&auth.session.actor)
-        .await
-        .map_err(|e| auth.fail(e))?;
-    let agencies = state.agencies().await.map_err(|e| auth.fail(e))?;
-    let name_of = |code: &interdict_core::AgencyCode| {
-        agencies
-            .iter()
-            .find(|a| &a.code == code)
-            .map(|a| a.name.clone())
-            .unwrap_or_default()
-    };
-    let body = html! {
-        h1 { (lang.t("agreements.title")) }
-        @if list.is_empty() {
-            p.empty { (lang.t("agreements.none")) }
-        } @else {
-            div.table-scroll {
-                table.data {
-                    thead { tr {
-                        th { (lang.t("field.title")) }
-                        th { (lang.t("agreements.parties")) }
-                        th { (lang.t("agreements.scopes")) }
-                        th { (lang.t("agreements.valid")) }
-                        th { (lang.t("agreements.max_tlp")) }
-                        th { (lang.t("agreements.in_force")) }
-                    } }
-                    tbody {
-                        @for a in &list {
-                            tr {
-                                td.title-cell { (a.title) }
-                                td {
-                                    @for p in &a.parties {
-                                        div { strong { (p.as_str()) } " " span.muted { (name_of(p)) } }
-                                    }
-                                }
-                                td { (scope_list(lang, &a.scopes)) }
-                                td.nowrap {
-                                    (lang.date(a.valid_from)) " – "
-                                    @match a.valid_to { Some(d) => (lang.date(d)), None => (lang.t("agreements.open_ended")) }
-                                }
-                                td { (tlp_badge(a.max_tlp)) }
-                                td {
-                                    @if a.in_force(today) {
-                                        span.status.status-published { (lang.t("common.yes")) }
-                                    } @else {
-                                        span.status.status-withdrawn { (lang.t("common.no")) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    Ok(html_response(
-        StatusCode::OK,
-        page(
-            lang,
-            Some(&auth.session),
-            &auth.ctx.here,
-            lang.t("agreements.title"),
-            Nav::Agreements,
             body,
         ),
     ))
