@@ -30,6 +30,7 @@ mod statics;
 mod statistics;
 mod training;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -81,6 +82,11 @@ pub fn router() -> Router<AppState> {
             post(records::withdraw::<interdict_core::Report>),
         )
         .route(
+            "/reports/{id}/attachments",
+            post(records::upload::<interdict_core::Report>)
+                .layer(DefaultBodyLimit::max(records::UPLOAD_LIMIT)),
+        )
+        .route(
             "/seizures",
             get(records::list::<interdict_core::Seizure>)
                 .post(records::create::<interdict_core::Seizure>),
@@ -106,6 +112,13 @@ pub fn router() -> Router<AppState> {
             "/seizures/{id}/withdraw",
             post(records::withdraw::<interdict_core::Seizure>),
         )
+        .route(
+            "/seizures/{id}/attachments",
+            post(records::upload::<interdict_core::Seizure>)
+                .layer(DefaultBodyLimit::max(records::UPLOAD_LIMIT)),
+        )
+        .route("/attachments/{id}", get(records::attachment))
+        .route("/attachments/{id}/thumbnail", get(records::thumbnail))
         .route("/static/{file}", get(statics::serve))
         .route(
             "/static/vendor/{package}/{file}",

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod attachments;
 mod audit_log;
 mod bad_input;
 mod contract;
