@@ -87,6 +87,7 @@ test("a photo attached by the customs service is opened by the coast guard", asy
     await kcg.page.locator("#attachments").scrollIntoViewIfNeeded();
     await shot(kcg.page, `attachments-03-kcg-${lang}`);
   }
+  await kcs.page.goto(`${base}${reportPath}`);
   await inLanguage(kcs.page, "th");
   await kcs.page.locator("#attachments h2", { hasText: "ไฟล์แนบ" }).waitFor();
   await shot(kcs.page, "attachments-04-kcs-th");
