@@ -52,4 +52,4 @@ if [ -z "${INTERDICT_BIN:-}" ]; then
     export INTERDICT_BIN="${CARGO_TARGET_DIR:-$root/target}/debug/interdict"
 fi
 
-exec node --test --test-reporter=spec web.test.mjs map.test.mjs operations.test.mjs deconfliction.test.mjs resources.test.mjs training.test.mjs admin.test.mjs
+exec node --test --test-reporter=spec web.test.mjs map.test.mjs operations.test.mjs deconfliction.test.mjs resources.test.mjs training.test.mjs admin.test.mjs attachments.test.mjs

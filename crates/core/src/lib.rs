@@ -29,6 +29,7 @@ pub mod agency;
 pub mod agreement;
 pub mod alert;
 pub mod audit;
+pub mod file;
 pub mod geo;
 pub mod handling;
 pub mod operation;

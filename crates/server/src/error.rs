@@ -36,6 +36,10 @@ pub enum AppError {
     PreconditionRequired(String),
     #[error("the request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
+    /// Content larger than the node takes, with its own code (`payload_too_large`,
+    /// `image_too_large`).
+    #[error("{message}")]
+    TooLarge { code: &'static str, message: String },
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("too many failed attempts; try again in {0} seconds")]
@@ -82,7 +86,9 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
-            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::PayloadTooLarge(_) | AppError::TooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -100,6 +106,7 @@ impl AppError {
             AppError::Conflict { code, .. } => code,
             AppError::PreconditionRequired(_) => "precondition_required",
             AppError::PayloadTooLarge(_) => "payload_too_large",
+            AppError::TooLarge { code, .. } => code,
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::RateLimited(_) => "rate_limited",
             AppError::Internal(_) => "internal",
@@ -152,6 +159,8 @@ impl From<ServiceError> for AppError {
                 message: e.to_string(),
             },
             ServiceError::RateLimited(seconds) => AppError::RateLimited(seconds),
+            ServiceError::TooLarge { code, message } => AppError::TooLarge { code, message },
+            ServiceError::UnsupportedType(message) => AppError::UnsupportedMediaType(message),
             ServiceError::Internal(e) => AppError::Internal(e),
         }
     }

@@ -49,6 +49,12 @@ pub enum ServiceError {
     /// Too many failed attempts; try again after this many seconds.
     #[error("too many failed attempts; try again in {0} seconds")]
     RateLimited(u64),
+    /// Content larger than the node takes (a file, or the pixels of an image).
+    #[error("{message}")]
+    TooLarge { code: &'static str, message: String },
+    /// Content of no kind the node takes, whatever its name or declared type says.
+    #[error("{0}")]
+    UnsupportedType(String),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -80,6 +86,8 @@ impl ServiceError {
             ServiceError::AlreadyExists(_) => "already_exists",
             ServiceError::Conflict { code, .. } => code,
             ServiceError::RateLimited(_) => "rate_limited",
+            ServiceError::TooLarge { code, .. } => code,
+            ServiceError::UnsupportedType(_) => "unsupported_media_type",
             ServiceError::Internal(_) => "internal",
         }
     }

@@ -11,6 +11,7 @@
 //! the [`audit`] sink, which batches them and signs checkpoints of the chain.
 
 pub mod admin;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod certificate;

@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use interdict_core::audit::AuditEvent;
+use interdict_core::file::{sniff, FileType};
 use interdict_core::operation::{
     Feedback, MessageInput, MessageKind, Operation, OperationInput, OperationStatus, Tally, Warning,
 };
@@ -115,16 +116,17 @@ struct MessageBody {
     feedback: Option<Feedback>,
 }
 
-/// The kinds of file a board takes, by what their content starts with.
-const FILE_TYPES: &[(&str, &[u8])] = &[
-    ("application/pdf", b"%PDF-"),
-    ("image/png", b"\x89PNG\r\n\x1a\n"),
-    ("image/jpeg", b"\xff\xd8\xff"),
-    ("text/plain", b""),
-    ("text/csv", b""),
+/// The kinds of file a board takes.
+const BOARD_TYPES: &[&str] = &[
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+    "text/csv",
 ];
 
-/// The content type of an attachment, if its content is of the type declared.
+/// The content type of an attachment, if its content is of the type declared (as
+/// `interdict_core::file::sniff` finds it; CSV is text).
 fn checked_type(declared: &str, content: &[u8]) -> Result<&'static str, String> {
     let declared = declared
         .split(';')
@@ -132,15 +134,15 @@ fn checked_type(declared: &str, content: &[u8]) -> Result<&'static str, String> 
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    let Some((name, magic)) = FILE_TYPES.iter().find(|(name, _)| *name == declared) else {
+    let Some(name) = BOARD_TYPES.iter().find(|name| **name == declared) else {
         return Err(format!(
             "{declared:?} is not accepted; attach PDF, PNG, JPEG, plain text or CSV"
         ));
     };
-    let fits = if magic.is_empty() {
-        std::str::from_utf8(content).is_ok() && !content.contains(&0)
-    } else {
-        content.starts_with(magic)
+    let fits = match sniff(content) {
+        Some(FileType::Text) => *name == "text/plain" || *name == "text/csv",
+        Some(found) => found.mime() == *name,
+        None => false,
     };
     if fits {
         Ok(name)

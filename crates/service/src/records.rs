@@ -265,14 +265,14 @@ impl RecordSummary {
 }
 
 /// A record read for a reader, with the policy facts kept beside it.
-struct Loaded<R> {
+pub(crate) struct Loaded<R> {
     seq: i64,
-    record: R,
+    pub(crate) record: R,
     beside: RecordAccess,
 }
 
 impl<R: Record> Loaded<R> {
-    fn meta(&self) -> Meta<'_> {
+    pub(crate) fn meta(&self) -> Meta<'_> {
         let mut meta = self.record.meta();
         meta.compartments = &self.beside.compartments;
         meta.disclosures = &self.beside.disclosures;
@@ -597,7 +597,7 @@ impl Service {
     }
 
     /// Loads a record and answers what the actor may know of it.
-    async fn load<R: Readable>(
+    pub(crate) async fn load<R: Readable>(
         &self,
         actor: &Actor,
         id: Uuid,
@@ -611,7 +611,7 @@ impl Service {
 
     /// Loads a record the actor may see; an invisible record is "not found", exactly
     /// like one that does not exist, and the attempt is audited.
-    async fn load_visible<R: Readable>(
+    pub(crate) async fn load_visible<R: Readable>(
         &self,
         actor: &Actor,
         id: Uuid,

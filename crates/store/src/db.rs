@@ -35,6 +35,7 @@ pub(crate) enum Arg {
     TextList(Vec<String>),
     /// Bytes: a BLOB on SQLite, a BYTEA on PostgreSQL.
     Bytes(Vec<u8>),
+    OptBytes(Option<Vec<u8>>),
 }
 
 macro_rules! arg_from {
@@ -167,6 +168,7 @@ impl SqlBuf {
                 Arg::OptDate(v) => query.bind(v.map(|d| d.to_string())),
                 Arg::TextList(v) => query.bind(v.join(" ")),
                 Arg::Bytes(v) => query.bind(v.as_slice()),
+                Arg::OptBytes(v) => query.bind(v.as_deref()),
             };
         }
         query
@@ -192,6 +194,7 @@ impl SqlBuf {
                 Arg::OptDate(v) => query.bind(*v),
                 Arg::TextList(v) => query.bind(v.as_slice()),
                 Arg::Bytes(v) => query.bind(v.as_slice()),
+                Arg::OptBytes(v) => query.bind(v.as_deref()),
             };
         }
         query

@@ -15,6 +15,7 @@
 mod access;
 mod accounts;
 mod agreements;
+mod attachments;
 mod audit;
 mod db;
 mod dialect;
@@ -38,6 +39,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use accounts::{EndTokens, NewUser, TokenKind, TokenOwner, TokenRow, UserChange, UserRow};
+pub use attachments::{AttachmentPart, RecordAttachmentRow};
 pub use audit::{AuditFilter, AuditPage};
 pub use error::StoreError;
 pub use feed::{Change, ChangeOp, FeedWaker};

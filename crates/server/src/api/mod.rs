@@ -2,6 +2,7 @@
 //! themselves produce (so the two cannot drift apart).
 
 pub mod admin;
+pub mod attachments;
 pub mod deconfliction;
 pub mod extract;
 pub mod maritime;
@@ -618,6 +619,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(records::reports::versions))
         .routes(routes!(records::reports::audience))
         .routes(routes!(records::reports::correlations))
+        .routes(routes!(
+            records::reports::attachments,
+            records::reports::add_attachment
+        ))
         .routes(routes!(records::seizures::list, records::seizures::create))
         .routes(routes!(records::seizures::get, records::seizures::update))
         .routes(routes!(records::seizures::withdraw))
@@ -625,5 +630,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(records::seizures::audience))
         .routes(routes!(records::seizures::correlations))
         .routes(routes!(profiles::get_profile))
+        .routes(routes!(
+            records::seizures::attachments,
+            records::seizures::add_attachment
+        ))
+        .routes(routes!(attachments::get_attachment))
+        .routes(routes!(attachments::get_thumbnail))
         .split_for_parts()
 }

@@ -359,8 +359,10 @@ macro_rules! record_api {
             use utoipa::ToSchema;
 
             use super::{if_match, list_filter, parse_id, with_etag, Correlations, ListParams, WithdrawRequest};
+            use crate::api::attachments::{read_upload, UploadParams};
             use crate::api::extract::{Auth, JsonBody, QueryParams};
             use crate::error::{AppResult, ErrorBody};
+            use interdict_service::attachments::RecordAttachment;
             use crate::AppState;
 use interdict_service::check_limit;
 
@@ -463,6 +465,29 @@ use interdict_service::check_limit;
             pub async fn correlations(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>) -> AppResult<Json<Correlations>> {
                 let found = state.correlations::<$record>(&session.actor, parse_id(&id)?).await?;
                 Ok(Json(found.into()))
+            }
+
+            #[utoipa::path(get, path = concat!($path, "/{id}/attachments"), tag = $tag, operation_id = concat!($noun, "_attachments"),
+                params(("id" = uuid::Uuid, Path, description = "Record id")),
+                summary = concat!("The files attached to a ", $noun, ", oldest first"),
+                responses((status = 200, body = Vec<RecordAttachment>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody, description = "No such record, or not visible to you")),
+                security(("bearer" = [])))]
+            pub async fn attachments(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>) -> AppResult<Json<Vec<RecordAttachment>>> {
+                Ok(Json(state.record_attachments::<$record>(&session.actor, parse_id(&id)?).await?))
+            }
+
+            #[utoipa::path(post, path = concat!($path, "/{id}/attachments"), tag = $tag, operation_id = concat!("add_", $noun, "_attachment"),
+                params(("id" = uuid::Uuid, Path, description = "Record id"), UploadParams),
+                request_body(content = String, content_type = "application/octet-stream", description = "The file's bytes: a JPEG, PNG, GIF or WebP picture, a PDF or plain UTF-8 text, at most 10 MiB. Its type is found from its content; the declared type and the name's extension are not believed."),
+                summary = concat!("Attach a photo or document to a ", $noun, " of your agency"),
+                description = "For officers of the owning agency who may change the record. A picture gets a thumbnail; a picture over 12,000 pixels a side or 50 megapixels is refused (`image_too_large`). A record holds at most 20 files (`too_many_attachments`).",
+                responses((status = 201, body = RecordAttachment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The record is withdrawn or holds 20 files"), (status = 413, body = ErrorBody, description = "Over 10 MiB, or a picture too large"), (status = 415, body = ErrorBody, description = "Content of no type taken"), (status = 422, body = ErrorBody)),
+                security(("bearer" = [])))]
+            pub async fn add_attachment(State(state): State<AppState>, Auth(session): Auth, Path(id): Path<String>, QueryParams(params): QueryParams<UploadParams>, body: axum::body::Body) -> AppResult<(StatusCode, Json<RecordAttachment>)> {
+                let id = parse_id(&id)?;
+                let content = read_upload(body).await?;
+                let added = state.add_attachment::<$record>(&session.actor, id, &params.filename, content).await?;
+                Ok((StatusCode::CREATED, Json(added)))
             }
         }
     };

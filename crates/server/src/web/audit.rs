@@ -28,6 +28,7 @@ const FAMILIES: &[&str] = &[
     "search",
     "report",
     "seizure",
+    "attachment",
     "correlations",
     "deconfliction",
     "operation",

@@ -33,6 +33,7 @@ mod statistics;
 mod training;
 mod work;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -83,6 +84,11 @@ pub fn router() -> Router<AppState> {
             post(records::withdraw::<interdict_core::Report>),
         )
         .route(
+            "/reports/{id}/attachments",
+            post(records::upload::<interdict_core::Report>)
+                .layer(DefaultBodyLimit::max(records::UPLOAD_LIMIT)),
+        )
+        .route(
             "/seizures",
             get(records::list::<interdict_core::Seizure>)
                 .post(records::create::<interdict_core::Seizure>),
@@ -109,6 +115,13 @@ pub fn router() -> Router<AppState> {
             post(records::withdraw::<interdict_core::Seizure>),
         )
         .route("/profiles/{kind}/{id}/{n}", get(profiles::profile_page))
+        .route(
+            "/seizures/{id}/attachments",
+            post(records::upload::<interdict_core::Seizure>)
+                .layer(DefaultBodyLimit::max(records::UPLOAD_LIMIT)),
+        )
+        .route("/attachments/{id}", get(records::attachment))
+        .route("/attachments/{id}/thumbnail", get(records::thumbnail))
         .route("/static/{file}", get(statics::serve))
         .route(
             "/static/vendor/{package}/{file}",

@@ -24,9 +24,11 @@ use super::i18n::Lang;
 use super::layout::{
     handling_badge, html_response, page, pager, status_badge, tlp_badge, Nav, SortLinks,
 };
+use crate::api::attachments::file_response;
 use crate::api::records::{list_filter, ListParams};
 use crate::error::AppError;
 use crate::AppState;
+use interdict_service::attachments::RecordAttachment;
 use interdict_service::records::{RecordSummary, RecordType, Sort};
 
 type Page = Result<Response, Response>;
@@ -662,9 +664,20 @@ pub async fn detail<R: WebRecord>(
     auth: Authed,
     Path(id): Path<String>,
 ) -> Page {
+    let id = id_of(&id).map_err(|e| auth.fail(e))?;
+    detail_page::<R>(&state, &auth, id, StatusCode::OK, None).await
+}
+
+/// The page of a record; `upload_error` is what went wrong with a file just sent.
+async fn detail_page<R: WebRecord>(
+    state: &AppState,
+    auth: &Authed,
+    id: Uuid,
+    status: StatusCode,
+    upload_error: Option<String>,
+) -> Page {
     let lang = auth.ctx.lang;
     let actor = &auth.session.actor;
-    let id = id_of(&id).map_err(|e| auth.fail(e))?;
     let record = state
         .get_record::<R>(actor, id)
         .await
@@ -680,6 +693,12 @@ pub async fn detail<R: WebRecord>(
         .map_err(|e| auth.fail(e))?;
     let withdrawal = state
         .withdrawal::<R>(actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
+    // The files of the record, for whoever may read it: to anyone else the page does
+    // not exist, so nothing tells that there are any.
+    let attachments = state
+        .record_attachments::<R>(actor, id)
         .await
         .map_err(|e| auth.fail(e))?;
     let may_modify = actor.may_modify(&record.meta()).is_ok();
@@ -769,6 +788,7 @@ pub async fn detail<R: WebRecord>(
             (references_list(lang, "field.linked_reports", &references.links))
             (references_list(lang, "record.linked_from", &references.linked_from))
         }
+        (attachments_panel(lang, &attachments, may_modify.then(|| (format!("{base}/attachments"), auth.csrf())), upload_error.as_deref()))
         (correlation_panel(lang, &correlations))
         @if may_modify {
             details.panel.danger-zone {
@@ -786,7 +806,7 @@ pub async fn detail<R: WebRecord>(
         }
     };
     Ok(html_response(
-        StatusCode::OK,
+        status,
         page(
             lang,
             Some(&auth.session),
@@ -1130,4 +1150,230 @@ pub fn short_table<R: WebRecord>(lang: Lang, items: &[R]) -> Markup {
         };
         R::table(lang, items, &sort)
     }
+}
+
+/// The largest upload form taken: one file of the largest size and the form's fields.
+pub const UPLOAD_LIMIT: usize = interdict_service::attachments::MAX_FILE_BYTES + 64 * 1024;
+
+/// A size as people read it: bytes, KiB or MiB.
+fn size_text(lang: Lang, bytes: i64) -> String {
+    if bytes < 1024 {
+        format!("{} B", lang.int(bytes))
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+/// The short name of a file type.
+fn type_text(content_type: &str) -> &str {
+    match content_type {
+        "image/jpeg" => "JPEG",
+        "image/png" => "PNG",
+        "image/gif" => "GIF",
+        "image/webp" => "WebP",
+        "application/pdf" => "PDF",
+        "text/plain" => "TXT",
+        other => other,
+    }
+}
+
+/// The files of a record: pictures as thumbnails opening the full file, the others as
+/// links; for an officer who may change the record (`upload`: the form's address and
+/// CSRF token), the form to attach one more.
+fn attachments_panel(
+    lang: Lang,
+    attachments: &[RecordAttachment],
+    upload: Option<(String, &str)>,
+    upload_error: Option<&str>,
+) -> Markup {
+    html! {
+        section.panel.attachments id="attachments" {
+            h2 { (lang.t("attach.title")) }
+            @if attachments.is_empty() {
+                p.muted { (lang.t("attach.none")) }
+            } @else {
+                ul.attachment-list {
+                    @for a in attachments {
+                        li.attachment {
+                            @if a.thumbnail {
+                                a.thumb href={ "/attachments/" (a.id) } target="_blank" rel="noopener" {
+                                    img src={ "/attachments/" (a.id) "/thumbnail" } alt=(a.filename) loading="lazy";
+                                }
+                            } @else {
+                                a.thumb.file-icon href={ "/attachments/" (a.id) } { (type_text(&a.content_type)) }
+                            }
+                            div.attachment-facts {
+                                a.attachment-name href={ "/attachments/" (a.id) } target=[a.is_image().then_some("_blank")] rel=[a.is_image().then_some("noopener")] { (a.filename) }
+                                div.muted.small {
+                                    (type_text(&a.content_type)) " · " (size_text(lang, a.size))
+                                    @if let (Some(w), Some(h)) = (a.width, a.height) {
+                                        " · " (lang.t("attach.pixels").replace("{0}", &w.to_string()).replace("{1}", &h.to_string()))
+                                    }
+                                }
+                                div.muted.small {
+                                    (lang.t("attach.added_by").replace("{0}", &a.added_by).replace("{1}", &lang.datetime(a.added_at)))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some((action, csrf)) = upload {
+                form.attach-form method="post" action=(action) enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    div.field {
+                        label for="attachment-file" { (lang.t("attach.add")) }
+                        input type="file" id="attachment-file" name="file" required accept="image/jpeg,image/png,image/gif,image/webp,application/pdf,text/plain";
+                        small.help { (lang.t("attach.help")) }
+                        @if let Some(message) = upload_error {
+                            p.field-error role="alert" { (message) }
+                        }
+                    }
+                    button.button type="submit" { (lang.t("attach.upload")) }
+                }
+            }
+        }
+    }
+}
+
+/// What went wrong with an upload, in the page's language.
+fn upload_message(lang: Lang, error: &AppError) -> String {
+    let key = match error.code() {
+        "payload_too_large" => "attach.error.too_large",
+        "image_too_large" => "attach.error.image_too_large",
+        "unsupported_media_type" => "attach.error.type",
+        "too_many_attachments" => "attach.error.full",
+        "invalid_input" => match error {
+            AppError::Invalid { fields, .. } if fields.contains_key("filename") => {
+                "attach.error.filename"
+            }
+            _ => "attach.error.unreadable",
+        },
+        _ => return error.to_string(),
+    };
+    lang.t(key).to_owned()
+}
+
+/// `POST /reports/{id}/attachments`: one file, sent as a multipart form.
+pub async fn upload<R: WebRecord>(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Page {
+    let lang = auth.ctx.lang;
+    let id = id_of(&id).map_err(|e| auth.fail(e))?;
+    let mut fields = Vec::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut failed: Option<AppError> = None;
+    loop {
+        let part = match multipart.next_field().await {
+            Ok(Some(part)) => part,
+            Ok(None) => break,
+            Err(e) => {
+                failed = Some(unreadable_form(&e));
+                break;
+            }
+        };
+        let name = part.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let filename = part.file_name().unwrap_or_default().to_owned();
+            match part.bytes().await {
+                Ok(bytes) => file = Some((filename, bytes.to_vec())),
+                Err(e) => {
+                    failed = Some(unreadable_form(&e));
+                    break;
+                }
+            }
+        } else {
+            match part.text().await {
+                Ok(text) => fields.push((name, text)),
+                Err(e) => {
+                    failed = Some(unreadable_form(&e));
+                    break;
+                }
+            }
+        }
+    }
+    let error = match failed {
+        // A form cut short has no CSRF token to check; nothing was kept.
+        Some(error @ AppError::TooLarge { .. }) => error,
+        Some(error) => return Err(auth.fail(error)),
+        None => {
+            auth.check_csrf(&FormData(fields))?;
+            match file.filter(|(name, content)| !(name.is_empty() && content.is_empty())) {
+                None => {
+                    let message = lang.t("attach.error.no_file").to_owned();
+                    return detail_page::<R>(
+                        &state,
+                        &auth,
+                        id,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        Some(message),
+                    )
+                    .await;
+                }
+                Some((filename, content)) => {
+                    match state
+                        .add_attachment::<R>(&auth.session.actor, id, &filename, content)
+                        .await
+                    {
+                        Ok(_) => {
+                            return Ok(Redirect::to(&format!("/{}/{}#attachments", R::PATH, id))
+                                .into_response())
+                        }
+                        Err(e) => e.into(),
+                    }
+                }
+            }
+        }
+    };
+    match error {
+        AppError::NotFound | AppError::Forbidden { .. } | AppError::Internal(_) => {
+            Err(auth.fail(error))
+        }
+        _ => {
+            let message = upload_message(lang, &error);
+            detail_page::<R>(&state, &auth, id, error.status(), Some(message)).await
+        }
+    }
+}
+
+/// A multipart form that cannot be read: too large (the request's limit), or broken.
+fn unreadable_form(error: &axum::extract::multipart::MultipartError) -> AppError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        interdict_service::attachments::file_too_large().into()
+    } else {
+        AppError::BadRequest("cannot read the form".into())
+    }
+}
+
+/// `GET /attachments/{id}`: the file, for whoever may read its record.
+pub async fn attachment(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+) -> Page {
+    let id = id_of(&id).map_err(|e| auth.fail(e))?;
+    let file = state
+        .open_attachment(&auth.session.actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
+    Ok(file_response(file))
+}
+
+/// `GET /attachments/{id}/thumbnail`.
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+) -> Page {
+    let id = id_of(&id).map_err(|e| auth.fail(e))?;
+    let file = state
+        .attachment_thumbnail(&auth.session.actor, id)
+        .await
+        .map_err(|e| auth.fail(e))?;
+    Ok(file_response(file))
 }

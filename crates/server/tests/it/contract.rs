@@ -135,6 +135,7 @@ async fn every_documented_operation_succeeds_as_documented() {
         assert_eq!(code, StatusCode::OK, "{audience}");
         let (code, found) = node.get(&format!("{path}/correlations"), &kcs).await;
         assert_eq!(code, StatusCode::OK, "{found}");
+        exercise_attachments(&node, &kcs, path).await;
     }
     for list in [
         "/api/v1/reports?limit=1",
@@ -838,4 +839,35 @@ async fn exercise_resources(node: &TestNode) {
     }
     let answer = node.request(Method::DELETE, &base).token(&kcs).send().await;
     assert_eq!(answer.status, StatusCode::NO_CONTENT);
+}
+
+/// A photo attached to a record, listed, opened and shown as a thumbnail.
+async fn exercise_attachments(node: &TestNode, kcs: &str, record: &str) {
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(400, 300, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    }))
+    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    .unwrap();
+    let added = node
+        .request(
+            Method::POST,
+            &format!("{record}/attachments?filename=deck.png"),
+        )
+        .token(kcs)
+        .raw_body("application/octet-stream", png)
+        .send()
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    let id = added.body["id"].as_str().unwrap().to_owned();
+    let (code, list) = node.get(&format!("{record}/attachments"), kcs).await;
+    assert_eq!(code, StatusCode::OK, "{list}");
+    for path in [
+        format!("/api/v1/attachments/{id}"),
+        format!("/api/v1/attachments/{id}/thumbnail"),
+    ] {
+        let file = node.request(Method::GET, &path).token(kcs).send().await;
+        assert_eq!(file.status, StatusCode::OK, "{path}");
+        assert_eq!(file.header("content-type").as_deref(), Some("image/png"));
+    }
 }

@@ -5,6 +5,7 @@
 
 mod access;
 mod admin_web;
+mod attachments;
 mod audit_log;
 mod bad_input;
 mod contract;
