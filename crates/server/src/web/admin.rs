@@ -151,10 +151,11 @@ async fn home(auth: Authed) -> Page {
     Ok(Redirect::to("/admin/users").into_response())
 }
 
-fn roles_box(lang: Lang, checked: &[String], error: Option<String>) -> Markup {
+/// The roles as checkboxes; `legend` where no heading above names them already.
+fn roles_box(lang: Lang, checked: &[String], error: Option<String>, legend: bool) -> Markup {
     html! {
-        fieldset.field.wide.invalid[error.is_some()] #roles-field {
-            legend { (lang.t("adm.roles")) }
+        fieldset.field.wide.invalid[error.is_some()] #roles-field aria-label=(lang.t("adm.roles")) {
+            @if legend { legend { (lang.t("adm.roles")) } }
             div.check-grid {
                 @for role in Role::ALL {
                     label.check {
@@ -288,7 +289,7 @@ async fn render_users(
                             minlength=(MIN_PASSWORD) required aria-describedby="password-help";
                         small.help id="password-help" { (lang.t("adm.password_help").replace("{0}", &MIN_PASSWORD.to_string())) }
                     }))
-                    (roles_box(lang, &form.roles, err(lang, errors, "roles")))
+                    (roles_box(lang, &form.roles, err(lang, errors, "roles"), true))
                 }
                 div.form-actions {
                     button.button type="submit" { (lang.t("adm.create_user")) }
@@ -467,7 +468,7 @@ async fn render_user(
             h2 { (lang.t("adm.roles")) }
             form method="post" action={ (path) "/roles" } novalidate {
                 input type="hidden" name="csrf" value=(auth.csrf());
-                (roles_box(lang, &roles, err(lang, errors, "roles")))
+                (roles_box(lang, &roles, err(lang, errors, "roles"), false))
                 label.check {
                     input type="checkbox" name="keep_automation" value="true";
                     (lang.t("adm.keep_automation"))

@@ -120,7 +120,11 @@ fn graph(lang: Lang, profile: &Profile) -> Markup {
                 lang.t(&format!("alert.{}", a.kind.as_str())),
                 lang.date(a.start.date_naive())
             ),
-            edge: format!("MMSI {}", a.mmsi),
+            edge: if profile.mmsi.contains(&a.mmsi) {
+                format!("MMSI {}", a.mmsi)
+            } else {
+                lang.t("profile.edge.watchlist").to_owned()
+            },
             href: Some("/map".to_owned()),
             dashed: false,
         });
@@ -135,9 +139,16 @@ fn graph(lang: Lang, profile: &Profile) -> Markup {
         });
     }
     nodes.truncate(GRAPH_NODES);
-    let (width, height) = (760.0_f64, 440.0_f64);
+    // As tall as the nodes need: a pair side by side, a ring for more.
+    let width = 760.0_f64;
+    let height = match nodes.len() {
+        0..=2 => 200.0_f64,
+        3..=6 => 340.0,
+        _ => 440.0,
+    };
     let (cx, cy) = (width / 2.0, height / 2.0);
-    let (rx, ry) = (width / 2.0 - 120.0, height / 2.0 - 50.0);
+    // Room beside the ring for the labels, which run outwards.
+    let (rx, ry) = (width / 2.0 - 240.0, height / 2.0 - 50.0);
     let n = nodes.len().max(1) as f64;
     let place = |i: usize| {
         // From the top, clockwise, a little turned so that no label sits on the axis.
