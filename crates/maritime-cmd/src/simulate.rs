@@ -267,6 +267,36 @@ impl Bits {
     }
 }
 
+/// One position report (message 1) of `mmsi` at `time` (Unix seconds) as receiver `rx`
+/// writes it, with a tag block: the line the benchmarks feed a node's pipeline with.
+/// A vessel slower than half a knot reports itself at anchor.
+pub fn position_line(
+    rx: &str,
+    time: i64,
+    mmsi: u32,
+    lat: f64,
+    lon: f64,
+    sog: f64,
+    cog: f64,
+) -> String {
+    let sample = Sample {
+        t: time,
+        lat,
+        lon,
+        sog,
+        cog,
+        status: if sog < 0.5 { 1 } else { 0 },
+    };
+    let (payload, fill) = type1(mmsi, &sample).armour();
+    let body = format!("AIVDM,1,1,,A,{payload},{fill}");
+    let tag = format!("s:{rx},c:{time}");
+    format!(
+        "\\{tag}*{:02X}\\!{body}*{:02X}",
+        checksum(&tag),
+        checksum(&body)
+    )
+}
+
 fn checksum(s: &str) -> u8 {
     s.bytes().fold(0, |a, b| a ^ b)
 }

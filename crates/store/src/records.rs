@@ -83,6 +83,10 @@ pub struct ListFilter {
     pub terms: Option<Vec<QueryTerm>>,
     /// An order other than newest first; its pages are counted by position.
     pub sort: Option<Sort>,
+    /// For an order by place: the names places are shown by, as `(spelling in lower
+    /// case, name shown)`, so that a list sorts by the names its reader sees (a page
+    /// in Korean shows `인천국제공항` for `Incheon International Airport`).
+    pub place_names: Vec<(String, String)>,
 }
 
 /// What a listing can be sorted by: the columns a list page shows.
@@ -1321,9 +1325,22 @@ impl Store {
             .bind_list(seqs)
             .push(" ORDER BY ")
             // Records without the key (a report's place) come last either way.
-            .push(&format!("{} IS NULL, ", sort.key.expression(dialect)))
-            .push(&sort.key.expression(dialect))
-            .push(" ")
+            .push(&format!("{} IS NULL, ", sort.key.expression(dialect)));
+        if sort.key == SortKey::Place && !filter.place_names.is_empty() {
+            // The name shown for each known spelling, else the name as written.
+            let written = sort.key.expression(dialect);
+            sql.push(&format!("CASE {written}"));
+            for (spelling, shown) in &filter.place_names {
+                sql.push(" WHEN ")
+                    .bind(spelling.to_lowercase())
+                    .push(" THEN ")
+                    .bind(shown.to_lowercase());
+            }
+            sql.push(&format!(" ELSE {written} END"));
+        } else {
+            sql.push(&sort.key.expression(dialect));
+        }
+        sql.push(" ")
             .push(direction)
             .push(", r.seq DESC LIMIT ")
             .bind(limit + 1)

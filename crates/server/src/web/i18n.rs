@@ -202,6 +202,26 @@ impl Lang {
         }
     }
 
+    /// Every spelling of the places the catalogues know, each with its name in this
+    /// language: what a list sorted by place orders by.
+    pub fn place_names(self) -> Vec<(String, String)> {
+        let mut names = Vec::new();
+        for catalogue in CATALOGUES.iter() {
+            for (key, text) in catalogue {
+                if key.starts_with("gazetteer.") {
+                    for spelling in text.split('|').map(str::trim) {
+                        if !spelling.is_empty() {
+                            names.push((spelling.to_owned(), self.place(spelling)));
+                        }
+                    }
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// Sorts countries by their names in this language, the names written in it
     /// first, then the others in English.
     pub fn sort_countries(self, countries: &mut [CountryCode]) {

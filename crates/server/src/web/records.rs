@@ -451,6 +451,9 @@ pub async fn list<R: WebRecord>(
         Ok(mut filter) => {
             // An order the store does not know is newest first, as with no order.
             filter.sort = sort;
+            if sort.is_some_and(|s| s.key == interdict_service::records::SortKey::Place) {
+                filter.place_names = lang.place_names();
+            }
             state
                 .list_records::<R>(&auth.session.actor, &filter, params.cursor.as_deref(), 25)
                 .await

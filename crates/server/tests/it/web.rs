@@ -1743,3 +1743,51 @@ async fn the_statistics_page_shows_the_figures_in_the_readers_language() {
     let (status, _) = get(&client, &format!("{base}/statistics?from=2025-13")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// A list sorted by place sorts by the names its reader sees: places the catalogues
+/// know are shown, and ordered, in the page's language.
+#[tokio::test]
+async fn a_list_sorted_by_place_follows_the_names_shown() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+    for (i, place) in [
+        "Incheon International Airport",
+        "Busan New Port",
+        "Gimhae Airport",
+        "Pier 9",
+    ]
+    .iter()
+    .enumerate()
+    {
+        file_seizure(&client, base, &csrf, &format!("2026-04-0{}", i + 1), place).await;
+    }
+    for (lang, expected) in [
+        (
+            "en",
+            [
+                "Busan New Port",
+                "Gimhae International Airport",
+                "Incheon International Airport",
+                "Pier 9",
+            ],
+        ),
+        ("ko", ["Pier 9", "김해국제공항", "부산신항", "인천국제공항"]),
+    ] {
+        get(&client, &format!("{base}/lang?set={lang}&next=%2F")).await;
+        let (_, page) = get(&client, &format!("{base}/seizures?sort=place")).await;
+        assert_eq!(places_in(&page), expected, "{lang}");
+        let (_, page) = get(&client, &format!("{base}/seizures?sort=-place")).await;
+        let mut reversed = expected.to_vec();
+        reversed.reverse();
+        assert_eq!(places_in(&page), reversed, "{lang}, descending");
+    }
+    get(&client, &format!("{base}/lang?set=th&next=%2F")).await;
+    let (_, page) = get(&client, &format!("{base}/seizures?sort=place")).await;
+    let shown = places_in(&page);
+    let mut sorted = shown.clone();
+    sorted.sort_by_key(|p| p.to_lowercase());
+    assert_eq!(shown, sorted, "th");
+    assert!(shown.contains(&"ท่าเรือใหม่ปูซาน".to_owned()), "{shown:?}");
+}

@@ -415,6 +415,16 @@ backend_tests! {
         }
         assert_eq!(seen, ["Apia", "Busan", "Gwangyang", "incheon", "Mokpo", "Pyeongtaek", "Ulsan"]);
 
+        // By the names a reader sees: Busan shown as "Zz Busan" sorts last.
+        let filter = ListFilter {
+            sort: Sort::parse("place"),
+            place_names: vec![("Busan".into(), "Zz Busan".into())],
+            ..ListFilter::default()
+        };
+        let page = store.list_records(&own, &filter, None, 50).await.unwrap();
+        let shown: Vec<_> = page.items.iter().map(place_of).collect();
+        assert_eq!(shown, ["Apia", "Gwangyang", "incheon", "Mokpo", "Pyeongtaek", "Ulsan", "Busan"]);
+
         // By day, descending; and ascending with a date range.
         let filter = ListFilter { sort: Sort::parse("-date"), ..ListFilter::default() };
         let page = store.list_records(&own, &filter, None, 50).await.unwrap();

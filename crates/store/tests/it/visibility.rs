@@ -233,6 +233,7 @@ backend_tests! {
                 to: Some(day(2026, 12, 31)),
                 terms: Some(terms),
                 sort: None,
+                place_names: Vec::new(),
             },
             Box::new(move |r: &Rec| {
                 r.meta().agency.as_str() == KCG

@@ -1,0 +1,233 @@
+//! The maritime picture end to end in a node: a day of AIS from thousands of vessels,
+//! as NMEA lines with tag blocks, handed to a source's pipeline (decode, every
+//! detector, down-sampled tracks and alerts written to the database) as fast as it
+//! takes them, on this machine's cores.
+//!
+//! ```text
+//! cargo build --release -p interdict-bench --bin interdict-pipeline-timing
+//! target/release/interdict-pipeline-timing --vessels 20000 --positions 10000000
+//! ```
+//!
+//! The day is generated on the fly in time order (each vessel reports at its own second
+//! of a fixed period): most vessels transit at 8–20 kn, some fish slowly, some lie at
+//! anchor. The lines are generated once alone (timed), then again on a thread of their
+//! own while the node takes them; the rate is the lines over the wall time from the
+//! first batch to the pipeline's flush (the generator's share of the cores included).
+//! Peak resident memory is the process's `VmHWM`, the generator's included.
+
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Parser;
+use interdict_core::{AgencyCode, Tlp};
+use interdict_maritime_cmd::simulate::position_line;
+use interdict_service::maritime::Line;
+use interdict_service::{Clock, Service, ServiceConfig};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+#[derive(Parser)]
+struct Args {
+    /// Vessels reporting.
+    #[arg(long, default_value_t = 20_000)]
+    vessels: u32,
+    /// Positions in the day (about; a whole number per vessel).
+    #[arg(long, default_value_t = 10_000_000)]
+    positions: u64,
+    /// Lines handed to the pipeline at a time, as a feed's reader does.
+    #[arg(long, default_value_t = 2_000)]
+    batch: usize,
+    /// Database (default: SQLite in a temporary directory).
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+/// One vessel of the day.
+struct Vessel {
+    mmsi: u32,
+    lat: f64,
+    lon: f64,
+    sog: f64,
+    cog: f64,
+}
+
+/// The day, in time order: `per_vessel` reports of every vessel, `period` seconds apart.
+struct Day {
+    vessels: Vec<Vessel>,
+    period: i64,
+    per_vessel: u64,
+    start: i64,
+    rng: StdRng,
+}
+
+impl Day {
+    fn new(n: u32, positions: u64, start: i64) -> Day {
+        let mut rng = StdRng::seed_from_u64(20_000);
+        let vessels = (0..n)
+            .map(|i| {
+                let kind = rng.gen_range(0..100);
+                let sog = match kind {
+                    0..=79 => rng.gen_range(8.0..20.0),
+                    80..=89 => rng.gen_range(1.0..4.0),
+                    _ => 0.0,
+                };
+                Vessel {
+                    mmsi: 440_000_000 + i,
+                    lat: rng.gen_range(24.0..42.0),
+                    lon: rng.gen_range(118.0..135.0),
+                    sog,
+                    cog: rng.gen_range(0.0..360.0),
+                }
+            })
+            .collect();
+        let per_vessel = (positions / u64::from(n.max(1))).max(1);
+        Day {
+            vessels,
+            period: (86_400 / per_vessel as i64).max(1),
+            per_vessel,
+            start,
+            rng,
+        }
+    }
+
+    /// Calls `out` with every line of the day, in time order.
+    fn lines(&mut self, mut out: impl FnMut(String)) {
+        let n = self.vessels.len();
+        let period = self.period as usize;
+        for k in 0..self.per_vessel {
+            for offset in 0..period {
+                let mut i = offset;
+                while i < n {
+                    let t = self.start + k as i64 * self.period + offset as i64;
+                    let v = &mut self.vessels[i];
+                    // Move one period on, turning a little now and then.
+                    let hours = self.period as f64 / 3600.0;
+                    let distance = v.sog * hours / 60.0;
+                    v.lat += distance * v.cog.to_radians().cos();
+                    v.lon += distance * v.cog.to_radians().sin() / v.lat.to_radians().cos();
+                    if !(20.0..45.0).contains(&v.lat) || !(115.0..140.0).contains(&v.lon) {
+                        v.cog = (v.cog + 180.0) % 360.0;
+                    } else if self.rng.gen_ratio(1, 40) {
+                        v.cog = (v.cog + self.rng.gen_range(-30.0..30.0) + 360.0) % 360.0;
+                    }
+                    out(position_line(
+                        "bench", t, v.mmsi, v.lat, v.lon, v.sog, v.cog,
+                    ));
+                    i += period;
+                }
+            }
+        }
+    }
+}
+
+fn peak_resident_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// The process's CPU time, user and system, in seconds.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let start = 1_790_000_000;
+
+    // The generator alone.
+    let generated = Instant::now();
+    let mut count = 0_u64;
+    let mut bytes = 0_u64;
+    Day::new(args.vessels, args.positions, start).lines(|line| {
+        count += 1;
+        bytes += line.len() as u64;
+    });
+    let generator = generated.elapsed().as_secs_f64();
+    println!(
+        "generated {count} lines ({:.0} MB) of {} vessels in {generator:.2} s",
+        bytes as f64 / 1e6,
+        args.vessels
+    );
+
+    let dir = tempfile::tempdir()?;
+    let url = args.database_url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("bench.db").display()
+        )
+    });
+    let config = ServiceConfig::new(dir.path().to_owned());
+    let service = Service::open(config, &url, Clock::system())
+        .await
+        .context("open the node")?;
+    let agency = AgencyCode::parse("KR-KCG")?;
+    service
+        .create_agency(
+            &interdict_service::admin::Admin::Console,
+            agency.as_str(),
+            "Korea Coast Guard",
+            "KR",
+            "coast_guard",
+            "",
+        )
+        .await?;
+    let source = service
+        .create_source_as_operator(&agency, "bench", "file", "/dev/null", Tlp::Amber)
+        .await?;
+
+    // Into the node: the lines in batches, as a feed hands them over.
+    let cpu_before = cpu_seconds();
+    let began = Instant::now();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Line>>(4);
+    let (vessels, positions, batch) = (args.vessels, args.positions, args.batch);
+    let producer = std::thread::spawn(move || {
+        let mut pending = Vec::with_capacity(batch);
+        Day::new(vessels, positions, start).lines(|line| {
+            pending.push(Line {
+                bytes: line.into_bytes(),
+                received_at: None,
+            });
+            if pending.len() == batch {
+                let full = std::mem::replace(&mut pending, Vec::with_capacity(batch));
+                let _ = tx.blocking_send(full);
+            }
+        });
+        if !pending.is_empty() {
+            let _ = tx.blocking_send(pending);
+        }
+    });
+    while let Some(lines) = rx.recv().await {
+        service.ingest(source.id, lines).await?;
+    }
+    let stats = service.flush_pipeline(source.id).await?;
+    let wall = began.elapsed().as_secs_f64();
+    producer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the generator panicked"))?;
+    let cpu = match (cpu_before, cpu_seconds()) {
+        (Some(a), Some(b)) => b - a,
+        _ => f64::NAN,
+    };
+    println!(
+        "pipeline: {} lines, {} observations, {} malformed, {} track points, {} alerts",
+        stats.lines, stats.observations, stats.malformed, stats.track_points, stats.alerts
+    );
+    // The generator runs beside the node on its own thread (alone it took the time
+    // above), so the rate is that of the node sharing the machine with it.
+    println!(
+        "end to end: {wall:.2} s wall, {:.0} positions/s; CPU of the process {cpu:.2} s on {} cores",
+        count as f64 / wall,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    if let Some(kib) = peak_resident_kib() {
+        println!("peak resident memory {:.0} MB", kib as f64 / 1024.0);
+    }
+    Ok(())
+}
