@@ -59,6 +59,19 @@ test("a match across scripts is a link where readable and a hit where not", asyn
   assert.ok(linked.some((l) => l.includes("HAE YANG HO") && l.includes("KR-KCG")), linked.join("\n"));
   await shot(kcs.page, "deconfliction-01-kcs-links-ko");
 
+  // The vessel's profile: both spellings, the coast guard's report in the graph and
+  // the list, then back to the report.
+  const report = kcs.page.url();
+  await Promise.all([kcs.page.waitForURL(/\/profiles\/reports\/[0-9a-f-]{36}\/0$/), kcs.page.click("a.profile-link >> nth=0")]);
+  await kcs.page.locator(".profile-graph svg circle.node-subject").waitFor();
+  const spellings = await kcs.page.locator("#spellings").textContent();
+  assert.ok(spellings.includes("해양호") && spellings.includes("HAE YANG HO"), spellings);
+  const rows = await kcs.page.locator("#profile-records tbody tr").allTextContents();
+  assert.ok(rows.some((r) => r.includes("HAE YANG HO") && r.includes("KR-KCG")), rows.join("\n"));
+  assert.ok((await kcs.page.locator(".profile-graph svg a").count()) >= 2, "records in the graph");
+  await shot(kcs.page, "deconfliction-01b-profile-ko");
+  await kcs.page.goto(report);
+
   // The Thai customs may not read the customs service's AMBER reports: a hit only.
   const thai = await as("thai.analyst");
   const ours = await fileReport(thai.page, `HAE YANG HO watch ${run}`, "GREEN", "HAE YANG HO", "IMO 9074729");
