@@ -106,8 +106,10 @@ pub enum SortKey {
     Place,
     /// A seizure's conveyance, by its code.
     Conveyance,
-    /// A seizure's (first) drug, by its code.
+    /// A seizure's (first) drug, or a report's first, by its code.
     Drug,
+    /// The kind of record (`report`, `seizure`).
+    Kind,
 }
 
 impl SortKey {
@@ -122,6 +124,7 @@ impl SortKey {
         SortKey::Place,
         SortKey::Conveyance,
         SortKey::Drug,
+        SortKey::Kind,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -136,6 +139,7 @@ impl SortKey {
             SortKey::Place => "place",
             SortKey::Conveyance => "conveyance",
             SortKey::Drug => "drug",
+            SortKey::Kind => "kind",
         }
     }
 
@@ -160,9 +164,10 @@ impl SortKey {
             SortKey::Place => format!("LOWER({})", json(&["place", "name"])),
             SortKey::Conveyance => json(&["conveyance"]),
             SortKey::Drug => match dialect {
-                Dialect::Sqlite => "json_extract(r.body, '$.items[0].drug')".into(),
-                Dialect::Postgres => "(CAST(r.body AS jsonb) #>> '{items,0,drug}')".into(),
+                Dialect::Sqlite => "COALESCE(json_extract(r.body, '$.items[0].drug'), json_extract(r.body, '$.drugs[0]'))".into(),
+                Dialect::Postgres => "COALESCE(CAST(r.body AS jsonb) #>> '{items,0,drug}', CAST(r.body AS jsonb) #>> '{drugs,0}')".into(),
             },
+            SortKey::Kind => "r.kind".into(),
         }
     }
 }

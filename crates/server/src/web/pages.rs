@@ -451,7 +451,7 @@ pub async fn search(
                 div.table-scroll {
                     table.data.search-results {
                         thead { tr {
-                            th { (lang.t("field.record_kind")) }
+                            (sorter.th("field.record_kind", "kind"))
                             (sorter.th("field.title", "title"))
                             (sorter.th("field.agency", "agency"))
                             (sorter.th("field.tlp", "tlp"))

@@ -124,7 +124,7 @@ impl WebRecord for Report {
                         (sort.th("field.agency", "agency"))
                         (sort.th("field.tlp", "tlp"))
                         (sort.th("field.grading", "grading"))
-                        th { (lang.t("field.drugs")) }
+                        (sort.th("field.drugs", "drug"))
                         (sort.th("field.status", "status"))
                         (sort.th("field.updated", "updated"))
                     } }

@@ -1791,3 +1791,42 @@ async fn a_list_sorted_by_place_follows_the_names_shown() {
     assert_eq!(shown, sorted, "th");
     assert!(shown.contains(&"ท่าเรือใหม่ปูซาน".to_owned()), "{shown:?}");
 }
+
+/// Every column of the report list and of the search results sorts: the reports by
+/// their first drug, the results by their kind.
+#[tokio::test]
+async fn reports_sort_by_drug_and_results_by_kind() {
+    let node = start().await;
+    let base = &node.base;
+    let client = browser();
+    let csrf = login(&client, base, "kcs.analyst").await;
+    for (title, drug) in [("Sorted A", "methamphetamine"), ("Sorted B", "cocaine"), ("Sorted C", "yaba")] {
+        let mut form = report_form(&csrf, title, "");
+        form.retain(|(k, _)| *k != "drugs");
+        form.push(("drugs", drug));
+        let response = client
+            .post(format!("{base}/reports"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{title}");
+    }
+    file_seizure(&client, base, &csrf, "2026-04-01", "Sorted port").await;
+    let titles = |html: &str| -> Vec<String> {
+        html.split(r#"<td class="title-cell"><a href="/reports/"#)
+            .skip(1)
+            .filter_map(|c| Some(c[c.find('>')? + 1..c.find("</a>")?].to_owned()))
+            .collect()
+    };
+    let (_, page) = get(&client, &format!("{base}/reports?sort=drug")).await;
+    assert!(page.contains(r#"aria-sort="ascending" data-sort="drug""#));
+    assert_eq!(titles(&page), ["Sorted B", "Sorted A", "Sorted C"]);
+    let (_, page) = get(&client, &format!("{base}/reports?sort=-drug")).await;
+    assert_eq!(titles(&page), ["Sorted C", "Sorted A", "Sorted B"]);
+    let (_, found) = get(&client, &format!("{base}/search?q=sorted&sort=-kind")).await;
+    assert!(found.contains(r#"aria-sort="descending" data-sort="kind""#), "{found}");
+    let seizure_at = found.find("/seizures/").expect("the seizure");
+    let report_at = found.find("/reports/").expect("a report");
+    assert!(seizure_at < report_at, "seizures before reports, descending");
+}
