@@ -11,7 +11,7 @@ use interdict_core::handling::{Grading, Handling, Tlp};
 use interdict_core::ident::{
     ContainerNumber, CountryCode, EmailAddress, ImoNumber, Mmsi, PhoneNumber,
 };
-use interdict_core::record::DrugType;
+use interdict_core::record::{Conveyance, DrugType};
 use interdict_core::subject::{Container, Email, Organisation, Person, Phone, Vessel};
 use interdict_core::{AgencyCode, RecordStatus, Report, Scope, Seizure, Subject, Username};
 use interdict_datagen::{spread, Generator, AGENCIES};
@@ -1071,12 +1071,13 @@ fn link_through_subjects(seizures: &mut [Seizure], reports: &[Report]) {
         if n % 4 != 0 {
             continue;
         }
+        let fits = |s: &&Subject| carried_by(s, seizure.conveyance);
         let tips: Vec<&Report> = reports
             .iter()
             .filter(|r| {
                 r.agency == seizure.agency
                     && r.status == RecordStatus::Published
-                    && !r.subjects.is_empty()
+                    && r.subjects.iter().any(|s| fits(&s))
                     && r.created_at < seizure.created_at
                     && seizure.created_at - r.created_at < Duration::days(183)
             })
@@ -1085,7 +1086,8 @@ fn link_through_subjects(seizures: &mut [Seizure], reports: &[Report]) {
             continue;
         }
         let tip = tips[n / 4 % tips.len()];
-        let subject = &tip.subjects[n / 4 % tip.subjects.len()];
+        let fitting: Vec<&Subject> = tip.subjects.iter().filter(fits).collect();
+        let subject = fitting[n / 4 % fitting.len()];
         if !seizure.subjects.contains(subject) {
             if matches!(subject, Subject::Person(_)) {
                 seizure.arrests += 1;
@@ -1095,6 +1097,25 @@ fn link_through_subjects(seizures: &mut [Seizure], reports: &[Report]) {
         if !seizure.linked_reports.contains(&tip.id) {
             seizure.linked_reports.push(tip.id);
         }
+    }
+}
+
+/// Whether a seizure by `conveyance` can name `subject`: a parcel its sender's phone or
+/// company, a traveller the person, a container its box, the ship or the company, a
+/// vessel the ship and its crew.
+fn carried_by(subject: &Subject, conveyance: Conveyance) -> bool {
+    use Conveyance::*;
+    match subject {
+        Subject::Person(_) => true,
+        Subject::Phone(_) | Subject::Email(_) => {
+            matches!(conveyance, Post | ExpressCourier | AirPassenger | AirCargo)
+        }
+        Subject::Organisation(_) => {
+            matches!(conveyance, Post | ExpressCourier | AirCargo | SeaContainer)
+        }
+        Subject::Container(_) => conveyance == SeaContainer,
+        Subject::Vessel(_) => matches!(conveyance, SeaContainer | Vessel),
+        _ => false,
     }
 }
 
@@ -1275,9 +1296,9 @@ mod tests {
                         r.id == *id
                             && r.agency == s.agency
                             && r.created_at < s.created_at
-                            && r.subjects
-                                .iter()
-                                .any(|subject| s.subjects.contains(subject))
+                            && r.subjects.iter().any(|subject| {
+                                s.subjects.contains(subject) && carried_by(subject, s.conveyance)
+                            })
                     })
                 })
             })

@@ -84,6 +84,9 @@ pub struct CorrelationLink {
     pub title: String,
     pub status: RecordStatus,
     pub tlp: Tlp,
+    /// A seizure's drugs and place, from which a page builds its title in its own
+    /// language; `None` for a report.
+    pub seizure: Option<crate::records::SeizureBrief>,
     /// The identifiers both records carry.
     pub matched: Vec<MatchedIdentifier>,
     /// The fields that were compared for the strongest pair of subjects, and the
@@ -503,7 +506,7 @@ impl Service {
 }
 
 /// What the policy lets the reader know of one stored record.
-fn answer<R: Record + serde::de::DeserializeOwned>(
+fn answer<R: Record + crate::records::Summarised + serde::de::DeserializeOwned>(
     access: &Access,
     stored: &interdict_store::StoredRecord,
 ) -> ServiceResult<Option<Found>> {
@@ -519,6 +522,7 @@ fn answer<R: Record + serde::de::DeserializeOwned>(
             title: record.title(),
             status: record.status(),
             tlp: record.handling().tlp,
+            seizure: record.summary().seizure,
             matched: Vec::new(),
             fields: Vec::new(),
             score: 0.0,

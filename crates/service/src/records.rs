@@ -264,6 +264,23 @@ impl RecordSummary {
     }
 }
 
+/// A record as lists and references show it.
+pub trait Summarised {
+    fn summary(&self) -> RecordSummary;
+}
+
+impl Summarised for Report {
+    fn summary(&self) -> RecordSummary {
+        RecordSummary::of(self)
+    }
+}
+
+impl Summarised for Seizure {
+    fn summary(&self) -> RecordSummary {
+        RecordSummary::of_seizure(self)
+    }
+}
+
 /// A record read for a reader, with the policy facts kept beside it.
 pub(crate) struct Loaded<R> {
     seq: i64,

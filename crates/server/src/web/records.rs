@@ -886,7 +886,12 @@ fn correlation_panel(lang: Lang, found: &Correlations) -> Markup {
                 ul.correlation-links {
                     @for link in &found.links {
                         li {
-                            a href={ "/" (if link.kind == RecordKind::Seizure { "seizures" } else { "reports" }) "/" (link.id) } { (link.title) }
+                            a href={ "/" (if link.kind == RecordKind::Seizure { "seizures" } else { "reports" }) "/" (link.id) } {
+                                @match &link.seizure {
+                                    Some(brief) => (lang.seizure_title_of(&brief.items, &brief.place)),
+                                    None => (link.title),
+                                }
+                            }
                             " — " (link.agency.as_str()) " "
                             (tlp_badge(link.tlp))
                             " · " (lang.t("correlation.matched")) ": "

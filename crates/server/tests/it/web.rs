@@ -1800,7 +1800,11 @@ async fn reports_sort_by_drug_and_results_by_kind() {
     let base = &node.base;
     let client = browser();
     let csrf = login(&client, base, "kcs.analyst").await;
-    for (title, drug) in [("Sorted A", "methamphetamine"), ("Sorted B", "cocaine"), ("Sorted C", "yaba")] {
+    for (title, drug) in [
+        ("Sorted A", "methamphetamine"),
+        ("Sorted B", "cocaine"),
+        ("Sorted C", "yaba"),
+    ] {
         let mut form = report_form(&csrf, title, "");
         form.retain(|(k, _)| *k != "drugs");
         form.push(("drugs", drug));
@@ -1825,8 +1829,14 @@ async fn reports_sort_by_drug_and_results_by_kind() {
     let (_, page) = get(&client, &format!("{base}/reports?sort=-drug")).await;
     assert_eq!(titles(&page), ["Sorted C", "Sorted A", "Sorted B"]);
     let (_, found) = get(&client, &format!("{base}/search?q=sorted&sort=-kind")).await;
-    assert!(found.contains(r#"aria-sort="descending" data-sort="kind""#), "{found}");
+    assert!(
+        found.contains(r#"aria-sort="descending" data-sort="kind""#),
+        "{found}"
+    );
     let seizure_at = found.find("/seizures/").expect("the seizure");
     let report_at = found.find("/reports/").expect("a report");
-    assert!(seizure_at < report_at, "seizures before reports, descending");
+    assert!(
+        seizure_at < report_at,
+        "seizures before reports, descending"
+    );
 }
