@@ -37,6 +37,10 @@ struct Args {
     /// Lines handed to the pipeline at a time, as a feed's reader does.
     #[arg(long, default_value_t = 2_000)]
     batch: usize,
+    /// Seconds between the track points kept of a vessel going straight (the node's
+    /// default when absent).
+    #[arg(long)]
+    track_interval: Option<i64>,
     /// Database (default: SQLite in a temporary directory).
     #[arg(long)]
     database_url: Option<String>,
@@ -163,7 +167,10 @@ async fn main() -> anyhow::Result<()> {
             dir.path().join("bench.db").display()
         )
     });
-    let config = ServiceConfig::new(dir.path().to_owned());
+    let mut config = ServiceConfig::new(dir.path().to_owned());
+    if let Some(secs) = args.track_interval {
+        config.maritime.track.interval_secs = secs;
+    }
     let service = Service::open(config, &url, Clock::system())
         .await
         .context("open the node")?;
