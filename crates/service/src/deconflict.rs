@@ -24,7 +24,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use interdict_core::policy::{Access, Answer, DataKind, Principal};
+use interdict_core::policy::{Access, Answer, Principal};
 use interdict_core::record::{Record, RecordKind, Report, Seizure};
 use interdict_core::subject::Subject as CoreSubject;
 use interdict_core::{Actor, AgencyCode, RecordStatus, Tlp};
@@ -234,15 +234,7 @@ impl Service {
         identifiers.dedup();
         identifiers.truncate(MAX_IDENTIFIERS);
         let principal = Principal::User(actor.clone());
-        let mut accesses = self
-            .accesses(&principal, &[DataKind::Report, DataKind::Seizure])
-            .await?
-            .into_iter();
-        let (Some(reports), Some(seizures)) = (accesses.next(), accesses.next()) else {
-            return Err(ServiceError::internal(anyhow::anyhow!(
-                "no access computed for reports and seizures"
-            )));
-        };
+        let (reports, seizures) = self.record_accesses(&principal).await?;
         let limit = self.config().common_identifier_limit;
         let mut out = Correlations::default();
         // Links by record, with the position that orders them newest first.

@@ -261,6 +261,23 @@ impl Service {
         Ok(self.accesses(principal, &[kind]).await?.remove(0))
     }
 
+    /// What `principal` may read of reports and of seizures now.
+    pub(crate) async fn record_accesses(
+        &self,
+        principal: &Principal,
+    ) -> ServiceResult<(Access, Access)> {
+        let mut accesses = self
+            .accesses(principal, &[DataKind::Report, DataKind::Seizure])
+            .await?
+            .into_iter();
+        match (accesses.next(), accesses.next()) {
+            (Some(reports), Some(seizures)) => Ok((reports, seizures)),
+            _ => Err(ServiceError::internal(anyhow::anyhow!(
+                "no access computed for reports and seizures"
+            ))),
+        }
+    }
+
     /// What `principal` may read of each of `kinds` now, computed from one reading of
     /// the agreements, memberships and disclosures.
     pub async fn accesses(

@@ -419,7 +419,7 @@ impl Service {
         actor: &interdict_core::Actor,
         name: &str,
     ) -> ServiceResult<Vec<NameHit>> {
-        use interdict_core::policy::{DataKind, Principal};
+        use interdict_core::policy::Principal;
         self.require(actor, interdict_core::policy::Action::ReadRecords, "search")?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 {
@@ -435,18 +435,9 @@ impl Service {
         ];
         let mut found = self.names().search(&query);
         found.truncate(NAME_HITS * 4);
-        let mut accesses = self
-            .accesses(
-                &Principal::User(actor.clone()),
-                &[DataKind::Report, DataKind::Seizure],
-            )
-            .await?
-            .into_iter();
-        let (Some(reports), Some(seizures)) = (accesses.next(), accesses.next()) else {
-            return Err(ServiceError::internal(anyhow::anyhow!(
-                "no access computed"
-            )));
-        };
+        let (reports, seizures) = self
+            .record_accesses(&Principal::User(actor.clone()))
+            .await?;
         let mut by_kind: HashMap<RecordKind, Vec<Uuid>> = HashMap::new();
         for (kind, m) in &found {
             by_kind.entry(*kind).or_default().push(m.record);

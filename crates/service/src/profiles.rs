@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use interdict_core::alert::Alert;
 use interdict_core::operation::OperationStatus;
-use interdict_core::policy::{Access, Action, DataKind, Principal};
+use interdict_core::policy::{Access, Action, Principal};
 use interdict_core::record::{Record, RecordKind, Report, Seizure};
 use interdict_core::subject::Subject as CoreSubject;
 use interdict_core::{Actor, AgencyCode};
@@ -135,15 +135,7 @@ impl Service {
             }
         }
         let principal = Principal::User(actor.clone());
-        let mut accesses = self
-            .accesses(&principal, &[DataKind::Report, DataKind::Seizure])
-            .await?
-            .into_iter();
-        let (Some(reports), Some(seizures)) = (accesses.next(), accesses.next()) else {
-            return Err(ServiceError::internal(anyhow::anyhow!(
-                "no access computed for reports and seizures"
-            )));
-        };
+        let (reports, seizures) = self.record_accesses(&principal).await?;
         let mut wanted: HashMap<RecordKind, Vec<Uuid>> = HashMap::new();
         for link in &found.links {
             wanted.entry(link.kind).or_default().push(link.id);

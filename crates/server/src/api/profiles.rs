@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::api::extract::Auth;
-use crate::api::records::{parse_id, CorrelationHit, Identifier, MatchedField};
+use crate::api::records::{parse_id, round, CorrelationHit, Identifier, MatchedField};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::AppState;
 
@@ -68,14 +68,6 @@ pub struct Profile {
     pub hits: Vec<CorrelationHit>,
 }
 
-fn round(x: f64) -> f64 {
-    if x.is_finite() {
-        (x * 100.0).round() / 100.0
-    } else {
-        0.0
-    }
-}
-
 impl From<interdict_service::profiles::Profile> for Profile {
     fn from(p: interdict_service::profiles::Profile) -> Self {
         Profile {
@@ -93,14 +85,7 @@ impl From<interdict_service::profiles::Profile> for Profile {
                     let (matched, fields, score, probability) = match r.link {
                         Some(link) => (
                             link.matched.into_iter().map(Identifier::from).collect(),
-                            link.fields
-                                .into_iter()
-                                .map(|f| MatchedField {
-                                    field: f.field,
-                                    level: f.level,
-                                    weight: round(f.weight),
-                                })
-                                .collect(),
+                            link.fields.into_iter().map(MatchedField::from).collect(),
                             Some(round(link.score)),
                             Some((link.probability * 10_000.0).round() / 10_000.0),
                         ),
@@ -133,15 +118,7 @@ impl From<interdict_service::profiles::Profile> for Profile {
                     status: o.status,
                 })
                 .collect(),
-            hits: p
-                .hits
-                .into_iter()
-                .map(|h| CorrelationHit {
-                    agency: h.agency,
-                    identifier: h.identifier.into(),
-                    contact: h.contact,
-                })
-                .collect(),
+            hits: p.hits.into_iter().map(CorrelationHit::from).collect(),
         }
     }
 }

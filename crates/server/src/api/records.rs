@@ -226,28 +226,12 @@ impl From<interdict_service::deconflict::Correlations> for Correlations {
                     status: l.status,
                     tlp: l.tlp,
                     matched: l.matched.into_iter().map(Identifier::from).collect(),
-                    fields: l
-                        .fields
-                        .into_iter()
-                        .map(|f| MatchedField {
-                            field: f.field,
-                            level: f.level,
-                            weight: round(f.weight),
-                        })
-                        .collect(),
+                    fields: l.fields.into_iter().map(MatchedField::from).collect(),
                     score: round(l.score),
                     probability: (l.probability * 10_000.0).round() / 10_000.0,
                 })
                 .collect(),
-            hits: c
-                .hits
-                .into_iter()
-                .map(|h| CorrelationHit {
-                    agency: h.agency,
-                    identifier: h.identifier.into(),
-                    contact: h.contact,
-                })
-                .collect(),
+            hits: c.hits.into_iter().map(CorrelationHit::from).collect(),
             skipped: c
                 .skipped
                 .into_iter()
@@ -263,8 +247,28 @@ impl From<interdict_service::deconflict::Correlations> for Correlations {
     }
 }
 
+impl From<interdict_service::deconflict::MatchedField> for MatchedField {
+    fn from(f: interdict_service::deconflict::MatchedField) -> Self {
+        MatchedField {
+            field: f.field,
+            level: f.level,
+            weight: round(f.weight),
+        }
+    }
+}
+
+impl From<interdict_service::deconflict::CorrelationHit> for CorrelationHit {
+    fn from(h: interdict_service::deconflict::CorrelationHit) -> Self {
+        CorrelationHit {
+            agency: h.agency,
+            identifier: h.identifier.into(),
+            contact: h.contact,
+        }
+    }
+}
+
 /// A weight in bits to two decimals.
-fn round(bits: f64) -> f64 {
+pub(crate) fn round(bits: f64) -> f64 {
     if bits.is_finite() {
         (bits * 100.0).round() / 100.0
     } else {

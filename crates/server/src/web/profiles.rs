@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::ctx::{encode, Authed};
 use super::i18n::Lang;
 use super::layout::{html_response, page, tlp_badge, Nav};
-use super::records::{fields_text, identifier_text, subjects_grid};
+use super::records::{fields_text, hit_item, identifier_text, subjects_grid};
 use crate::error::AppError;
 use crate::AppState;
 
@@ -311,14 +311,7 @@ pub async fn profile_page(
                 h2 { (lang.t("profile.hits")) }
                 p.muted { (lang.t("profile.hits_help")) }
                 ul.correlation-hits {
-                    @for hit in &profile.hits {
-                        li.hit {
-                            strong { (hit.agency.as_str()) } " "
-                            (lang.t("correlation.holds")) " "
-                            strong { (identifier_text(lang, &hit.identifier)) } ". "
-                            (lang.t("correlation.contact")) ": " (hit.contact)
-                        }
-                    }
+                    @for hit in &profile.hits { (hit_item(lang, hit)) }
                 }
             }
         }

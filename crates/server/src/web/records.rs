@@ -873,6 +873,19 @@ pub(super) fn fields_text(lang: Lang, fields: &[MatchedField]) -> String {
         .join(", ")
 }
 
+/// One deconfliction hit: who holds something on which of the reader's identifiers,
+/// and whom to call; nothing else of it.
+pub(super) fn hit_item(lang: Lang, hit: &interdict_service::deconflict::CorrelationHit) -> Markup {
+    html! {
+        li.hit {
+            strong { (hit.agency.as_str()) } " "
+            (lang.t("correlation.holds")) " "
+            strong { (identifier_text(lang, &hit.identifier)) } ". "
+            (lang.t("correlation.contact")) ": " (hit.contact)
+        }
+    }
+}
+
 /// "Also held by": the records the reader may read that share an identifier with this
 /// one, and the agencies holding something the reader may not read, with whom to ask.
 fn correlation_panel(lang: Lang, found: &Correlations) -> Markup {
@@ -910,14 +923,7 @@ fn correlation_panel(lang: Lang, found: &Correlations) -> Markup {
             }
             @if !found.hits.is_empty() {
                 ul.correlation-hits {
-                    @for hit in &found.hits {
-                        li.hit {
-                            strong { (hit.agency.as_str()) } " "
-                            (lang.t("correlation.holds")) " "
-                            strong { (identifier_text(lang, &hit.identifier)) } ". "
-                            (lang.t("correlation.contact")) ": " (hit.contact)
-                        }
-                    }
+                    @for hit in &found.hits { (hit_item(lang, hit)) }
                 }
             }
             @if !found.skipped.is_empty() {
