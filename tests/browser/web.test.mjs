@@ -166,6 +166,17 @@ test("a Korean report is filed, found, and shared only as agreements allow", asy
   await Promise.all([kcs.page.waitForURL(detailUrl), kcs.page.click(`a[href='${reportPath}']`)]);
   await Promise.all([kcs.page.waitForURL(/\/search\?q=9074729$/), kcs.page.click("a[href='/search?q=9074729']")]);
   await kcs.page.locator("table.search-results a", { hasText: title }).waitFor();
+  // Identifiers typed as officers write them, and the drug by a Korean street name
+  // where the report names it otherwise (메트암페타민), find the report too.
+  for (const q of ["IMO 9074729", "IMO9074729", "필로폰"]) {
+    await kcs.page.fill("main input[name=q]", q);
+    await Promise.all([
+      kcs.page.waitForURL((url) => url.pathname === "/search" && url.searchParams.get("q") === q),
+      kcs.page.press("main input[name=q]", "Enter"),
+    ]);
+    await kcs.page.locator("table.search-results a", { hasText: title }).waitFor();
+  }
+  await shot(kcs.page, "05c-search-korean-drug-ko");
 
   // An unknown address is a page in Korean, with the way home.
   const missing = await kcs.page.goto(`${base}/no/such/page`);
