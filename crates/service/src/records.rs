@@ -470,6 +470,36 @@ impl Service {
             .collect())
     }
 
+    /// The agencies that may receive a TLP:RED record of this kind from the actor's
+    /// agency, each with the title of an agreement in force that shares it up to RED:
+    /// what a form offers as recipients, before anything is saved.
+    pub async fn red_recipients(
+        &self,
+        actor: &interdict_core::Actor,
+        kind: RecordKind,
+    ) -> ServiceResult<Vec<(AgencyCode, String)>> {
+        self.require(
+            actor,
+            interdict_core::policy::Action::WriteRecords,
+            "recipients",
+        )?;
+        let scope = scope_of(kind);
+        let today = self.today();
+        let own = &actor.agency;
+        let mut out: Vec<(AgencyCode, String)> = Vec::new();
+        for a in self.store().agreements(Some(own)).await? {
+            if !(a.in_force(today) && a.covers(scope) && a.max_tlp == Tlp::Red) {
+                continue;
+            }
+            for party in &a.parties {
+                if party != own && !out.iter().any(|(code, _)| code == party) {
+                    out.push((party.clone(), a.title.clone()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Refuses TLP:RED recipients who could never receive the record: no agreement in
     /// force between them and the owner shares records of this kind up to RED. (The
     /// record would say "TLP:RED KR-KCG" while KR-KCG could not see it, and nobody would

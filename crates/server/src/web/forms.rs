@@ -1040,9 +1040,16 @@ fn status_options(lang: Lang) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The agencies a record's form names, and those that may receive it at TLP:RED with
+/// the agreement by which each may.
+pub struct FormAgencies {
+    pub all: Vec<Agency>,
+    pub red: Vec<(AgencyCode, String)>,
+}
+
 fn recipients_box(
     lang: Lang,
-    agencies: &[Agency],
+    agencies: &FormAgencies,
     own: &AgencyCode,
     chosen: &[String],
     errors: &Errors,
@@ -1061,11 +1068,22 @@ fn recipients_box(
         fieldset.field.wide.checks.invalid[error.is_some()] id="recipients" data-red-only {
             legend { (lang.t("field.recipients")) }
             p.muted { (lang.t("field.recipients_help")) }
-            div.check-grid {
-                @for a in agencies.iter().filter(|a| &a.code != own) {
-                    label.check {
-                        input type="checkbox" name="recipients" value=(a.code.as_str()) checked[chosen.iter().any(|c| c == a.code.as_str())];
-                        span { (a.code.as_str()) " — " (a.name) }
+            div.check-grid.recipient-grid {
+                @for a in agencies.all.iter().filter(|a| &a.code != own) {
+                    @let by = agencies.red.iter().find(|(code, _)| code == &a.code).map(|(_, title)| title);
+                    @let checked = chosen.iter().any(|c| c == a.code.as_str());
+                    label.check.recipient.unreachable[by.is_none()] {
+                        // An agency that cannot receive is offered only when it is
+                        // already chosen (an older version), so that it can be taken off.
+                        input type="checkbox" name="recipients" value=(a.code.as_str()) checked[checked] disabled[by.is_none() && !checked];
+                        span {
+                            (a.code.as_str()) " — " (a.name)
+                            br;
+                            @match by {
+                                Some(title) => small.muted.reach { (lang.t("recipients.by").replace("{0}", title)) },
+                                None => small.reach.cannot { (lang.t("recipients.cannot")) },
+                            }
+                        }
                     }
                 }
             }
@@ -1170,7 +1188,7 @@ pub fn report_form(
     csrf: &str,
     form: &ReportForm,
     errors: &Errors,
-    agencies: &[Agency],
+    agencies: &FormAgencies,
     own: &AgencyCode,
     cancel: &str,
 ) -> Markup {
@@ -1289,7 +1307,7 @@ pub fn seizure_form(
     csrf: &str,
     form: &SeizureForm,
     errors: &Errors,
-    agencies: &[Agency],
+    agencies: &FormAgencies,
     own: &AgencyCode,
     cancel: &str,
 ) -> Markup {

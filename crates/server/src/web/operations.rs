@@ -635,7 +635,19 @@ async fn centre_page(
             )
         })
         .collect();
-    let all_agencies = agencies(state).await.map_err(|e| auth.fail(e))?;
+    // A seizure filed from the board at TLP:RED goes to those who may receive it.
+    let red = match state
+        .red_recipients(actor, interdict_core::RecordKind::Seizure)
+        .await
+    {
+        Ok(red) => red,
+        Err(interdict_service::ServiceError::ForbiddenRole) => Vec::new(),
+        Err(e) => return Err(auth.fail(e)),
+    };
+    let all_agencies = forms::FormAgencies {
+        all: agencies(state).await.map_err(|e| auth.fail(e))?,
+        red,
+    };
     let op = &view.operation;
     let open = op.status != OperationStatus::Closed;
     let csrf = auth.csrf();

@@ -58,7 +58,7 @@ pub trait WebRecord: RecordType {
         csrf: &str,
         form: &Self::Form,
         errors: &Errors,
-        agencies: &[Agency],
+        agencies: &forms::FormAgencies,
         own: &AgencyCode,
         cancel: &str,
     ) -> Markup;
@@ -105,7 +105,7 @@ impl WebRecord for Report {
         csrf: &str,
         form: &ReportForm,
         errors: &Errors,
-        agencies: &[Agency],
+        agencies: &forms::FormAgencies,
         own: &AgencyCode,
         cancel: &str,
     ) -> Markup {
@@ -195,7 +195,7 @@ impl WebRecord for Seizure {
         csrf: &str,
         form: &SeizureForm,
         errors: &Errors,
-        agencies: &[Agency],
+        agencies: &forms::FormAgencies,
         own: &AgencyCode,
         cancel: &str,
     ) -> Markup {
@@ -397,6 +397,18 @@ fn title_of<R: WebRecord>(lang: Lang, record: &R) -> String {
     }
 }
 
+/// The agencies a record's form offers as recipients, with those that may receive
+/// the record at TLP:RED.
+async fn form_agencies<R: WebRecord>(
+    state: &AppState,
+    actor: &interdict_core::Actor,
+) -> Result<forms::FormAgencies, AppError> {
+    Ok(forms::FormAgencies {
+        all: agencies(state).await?,
+        red: state.red_recipients(actor, R::KIND).await?,
+    })
+}
+
 pub(crate) async fn agencies(state: &AppState) -> Result<Vec<Agency>, AppError> {
     Ok(state.service.agencies().await?)
 }
@@ -577,7 +589,7 @@ fn form_page<R: WebRecord>(
     action: &str,
     form: &R::Form,
     errors: &Errors,
-    agencies: &[Agency],
+    agencies: &forms::FormAgencies,
     notice: Option<Markup>,
     cancel: &str,
 ) -> Response {
@@ -607,7 +619,9 @@ pub async fn new_form<R: WebRecord>(State(state): State<AppState>, auth: Authed)
     if !auth.session.actor.may(Action::WriteRecords) {
         return Err(auth.fail(interdict_service::ServiceError::ForbiddenRole));
     }
-    let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
+    let agencies = form_agencies::<R>(&state, &auth.session.actor)
+        .await
+        .map_err(|e| auth.fail(e))?;
     let heading = auth.ctx.lang.t(&format!("{}.new", R::KEY));
     let form = R::blank_form(state.today());
     Ok(form_page::<R>(
@@ -632,7 +646,9 @@ pub async fn create<R: WebRecord>(
 ) -> Page {
     auth.check_csrf(&form)?;
     let typed = R::read_form(&form);
-    let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
+    let agencies = form_agencies::<R>(&state, &auth.session.actor)
+        .await
+        .map_err(|e| auth.fail(e))?;
     let heading = auth.ctx.lang.t(&format!("{}.new", R::KEY));
     let action = format!("/{}", R::PATH);
     // Problems found while reading the form are shown like those the service finds.
@@ -951,7 +967,9 @@ pub async fn edit_form<R: WebRecord>(
     actor
         .may_modify(&record.meta())
         .map_err(|e| auth.fail(interdict_service::ServiceError::from(e)))?;
-    let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
+    let agencies = form_agencies::<R>(&state, &auth.session.actor)
+        .await
+        .map_err(|e| auth.fail(e))?;
     let heading = auth.ctx.lang.t(&format!("{}.edit", R::KEY));
     let action = format!("/{}/{}", R::PATH, id);
     Ok(form_page::<R>(
@@ -978,7 +996,9 @@ pub async fn update<R: WebRecord>(
     let lang = auth.ctx.lang;
     let id = id_of(&id).map_err(|e| auth.fail(e))?;
     let typed = R::read_form(&form);
-    let agencies = agencies(&state).await.map_err(|e| auth.fail(e))?;
+    let agencies = form_agencies::<R>(&state, &auth.session.actor)
+        .await
+        .map_err(|e| auth.fail(e))?;
     let heading = lang.t(&format!("{}.edit", R::KEY));
     let action = format!("/{}/{}", R::PATH, id);
     let Ok(version) = form.get("version").trim().parse::<i64>() else {

@@ -1840,3 +1840,66 @@ async fn reports_sort_by_drug_and_results_by_kind() {
         "seizures before reports, descending"
     );
 }
+
+/// Before anything is saved, the form tells who may receive a TLP:RED record: the
+/// agencies an agreement in force shares it with up to RED, named with the agreement;
+/// the others are offered disabled, with the reason.
+#[tokio::test]
+async fn the_form_tells_which_agencies_may_receive_a_red_record() {
+    let node = TestNode::start(Backend::Sqlite).await.unwrap();
+    interdict_testkit::seed_world(node.service()).await;
+    let browser = node.browser("kcs.analyst").await;
+    for path in ["/reports/new", "/seizures/new"] {
+        let html = browser
+            .get(node.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let boxed = html
+            .split("id=\"recipients\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</fieldset>").next())
+            .unwrap_or_default();
+        let label_of = |code: &str| -> String {
+            let at = boxed
+                .find(&format!("value=\"{code}\""))
+                .unwrap_or_else(|| panic!("{code} in {boxed}"));
+            let start = boxed[..at].rfind("<label").unwrap();
+            let end = at + boxed[at..].find("</label>").unwrap();
+            boxed[start..end].to_owned()
+        };
+        // The coast guard, by the MOU that shares every scope up to RED.
+        let kcg = label_of("KR-KCG");
+        assert!(
+            !kcg.contains("disabled") && kcg.contains("may receive it by"),
+            "{path}: {kcg}"
+        );
+        // Thai customs (up to GREEN), HSI (ended), Japan (none): not offered.
+        for code in ["TH-CUSTOMS", "US-HSI", "JP-CUSTOMS"] {
+            let label = label_of(code);
+            assert!(
+                label.contains("disabled") && label.contains("cannot receive TLP:RED"),
+                "{path}: {label}"
+            );
+        }
+    }
+    // In Korean too.
+    browser
+        .get(node.url("/lang?set=ko&next=%2F"))
+        .send()
+        .await
+        .unwrap();
+    let html = browser
+        .get(node.url("/reports/new"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("TLP:RED 수신 불가") && html.contains("에 따라 수신 가능"));
+    node.finish().await;
+}
