@@ -34,7 +34,7 @@ use interdict_correlate::FieldWeight;
 use uuid::Uuid;
 
 use crate::error::{ServiceError, ServiceResult};
-use crate::records::{decode_for_policy, Readable};
+use crate::records::{decode_for_policy, Readable, Summarised};
 use crate::Service;
 
 /// Most records read per identifier.
@@ -532,6 +532,9 @@ pub struct OwnerHit {
     pub row: interdict_store::HitRow,
     /// The title of the owner's record.
     pub title: String,
+    /// A seizure's drugs and place, from which a page builds its title in its own
+    /// language; `None` for a report.
+    pub seizure: Option<crate::records::SeizureBrief>,
 }
 
 /// Where an asking agency stands with one hit it was told of: one entry per owning
@@ -667,7 +670,7 @@ impl Service {
         &self,
         rows: Vec<interdict_store::HitRow>,
     ) -> ServiceResult<Vec<OwnerHit>> {
-        let mut titles: HashMap<Uuid, String> = HashMap::new();
+        let mut titles: HashMap<Uuid, crate::records::RecordSummary> = HashMap::new();
         for kind in [RecordKind::Report, RecordKind::Seizure] {
             let ids: Vec<Uuid> = rows
                 .iter()
@@ -675,18 +678,27 @@ impl Service {
                 .map(|r| r.record)
                 .collect();
             for stored in self.store().records_by_id(kind, &ids).await? {
-                let title = match kind {
-                    RecordKind::Report => decode_for_policy::<Report>(&stored)?.0.title(),
-                    _ => decode_for_policy::<Seizure>(&stored)?.0.title(),
+                let summary = match kind {
+                    RecordKind::Report => {
+                        Summarised::summary(&decode_for_policy::<Report>(&stored)?.0)
+                    }
+                    _ => Summarised::summary(&decode_for_policy::<Seizure>(&stored)?.0),
                 };
-                titles.insert(stored.id, title);
+                titles.insert(stored.id, summary);
             }
         }
         Ok(rows
             .into_iter()
-            .map(|row| OwnerHit {
-                title: titles.get(&row.record).cloned().unwrap_or_default(),
-                row,
+            .map(|row| {
+                let summary = titles.remove(&row.record);
+                OwnerHit {
+                    title: summary
+                        .as_ref()
+                        .map(|s| s.title.clone())
+                        .unwrap_or_default(),
+                    seizure: summary.and_then(|s| s.seizure),
+                    row,
+                }
             })
             .collect())
     }

@@ -60,7 +60,12 @@ pub async fn page_of_hits(State(state): State<AppState>, auth: Authed) -> Page {
                                 tr.hit data-hit=(row.id) {
                                     td.nowrap { (lang.datetime(row.at)) }
                                     td.title-cell {
-                                        a href={ "/" (if row.kind == RecordKind::Seizure { "seizures" } else { "reports" }) "/" (row.record) } { (hit.title) }
+                                        a href={ "/" (if row.kind == RecordKind::Seizure { "seizures" } else { "reports" }) "/" (row.record) } {
+                                            @match &hit.seizure {
+                                                Some(brief) => (lang.seizure_title_of(&brief.items, &brief.place)),
+                                                None => (hit.title),
+                                            }
+                                        }
                                     }
                                     td { strong { (row.requester_agency.as_str()) } " " span.muted { (row.requester) } }
                                     td { (identifier_text(lang, &MatchedIdentifier { scheme: row.scheme.clone(), value: row.value.clone() })) }

@@ -1310,3 +1310,49 @@ async fn a_new_agreement_tells_the_hits_it_now_allows_on_sqlite() {
 async fn a_new_agreement_tells_the_hits_it_now_allows_on_postgres() {
     a_new_agreement_tells_the_hits_it_now_allows(Backend::Postgres).await;
 }
+
+/// The owner's list of hits names its seizures as its pages do, in the reader's
+/// language.
+#[tokio::test]
+async fn the_hits_page_titles_seizures_in_the_page_language() {
+    let node = TestNode::start(Backend::Sqlite).await.unwrap();
+    seed(&node).await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    // A RED seizure of the coast guard for the Thai customs, which the customs service
+    // may not read, and a customs report on the same container.
+    file(
+        &node,
+        &kcg,
+        "/api/v1/seizures",
+        &seizure_json("HIDDEN", "RED", &["TH-CUSTOMS"], "published"),
+    )
+    .await;
+    let mut report = report_json("KCS on the box", "AMBER", &[], "published");
+    report["subjects"] = json!([{ "kind": "container", "number": "CSQU3054383" }]);
+    let id = file(&node, &kcs, "/api/v1/reports", &report).await;
+    let (code, found) = node
+        .get(&format!("/api/v1/reports/{id}/correlations"), &kcs)
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(found["hits"][0]["agency"], "KR-KCG", "{found}");
+    let guard = node.browser("kcg.analyst").await;
+    guard
+        .get(node.url("/lang?set=ko&next=%2F"))
+        .send()
+        .await
+        .unwrap();
+    let html = guard
+        .get(node.url("/deconfliction"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Busan New Port HIDDEN에서 메트암페타민 (필로폰) 22.5kg"),
+        "{html}"
+    );
+    node.finish().await;
+}
