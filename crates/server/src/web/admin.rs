@@ -673,18 +673,7 @@ async fn disable(
     Path(username): Path<String>,
     form: FormData,
 ) -> Page {
-    auth.check_csrf(&form)?;
-    let result = state.set_disabled(&by(&auth), &username, true).await;
-    after_change(
-        &state,
-        &auth,
-        &username,
-        result,
-        "disabled",
-        "access",
-        UserExtras::default(),
-    )
-    .await
+    set_access(&state, &auth, &username, &form, true).await
 }
 
 /// `POST /admin/users/{username}/enable`.
@@ -694,14 +683,26 @@ async fn enable(
     Path(username): Path<String>,
     form: FormData,
 ) -> Page {
-    auth.check_csrf(&form)?;
-    let result = state.set_disabled(&by(&auth), &username, false).await;
+    set_access(&state, &auth, &username, &form, false).await
+}
+
+/// Disables or enables a user, and shows the user's page with what was done.
+async fn set_access(
+    state: &AppState,
+    auth: &Authed,
+    username: &str,
+    form: &FormData,
+    disabled: bool,
+) -> Page {
+    auth.check_csrf(form)?;
+    let result = state.set_disabled(&by(auth), username, disabled).await;
+    let done = if disabled { "disabled" } else { "enabled" };
     after_change(
-        &state,
-        &auth,
-        &username,
+        state,
+        auth,
+        username,
         result,
-        "enabled",
+        done,
         "access",
         UserExtras::default(),
     )
