@@ -639,9 +639,24 @@ impl Service {
             .entry(source)
             .or_default()
             .clone();
+        let (writer, jobs) = mpsc::channel(WRITER_QUEUE);
+        let alerts = Arc::new(AtomicU64::new(stats.alerts));
+        tokio::spawn(run_writer(
+            Alerter {
+                service: self.clone(),
+                source: row.clone(),
+                alerts: alerts.clone(),
+            },
+            jobs,
+        ));
         tokio::spawn(
             Pipeline {
                 service: self.clone(),
+                writer,
+                alerts,
+                dirty: BTreeSet::new(),
+                states_due: tokio::time::Instant::now(),
+                stored: std::collections::HashSet::new(),
                 source: row,
                 engine,
                 engine_source: id,
@@ -1325,9 +1340,136 @@ fn area_view(row: AreaRow) -> AreaView {
     }
 }
 
+/// Batches a pipeline's writer may hold waiting (each of at most a message's lines):
+/// beyond it the pipeline waits for the database, and so does whoever feeds it.
+const WRITER_QUEUE: usize = 8;
+
+/// Track points a writer puts in one transaction at most, gathering what is waiting.
+const WRITER_COALESCE: usize = 50_000;
+
+/// How often the vessels' current states are written at most. The engine holds them;
+/// the stored copy serves the vessel list and the map's first load (the map moves with
+/// the live positions meanwhile), so it may be this far behind, and is brought up to
+/// date by every flush and on shutdown.
+const STATES_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Seconds of data after the end of an hour before its points are moved into chunks:
+/// points within the reorder window of the detectors still come in after the hour.
+const COMPACT_AFTER: i64 = 600;
+
+/// What a pipeline hands to its writer.
+enum WriteJob {
+    /// What to write, and the events to make alerts of once it is written.
+    Batch(MaritimeBatch, Vec<(Event, Option<String>)>),
+    /// Answered once everything handed before it is written.
+    Barrier(oneshot::Sender<()>),
+}
+
+/// Writes a pipeline's track points, identity changes and vessel states, in order, on
+/// its own task so that decoding and the detectors go on meanwhile. What is waiting is
+/// gathered into one transaction. A failed write is retried until it succeeds: the
+/// pipeline waits (the queue is bounded) and nothing is dropped.
+async fn run_writer(alerter: Alerter, mut jobs: mpsc::Receiver<WriteJob>) {
+    let service = alerter.service.clone();
+    let source = alerter.source.id;
+    // Hours before this one are in chunks (but for points that came late since).
+    let mut compacted_before = i64::MIN;
+    while let Some(job) = jobs.recv().await {
+        let (mut batch, mut events) = match job {
+            WriteJob::Batch(batch, events) => (batch, events),
+            WriteJob::Barrier(done) => {
+                let _ = done.send(());
+                continue;
+            }
+        };
+        let mut barrier = None;
+        while batch.track.len() < WRITER_COALESCE {
+            match jobs.try_recv() {
+                Ok(WriteJob::Batch(more, more_events)) => {
+                    merge_batches(&mut batch, more);
+                    events.extend(more_events);
+                }
+                Ok(WriteJob::Barrier(done)) => {
+                    barrier = Some(done);
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        let mut delay = std::time::Duration::from_millis(100);
+        while let Err(e) = service.store().write_maritime(&batch).await {
+            tracing::error!(error = %e, source = %source, "cannot write the maritime picture; retrying");
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(std::time::Duration::from_secs(10));
+        }
+        // Once the data is COMPACT_AFTER past the end of an hour, the hours before it
+        // are moved into chunks (with any point that came late for them since).
+        if let Some(latest) = batch.track.iter().map(|p| p.t).max() {
+            let before = interdict_store::chunk_hour(latest - COMPACT_AFTER);
+            if before > compacted_before {
+                let mut delay = std::time::Duration::from_millis(100);
+                loop {
+                    match service.store().compact_tracks(source, before).await {
+                        Ok(_) => break,
+                        Err(e) => {
+                            tracing::error!(error = %e, source = %source, "cannot move track points into chunks; retrying");
+                            tokio::time::sleep(delay).await;
+                            delay = (delay * 2).min(std::time::Duration::from_secs(10));
+                        }
+                    }
+                }
+                compacted_before = before;
+            }
+        }
+        for (event, vessel_name) in events {
+            if let Err(e) = alerter.alert(&event, vessel_name).await {
+                tracing::error!(error = %e, event = %event.id, "cannot store an alert");
+            }
+        }
+        if let Some(done) = barrier {
+            let _ = done.send(());
+        }
+    }
+}
+
+/// Adds `more` to `batch`: its points and changes after those of `batch`, its vessel
+/// states in place of older ones of the same vessels.
+fn merge_batches(batch: &mut MaritimeBatch, more: MaritimeBatch) {
+    batch.track.extend(more.track);
+    batch.identity.extend(more.identity);
+    if more.states.is_empty() {
+        return;
+    }
+    let mut at: HashMap<i64, usize> = batch
+        .states
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.mmsi, i))
+        .collect();
+    for state in more.states {
+        match at.get(&state.mmsi) {
+            Some(&i) => batch.states[i] = state,
+            None => {
+                at.insert(state.mmsi, batch.states.len());
+                batch.states.push(state);
+            }
+        }
+    }
+}
+
 /// The task that owns one source's decoder and engine.
 struct Pipeline {
     service: Service,
+    /// The task writing what the engine produced.
+    writer: mpsc::Sender<WriteJob>,
+    /// Alerts its writer made.
+    alerts: Arc<AtomicU64>,
+    /// Vessels whose state changed since it was last handed to the writer.
+    dirty: BTreeSet<u32>,
+    /// When the states are next handed to the writer.
+    states_due: tokio::time::Instant,
+    /// Vessels whose state has been handed to the writer at least once.
+    stored: std::collections::HashSet<u32>,
     source: SourceRow,
     engine: Engine,
     engine_source: interdict_maritime::SourceId,
@@ -1349,7 +1491,20 @@ impl Pipeline {
     async fn run(mut self, mut receiver: mpsc::Receiver<Message>) {
         let mut out = Output::default();
         let mut observations = Vec::new();
-        while let Some(message) = receiver.recv().await {
+        loop {
+            // States waiting for their turn are written when it comes, lines or not.
+            let message = if self.dirty.is_empty() {
+                receiver.recv().await
+            } else {
+                match tokio::time::timeout_at(self.states_due, receiver.recv()).await {
+                    Ok(message) => message,
+                    Err(_) => {
+                        self.write(&mut out, false).await;
+                        continue;
+                    }
+                }
+            };
+            let Some(message) = message else { break };
             match message {
                 Message::Lines(lines) => {
                     if let Some(last) = lines.last() {
@@ -1426,13 +1581,15 @@ impl Pipeline {
                 Message::Flush(done) => {
                     // Observations waiting to be put in order are released at the data
                     // time the engine has reached; a flush writes what is out.
-                    self.write(&mut out).await;
+                    self.write(&mut out, true).await;
+                    self.written().await;
                     self.publish_stats();
                     let _ = done.send(self.stats.clone());
                     continue;
                 }
                 Message::Snapshot(done) => {
-                    self.write(&mut out).await;
+                    self.write(&mut out, true).await;
+                    self.written().await;
                     self.publish_stats();
                     let snapshot = PipelineSnapshot {
                         engine: self.engine.snapshot(),
@@ -1452,22 +1609,39 @@ impl Pipeline {
                     continue;
                 }
             }
-            self.write(&mut out).await;
+            self.write(&mut out, false).await;
             self.publish_stats();
+        }
+        // The feed has stopped: what the engine holds is written before the task ends.
+        self.write(&mut out, true).await;
+        self.written().await;
+    }
+
+    /// Waits until the writer has written everything handed to it.
+    async fn written(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.writer.send(WriteJob::Barrier(done)).await.is_ok() {
+            let _ = wait.await;
         }
     }
 
-    fn publish_stats(&self) {
+    fn publish_stats(&mut self) {
+        self.stats.alerts = self.alerts.load(Ordering::Relaxed);
         *self.shared.lock().unwrap_or_else(|e| e.into_inner()) = self.stats.clone();
     }
 
-    /// Writes what the engine produced, pushes it to live readers and makes alerts.
-    async fn write(&mut self, out: &mut Output) {
-        if out.track.is_empty()
+    /// Hands what the engine produced to the writer (which makes the alerts once it is
+    /// written) and pushes it to live readers. The vessels' changed states go along
+    /// every `STATES_EVERY`, or with `all_states`; a vessel never written goes at once.
+    async fn write(&mut self, out: &mut Output, all_states: bool) {
+        let states_due = all_states || tokio::time::Instant::now() >= self.states_due;
+        let nothing_new = out.track.is_empty()
             && out.identity.is_empty()
             && out.events.is_empty()
-            && out.flagged.is_empty()
-        {
+            && out.flagged.is_empty();
+        let states_wait = self.dirty.is_empty()
+            || (!states_due && self.dirty.iter().all(|mmsi| self.stored.contains(mmsi)));
+        if nothing_new && states_wait {
             return;
         }
         for flagged in &out.flagged {
@@ -1479,9 +1653,8 @@ impl Pipeline {
         }
         let source = self.source.id;
         let mut batch = MaritimeBatch::default();
-        let mut touched = BTreeSet::new();
         for p in &out.track {
-            touched.insert(p.mmsi);
+            self.dirty.insert(p.mmsi);
             batch.track.push(TrackRow {
                 source,
                 mmsi: i64::from(p.mmsi),
@@ -1494,7 +1667,7 @@ impl Pipeline {
             });
         }
         for c in &out.identity {
-            touched.insert(c.mmsi);
+            self.dirty.insert(c.mmsi);
             batch.identity.push(IdentityRow {
                 source,
                 mmsi: i64::from(c.mmsi),
@@ -1507,6 +1680,22 @@ impl Pipeline {
                 new: c.new.clone(),
             });
         }
+        // A vessel not yet written goes at once, so that the list never lacks one the
+        // pipeline has seen; changes of the others wait for the next turn.
+        let touched = if states_due {
+            self.states_due = tokio::time::Instant::now() + STATES_EVERY;
+            std::mem::take(&mut self.dirty)
+        } else {
+            let new: BTreeSet<u32> = self
+                .dirty
+                .iter()
+                .filter(|mmsi| !self.stored.contains(mmsi))
+                .copied()
+                .collect();
+            self.dirty.retain(|mmsi| !new.contains(mmsi));
+            new
+        };
+        self.stored.extend(touched.iter().copied());
         for mmsi in &touched {
             if let Some(state) = self.engine.vessel(*mmsi) {
                 batch.states.push(VesselRow {
@@ -1521,11 +1710,28 @@ impl Pipeline {
             }
         }
         self.stats.track_points += batch.track.len() as u64;
-        let mut delay = std::time::Duration::from_millis(100);
-        while let Err(e) = self.service.store().write_maritime(&batch).await {
-            tracing::error!(error = %e, source = %source, "cannot write the maritime picture; retrying");
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(std::time::Duration::from_secs(10));
+        // Alerts are made by the writer once what they are about is written.
+        let events: Vec<(Event, Option<String>)> = std::mem::take(&mut out.events)
+            .into_iter()
+            .map(|event| {
+                let name = self
+                    .engine
+                    .vessel(event.mmsi)
+                    .and_then(|v| v.identity.name.clone());
+                (event, name)
+            })
+            .collect();
+        if !(batch.track.is_empty()
+            && batch.identity.is_empty()
+            && batch.states.is_empty()
+            && events.is_empty())
+            && self
+                .writer
+                .send(WriteJob::Batch(batch, events))
+                .await
+                .is_err()
+        {
+            tracing::error!(source = %source, "the maritime writer has stopped");
         }
         for p in &out.track {
             let name = self
@@ -1543,15 +1749,19 @@ impl Pipeline {
                 cog: p.cog.map(f64::from),
             });
         }
-        let events = std::mem::take(&mut out.events);
         out.clear();
-        for event in events {
-            if let Err(e) = self.alert(&event).await {
-                tracing::error!(error = %e, event = %event.id, "cannot store an alert");
-            }
-        }
     }
+}
 
+/// Makes a source's alerts from its engine's events, in its pipeline's writer.
+struct Alerter {
+    service: Service,
+    source: SourceRow,
+    /// Alerts made, read into the pipeline's statistics.
+    alerts: Arc<AtomicU64>,
+}
+
+impl Alerter {
     /// Who is alerted when a vessel seen by this source enters `area`. The source's own
     /// area: the source's agency, labelled the stricter of the two labels, shared as
     /// its data is. Another agency's area: that agency alone (RED without recipients),
@@ -1594,8 +1804,9 @@ impl Pipeline {
         })
     }
 
-    /// Makes or updates the alerts of a detector event.
-    async fn alert(&mut self, event: &Event) -> ServiceResult<()> {
+    /// Makes or updates the alerts of `event` (about the vessel then named
+    /// `vessel_name`), one per agency alerted.
+    async fn alert(&self, event: &Event, vessel_name: Option<String>) -> ServiceResult<()> {
         let service = self.service.clone();
         // An entry into an area combines the area's owner's data with the source's: see
         // `zone_audience`. A watch-list event that a zone entry triggered is kept from
@@ -1697,10 +1908,7 @@ impl Pipeline {
             };
         for (agency, handling, report) in audience {
             let key = Alert::dedup_key(self.source.id, &event.id, &agency);
-            let vessel_name = self
-                .engine
-                .vessel(event.mmsi)
-                .and_then(|v| v.identity.name.clone());
+            let vessel_name = vessel_name.clone();
             let now = service.now();
             match service.store().alert_for_key(&key).await? {
                 Some(id) => {
@@ -1763,7 +1971,7 @@ impl Pipeline {
                     audit.target_agency = Some(agency.to_string());
                     audit.detail = serde_json::json!({ "event": event.id, "kind": alert.kind, "mmsi": alert.mmsi }).to_string();
                     service.store().insert_alert(&alert, &key, &audit).await?;
-                    self.stats.alerts += 1;
+                    self.alerts.fetch_add(1, Ordering::Relaxed);
                 }
             }
         }

@@ -148,8 +148,16 @@ impl SqlBuf {
         self.push(")")
     }
 
+    /// Whether the connection keeps the prepared statement for the next use of the
+    /// same text. Multi-row statements of many parameters are not kept: their texts
+    /// vary with the number of rows, and each prepared one held megabytes in every
+    /// connection's cache (the resident memory of a maritime replay reached 4 GB).
+    fn persistent(&self) -> bool {
+        self.args.len() <= MAX_KEPT_PARAMETERS
+    }
+
     fn sqlite(&self) -> Query<'_, Sqlite, SqliteArguments<'_>> {
-        let mut query = sqlx::query(&self.text);
+        let mut query = sqlx::query(&self.text).persistent(self.persistent());
         for arg in &self.args {
             query = match arg {
                 Arg::Int(v) => query.bind(*v),
@@ -175,7 +183,7 @@ impl SqlBuf {
     }
 
     fn postgres(&self) -> Query<'_, Postgres, PgArguments> {
-        let mut query = sqlx::query(&self.text);
+        let mut query = sqlx::query(&self.text).persistent(self.persistent());
         for arg in &self.args {
             query = match arg {
                 Arg::Int(v) => query.bind(*v),
@@ -200,6 +208,9 @@ impl SqlBuf {
         query
     }
 }
+
+/// The most parameters of a statement kept prepared (see [`SqlBuf::persistent`]).
+const MAX_KEPT_PARAMETERS: usize = 1_000;
 
 fn corrupt(column: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("column {column}: {e}"))

@@ -99,6 +99,19 @@ pub struct BoundingBox {
     pub east: f64,
 }
 
+impl BoundingBox {
+    /// Whether the point is inside, edges included; a box whose west is east of its
+    /// east crosses the antimeridian.
+    pub fn contains(&self, lat: f64, lon: f64) -> bool {
+        let lon_inside = if self.west <= self.east {
+            lon >= self.west && lon <= self.east
+        } else {
+            lon >= self.west || lon <= self.east
+        };
+        lat >= self.south && lat <= self.north && lon_inside
+    }
+}
+
 fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("{what}: {value:?}"))
 }
@@ -326,7 +339,7 @@ impl Store {
     }
 
     /// The track of one vessel in `[from, to]` (Unix seconds) as the given sources saw
-    /// it, oldest first.
+    /// it, oldest first: the closed hours' chunks and the points not yet moved there.
     pub async fn track(
         &self,
         sources: &[Uuid],
@@ -335,8 +348,21 @@ impl Store {
         to: i64,
         limit: i64,
     ) -> Result<Vec<TrackRow>, StoreError> {
-        if sources.is_empty() {
+        if sources.is_empty() || from > to {
             return Ok(Vec::new());
+        }
+        let mut sql = SqlBuf::new(self.dialect());
+        sql.push("SELECT source, mmsi, points FROM track_chunks WHERE source IN ")
+            .bind_list(sources.iter().copied())
+            .push(" AND mmsi = ")
+            .bind(mmsi)
+            .push(" AND hour >= ")
+            .bind(chunk_hour(from))
+            .push(" AND hour <= ")
+            .bind(to);
+        let mut points = Vec::new();
+        for chunk in self.db.fetch_all(&sql, chunk_from_row).await? {
+            points.extend(chunk.into_iter().filter(|p| p.t >= from && p.t <= to));
         }
         let mut sql = SqlBuf::new(self.dialect());
         sql.push("SELECT source, mmsi, t, lat, lon, sog, cog, heading FROM track_points WHERE source IN ")
@@ -349,10 +375,15 @@ impl Store {
             .bind(to)
             .push(" ORDER BY t LIMIT ")
             .bind(limit);
-        self.db.fetch_all(&sql, track_from_row).await
+        points.extend(self.db.fetch_all(&sql, track_from_row).await?);
+        points.sort_by(|a, b| a.t.cmp(&b.t).then(a.source.cmp(&b.source)));
+        points.dedup_by(|a, b| a.t == b.t && a.source == b.source);
+        points.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(points)
     }
 
-    /// The track points in an area in `[from, to]`, as the given sources saw them.
+    /// The track points in an area in `[from, to]`, as the given sources saw them, by
+    /// vessel and time.
     pub async fn tracks_in_area(
         &self,
         sources: &[Uuid],
@@ -361,8 +392,40 @@ impl Store {
         to: i64,
         limit: i64,
     ) -> Result<Vec<TrackRow>, StoreError> {
-        if sources.is_empty() {
+        if sources.is_empty() || from > to {
             return Ok(Vec::new());
+        }
+        // Chunks whose box meets the area; their points are then tested one by one.
+        let mut sql = SqlBuf::new(self.dialect());
+        sql.push("SELECT source, mmsi, points FROM track_chunks WHERE source IN ")
+            .bind_list(sources.iter().copied())
+            .push(" AND hour >= ")
+            .bind(chunk_hour(from))
+            .push(" AND hour <= ")
+            .bind(to)
+            .push(" AND north >= ")
+            .bind(area.south)
+            .push(" AND south <= ")
+            .bind(area.north);
+        if area.west <= area.east {
+            sql.push(" AND east >= ")
+                .bind(area.west)
+                .push(" AND west <= ")
+                .bind(area.east);
+        } else {
+            sql.push(" AND (east >= ")
+                .bind(area.west)
+                .push(" OR west <= ")
+                .bind(area.east)
+                .push(")");
+        }
+        let mut points = Vec::new();
+        for chunk in self.db.fetch_all(&sql, chunk_from_row).await? {
+            points.extend(
+                chunk
+                    .into_iter()
+                    .filter(|p| p.t >= from && p.t <= to && area.contains(p.lat, p.lon)),
+            );
         }
         let mut sql = SqlBuf::new(self.dialect());
         sql.push("SELECT source, mmsi, t, lat, lon, sog, cog, heading FROM track_points WHERE source IN ")
@@ -373,9 +436,165 @@ impl Store {
             .bind(to);
         push_area(&mut sql, Some(area));
         sql.push(" ORDER BY mmsi, t LIMIT ").bind(limit);
-        self.db.fetch_all(&sql, track_from_row).await
+        points.extend(self.db.fetch_all(&sql, track_from_row).await?);
+        points.sort_by(|a, b| {
+            (a.mmsi, a.t)
+                .cmp(&(b.mmsi, b.t))
+                .then(a.source.cmp(&b.source))
+        });
+        points.dedup_by(|a, b| a.mmsi == b.mmsi && a.t == b.t && a.source == b.source);
+        points.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(points)
     }
 
+    /// Moves the points of `source` older than `before` (Unix seconds, the start of an
+    /// hour) from `track_points` into the chunks of their hours, merged with a chunk
+    /// already there (a point that came late); a point already in a chunk stays as it
+    /// is, as a second insert of a point does. One transaction; returns the points
+    /// moved.
+    pub async fn compact_tracks(&self, source: Uuid, before: i64) -> Result<usize, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let vessels = tx
+            .tx
+            .fetch_all(
+                &SqlBuf::with(
+                    tx.dialect,
+                    "SELECT DISTINCT mmsi FROM track_points WHERE source = $1 AND t < $2",
+                    vec![Arg::Id(source), Arg::Int(before)],
+                ),
+                |row| row.int("mmsi"),
+            )
+            .await?;
+        let mut moved = 0;
+        // A slice of vessels at a time, so that an hour of a busy sea is not all held.
+        for slice in vessels.chunks(COMPACT_VESSELS) {
+            moved += compact_slice(&mut tx, source, before, slice).await?;
+        }
+        tx.commit().await?;
+        Ok(moved)
+    }
+}
+
+/// Vessels whose points one step of [`Store::compact_tracks`] moves.
+const COMPACT_VESSELS: usize = 500;
+
+/// Moves the points of `vessels` before `before` into chunks, inside `tx`.
+async fn compact_slice(
+    tx: &mut crate::WriteTx<'_>,
+    source: Uuid,
+    before: i64,
+    vessels: &[i64],
+) -> Result<usize, StoreError> {
+    let mut select = SqlBuf::new(tx.dialect);
+    select
+        .push(
+            "SELECT source, mmsi, t, lat, lon, sog, cog, heading FROM track_points WHERE source = ",
+        )
+        .bind(Arg::Id(source))
+        .push(" AND mmsi IN ")
+        .bind_list(vessels.iter().copied())
+        .push(" AND t < ")
+        .bind(before)
+        .push(" ORDER BY mmsi, t");
+    let points = tx.tx.fetch_all(&select, track_from_row).await?;
+    if points.is_empty() {
+        return Ok(0);
+    }
+    let moved = points.len();
+    let mut chunks: Vec<((i64, i64), Vec<TrackRow>)> = Vec::new();
+    for point in points {
+        let key = (point.mmsi, chunk_hour(point.t));
+        match chunks.last_mut() {
+            Some((last, rows)) if *last == key => rows.push(point),
+            _ => chunks.push((key, vec![point])),
+        }
+    }
+    // New chunks go in at once; those that meet a chunk already stored are merged.
+    let mut conflicts = std::collections::BTreeSet::new();
+    for part in chunks.chunks(2_000) {
+        let mut sql = SqlBuf::new(tx.dialect);
+        sql.push(
+            "INSERT INTO track_chunks (source, mmsi, hour, first_t, last_t, south, west, \
+                 north, east, n, points) VALUES ",
+        );
+        for (i, ((mmsi, hour), rows)) in part.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            push_chunk_values(&mut sql, source, *mmsi, *hour, rows);
+            sql.push(")");
+        }
+        sql.push(" ON CONFLICT (source, mmsi, hour) DO NOTHING RETURNING mmsi, hour");
+        let inserted: std::collections::BTreeSet<(i64, i64)> = tx
+            .tx
+            .fetch_all(&sql, |row| Ok((row.int("mmsi")?, row.int("hour")?)))
+            .await?
+            .into_iter()
+            .collect();
+        conflicts.extend(
+            part.iter()
+                .map(|(key, _)| *key)
+                .filter(|key| !inserted.contains(key)),
+        );
+    }
+    for ((mmsi, hour), rows) in chunks.into_iter().filter(|(k, _)| conflicts.contains(k)) {
+        let stored = tx
+            .tx
+            .fetch_optional(
+                &SqlBuf::with(
+                    tx.dialect,
+                    "SELECT source, mmsi, points FROM track_chunks \
+                         WHERE source = $1 AND mmsi = $2 AND hour = $3",
+                    vec![Arg::Id(source), Arg::Int(mmsi), Arg::Int(hour)],
+                ),
+                chunk_from_row,
+            )
+            .await?
+            .unwrap_or_default();
+        let mut merged = stored;
+        merged.extend(rows);
+        // The stored point first, so that it is the one kept.
+        merged.sort_by_key(|p| p.t);
+        merged.dedup_by_key(|p| p.t);
+        let mut sql = SqlBuf::new(tx.dialect);
+        sql.push(
+            "UPDATE track_chunks SET (first_t, last_t, south, west, north, east, n, points) = (",
+        );
+        let (first, last, bbox) = chunk_extent(&merged);
+        sql.bind(first)
+            .push(", ")
+            .bind(last)
+            .push(", ")
+            .bind(bbox.south)
+            .push(", ")
+            .bind(bbox.west)
+            .push(", ")
+            .bind(bbox.north)
+            .push(", ")
+            .bind(bbox.east)
+            .push(", ")
+            .bind(merged.len() as i64)
+            .push(", ")
+            .bind(Arg::Bytes(encode_points(&merged)))
+            .push(") WHERE source = ")
+            .bind(Arg::Id(source))
+            .push(" AND mmsi = ")
+            .bind(mmsi)
+            .push(" AND hour = ")
+            .bind(hour);
+        tx.tx.execute(&sql).await?;
+    }
+    let mut delete = SqlBuf::new(tx.dialect);
+    delete
+        .push("DELETE FROM track_points WHERE source = ")
+        .bind(Arg::Id(source))
+        .push(" AND mmsi IN ")
+        .bind_list(vessels.iter().copied())
+        .push(" AND t < ")
+        .bind(before);
+    tx.tx.execute(&delete).await?;
+    Ok(moved)
+}
+
+impl Store {
     /// The identity changes of a vessel as the given sources saw them, oldest first.
     pub async fn identity_changes(
         &self,
@@ -496,6 +715,118 @@ impl Store {
 
 /// Appends a bounding-box condition on `lat`/`lon` (a box across the antimeridian has
 /// `west > east`).
+/// Seconds of the hour a track chunk holds.
+pub const CHUNK_SECONDS: i64 = 3_600;
+
+/// Bytes of one point in a chunk: time, latitude, longitude, speed, course, heading.
+const POINT_BYTES: usize = 48;
+
+/// The start of the chunk's hour holding time `t`.
+pub fn chunk_hour(t: i64) -> i64 {
+    t.div_euclid(CHUNK_SECONDS) * CHUNK_SECONDS
+}
+
+/// A chunk's points, in the order given, little-endian: `t` as i64, latitude,
+/// longitude, speed and course as f64 (NaN when absent), heading as i64 (`i64::MIN`
+/// when absent). Fixed width, so that a stored value reads back exactly.
+pub(crate) fn encode_points(points: &[TrackRow]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(points.len() * POINT_BYTES);
+    for p in points {
+        out.extend_from_slice(&p.t.to_le_bytes());
+        out.extend_from_slice(&p.lat.to_le_bytes());
+        out.extend_from_slice(&p.lon.to_le_bytes());
+        out.extend_from_slice(&p.sog.unwrap_or(f64::NAN).to_le_bytes());
+        out.extend_from_slice(&p.cog.unwrap_or(f64::NAN).to_le_bytes());
+        out.extend_from_slice(&p.heading.unwrap_or(i64::MIN).to_le_bytes());
+    }
+    out
+}
+
+/// The points of a chunk written by [`encode_points`].
+pub(crate) fn decode_points(
+    source: Uuid,
+    mmsi: i64,
+    bytes: &[u8],
+) -> Result<Vec<TrackRow>, StoreError> {
+    if !bytes.len().is_multiple_of(POINT_BYTES) {
+        return Err(StoreError::Corrupt(format!(
+            "a track chunk of vessel {mmsi} holds {} bytes, not a multiple of {POINT_BYTES}",
+            bytes.len()
+        )));
+    }
+    let word = |p: &[u8], i: usize| -> [u8; 8] {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&p[i * 8..i * 8 + 8]);
+        w
+    };
+    let float = |v: f64| (!v.is_nan()).then_some(v);
+    Ok(bytes
+        .chunks_exact(POINT_BYTES)
+        .map(|p| {
+            let heading = i64::from_le_bytes(word(p, 5));
+            TrackRow {
+                source,
+                mmsi,
+                t: i64::from_le_bytes(word(p, 0)),
+                lat: f64::from_le_bytes(word(p, 1)),
+                lon: f64::from_le_bytes(word(p, 2)),
+                sog: float(f64::from_le_bytes(word(p, 3))),
+                cog: float(f64::from_le_bytes(word(p, 4))),
+                heading: (heading != i64::MIN).then_some(heading),
+            }
+        })
+        .collect())
+}
+
+fn chunk_from_row(row: &dyn RowExt) -> Result<Vec<TrackRow>, StoreError> {
+    decode_points(row.id("source")?, row.int("mmsi")?, &row.bytes("points")?)
+}
+
+/// The first and last times of `points` (not empty, in time order) and their box.
+fn chunk_extent(points: &[TrackRow]) -> (i64, i64, BoundingBox) {
+    let mut bbox = BoundingBox {
+        south: f64::INFINITY,
+        west: f64::INFINITY,
+        north: f64::NEG_INFINITY,
+        east: f64::NEG_INFINITY,
+    };
+    for p in points {
+        bbox.south = bbox.south.min(p.lat);
+        bbox.north = bbox.north.max(p.lat);
+        bbox.west = bbox.west.min(p.lon);
+        bbox.east = bbox.east.max(p.lon);
+    }
+    let first = points.first().map_or(0, |p| p.t);
+    let last = points.last().map_or(0, |p| p.t);
+    (first, last, bbox)
+}
+
+/// The values of a new chunk's row, in the column order of `compact_tracks`' insert.
+fn push_chunk_values(sql: &mut SqlBuf, source: Uuid, mmsi: i64, hour: i64, points: &[TrackRow]) {
+    let (first, last, bbox) = chunk_extent(points);
+    sql.bind(Arg::Id(source))
+        .push(", ")
+        .bind(mmsi)
+        .push(", ")
+        .bind(hour)
+        .push(", ")
+        .bind(first)
+        .push(", ")
+        .bind(last)
+        .push(", ")
+        .bind(bbox.south)
+        .push(", ")
+        .bind(bbox.west)
+        .push(", ")
+        .bind(bbox.north)
+        .push(", ")
+        .bind(bbox.east)
+        .push(", ")
+        .bind(points.len() as i64)
+        .push(", ")
+        .bind(Arg::Bytes(encode_points(points)));
+}
+
 fn push_area(sql: &mut SqlBuf, area: Option<BoundingBox>) {
     let Some(area) = area else { return };
     sql.push(" AND lat >= ")
@@ -544,4 +875,55 @@ async fn insert_rows_on_conflict(
         tx.tx.execute(&sql).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(t: i64, sog: Option<f64>, heading: Option<i64>) -> TrackRow {
+        TrackRow {
+            source: Uuid::nil(),
+            mmsi: 440_123_456,
+            t,
+            lat: 35.1 + t as f64 * 1e-6,
+            lon: -179.99,
+            sog,
+            cog: sog.map(|s| s * 3.0),
+            heading,
+        }
+    }
+
+    #[test]
+    fn chunks_read_back_what_was_written() {
+        let points = vec![
+            point(3_600, Some(12.5), Some(511)),
+            point(3_661, None, None),
+            point(7_199, Some(0.0), Some(0)),
+        ];
+        let bytes = encode_points(&points);
+        assert_eq!(bytes.len(), 3 * POINT_BYTES);
+        assert_eq!(
+            decode_points(Uuid::nil(), 440_123_456, &bytes).unwrap(),
+            points
+        );
+        assert!(decode_points(Uuid::nil(), 1, &bytes[1..]).is_err());
+    }
+
+    #[test]
+    fn hours_and_boxes() {
+        assert_eq!(chunk_hour(7_199), 3_600);
+        assert_eq!(chunk_hour(7_200), 7_200);
+        assert_eq!(chunk_hour(-1), -3_600);
+        let across = BoundingBox {
+            south: 30.0,
+            west: 170.0,
+            north: 40.0,
+            east: -170.0,
+        };
+        assert!(across.contains(35.0, 179.5));
+        assert!(across.contains(35.0, -175.0));
+        assert!(!across.contains(35.0, 0.0));
+        assert!(!across.contains(41.0, 179.5));
+    }
 }

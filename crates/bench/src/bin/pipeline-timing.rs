@@ -140,6 +140,12 @@ fn cpu_seconds() -> Option<f64> {
     Some(ticks as f64 / 100.0)
 }
 
+/// mimalloc rather than the C library's allocator: with the maritime writer on its own
+/// thread, glibc's per-thread arenas let a replay's resident memory grow past 1.5 GB
+/// on freed batches; mimalloc returns them (380 MB with one arena, in the same run).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();

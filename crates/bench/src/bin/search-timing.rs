@@ -93,6 +93,12 @@ fn report(title: &str, tlp: &str, status: &str) -> anyhow::Result<interdict_core
     ))
 }
 
+/// mimalloc rather than the C library's allocator: with the maritime writer on its own
+/// thread, glibc's per-thread arenas let a replay's resident memory grow past 1.5 GB
+/// on freed batches; mimalloc returns them (380 MB with one arena, in the same run).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<std::process::ExitCode> {
     let args = Args::parse();

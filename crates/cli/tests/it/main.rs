@@ -1054,7 +1054,16 @@ async fn the_demo_starts_with_the_maritime_scenario_loaded() {
             "{kind} missing from the demo's alerts: {kinds:?}"
         );
     }
-    let vessels = get("/vessels".into(), kcg.clone()).await;
+    // The vessels' current states are written at most every five seconds once a vessel
+    // is known (docs/maritime.md), and the replay runs far faster than that.
+    let mut vessels = Value::Null;
+    for _ in 0..100 {
+        vessels = get("/vessels".into(), kcg.clone()).await;
+        if vessels.as_array().unwrap().len() >= 10 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     assert!(vessels.as_array().unwrap().len() >= 10, "{vessels}");
     let shared = get("/alerts".into(), kcs).await;
     assert!(shared["total"].as_i64().unwrap() >= 6, "{shared}");

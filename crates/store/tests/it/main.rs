@@ -44,4 +44,5 @@ mod records;
 mod schema;
 mod stats;
 mod structures;
+mod tracks;
 mod visibility;

@@ -1,0 +1,143 @@
+//! Track points: the hours moved into chunks read back as they were written, whether a
+//! point sits in a chunk or still in the table of recent points, and points that come
+//! late or twice are merged as a second insert would be.
+
+use interdict_core::Tlp;
+use interdict_store::{BoundingBox, MaritimeBatch, SourceRow, Store, TrackRow};
+use uuid::Uuid;
+
+use crate::fixtures::*;
+
+async fn source(store: &Store, agency: &str) -> Uuid {
+    let row = SourceRow {
+        id: Uuid::new_v4(),
+        agency: code(agency),
+        name: format!("{agency} receiver"),
+        kind: "file".into(),
+        address: "/dev/null".into(),
+        tlp: Tlp::Amber,
+        enabled: true,
+        created_by: "kcg.operator".into(),
+        created_at: at(0),
+    };
+    store
+        .create_source(&row, &event("source.create"))
+        .await
+        .unwrap();
+    row.id
+}
+
+/// A vessel's point at `t`, along a line north-east from 34° N 128° E.
+fn point(source: Uuid, mmsi: i64, t: i64) -> TrackRow {
+    TrackRow {
+        source,
+        mmsi,
+        t,
+        lat: 34.0 + (t % 100_000) as f64 * 1e-5,
+        lon: 128.0 + (mmsi % 7) as f64 * 0.1 + (t % 100_000) as f64 * 1e-5,
+        sog: (t % 3 != 0).then_some(11.5),
+        cog: (t % 3 != 0).then_some(45.0),
+        heading: (t % 5 != 0).then_some(44),
+    }
+}
+
+async fn write(store: &Store, points: Vec<TrackRow>) {
+    store
+        .write_maritime(&MaritimeBatch {
+            track: points,
+            ..MaritimeBatch::default()
+        })
+        .await
+        .unwrap();
+}
+
+const FAR: i64 = 1 << 40;
+
+fn area() -> BoundingBox {
+    BoundingBox {
+        south: 34.42,
+        west: 128.0,
+        north: 34.47,
+        east: 129.5,
+    }
+}
+
+backend_tests! {
+    async fn chunks_read_back_as_points(store: Store) {
+        seed_agencies(&store).await;
+        let a = source(&store, "KR-KCG").await;
+        let b = source(&store, "KR-KCS").await;
+        // Three vessels every 173 s over five hours; the second source sees one of them.
+        let mut all = Vec::new();
+        for mmsi in [440_000_001_i64, 440_000_002, 441_000_003] {
+            let mut t = 36_000;
+            while t < 36_000 + 5 * 3_600 {
+                all.push(point(a, mmsi, t));
+                t += 173;
+            }
+        }
+        let seen_by_b: Vec<TrackRow> = all
+            .iter()
+            .filter(|p| p.mmsi == 440_000_001)
+            .map(|p| TrackRow { source: b, ..p.clone() })
+            .collect();
+        write(&store, all.clone()).await;
+        write(&store, seen_by_b.clone()).await;
+        let before_track = store.track(&[a, b], 440_000_001, 0, FAR, 10_000).await.unwrap();
+        let before_area = store.tracks_in_area(&[a, b], area(), 40_000, 50_000, 10_000).await.unwrap();
+        assert!(!before_area.is_empty());
+
+        // Hours before 14:00 into chunks, for source a only.
+        let moved = store.compact_tracks(a, 50_400).await.unwrap();
+        assert_eq!(moved, all.iter().filter(|p| p.t < 50_400).count());
+        assert_eq!(store.compact_tracks(a, 50_400).await.unwrap(), 0, "nothing left to move");
+        assert_eq!(store.track(&[a, b], 440_000_001, 0, FAR, 10_000).await.unwrap(), before_track);
+        assert_eq!(
+            store.tracks_in_area(&[a, b], area(), 40_000, 50_000, 10_000).await.unwrap(),
+            before_area
+        );
+
+        // A window inside a chunk, limits, and a source the reader may not see.
+        let window = store.track(&[a], 440_000_002, 40_000, 41_000, 10_000).await.unwrap();
+        let expected: Vec<TrackRow> = all
+            .iter()
+            .filter(|p| p.mmsi == 440_000_002 && (40_000..=41_000).contains(&p.t))
+            .cloned()
+            .collect();
+        assert_eq!(window, expected);
+        assert_eq!(store.track(&[a], 440_000_002, 0, FAR, 3).await.unwrap(), all.iter().filter(|p| p.mmsi == 440_000_002).take(3).cloned().collect::<Vec<_>>());
+        assert!(store.track(&[b], 440_000_002, 0, FAR, 100).await.unwrap().is_empty());
+        let only_b = store.tracks_in_area(&[b], area(), 0, FAR, 10_000).await.unwrap();
+        assert!(only_b.iter().all(|p| p.source == b && p.mmsi == 440_000_001));
+        // Every point in the area and window, by vessel and time, and no other.
+        let mut expected: Vec<TrackRow> = all
+            .iter()
+            .chain(&seen_by_b)
+            .filter(|p| (40_000..=50_000).contains(&p.t) && area().contains(p.lat, p.lon))
+            .cloned()
+            .collect();
+        expected.sort_by_key(|p| (p.mmsi, p.t, p.source));
+        assert_eq!(before_area, expected);
+    }
+
+    async fn late_and_repeated_points_merge_into_their_chunk(store: Store) {
+        seed_agencies(&store).await;
+        let a = source(&store, "KR-KCG").await;
+        let mmsi = 440_000_001;
+        let first: Vec<TrackRow> = (0..20).map(|i| point(a, mmsi, 7_200 + i * 173)).collect();
+        write(&store, first.clone()).await;
+        store.compact_tracks(a, 10_800).await.unwrap();
+        // A point that came late for that hour, and one already in the chunk again with
+        // other values: the stored one stays, as an insert of the same point would.
+        let late = point(a, mmsi, 7_201);
+        let mut again = first[3].clone();
+        again.lat = 0.0;
+        write(&store, vec![late.clone(), again]).await;
+        assert_eq!(store.track(&[a], mmsi, 0, FAR, 100).await.unwrap().len(), 21);
+        assert_eq!(store.compact_tracks(a, 10_800).await.unwrap(), 2);
+        let mut expected = first.clone();
+        expected.push(late);
+        expected.sort_by_key(|p| p.t);
+        assert_eq!(store.track(&[a], mmsi, 0, FAR, 100).await.unwrap(), expected);
+    }
+}
