@@ -26,18 +26,8 @@ if ! cmp -s "$REQ" "$VENV/requirements-movingpandas.txt"; then
   cp "$REQ" "$VENV/requirements-movingpandas.txt"
 fi
 
-BENCH=$(cd "$ROOT" && cargo bench -p interdict-maritime --bench detectors --no-run --message-format=json 2>/dev/null \
-  | python3 -c 'import sys,json
-for l in sys.stdin:
-    m=json.loads(l)
-    if m.get("reason")=="compiler-artifact" and m.get("target",{}).get("name")=="detectors" and m.get("executable"): print(m["executable"])')
-
-echo "== data: $VESSELS vessels, $POSITIONS positions"
-"$BENCH" --vessels "$VESSELS" --positions "$POSITIONS" --dump "$OUT/positions.csv"
-zcat "$ROOT/crates/maritime/data/ports.csv.gz" > "$OUT/ports.csv"
-
-echo "== interdict engine (every detector)"
-"$BENCH" --vessels "$VESSELS" --positions "$POSITIONS" --events "$OUT/interdict_encounters.jsonl" | tee "$OUT/interdict.txt"
+# shellcheck source=day.sh
+source "$ROOT/bench/maritime/day.sh"
 
 echo "== GeoPandas + MovingPandas (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 /usr/bin/time -f "whole process (start, imports, reading, search, writing): %e s wall, %M KB peak RSS" \

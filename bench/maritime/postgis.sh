@@ -13,18 +13,8 @@ mkdir -p "$OUT"
 ROOT=$(git rev-parse --show-toplevel)
 PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q)
 
-BENCH=$(cd "$ROOT" && cargo bench -p interdict-maritime --bench detectors --no-run --message-format=json 2>/dev/null \
-  | python3 -c 'import sys,json
-for l in sys.stdin:
-    m=json.loads(l)
-    if m.get("reason")=="compiler-artifact" and m.get("target",{}).get("name")=="detectors" and m.get("executable"): print(m["executable"])')
-
-echo "== data: $VESSELS vessels, $POSITIONS positions"
-"$BENCH" --vessels "$VESSELS" --positions "$POSITIONS" --dump "$OUT/positions.csv"
-zcat "$ROOT/crates/maritime/data/ports.csv.gz" > "$OUT/ports.csv"
-
-echo "== interdict engine (every detector)"
-"$BENCH" --vessels "$VESSELS" --positions "$POSITIONS" --events "$OUT/interdict_encounters.jsonl" | tee "$OUT/interdict.txt"
+# shellcheck source=day.sh
+source "$ROOT/bench/maritime/day.sh"
 
 echo "== PostGIS"
 "${PSQL[@]}" -c "DROP DATABASE IF EXISTS maritime_bench" -c "CREATE DATABASE maritime_bench"

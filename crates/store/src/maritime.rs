@@ -402,23 +402,8 @@ impl Store {
             .push(" AND hour >= ")
             .bind(chunk_hour(from))
             .push(" AND hour <= ")
-            .bind(to)
-            .push(" AND north >= ")
-            .bind(area.south)
-            .push(" AND south <= ")
-            .bind(area.north);
-        if area.west <= area.east {
-            sql.push(" AND east >= ")
-                .bind(area.west)
-                .push(" AND west <= ")
-                .bind(area.east);
-        } else {
-            sql.push(" AND (east >= ")
-                .bind(area.west)
-                .push(" OR west <= ")
-                .bind(area.east)
-                .push(")");
-        }
+            .bind(to);
+        push_meets(&mut sql, area, ["south", "west", "north", "east"]);
         let mut points = Vec::new();
         for chunk in self.db.fetch_all(&sql, chunk_from_row).await? {
             points.extend(
@@ -558,23 +543,8 @@ async fn compact_slice(
         sql.push(
             "UPDATE track_chunks SET (first_t, last_t, south, west, north, east, n, points) = (",
         );
-        let (first, last, bbox) = chunk_extent(&merged);
-        sql.bind(first)
-            .push(", ")
-            .bind(last)
-            .push(", ")
-            .bind(bbox.south)
-            .push(", ")
-            .bind(bbox.west)
-            .push(", ")
-            .bind(bbox.north)
-            .push(", ")
-            .bind(bbox.east)
-            .push(", ")
-            .bind(merged.len() as i64)
-            .push(", ")
-            .bind(Arg::Bytes(encode_points(&merged)))
-            .push(") WHERE source = ")
+        push_values(&mut sql, chunk_values(&merged));
+        sql.push(") WHERE source = ")
             .bind(Arg::Id(source))
             .push(" AND mmsi = ")
             .bind(mmsi)
@@ -803,45 +773,58 @@ fn chunk_extent(points: &[TrackRow]) -> (i64, i64, BoundingBox) {
 
 /// The values of a new chunk's row, in the column order of `compact_tracks`' insert.
 fn push_chunk_values(sql: &mut SqlBuf, source: Uuid, mmsi: i64, hour: i64, points: &[TrackRow]) {
+    let mut values = vec![Arg::Id(source), Arg::Int(mmsi), Arg::Int(hour)];
+    values.extend(chunk_values(points));
+    push_values(sql, values);
+}
+
+/// A chunk's `first_t, last_t, south, west, north, east, n, points`.
+fn chunk_values(points: &[TrackRow]) -> Vec<Arg> {
     let (first, last, bbox) = chunk_extent(points);
-    sql.bind(Arg::Id(source))
-        .push(", ")
-        .bind(mmsi)
-        .push(", ")
-        .bind(hour)
-        .push(", ")
-        .bind(first)
-        .push(", ")
-        .bind(last)
-        .push(", ")
-        .bind(bbox.south)
-        .push(", ")
-        .bind(bbox.west)
-        .push(", ")
-        .bind(bbox.north)
-        .push(", ")
-        .bind(bbox.east)
-        .push(", ")
-        .bind(points.len() as i64)
-        .push(", ")
-        .bind(Arg::Bytes(encode_points(points)));
+    vec![
+        Arg::Int(first),
+        Arg::Int(last),
+        Arg::Float(bbox.south),
+        Arg::Float(bbox.west),
+        Arg::Float(bbox.north),
+        Arg::Float(bbox.east),
+        Arg::Int(points.len() as i64),
+        Arg::Bytes(encode_points(points)),
+    ]
+}
+
+/// `values` bound one after the other, separated by commas.
+fn push_values(sql: &mut SqlBuf, values: Vec<Arg>) {
+    for (i, value) in values.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(value);
+    }
 }
 
 fn push_area(sql: &mut SqlBuf, area: Option<BoundingBox>) {
-    let Some(area) = area else { return };
-    sql.push(" AND lat >= ")
+    if let Some(area) = area {
+        push_meets(sql, area, ["lat", "lon", "lat", "lon"]);
+    }
+}
+
+/// ` AND …`: the box of the columns `[south, west, north, east]` meets `area` (a
+/// point's columns twice over: it lies inside).
+fn push_meets(sql: &mut SqlBuf, area: BoundingBox, [south, west, north, east]: [&str; 4]) {
+    sql.push(&format!(" AND {north} >= "))
         .bind(area.south)
-        .push(" AND lat <= ")
+        .push(&format!(" AND {south} <= "))
         .bind(area.north);
     if area.west <= area.east {
-        sql.push(" AND lon >= ")
+        sql.push(&format!(" AND {east} >= "))
             .bind(area.west)
-            .push(" AND lon <= ")
+            .push(&format!(" AND {west} <= "))
             .bind(area.east);
     } else {
-        sql.push(" AND (lon >= ")
+        sql.push(&format!(" AND ({east} >= "))
             .bind(area.west)
-            .push(" OR lon <= ")
+            .push(&format!(" OR {west} <= "))
             .bind(area.east)
             .push(")");
     }
