@@ -1396,28 +1396,23 @@ async fn run_writer(alerter: Alerter, mut jobs: mpsc::Receiver<WriteJob>) {
                 Err(_) => break,
             }
         }
-        let mut delay = std::time::Duration::from_millis(100);
-        while let Err(e) = service.store().write_maritime(&batch).await {
-            tracing::error!(error = %e, source = %source, "cannot write the maritime picture; retrying");
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(std::time::Duration::from_secs(10));
-        }
+        until_written(
+            source,
+            "cannot write the maritime picture; retrying",
+            || service.store().write_maritime(&batch),
+        )
+        .await;
         // Once the data is COMPACT_AFTER past the end of an hour, the hours before it
         // are moved into chunks (with any point that came late for them since).
         if let Some(latest) = batch.track.iter().map(|p| p.t).max() {
             let before = interdict_store::chunk_hour(latest - COMPACT_AFTER);
             if before > compacted_before {
-                let mut delay = std::time::Duration::from_millis(100);
-                loop {
-                    match service.store().compact_tracks(source, before).await {
-                        Ok(_) => break,
-                        Err(e) => {
-                            tracing::error!(error = %e, source = %source, "cannot move track points into chunks; retrying");
-                            tokio::time::sleep(delay).await;
-                            delay = (delay * 2).min(std::time::Duration::from_secs(10));
-                        }
-                    }
-                }
+                until_written(
+                    source,
+                    "cannot move track points into chunks; retrying",
+                    || service.store().compact_tracks(source, before),
+                )
+                .await;
                 compacted_before = before;
             }
         }
@@ -1429,6 +1424,20 @@ async fn run_writer(alerter: Alerter, mut jobs: mpsc::Receiver<WriteJob>) {
         if let Some(done) = barrier {
             let _ = done.send(());
         }
+    }
+}
+
+/// Runs `write` until it succeeds, waiting longer after each failure (up to 10 s).
+async fn until_written<T, F, W>(source: Uuid, message: &'static str, mut write: W)
+where
+    W: FnMut() -> F,
+    F: std::future::Future<Output = Result<T, interdict_store::StoreError>>,
+{
+    let mut delay = std::time::Duration::from_millis(100);
+    while let Err(e) = write().await {
+        tracing::error!(error = %e, source = %source, "{message}");
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(std::time::Duration::from_secs(10));
     }
 }
 
