@@ -657,6 +657,7 @@ pub async fn live_events(
             live,
             visible,
             refreshed: tokio::time::Instant::now(),
+            unknown: std::collections::HashSet::new(),
             pending: std::collections::VecDeque::new(),
         },
         |mut s| async move {
@@ -674,9 +675,10 @@ pub async fn live_events(
                     received = s.live.recv() => match received {
                         Ok(position) => {
                             // A source added while the stream is open is looked up
-                            // again, at most once a second.
+                            // at its first position, then again at most once a second.
                             if !s.visible.contains(&position.source)
-                                && s.refreshed.elapsed() > Duration::from_secs(1)
+                                && (s.unknown.insert(position.source)
+                                    || s.refreshed.elapsed() > Duration::from_secs(1))
                             {
                                 if let Ok(v) = visible_source_ids(&s.state, &s.session).await {
                                     s.visible = v;
@@ -730,6 +732,8 @@ struct LiveState {
     live: tokio::sync::broadcast::Receiver<interdict_service::maritime::LivePosition>,
     visible: Vec<Uuid>,
     refreshed: tokio::time::Instant,
+    /// Sources of positions not visible when they were first seen.
+    unknown: std::collections::HashSet<Uuid>,
     pending: std::collections::VecDeque<Event>,
 }
 
