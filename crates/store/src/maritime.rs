@@ -240,6 +240,7 @@ impl Store {
             .map(|p| {
                 vec![
                     Arg::Id(p.source),
+                    Arg::Int(minute_of(p.t)),
                     Arg::Int(p.mmsi),
                     Arg::Int(p.t),
                     Arg::Float(p.lat),
@@ -252,8 +253,8 @@ impl Store {
             .collect();
         insert_rows_on_conflict(
             &mut tx,
-            "INSERT INTO track_points (source, mmsi, t, lat, lon, sog, cog, heading)",
-            " ON CONFLICT (source, mmsi, t) DO NOTHING",
+            "INSERT INTO track_points (source, minute, mmsi, t, lat, lon, sog, cog, heading)",
+            " ON CONFLICT (source, minute, mmsi, t) DO NOTHING",
             rows,
         )
         .await?;
@@ -351,31 +352,85 @@ impl Store {
         if sources.is_empty() || from > to {
             return Ok(Vec::new());
         }
-        let mut sql = SqlBuf::new(self.dialect());
-        sql.push("SELECT source, mmsi, points FROM track_chunks WHERE source IN ")
-            .bind_list(sources.iter().copied())
-            .push(" AND mmsi = ")
-            .bind(mmsi)
-            .push(" AND hour >= ")
-            .bind(chunk_hour(from))
-            .push(" AND hour <= ")
-            .bind(to);
         let mut points = Vec::new();
-        for chunk in self.db.fetch_all(&sql, chunk_from_row).await? {
-            points.extend(chunk.into_iter().filter(|p| p.t >= from && p.t <= to));
+        // The chunks: one seek per source and hour it holds in the window.
+        for &source in sources {
+            let Some((low, high)) = self.held(source, "hour", "track_chunks").await? else {
+                continue;
+            };
+            let (low, high) = (low.max(chunk_hour(from)), high.min(to));
+            if low > high {
+                continue;
+            }
+            let mut sql = SqlBuf::new(self.dialect());
+            if (high - low) / CHUNK_SECONDS < HOURS_SOUGHT {
+                sql.push("WITH RECURSIVE h (hour) AS (SELECT ")
+                    .bind(low)
+                    .push(" UNION ALL SELECT hour + ")
+                    .bind(CHUNK_SECONDS)
+                    .push(" FROM h WHERE hour + ")
+                    .bind(CHUNK_SECONDS)
+                    .push(" <= ")
+                    .bind(high)
+                    .push(") SELECT c.source, c.mmsi, c.points FROM h JOIN track_chunks c ON c.source = ")
+                    .bind(Arg::Id(source))
+                    .push(" AND c.hour = h.hour");
+            } else {
+                sql.push("SELECT c.source, c.mmsi, c.points FROM track_chunks c WHERE c.source = ")
+                    .bind(Arg::Id(source))
+                    .push(" AND c.hour >= ")
+                    .bind(low)
+                    .push(" AND c.hour <= ")
+                    .bind(high);
+            }
+            sql.push(" AND c.mmsi = ").bind(mmsi);
+            for chunk in self.db.fetch_all(&sql, chunk_from_row).await? {
+                points.extend(chunk.into_iter().filter(|p| p.t >= from && p.t <= to));
+            }
         }
-        let mut sql = SqlBuf::new(self.dialect());
-        sql.push("SELECT source, mmsi, t, lat, lon, sog, cog, heading FROM track_points WHERE source IN ")
-            .bind_list(sources.iter().copied())
-            .push(" AND mmsi = ")
-            .bind(mmsi)
-            .push(" AND t >= ")
-            .bind(from)
-            .push(" AND t <= ")
-            .bind(to)
-            .push(" ORDER BY t LIMIT ")
-            .bind(limit);
-        points.extend(self.db.fetch_all(&sql, track_from_row).await?);
+        // The points not yet in chunks: one seek per source and minute they may be in.
+        for &source in sources {
+            let Some((low, high)) = self.held(source, "minute", "track_points").await? else {
+                continue;
+            };
+            let (low, high) = (low.max(minute_of(from)), high.min(minute_of(to)));
+            if low > high {
+                continue;
+            }
+            let mut sql = SqlBuf::new(self.dialect());
+            if high - low < MINUTES_SOUGHT {
+                sql.push("WITH RECURSIVE m (minute) AS (SELECT ")
+                    .bind(low)
+                    .push(" UNION ALL SELECT minute + 1 FROM m WHERE minute < ")
+                    .bind(high)
+                    .push(
+                        ") SELECT p.source, p.mmsi, p.t, p.lat, p.lon, p.sog, p.cog, p.heading \
+                           FROM m JOIN track_points p ON p.source = ",
+                    )
+                    .bind(Arg::Id(source))
+                    .push(" AND p.minute = m.minute");
+            } else {
+                // Points held over days (the compaction has not run yet): one pass.
+                sql.push(
+                    "SELECT p.source, p.mmsi, p.t, p.lat, p.lon, p.sog, p.cog, p.heading \
+                          FROM track_points p WHERE p.source = ",
+                )
+                .bind(Arg::Id(source))
+                .push(" AND p.minute >= ")
+                .bind(low)
+                .push(" AND p.minute <= ")
+                .bind(high);
+            }
+            sql.push(" AND p.mmsi = ")
+                .bind(mmsi)
+                .push(" AND p.t >= ")
+                .bind(from)
+                .push(" AND p.t <= ")
+                .bind(to)
+                .push(" ORDER BY p.t LIMIT ")
+                .bind(limit);
+            points.extend(self.db.fetch_all(&sql, track_from_row).await?);
+        }
         points.sort_by(|a, b| a.t.cmp(&b.t).then(a.source.cmp(&b.source)));
         points.dedup_by(|a, b| a.t == b.t && a.source == b.source);
         points.truncate(usize::try_from(limit).unwrap_or(0));
@@ -415,6 +470,10 @@ impl Store {
         let mut sql = SqlBuf::new(self.dialect());
         sql.push("SELECT source, mmsi, t, lat, lon, sog, cog, heading FROM track_points WHERE source IN ")
             .bind_list(sources.iter().copied())
+            .push(" AND minute >= ")
+            .bind(minute_of(from))
+            .push(" AND minute <= ")
+            .bind(minute_of(to))
             .push(" AND t >= ")
             .bind(from)
             .push(" AND t <= ")
@@ -435,65 +494,119 @@ impl Store {
     /// Moves the points of `source` older than `before` (Unix seconds, the start of an
     /// hour) from `track_points` into the chunks of their hours, merged with a chunk
     /// already there (a point that came late); a point already in a chunk stays as it
-    /// is, as a second insert of a point does. One transaction; returns the points
+    /// is, as a second insert of a point does. An hour is moved at a time (its points
+    /// are held in memory, about 100 bytes each); one transaction; returns the points
     /// moved.
     pub async fn compact_tracks(&self, source: Uuid, before: i64) -> Result<usize, StoreError> {
+        // Whole minutes only: a minute that `before` cuts stays for the next time.
+        let end = minute_of(before);
         let mut tx = self.begin_write().await?;
-        let vessels = tx
-            .tx
-            .fetch_all(
-                &SqlBuf::with(
-                    tx.dialect,
-                    "SELECT DISTINCT mmsi FROM track_points WHERE source = $1 AND t < $2",
-                    vec![Arg::Id(source), Arg::Int(before)],
-                ),
-                |row| row.int("mmsi"),
-            )
-            .await?;
         let mut moved = 0;
-        // A slice of vessels at a time, so that an hour of a busy sea is not all held.
-        for slice in vessels.chunks(COMPACT_VESSELS) {
-            moved += compact_slice(&mut tx, source, before, slice).await?;
+        loop {
+            let first = tx
+                .tx
+                .fetch_one(
+                    &SqlBuf::with(
+                        tx.dialect,
+                        "SELECT MIN(minute) AS first FROM track_points WHERE source = $1 AND minute < $2",
+                        vec![Arg::Id(source), Arg::Int(end)],
+                    ),
+                    |row| row.opt_int("first"),
+                )
+                .await?;
+            let Some(first) = first else {
+                break;
+            };
+            let upto = minute_of(chunk_hour(first * 60) + CHUNK_SECONDS).min(end);
+            moved += compact_minutes(&mut tx, source, first, upto).await?;
         }
         tx.commit().await?;
         Ok(moved)
     }
+
+    /// The lowest and highest `column` of the rows of `source` in `table` (the first
+    /// part of their key after the source): two seeks, one at each end.
+    async fn held(
+        &self,
+        source: Uuid,
+        column: &str,
+        table: &str,
+    ) -> Result<Option<(i64, i64)>, StoreError> {
+        let mut ends = [None, None];
+        for (end, aggregate) in ends.iter_mut().zip(["MIN", "MAX"]) {
+            *end = self
+                .db
+                .fetch_one(
+                    &SqlBuf::with(
+                        self.dialect(),
+                        &format!(
+                            "SELECT {aggregate}({column}) AS m FROM {table} WHERE source = $1"
+                        ),
+                        vec![Arg::Id(source)],
+                    ),
+                    |row| row.opt_int("m"),
+                )
+                .await?;
+        }
+        Ok(ends[0].zip(ends[1]))
+    }
 }
 
-/// Vessels whose points one step of [`Store::compact_tracks`] moves.
-const COMPACT_VESSELS: usize = 500;
+/// Minutes of points [`Store::compact_tracks`] reads at a time.
+const COMPACT_MINUTES: i64 = 5;
 
-/// Moves the points of `vessels` before `before` into chunks, inside `tx`.
-async fn compact_slice(
+/// Most minutes [`Store::track`] reads with a seek each; over more it reads the
+/// minutes' points in one pass.
+const MINUTES_SOUGHT: i64 = 2 * 1_440;
+
+/// Most hours of chunks [`Store::track`] reads with a seek each (a year).
+const HOURS_SOUGHT: i64 = 366 * 24;
+
+/// The minute of time `t` (Unix seconds), the first part of a track point's key.
+pub fn minute_of(t: i64) -> i64 {
+    t.div_euclid(60)
+}
+
+/// Moves the points of `source` in the minutes `[first, upto)`, all of one hour, into
+/// the chunks of their vessels, inside `tx`.
+async fn compact_minutes(
     tx: &mut crate::WriteTx<'_>,
     source: Uuid,
-    before: i64,
-    vessels: &[i64],
+    first: i64,
+    upto: i64,
 ) -> Result<usize, StoreError> {
-    let mut select = SqlBuf::new(tx.dialect);
-    select
-        .push(
-            "SELECT source, mmsi, t, lat, lon, sog, cog, heading FROM track_points WHERE source = ",
-        )
-        .bind(Arg::Id(source))
-        .push(" AND mmsi IN ")
-        .bind_list(vessels.iter().copied())
-        .push(" AND t < ")
-        .bind(before)
-        .push(" ORDER BY mmsi, t");
-    let points = tx.tx.fetch_all(&select, track_from_row).await?;
-    if points.is_empty() {
-        return Ok(0);
-    }
-    let moved = points.len();
-    let mut chunks: Vec<((i64, i64), Vec<TrackRow>)> = Vec::new();
-    for point in points {
-        let key = (point.mmsi, chunk_hour(point.t));
-        match chunks.last_mut() {
-            Some((last, rows)) if *last == key => rows.push(point),
-            _ => chunks.push((key, vec![point])),
+    // The points are read a few minutes at a time in the order of the key (no sort),
+    // so that what is held is the hour's points by vessel and not the rows read.
+    let hour = chunk_hour(first * 60);
+    let mut by_vessel: std::collections::BTreeMap<i64, Vec<TrackRow>> = Default::default();
+    let mut moved = 0;
+    let mut from = first;
+    while from < upto {
+        let to = (from + COMPACT_MINUTES).min(upto);
+        let select = SqlBuf::with(
+            tx.dialect,
+            "SELECT source, mmsi, t, lat, lon, sog, cog, heading FROM track_points \
+             WHERE source = $1 AND minute >= $2 AND minute < $3 ORDER BY minute, mmsi, t",
+            vec![Arg::Id(source), Arg::Int(from), Arg::Int(to)],
+        );
+        for point in tx.tx.fetch_all(&select, track_from_row).await? {
+            moved += 1;
+            by_vessel.entry(point.mmsi).or_default().push(point);
         }
+        from = to;
     }
+    tx.tx
+        .execute(&SqlBuf::with(
+            tx.dialect,
+            "DELETE FROM track_points WHERE source = $1 AND minute >= $2 AND minute < $3",
+            vec![Arg::Id(source), Arg::Int(first), Arg::Int(upto)],
+        ))
+        .await?;
+    // Minute by minute, a vessel's points came in time order.
+    let chunks: Vec<((i64, i64), Vec<TrackRow>)> = by_vessel
+        .into_iter()
+        .map(|(mmsi, rows)| ((mmsi, hour), rows))
+        .collect();
     // New chunks go in at once; those that meet a chunk already stored are merged.
     let mut conflicts = std::collections::BTreeSet::new();
     for part in chunks.chunks(2_000) {
@@ -507,7 +620,7 @@ async fn compact_slice(
             push_chunk_values(&mut sql, source, *mmsi, *hour, rows);
             sql.push(")");
         }
-        sql.push(" ON CONFLICT (source, mmsi, hour) DO NOTHING RETURNING mmsi, hour");
+        sql.push(" ON CONFLICT (source, hour, mmsi) DO NOTHING RETURNING mmsi, hour");
         let inserted: std::collections::BTreeSet<(i64, i64)> = tx
             .tx
             .fetch_all(&sql, |row| Ok((row.int("mmsi")?, row.int("hour")?)))
@@ -552,15 +665,6 @@ async fn compact_slice(
             .bind(hour);
         tx.tx.execute(&sql).await?;
     }
-    let mut delete = SqlBuf::new(tx.dialect);
-    delete
-        .push("DELETE FROM track_points WHERE source = ")
-        .bind(Arg::Id(source))
-        .push(" AND mmsi IN ")
-        .bind_list(vessels.iter().copied())
-        .push(" AND t < ")
-        .bind(before);
-    tx.tx.execute(&delete).await?;
     Ok(moved)
 }
 

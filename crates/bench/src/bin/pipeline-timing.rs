@@ -15,6 +15,10 @@
 //! first batch to the pipeline's flush (the generator's share of the cores included).
 //! Peak resident memory is the process's `VmHWM`, the generator's included.
 
+#[path = "shared/process.rs"]
+mod process;
+
+use process::{cpu_seconds, peak_resident_kib};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -34,6 +38,11 @@ struct Args {
     /// Positions in the day (about; a whole number per vessel).
     #[arg(long, default_value_t = 10_000_000)]
     positions: u64,
+    /// Seconds between two reports of a vessel (default: the positions spread over a
+    /// day). ITU-R M.1371 has a ship under way at 0–14 kn report every 10 s, at
+    /// 14–23 kn every 6 s; `--period 10` replays the positions as a receiver hears them.
+    #[arg(long)]
+    period: Option<i64>,
     /// Lines handed to the pipeline at a time, as a feed's reader does.
     #[arg(long, default_value_t = 2_000)]
     batch: usize,
@@ -65,7 +74,7 @@ struct Day {
 }
 
 impl Day {
-    fn new(n: u32, positions: u64, start: i64) -> Day {
+    fn new(n: u32, positions: u64, period: Option<i64>, start: i64) -> Day {
         let mut rng = StdRng::seed_from_u64(20_000);
         let vessels = (0..n)
             .map(|i| {
@@ -87,7 +96,7 @@ impl Day {
         let per_vessel = (positions / u64::from(n.max(1))).max(1);
         Day {
             vessels,
-            period: (86_400 / per_vessel as i64).max(1),
+            period: period.unwrap_or(86_400 / per_vessel as i64).max(1),
             per_vessel,
             start,
             rng,
@@ -124,22 +133,6 @@ impl Day {
     }
 }
 
-fn peak_resident_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
-/// The process's CPU time, user and system, in seconds.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(ticks as f64 / 100.0)
-}
-
 /// mimalloc rather than the C library's allocator: with the maritime writer on its own
 /// thread, glibc's per-thread arenas let a replay's resident memory grow past 1.5 GB
 /// on freed batches; mimalloc returns them (380 MB with one arena, in the same run).
@@ -155,7 +148,7 @@ async fn main() -> anyhow::Result<()> {
     let generated = Instant::now();
     let mut count = 0_u64;
     let mut bytes = 0_u64;
-    Day::new(args.vessels, args.positions, start).lines(|line| {
+    Day::new(args.vessels, args.positions, args.period, start).lines(|line| {
         count += 1;
         bytes += line.len() as u64;
     });
@@ -199,10 +192,11 @@ async fn main() -> anyhow::Result<()> {
     let cpu_before = cpu_seconds();
     let began = Instant::now();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Line>>(4);
-    let (vessels, positions, batch) = (args.vessels, args.positions, args.batch);
+    let (vessels, positions, period, batch) =
+        (args.vessels, args.positions, args.period, args.batch);
     let producer = std::thread::spawn(move || {
         let mut pending = Vec::with_capacity(batch);
-        Day::new(vessels, positions, start).lines(|line| {
+        Day::new(vessels, positions, period, start).lines(|line| {
             pending.push(Line {
                 bytes: line.into_bytes(),
                 received_at: None,

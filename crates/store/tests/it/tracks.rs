@@ -141,3 +141,48 @@ backend_tests! {
         assert_eq!(store.track(&[a], mmsi, 0, FAR, 100).await.unwrap(), expected);
     }
 }
+
+backend_tests! {
+    async fn recent_points_read_by_minute_whatever_their_span(store: Store) {
+        seed_agencies(&store).await;
+        let a = source(&store, "KR-KCG").await;
+        // Two vessels reporting every 10 s for twenty minutes, then one point of each
+        // five days later: the minutes held span more than are sought one by one.
+        let (one, two) = (440_000_001_i64, 440_000_002_i64);
+        let mut all = Vec::new();
+        for t in (100_000..101_200).step_by(10) {
+            all.push(point(a, one, t));
+            all.push(point(a, two, t + 5));
+        }
+        write(&store, all.clone()).await;
+        let only = |all: &[TrackRow], mmsi: i64, from: i64, to: i64| -> Vec<TrackRow> {
+            all.iter()
+                .filter(|p| p.mmsi == mmsi && p.t >= from && p.t <= to)
+                .cloned()
+                .collect()
+        };
+        assert_eq!(store.track(&[a], one, 0, FAR, 10_000).await.unwrap(), only(&all, one, 0, FAR));
+        assert_eq!(
+            store.track(&[a], two, 100_333, 100_725, 10_000).await.unwrap(),
+            only(&all, two, 100_333, 100_725)
+        );
+        assert!(store.track(&[a], two, 0, 99_999, 10_000).await.unwrap().is_empty());
+        assert_eq!(store.track(&[a], one, 0, FAR, 7).await.unwrap(), only(&all, one, 0, FAR)[..7]);
+
+        let later = vec![point(a, one, 100_000 + 5 * 86_400), point(a, two, 100_001 + 5 * 86_400)];
+        write(&store, later.clone()).await;
+        all.extend(later);
+        assert_eq!(store.track(&[a], one, 0, FAR, 10_000).await.unwrap(), only(&all, one, 0, FAR));
+        assert_eq!(
+            store.track(&[a], two, 100_333, FAR, 10_000).await.unwrap(),
+            only(&all, two, 100_333, FAR)
+        );
+
+        // The compaction moves whole minutes before the hour given, and only them.
+        let moved = store.compact_tracks(a, 100_800).await.unwrap();
+        assert_eq!(moved, all.iter().filter(|p| p.t < 100_800).count());
+        assert_eq!(store.track(&[a], one, 0, FAR, 10_000).await.unwrap(), only(&all, one, 0, FAR));
+        assert_eq!(store.compact_tracks(a, FAR).await.unwrap(), all.len() - moved);
+        assert_eq!(store.track(&[a], two, 0, FAR, 10_000).await.unwrap(), only(&all, two, 0, FAR));
+    }
+}
