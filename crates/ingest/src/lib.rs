@@ -21,7 +21,7 @@ use std::time::Duration;
 use interdict_maritime_cmd::replay::{due, line_time, Speed};
 use interdict_service::maritime::{Line, Source};
 use interdict_service::Service;
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::watch;
 
@@ -219,26 +219,34 @@ async fn pump(
 ) -> anyhow::Result<()> {
     let mut reader = BufReader::new(reader);
     let mut line = Vec::with_capacity(256);
+    let mut skipping = false;
     let mut remembered = remembered;
     let mut replaying = remembered.as_ref().is_some_and(|r| !r.order.is_empty());
     loop {
-        // `read_until` keeps what it read when the linger or the stop wins the race, and
+        // `read_line` keeps what it read when the linger or the stop wins the race, and
         // goes on from there; the line is cleared only once it has been handled.
         let read = tokio::select! {
-            read = reader.read_until(b'\n', &mut line) => read?,
+            read = read_line(&mut reader, &mut line, &mut skipping) => read?,
             _ = tokio::time::sleep(LINGER) => {
                 batcher.flush().await?;
                 continue;
             }
             _ = stop.changed() => return batcher.flush().await,
         };
-        if read == 0 || line.last() != Some(&b'\n') {
-            // The connection ended, perhaps inside a line: a piece of a line is
-            // skipped (a feed that resends after a reconnect sends it whole).
-            if !line.is_empty() {
-                FeedStats::add(&batcher.stats.partial, 1);
+        match read {
+            LineRead::End => {
+                // The connection ended, perhaps inside a line: a piece of a line is
+                // skipped (a feed that resends after a reconnect sends it whole).
+                if !line.is_empty() || skipping {
+                    FeedStats::add(&batcher.stats.partial, 1);
+                }
+                return batcher.flush().await;
             }
-            return batcher.flush().await;
+            LineRead::TooLong => {
+                FeedStats::add(&batcher.stats.too_long, 1);
+                continue;
+            }
+            LineRead::Line => {}
         }
         let duplicate = match remembered.as_deref_mut() {
             Some(r) if replaying && r.seen(&line) => true,
@@ -255,6 +263,53 @@ async fn pump(
             batcher.push(&line).await?;
         }
         line.clear();
+    }
+}
+
+/// What [`read_line`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum LineRead {
+    /// A whole line, its end included, is in the buffer.
+    Line,
+    /// A line longer than [`MAX_LINE`] went by, skipped as it came.
+    TooLong,
+    /// The end of the input.
+    End,
+}
+
+/// Reads up to the end of a line into `line`, holding at most [`MAX_LINE`] bytes (and
+/// its line end): the rest of a longer line is dropped as it arrives (`skipping`), so a
+/// peer that never ends a line costs no memory. Safe to cancel between reads: what was
+/// read stays in `line` and `skipping`.
+async fn read_line(
+    reader: &mut (impl AsyncBufRead + Unpin),
+    line: &mut Vec<u8>,
+    skipping: &mut bool,
+) -> std::io::Result<LineRead> {
+    loop {
+        let buf = reader.fill_buf().await?;
+        if buf.is_empty() {
+            return Ok(LineRead::End);
+        }
+        let (take, ended) = match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        if !*skipping {
+            line.extend_from_slice(&buf[..take]);
+        }
+        reader.consume(take);
+        if !*skipping && line.len() > MAX_LINE + 2 {
+            *skipping = true;
+            line.clear();
+        }
+        if ended {
+            if *skipping {
+                *skipping = false;
+                return Ok(LineRead::TooLong);
+            }
+            return Ok(LineRead::Line);
+        }
     }
 }
 
@@ -482,5 +537,51 @@ async fn keep_reading(service: Service, source: Source, mut stop: watch::Receive
             _ = tokio::time::sleep(Duration::from_secs(5)) => {}
             _ = stop.changed() => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    async fn lines_of(input: Vec<u8>) -> Vec<Result<String, LineRead>> {
+        // A small buffer, so that lines arrive in pieces.
+        let mut reader = BufReader::with_capacity(7, &input[..]);
+        let (mut line, mut skipping) = (Vec::new(), false);
+        let mut out = Vec::new();
+        loop {
+            match read_line(&mut reader, &mut line, &mut skipping)
+                .await
+                .unwrap()
+            {
+                LineRead::Line => {
+                    out.push(Ok(String::from_utf8(std::mem::take(&mut line)).unwrap()))
+                }
+                LineRead::End => {
+                    if !line.is_empty() {
+                        out.push(Ok(String::from_utf8(line).unwrap()));
+                    }
+                    return out;
+                }
+                other => out.push(Err(other)),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_line_without_end_is_skipped_as_it_comes() {
+        let mut input = b"first\r\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 10 * MAX_LINE));
+        input.extend_from_slice(b"\nsecond\n");
+        input.extend(std::iter::repeat_n(b'y', MAX_LINE));
+        input.extend_from_slice(b"\r\nlast piece");
+        let got = lines_of(input).await;
+        assert_eq!(got[0], Ok("first\r\n".to_owned()));
+        assert_eq!(got[1], Err(LineRead::TooLong));
+        assert_eq!(got[2], Ok("second\n".to_owned()));
+        // A line of exactly the longest length is kept whole, its end included.
+        assert_eq!(got[3].as_ref().map(String::len), Ok(MAX_LINE + 2));
+        assert_eq!(got[4], Ok("last piece".to_owned()));
+        assert_eq!(got.len(), 5);
     }
 }

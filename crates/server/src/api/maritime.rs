@@ -615,7 +615,7 @@ pub async fn step_alert(
 /// resume from with `Last-Event-ID` after a disconnect).
 #[utoipa::path(get, path = "/api/v1/maritime/stream", tag = "maritime", operation_id = "maritime_stream",
     params(("Last-Event-ID" = Option<String>, Header, description = "The id of the last alert event received")),
-    responses((status = 200, content_type = "text/event-stream", description = "Server-Sent Events"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    responses((status = 200, content_type = "text/event-stream", description = "Server-Sent Events"), (status = 400, body = ErrorBody, description = "Last-Event-ID is not a position of this feed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn stream(
     State(state): State<AppState>,
@@ -648,12 +648,27 @@ pub async fn live_events(
     };
     let live = state.live_positions();
     let visible = visible_source_ids(&state, &session).await?;
+    // Alerts come from the change feed on a task of their own, which waits on the
+    // feed's waker: a stream busy with positions never holds them back.
+    // The first page is read here, so that a resume position from elsewhere is refused
+    // with its error rather than ending the stream.
+    let first = state
+        .feed_after(&principal, after.as_deref(), 50, Duration::ZERO)
+        .await?;
+    let (alert_tx, alerts) = tokio::sync::mpsc::channel(64);
+    let reader = AbortOnDrop(tokio::spawn(alert_events(
+        state.clone(),
+        session.clone(),
+        principal,
+        first,
+        alert_tx,
+    )));
     let stream = futures_util::stream::unfold(
         LiveState {
             state,
             session,
-            principal,
-            after,
+            alerts,
+            _reader: reader,
             live,
             visible,
             refreshed: tokio::time::Instant::now(),
@@ -672,6 +687,12 @@ pub async fn live_events(
                     s.refreshed = tokio::time::Instant::now();
                 }
                 tokio::select! {
+                    // Alerts first: they are few and the reason to watch.
+                    biased;
+                    alert = s.alerts.recv() => match alert {
+                        Some(event) => s.pending.push_back(event),
+                        None => return None,
+                    },
                     received = s.live.recv() => match received {
                         Ok(position) => {
                             // A source added while the stream is open is looked up
@@ -694,29 +715,6 @@ pub async fn live_events(
                         Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                     },
-                    _ = tokio::time::sleep(Duration::from_millis(250)) => {
-                        let Ok((items, next)) = s.state.feed_after(&s.principal, s.after.as_deref(), 50, Duration::ZERO).await else {
-                            continue;
-                        };
-                        s.after = Some(next.clone());
-                        for item in items {
-                            if item.kind != DataKind::Alert {
-                                continue;
-                            }
-                            let body = match item.event {
-                                interdict_service::feed::FeedEvent::Upsert => {
-                                    match s.state.get_record::<Alert>(&s.session.actor, item.id).await {
-                                        Ok(alert) => serde_json::to_value(&alert).unwrap_or_default(),
-                                        Err(_) => continue,
-                                    }
-                                }
-                                interdict_service::feed::FeedEvent::Removed => serde_json::json!({ "id": item.id, "removed": true }),
-                            };
-                            if let Ok(event) = Event::default().event("alert").id(item.position.clone()).json_data(body) {
-                                s.pending.push_back(event);
-                            }
-                        }
-                    }
                 }
             }
         },
@@ -727,14 +725,82 @@ pub async fn live_events(
 struct LiveState {
     state: AppState,
     session: Session,
-    principal: Principal,
-    after: Option<String>,
+    /// Alert events read from the change feed by `_reader`.
+    alerts: tokio::sync::mpsc::Receiver<Event>,
+    _reader: AbortOnDrop,
     live: tokio::sync::broadcast::Receiver<interdict_service::maritime::LivePosition>,
     visible: Vec<Uuid>,
     refreshed: tokio::time::Instant,
     /// Sources of positions not visible when they were first seen.
     unknown: std::collections::HashSet<Uuid>,
     pending: std::collections::VecDeque<Event>,
+}
+
+/// A task that ends when its stream is dropped (the client went away).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Sends the alerts of `first` (a page of the change feed), then those the reader may
+/// see as they are committed, as `alert` events until the stream is gone. A failed read
+/// is tried again a second later from the same position.
+async fn alert_events(
+    state: AppState,
+    session: Session,
+    principal: Principal,
+    first: (Vec<interdict_service::feed::FeedItem>, String),
+    out: tokio::sync::mpsc::Sender<Event>,
+) {
+    let mut page = Some(first);
+    let mut after = String::new();
+    loop {
+        let (items, next) = match page.take() {
+            Some(page) => page,
+            None => match state
+                .feed_after(&principal, Some(&after), 50, Duration::from_secs(20))
+                .await
+            {
+                Ok(page) => page,
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            },
+        };
+        after = next;
+        for item in items {
+            if item.kind != DataKind::Alert {
+                continue;
+            }
+            let body = match item.event {
+                interdict_service::feed::FeedEvent::Upsert => {
+                    match state.get_record::<Alert>(&session.actor, item.id).await {
+                        Ok(alert) => serde_json::to_value(&alert).unwrap_or_default(),
+                        Err(_) => continue,
+                    }
+                }
+                interdict_service::feed::FeedEvent::Removed => {
+                    serde_json::json!({ "id": item.id, "removed": true })
+                }
+            };
+            if let Ok(event) = Event::default()
+                .event("alert")
+                .id(item.position.clone())
+                .json_data(body)
+            {
+                if out.send(event).await.is_err() {
+                    return;
+                }
+            }
+        }
+        if out.is_closed() {
+            return;
+        }
+    }
 }
 
 async fn visible_source_ids(state: &AppState, session: &Session) -> AppResult<Vec<Uuid>> {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use interdict_core::Tlp;
 use interdict_service::maritime::Line;
 use interdict_testkit::{code, seed_world, token_for, Backend, TestNode, PASSWORD};
-use reqwest::{Client, StatusCode};
+use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -417,4 +417,18 @@ async fn the_live_stream_of_the_map_carries_only_visible_positions() {
         !hidden.contains("event: position") && !hidden.contains("\"mmsi\""),
         "japan sees nothing: {hidden}"
     );
+}
+
+#[tokio::test]
+async fn a_resume_position_from_elsewhere_is_refused_when_the_stream_opens() {
+    let (node, _) = node_with_picture().await;
+    let token = token_for(node.service(), "kcg.watch_officer").await;
+    let answer = node
+        .request(Method::GET, "/api/v1/maritime/stream")
+        .token(&token)
+        .header("Last-Event-ID", "not-a-position")
+        .send()
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
+    assert_eq!(answer.body["error"]["code"], "invalid_input", "{}", answer.body);
 }
