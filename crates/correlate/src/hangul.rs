@@ -253,6 +253,57 @@ const SURNAMES: &[(&str, &[&str])] = &[
     ("경", &["kyung", "gyeong", "kyong"]),
 ];
 
+/// The share of Koreans bearing each of the twenty most common surnames (2015
+/// census, Statistics Korea, rounded): together about three Koreans in four. The
+/// North Korean spellings 리 and 림 count with 이 and 임.
+const SURNAME_SHARES: &[(&str, f64)] = &[
+    ("김", 0.215),
+    ("이", 0.147),
+    ("리", 0.147),
+    ("박", 0.084),
+    ("최", 0.047),
+    ("정", 0.043),
+    ("강", 0.024),
+    ("조", 0.021),
+    ("윤", 0.021),
+    ("장", 0.020),
+    ("임", 0.017),
+    ("림", 0.017),
+    ("한", 0.015),
+    ("오", 0.015),
+    ("서", 0.015),
+    ("신", 0.015),
+    ("권", 0.014),
+    ("황", 0.014),
+    ("안", 0.014),
+    ("송", 0.014),
+    ("전", 0.011),
+    ("홍", 0.011),
+];
+
+/// The share given to a surname of the table outside the twenty most common: each
+/// of them is borne by less than one Korean in a hundred.
+const OTHER_SURNAME_SHARE: f64 = 0.005;
+
+/// The share of Koreans bearing a surname of the table (`None` for a surname the
+/// table does not hold).
+pub fn surname_share(hangul: &str) -> Option<f64> {
+    if let Some((_, share)) = SURNAME_SHARES.iter().find(|(h, _)| *h == hangul) {
+        return Some(*share);
+    }
+    SURNAMES
+        .iter()
+        .any(|(h, _)| *h == hangul)
+        .then_some(OTHER_SURNAME_SHARE)
+}
+
+/// Every surname of the table with its share (see [`surname_share`]).
+pub fn surname_shares() -> impl Iterator<Item = (&'static str, f64)> {
+    SURNAMES
+        .iter()
+        .filter_map(|(h, _)| surname_share(h).map(|share| (*h, share)))
+}
+
 /// The Hangul surnames a Latin spelling may stand for (`lee` → 이, 리).
 pub fn surnames_spelled(latin: &str) -> impl Iterator<Item = &'static str> + '_ {
     SURNAMES
@@ -386,6 +437,21 @@ mod tests {
         ] {
             assert_eq!(romanise_popular(hangul), popular, "{hangul}");
         }
+    }
+
+    #[test]
+    fn surname_shares_follow_the_census() {
+        assert_eq!(surname_share("김"), Some(0.215));
+        assert_eq!(surname_share("리"), surname_share("이"));
+        assert_eq!(surname_share("곽"), Some(OTHER_SURNAME_SHARE));
+        assert_eq!(surname_share("스미스"), None);
+        let top: f64 = SURNAME_SHARES
+            .iter()
+            .filter(|(h, _)| !matches!(*h, "리" | "림"))
+            .map(|(_, s)| s)
+            .sum();
+        assert!((0.7..0.8).contains(&top), "{top}");
+        assert!(surname_shares().all(|(h, _)| surname_spellings(h).is_some()));
     }
 
     #[test]

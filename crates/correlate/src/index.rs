@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::block::{self, Key};
 use crate::compare::{self, Comparison, Frequencies, KeyMap};
-use crate::model::{self, FieldWeight, Model};
+use crate::model::{self, Context, FieldWeight, Model};
 use crate::subject::{self, Prepared, Problem, Schema, Subject};
 
 /// Limits of the index.
@@ -337,14 +337,15 @@ impl<R: Clone + Eq + Hash> Index<R> {
                     continue;
                 };
                 compare::compare(q, candidate, &mut cmp);
-                let demote = self.options.demote_above;
+                let context =
+                    Context::for_pair(&self.frequencies, self.options.demote_above, q, candidate);
                 let score = if compare::identifiers_only(q, candidate) {
-                    match model.identifier_evidence(&cmp, Some(&self.frequencies), demote) {
+                    match model.identifier_evidence(&cmp, &context) {
                         Some(evidence) => evidence.max(threshold),
                         None => continue,
                     }
                 } else {
-                    model.score(&cmp, Some(&self.frequencies), demote)
+                    model.score(&cmp, &context)
                 };
                 if score >= threshold {
                     out.push(Match {
@@ -353,11 +354,7 @@ impl<R: Clone + Eq + Hash> Index<R> {
                         query_subject: qi,
                         score,
                         probability: model::probability(score),
-                        fields: model.explain(
-                            &cmp,
-                            Some(&self.frequencies),
-                            self.options.demote_above,
-                        ),
+                        fields: model.explain(&cmp, &context),
                     });
                 }
             }

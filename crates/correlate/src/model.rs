@@ -5,12 +5,18 @@
 //! shared `Kim` says less than a shared `Gwak`). `u` is estimated from random
 //! pairs, `m` and the share of matches among candidate pairs by expectation
 //! maximisation over the candidates' comparison patterns.
+//!
+//! The names of vessels and organisations are registered names, chosen to tell
+//! their bearers apart: an agreement on one is weighed by the share of the
+//! entities of the kind that bear it ([`NameRarity`]), never less than
+//! [`RARE_NAME_SHARE`], so that a name no other vessel bears is evidence enough on
+//! its own and one that several bear is not.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{self, field, Comparison, FieldType, Frequencies};
+use crate::compare::{self, field, Comparison, FieldType, Frequencies, NameRarity};
 use crate::subject::Schema;
 
 /// The parameters of one field.
@@ -40,6 +46,54 @@ const FLOOR: f64 = 1e-6;
 /// Term frequencies replace a level's `u` only once a field has this many
 /// values counted; before, one value is a large share of few.
 const MIN_VALUES_FOR_FREQUENCY: f64 = 100.0;
+
+/// The share of its kind's names that a name of a vessel or organisation is given
+/// when no other entity is known to bear it: one in 250,000. A node's records are a
+/// small sample of the vessels and companies there are, so a name its index has
+/// seen on no other entity is not taken as rarer than that. An exact agreement on
+/// such a name weighs `log2(0.7 / 4e-6)` = 17.4 bits, enough against the default
+/// prior (−16.6 bits) for a link on the name alone (probability 0.64), not enough
+/// against a different flag (−2.8) or identifier (−3.3).
+pub const RARE_NAME_SHARE: f64 = 4e-6;
+
+/// What agreements on values are weighed against: the counts of values (for term
+/// frequencies and the demotion of identifiers) and, for the names of vessels and
+/// organisations, how rare the name the pair agrees on is.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Context<'a> {
+    /// The counts of values.
+    pub frequencies: Option<&'a Frequencies>,
+    /// Identifier values held by more subjects than this carry no weight.
+    pub demote_above: u32,
+    /// For a pair of vessels or organisations: how rare their name is
+    /// ([`Frequencies::name_rarity`]).
+    pub name_rarity: Option<NameRarity>,
+}
+
+impl<'a> Context<'a> {
+    /// A context with counts of values and no name rarity.
+    pub fn new(frequencies: &'a Frequencies, demote_above: u32) -> Context<'a> {
+        Context {
+            frequencies: Some(frequencies),
+            demote_above,
+            name_rarity: None,
+        }
+    }
+
+    /// The same, weighing the names of the pair `a`, `b` by their rarity.
+    pub fn for_pair(
+        frequencies: &'a Frequencies,
+        demote_above: u32,
+        a: &crate::subject::Prepared,
+        b: &crate::subject::Prepared,
+    ) -> Context<'a> {
+        Context {
+            frequencies: Some(frequencies),
+            demote_above,
+            name_rarity: frequencies.name_rarity(a, b),
+        }
+    }
+}
 
 /// The weight of one field in a scored pair.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,12 +158,7 @@ impl Model {
 
     /// The weight of one comparison, with term-frequency adjustment of
     /// agreements on a value; `None` when an identifier value is demoted.
-    pub fn weight(
-        &self,
-        c: &Comparison,
-        frequencies: Option<&Frequencies>,
-        demote_above: u32,
-    ) -> Option<f64> {
+    pub fn weight(&self, c: &Comparison, context: &Context<'_>) -> Option<f64> {
         let fm = self.fields.get(usize::from(c.field))?;
         let level = usize::from(c.level);
         let m = fm.m.get(level).copied().unwrap_or(FLOOR).max(FLOOR);
@@ -117,9 +166,17 @@ impl Model {
         // The comparison sets `value` where the agreement is on one value (exact
         // agreement, or an equivalent spelling of one name).
         if c.value != 0 {
-            if let Some(freq) = frequencies {
+            if let (field::NAME, Some(rarity)) = (c.field, context.name_rarity) {
+                // The share of the kind's entities that bear the name, besides the
+                // two compared; at least the share of a name seen on no other.
+                let share = f64::from(rarity.others) / rarity.entities.max(1) as f64;
+                u = share.max(RARE_NAME_SHARE);
+                return Some((m / u).log2());
+            }
+            let mut measured = false;
+            if let Some(freq) = context.frequencies {
                 let is_identifier = FieldType::of(c.field) == FieldType::Identifier;
-                if is_identifier && freq.count(c.value) > demote_above {
+                if is_identifier && freq.count(c.value) > context.demote_above {
                     return None;
                 }
                 // The share of the field's values that are this value, once
@@ -128,6 +185,15 @@ impl Model {
                 let total = freq.total(c.field) as f64;
                 if count > 0.0 && total >= MIN_VALUES_FOR_FREQUENCY {
                     u = (count / total).max(FLOOR);
+                    measured = true;
+                }
+            }
+            // Until then, the value's share in the population where it is known
+            // (a Korean surname's census share: a shared Kim is a one-in-five
+            // coincidence among Koreans).
+            if !measured {
+                if let Some(rate) = compare::reference_rate(c.field, c.value) {
+                    u = rate.max(FLOOR);
                 }
             }
         }
@@ -135,16 +201,11 @@ impl Model {
     }
 
     /// The match weight of a comparison vector, in bits.
-    pub fn score(
-        &self,
-        comparisons: &[Comparison],
-        frequencies: Option<&Frequencies>,
-        demote_above: u32,
-    ) -> f64 {
+    pub fn score(&self, comparisons: &[Comparison], context: &Context<'_>) -> f64 {
         self.prior_weight()
             + comparisons
                 .iter()
-                .filter_map(|c| self.weight(c, frequencies, demote_above))
+                .filter_map(|c| self.weight(c, context))
                 .sum::<f64>()
     }
 
@@ -156,13 +217,12 @@ impl Model {
     pub fn identifier_evidence(
         &self,
         comparisons: &[Comparison],
-        frequencies: Option<&Frequencies>,
-        demote_above: u32,
+        context: &Context<'_>,
     ) -> Option<f64> {
         let mut evidence = None;
         for c in comparisons {
             if FieldType::of(c.field) == FieldType::Identifier && c.level > 0 {
-                if let Some(w) = self.weight(c, frequencies, demote_above) {
+                if let Some(w) = self.weight(c, context) {
                     evidence = Some(evidence.unwrap_or(0.0) + w);
                 }
             }
@@ -171,16 +231,11 @@ impl Model {
     }
 
     /// The weights field by field, for explaining a link.
-    pub fn explain(
-        &self,
-        comparisons: &[Comparison],
-        frequencies: Option<&Frequencies>,
-        demote_above: u32,
-    ) -> Vec<FieldWeight> {
+    pub fn explain(&self, comparisons: &[Comparison], context: &Context<'_>) -> Vec<FieldWeight> {
         comparisons
             .iter()
             .map(|c| {
-                let weight = self.weight(c, frequencies, demote_above);
+                let weight = self.weight(c, context);
                 let levels = FieldType::of(c.field).levels();
                 FieldWeight {
                     field: self

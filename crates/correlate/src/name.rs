@@ -126,6 +126,25 @@ pub struct Part {
     /// The key for term frequencies: a hash of the Korean surname when there is
     /// one, else of the folded first form.
     pub key: u64,
+    /// Whether the name of an organisation or vessel says that it is not known
+    /// (`UNKNOWN`, `unnamed boat`, `미상`): it names no one in particular.
+    pub placeholder: bool,
+}
+
+/// The frequency key of a part's text and hull number.
+fn part_key(text: &str, number: Option<u32>) -> u64 {
+    let mut key: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes().chain(number.unwrap_or(0).to_le_bytes()) {
+        key ^= u64::from(b);
+        key = key.wrapping_mul(0x0100_0000_01b3);
+    }
+    key
+}
+
+/// The frequency key ([`Part::key`]) of a family name that is the Korean surname
+/// `hangul`, however it is spelt.
+pub fn surname_key(hangul: &str) -> u64 {
+    part_key(&format!("ko:{hangul}"), None)
 }
 
 impl Part {
@@ -135,16 +154,12 @@ impl Part {
             (None, Some(f)) => f.fold.to_string(),
             (None, None) => String::new(),
         };
-        let mut key: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in text.bytes().chain(number.unwrap_or(0).to_le_bytes()) {
-            key ^= u64::from(b);
-            key = key.wrapping_mul(0x0100_0000_01b3);
-        }
         Part {
+            key: part_key(&text, number),
             forms,
             surnames,
             number,
-            key,
+            placeholder: false,
         }
     }
 }
@@ -566,7 +581,11 @@ pub fn person_full(raw: &str) -> Option<PersonName> {
             })
         }
         [first, rest @ ..] => {
-            let hangul_first = first.chars().all(hangul::is_syllable);
+            // Surname first: Hangul, and Korean names in Latin letters that start
+            // with a surname of the table and do not end with one (`Kim Min-jun`).
+            let is_surname = |w: &str| hangul::surnames_spelled(w).next().is_some();
+            let hangul_first = first.chars().all(hangul::is_syllable)
+                || (is_surname(first) && !words.last().is_some_and(|w| is_surname(w)));
             let family_first = Reading {
                 family: family_part(std::slice::from_ref(first)),
                 given: part_from_words(rest),
@@ -670,8 +689,62 @@ pub fn organisation(raw: &str, vessel: bool) -> Option<Part> {
     } else {
         without_legal
     };
+    let placeholder = words.iter().all(|w| is_placeholder_word(w))
+        || crate::identifier::is_placeholder(crate::identifier::Scheme::Document, &cleaned);
     let part = part_from_words(&words)?;
-    Some(Part::new(part.forms, Vec::new(), number))
+    let mut part = Part::new(part.forms, Vec::new(), number);
+    part.placeholder = placeholder;
+    Some(part)
+}
+
+/// Words that, alone in the name of an organisation or vessel, say that the name
+/// is not known.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "unknown",
+    "unnamed",
+    "unidentified",
+    "nameless",
+    "noname",
+    "no",
+    "anonymous",
+    "unregistered",
+    "unk",
+    "na",
+    "nil",
+    "none",
+    "null",
+    "name",
+    "boat",
+    "ship",
+    "vessel",
+    "company",
+    "firm",
+    "fishing",
+    "cargo",
+    "motor",
+    "speedboat",
+    "yacht",
+    "trawler",
+    "tanker",
+    "barge",
+    "tug",
+    "skiff",
+    "dinghy",
+    "미상",
+    "불명",
+    "무명",
+    "선박",
+    "어선",
+    "ไม่ทราบ",
+    "ไม่ทราบชื่อ",
+    "ไม่มีชื่อ",
+    "เรือ",
+    "เรือประมง",
+];
+
+fn is_placeholder_word(word: &str) -> bool {
+    PLACEHOLDER_WORDS.contains(&word)
+        || crate::identifier::is_placeholder(crate::identifier::Scheme::Document, word)
 }
 
 /// The value of a hull number: digits, Roman numerals to XX, English words to
@@ -803,7 +876,17 @@ pub fn compare_parts(a: &Part, b: &Part) -> NameLevel {
 /// The agreement of two persons' names: levels of the family and given names
 /// under the readings that agree best (`None` where a side lacks the part).
 pub fn compare_persons(a: &PersonName, b: &PersonName) -> (Option<NameLevel>, Option<NameLevel>) {
-    let mut best: (i32, Option<NameLevel>, Option<NameLevel>) = (-1, None, None);
+    let (family, given, _) = compare_readings(a, b);
+    (family, given)
+}
+
+/// Like [`compare_persons`], with the reading of `a` that agreed (an index into its
+/// readings): the family and given names whose values the agreement is on.
+pub fn compare_readings(
+    a: &PersonName,
+    b: &PersonName,
+) -> (Option<NameLevel>, Option<NameLevel>, usize) {
+    let mut best: (i32, Option<NameLevel>, Option<NameLevel>, usize) = (-1, None, None, 0);
     for (ia, ra) in a.readings.iter().enumerate() {
         for (ib, rb) in b.readings.iter().enumerate() {
             let family = match (&ra.family, &rb.family) {
@@ -819,17 +902,17 @@ pub fn compare_persons(a: &PersonName, b: &PersonName) -> (Option<NameLevel>, Op
             let penalty = i32::from(ia > 0) + i32::from(ib > 0);
             let total = score(family) + score(given) - penalty;
             if total > best.0 {
-                best = (total, family, given);
+                best = (total, family, given, ia);
             }
             // The first readings agreeing well settles it; the others are for
             // names written the other way round.
             let good = |l: Option<NameLevel>| l.is_none_or(|l| l >= NameLevel::Close);
             if ia == 0 && ib == 0 && good(family) && good(given) {
-                return (family, given);
+                return (family, given, 0);
             }
         }
     }
-    (best.1, best.2)
+    (best.1, best.2, best.3)
 }
 
 #[cfg(test)]
@@ -971,5 +1054,49 @@ mod tests {
         let x = organisation("HAI XING 8", true).unwrap();
         let y = organisation("HAI XING 9", true).unwrap();
         assert_eq!(compare_parts(&x, &y), NameLevel::Different);
+        assert_ne!(x.key, y.key, "hull numbers are counted apart");
+    }
+
+    #[test]
+    fn names_that_say_the_name_is_not_known() {
+        for (raw, vessel) in [
+            ("UNKNOWN", false),
+            ("unnamed boat", true),
+            ("M/V Unknown", true),
+            ("No Name", true),
+            ("fishing boat", true),
+            ("미상 선박", true),
+            ("N/A", false),
+        ] {
+            let part = organisation(raw, vessel).unwrap();
+            assert!(part.placeholder, "{raw}");
+        }
+        for (raw, vessel) in [
+            ("HAI XING 8", true),
+            ("Ocean Boat Trading", false),
+            ("해양호", true),
+        ] {
+            let part = organisation(raw, vessel).unwrap();
+            assert!(!part.placeholder, "{raw}");
+        }
+    }
+
+    #[test]
+    fn korean_names_in_latin_letters_read_surname_first() {
+        let name = person("Kim Min-jun");
+        let first = &name.readings[0];
+        assert_eq!(first.family.as_ref().unwrap().surnames, vec!["김"]);
+        assert_eq!(&*first.given.as_ref().unwrap().forms[0].text, "minjun");
+        // Given name first when the last word is the surname.
+        let name = person("Min-jun Kim");
+        assert_eq!(
+            name.readings[0].family.as_ref().unwrap().surnames,
+            vec!["김"]
+        );
+        let name = person("John Smith");
+        assert_eq!(
+            &*name.readings[0].family.as_ref().unwrap().forms[0].text,
+            "smith"
+        );
     }
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use crate::block::{self, Key};
 use crate::cluster::{self, Link};
 use crate::compare::{self, Comparison, Frequencies, KeyMap};
-use crate::model::{self, Model, Patterns};
+use crate::model::{self, Context, Model, Patterns};
 use crate::subject::{self, Prepared, Problem, Schema, Subject};
 
 /// Below this many candidate pairs, `m` keeps its default values (only the share
@@ -320,10 +320,11 @@ impl Resolver {
                 }
                 compare::compare(a, b, cmp);
                 acc.1 += 1;
+                let context = Context::for_pair(&frequencies, options.demote_above, a, b);
                 let w = if a.kind.is_named() {
-                    model.score(cmp, Some(&frequencies), options.demote_above)
+                    model.score(cmp, &context)
                 } else {
-                    match model.identifier_evidence(cmp, Some(&frequencies), options.demote_above) {
+                    match model.identifier_evidence(cmp, &context) {
                         Some(evidence) => evidence.max(threshold),
                         None => f64::NEG_INFINITY,
                     }
@@ -353,13 +354,10 @@ impl Resolver {
             for t in 0..k {
                 let index = t * all / k;
                 let (x, y) = (xs[index / ys.len()], ys[index % ys.len()]);
-                compare::compare(
-                    &self.prepared[x as usize],
-                    &self.prepared[y as usize],
-                    &mut cmp,
-                );
-                sum +=
-                    model::probability(model.score(&cmp, Some(&frequencies), options.demote_above));
+                let (a, b) = (&self.prepared[x as usize], &self.prepared[y as usize]);
+                compare::compare(a, b, &mut cmp);
+                let context = Context::for_pair(&frequencies, options.demote_above, a, b);
+                sum += model::probability(model.score(&cmp, &context));
             }
             if k == 0 {
                 0.0

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod index;
+mod names;
 mod normalisation;
 mod overcommon;
 mod resolve;

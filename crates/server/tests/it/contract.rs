@@ -104,10 +104,12 @@ async fn every_documented_operation_succeeds_as_documented() {
     assert_eq!(code, StatusCode::OK, "{found}");
     assert_eq!(found["links"].as_array().map(Vec::len), Some(1), "{found}");
     assert_eq!(found["hits"][0]["agency"], "KR-KCG", "{found}");
+    // The profile of the vessel (subject 2), which the held report names by its IMO
+    // number (a person's common name alone would not reach it).
     let (code, profile) = node
         .get(
             &format!(
-                "/api/v1/profiles/{}/0",
+                "/api/v1/profiles/{}/2",
                 report_path.trim_start_matches("/api/v1/")
             ),
             &kcs,

@@ -510,8 +510,9 @@ async fn the_record_pages_show_who_else_holds_something() {
     node.finish().await;
 }
 
+/// A person with a date of birth: a common name alone does not link.
 fn person(name: &str) -> Value {
-    json!([{ "kind": "person", "name": name, "nationality": "KR" }])
+    json!([{ "kind": "person", "name": name, "nationality": "KR", "birth_date": "1979-04-02" }])
 }
 
 fn fields_of(link: &Value) -> Vec<(String, String)> {
@@ -529,8 +530,9 @@ fn fields_of(link: &Value) -> Vec<(String, String)> {
 }
 
 /// Names link records across scripts: the customs service's 해양호 and the coast
-/// guard's HAE YANG HO with one IMO number, 박성민 and Park Sung-min by name alone;
-/// the index follows changes and withdrawals; drafts tell only their own agency.
+/// guard's HAE YANG HO with one IMO number, 박성민 and Park Sung-min by name and date
+/// of birth; the index follows changes and withdrawals; drafts tell only their own
+/// agency.
 async fn names_link_across_scripts(backend: Backend) {
     let Some(node) = TestNode::start(backend).await else {
         return;
@@ -577,7 +579,7 @@ async fn names_link_across_scripts(backend: Backend) {
     assert!(link["score"].as_f64().unwrap() > 10.0, "{found}");
     assert!(link["probability"].as_f64().unwrap() > 0.99, "{found}");
 
-    // A person by name alone, in Hangul against its romanisation.
+    // A person by name and date of birth, in Hangul against its romanisation.
     let park = file(
         &node,
         &kcg,
@@ -646,7 +648,34 @@ async fn names_link_across_scripts(backend: Backend) {
         "{own}"
     );
 
-    // A vessel's name alone is weak evidence under the model: no link.
+    // A vessel's name that no other vessel bears (the two records name one IMO
+    // number) is evidence enough on its own: both records link.
+    let (_, by_name) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": [{ "kind": "vessel", "name": "해양호" }] }),
+        )
+        .await;
+    assert_eq!(
+        ids_of(&by_name["links"]),
+        vec![ours.clone(), theirs.clone()],
+        "{by_name}"
+    );
+    assert_eq!(by_name["links"][1]["matched"], json!([]), "{by_name}");
+    // Once a second vessel of the name is known, by another IMO number, it is not.
+    let other = file(
+        &node,
+        &kcg,
+        reports,
+        &report_on(
+            "KCG on another HAE YANG HO",
+            "AMBER",
+            "published",
+            json!([{ "kind": "vessel", "name": "HAE YANG HO", "imo": "9176187" }]),
+        ),
+    )
+    .await;
     let (_, by_name) = node
         .post(
             "/api/v1/correlations",
@@ -655,6 +684,14 @@ async fn names_link_across_scripts(backend: Backend) {
         )
         .await;
     assert_eq!(by_name["links"], json!([]), "{by_name}");
+    let (code, body) = node
+        .post(
+            &format!("{reports}/{other}/withdraw"),
+            &kcg,
+            &json!({ "reason": "filed by mistake" }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
 
     // The index follows a change and a withdrawal.
     let changed = report_on("KCG on Choi", "AMBER", "published", person("Choi Young-ho"));
@@ -712,6 +749,217 @@ async fn names_link_across_scripts_sqlite() {
 #[tokio::test]
 async fn names_link_across_scripts_postgres() {
     names_link_across_scripts(Backend::Postgres).await;
+}
+
+/// Records of two agencies that name a vessel or a company by its name alone: a name
+/// no other vessel bears links them (`HAI XING 8` and `HAIXING NO.8`), with the name's
+/// weight and the score, or is a hit where the policy answers "exists"; another hull
+/// number never links; two persons of a common name do not link on the name alone.
+async fn rare_names_link_without_identifiers(backend: Backend) {
+    let Some(node) = TestNode::start(backend).await else {
+        return;
+    };
+    seed(&node).await;
+    node.service().name_index_ready().await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    let japan = token_for(node.service(), "japan.analyst").await;
+    let reports = "/api/v1/reports";
+
+    let theirs = file(
+        &node,
+        &kcg,
+        reports,
+        &report_on(
+            "KCG on HAI XING 8",
+            "AMBER",
+            "published",
+            json!([
+                { "kind": "vessel", "name": "HAI XING 8" },
+                { "kind": "organisation", "name": "Haixing Ocean Fishery Co., Ltd." },
+                { "kind": "person", "name": "Kim Min-jun" }
+            ]),
+        ),
+    )
+    .await;
+    let ninth = file(
+        &node,
+        &kcg,
+        reports,
+        &report_on(
+            "KCG on HAI XING 9",
+            "AMBER",
+            "published",
+            json!([{ "kind": "vessel", "name": "HAI XING 9" }]),
+        ),
+    )
+    .await;
+    let mut secret = report_on(
+        "SECRET-KCG-HAIXING",
+        "RED",
+        "published",
+        json!([{ "kind": "vessel", "name": "M/V Hai Xing No. 8" }]),
+    );
+    secret["handling"]["recipients"] = json!(["TH-CUSTOMS"]);
+    secret["narrative"] = json!("SECRET-NARRATIVE boarding planned");
+    let red = file(&node, &kcg, reports, &secret).await;
+    let japanese = file(
+        &node,
+        &japan,
+        reports,
+        &report_on(
+            "JAPAN on HAIXING",
+            "GREEN",
+            "published",
+            json!([{ "kind": "vessel", "name": "HAIXING NO.8" }]),
+        ),
+    )
+    .await;
+    let ours = file(
+        &node,
+        &kcs,
+        reports,
+        &report_on(
+            "KCS on HAIXING NO.8",
+            "AMBER",
+            "published",
+            json!([
+                { "kind": "vessel", "name": "HAIXING NO.8" },
+                { "kind": "organisation", "name": "HAIXING OCEAN FISHERY" },
+                { "kind": "person", "name": "Kim Min-jun" }
+            ]),
+        ),
+    )
+    .await;
+
+    // The customs service: the coast guard's report is a link on the vessel's name,
+    // with the name's weight and the score; the RED one a hit naming the coast guard
+    // and the customs service's own spelling; the ninth hull and Japan's report
+    // nothing.
+    let (code, found) = node
+        .get(&format!("{reports}/{ours}/correlations"), &kcs)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{found}");
+    assert_eq!(ids_of(&found["links"]), vec![theirs.clone()], "{found}");
+    let link = &found["links"][0];
+    assert_eq!(link["agency"], "KR-KCG");
+    assert_eq!(link["matched"], json!([]), "{found}");
+    assert_eq!(
+        fields_of(link),
+        vec![("name".to_owned(), "exact".to_owned())],
+        "{found}"
+    );
+    let weight = link["fields"][0]["weight"].as_f64().unwrap();
+    assert!((weight - 17.42).abs() < 0.01, "{found}");
+    let score = link["score"].as_f64().unwrap();
+    assert!(
+        score > 0.0 && (score - (weight - 16.61)).abs() < 0.01,
+        "{found}"
+    );
+    assert!(link["probability"].as_f64().unwrap() > 0.6, "{found}");
+    assert_eq!(
+        found["hits"],
+        json!([{
+            "agency": "KR-KCG",
+            "identifier": {"scheme": "vessel_name", "value": "HAIXING NO.8"},
+            "contact": "kcg duty desk"
+        }]),
+        "{found}"
+    );
+    let text = found.to_string();
+    for leak in [
+        red.as_str(),
+        ninth.as_str(),
+        japanese.as_str(),
+        "SECRET",
+        "Hai Xing No. 8",
+        "JAPAN",
+        "Kim Min-jun",
+    ] {
+        assert!(!text.contains(leak), "{leak} in {text}");
+    }
+
+    // The company alone links the same way, from a record of nothing else.
+    let (code, company) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": [{ "kind": "organisation", "name": "Haixing Ocean Fishery" }] }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{company}");
+    let mut linked = ids_of(&company["links"]);
+    linked.sort();
+    let mut expected = vec![theirs.clone(), ours.clone()];
+    expected.sort();
+    assert_eq!(linked, expected, "{company}");
+    assert!(company["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| fields_of(l) == vec![("name".to_owned(), "exact".to_owned())]));
+
+    // Two persons of a common name, by the name alone: no link, no hit.
+    let (_, persons) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": [{ "kind": "person", "name": "김민준" }] }),
+        )
+        .await;
+    assert_eq!(persons["links"], json!([]), "{persons}");
+    assert_eq!(persons["hits"], json!([]), "{persons}");
+    let mut red_kim = report_on(
+        "SECRET-KCG-KIM",
+        "RED",
+        "published",
+        json!([{ "kind": "person", "name": "Kim Min-jun", "nationality": "KR" }]),
+    );
+    red_kim["handling"]["recipients"] = json!(["TH-CUSTOMS"]);
+    file(&node, &kcg, reports, &red_kim).await;
+    let (_, persons) = node
+        .post(
+            "/api/v1/correlations",
+            &kcs,
+            &json!({ "subjects": [{ "kind": "person", "name": "Kim Min-jun", "nationality": "KR" }] }),
+        )
+        .await;
+    assert_eq!(persons["links"], json!([]), "{persons}");
+    assert_eq!(persons["hits"], json!([]), "{persons}");
+
+    // Japan, bound by no agreement, learns nothing of the coast guard's vessel.
+    let (code, found) = node
+        .get(&format!("{reports}/{japanese}/correlations"), &japan)
+        .await;
+    assert_eq!(code, StatusCode::OK, "{found}");
+    assert_eq!(
+        found,
+        json!({"links": [], "hits": [], "skipped": []}),
+        "{found}"
+    );
+
+    // The owner's list of hits: its RED record, who matched, on which kind of subject.
+    let (code, hits) = node.get("/api/v1/deconfliction/hits", &kcg).await;
+    assert_eq!(code, StatusCode::OK, "{hits}");
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["record"]["id"], red.as_str());
+    assert_eq!(hits[0]["requester_agency"], "KR-KCS");
+    assert_eq!(
+        hits[0]["matched"],
+        json!({"scheme": "vessel_name", "value": "HAIXING NO.8"})
+    );
+    node.finish().await;
+}
+
+#[tokio::test]
+async fn rare_names_link_without_identifiers_sqlite() {
+    rare_names_link_without_identifiers(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn rare_names_link_without_identifiers_postgres() {
+    rare_names_link_without_identifiers(Backend::Postgres).await;
 }
 
 async fn page_text(browser: &reqwest::Client, node: &TestNode, path: &str) -> String {
@@ -806,13 +1054,8 @@ async fn a_red_record_on_a_person_tells_a_hit_and_no_more(backend: Backend) {
         &report_on("JAPAN on Park", "GREEN", "published", person("박성민")),
     )
     .await;
-    let secrets = [
-        red.as_str(),
-        red_lee.as_str(),
-        "SECRET",
-        "informant",
-        "1979",
-    ];
+    // (The date of birth is the asker's too: the name alone would not match.)
+    let secrets = [red.as_str(), red_lee.as_str(), "SECRET", "informant"];
     let hit_on_park = json!({
         "agency": "KR-KCG",
         "identifier": {"scheme": "person_name", "value": "박성민"},

@@ -16,9 +16,14 @@ async fn file(node: &TestNode, token: &str, body: &Value) -> String {
     created["id"].as_str().unwrap().to_owned()
 }
 
+/// A report on a vessel and a person (born on one day: a person's name alone does not
+/// link).
 fn on_vessel(title: &str, tlp: &str, recipients: &[&str], vessel: Value, person: &str) -> Value {
     let mut body = report_json(title, tlp, recipients, "published");
-    body["subjects"] = json!([vessel, { "kind": "person", "name": person, "nationality": "KR" }]);
+    body["subjects"] = json!([
+        vessel,
+        { "kind": "person", "name": person, "nationality": "KR", "birth_date": "1980-02-29" }
+    ]);
     body
 }
 
