@@ -615,7 +615,7 @@ pub async fn step_alert(
 /// resume from with `Last-Event-ID` after a disconnect).
 #[utoipa::path(get, path = "/api/v1/maritime/stream", tag = "maritime", operation_id = "maritime_stream",
     params(("Last-Event-ID" = Option<String>, Header, description = "The id of the last alert event received")),
-    responses((status = 200, content_type = "text/event-stream", description = "Server-Sent Events"), (status = 400, body = ErrorBody, description = "Last-Event-ID is not a position of this feed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    responses((status = 200, content_type = "text/event-stream", description = "Server-Sent Events"), (status = 422, body = ErrorBody, description = "Last-Event-ID is not a position of this feed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn stream(
     State(state): State<AppState>,

@@ -429,6 +429,15 @@ async fn a_resume_position_from_elsewhere_is_refused_when_the_stream_opens() {
         .header("Last-Event-ID", "not-a-position")
         .send()
         .await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
-    assert_eq!(answer.body["error"]["code"], "invalid_input", "{}", answer.body);
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    assert_eq!(
+        answer.body["error"]["code"], "invalid_input",
+        "{}",
+        answer.body
+    );
 }
