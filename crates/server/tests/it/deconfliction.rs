@@ -169,12 +169,24 @@ async fn hits_are_told_only_where_the_policy_allows(backend: Backend) {
     // asker's own auditors see the same entry, which names none of the owner's records.
     node.service().flush_audit().await;
     let owner_audit = audit_of(&node, &kcg_admin).await;
-    let told: Vec<&Value> = owner_audit
+    let all_told: Vec<&Value> = owner_audit
         .iter()
         .filter(|e| e["action"] == "deconfliction.hit")
         .collect();
+    // One entry per identifier; a correlation of the customs' record run again in the
+    // background (as records it matches arrive) may have asked once more before the
+    // flush, which then adds one count per identifier, never another target.
+    let told: Vec<&Value> = all_told
+        .iter()
+        .copied()
+        .filter(|e| !e["detail"].as_str().unwrap_or("").contains("\"repeated\""))
+        .collect();
     assert_eq!(told.len(), 2, "{owner_audit:?}");
-    for entry in &told {
+    assert!(
+        all_told.len() == 2 || all_told.len() == 4,
+        "{owner_audit:?}"
+    );
+    for entry in &all_told {
         assert_eq!(entry["actor"], "kcs.analyst");
         assert_eq!(entry["actor_agency"], "KR-KCS");
         assert_eq!(entry["target_agency"], "KR-KCG");
@@ -196,7 +208,7 @@ async fn hits_are_told_only_where_the_policy_allows(backend: Backend) {
         .iter()
         .filter(|e| e["action"] == "deconfliction.hit")
         .collect();
-    assert_eq!(hits.len(), 6, "{hits:?}");
+    assert_eq!(hits.len(), all_told.len() + 4, "{hits:?}");
     let counted = hits
         .iter()
         .filter(|e| e.to_string().contains(r#"\"repeated\":9"#))
