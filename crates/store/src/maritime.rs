@@ -363,26 +363,14 @@ impl Store {
                 continue;
             }
             let mut sql = SqlBuf::new(self.dialect());
-            if (high - low) / CHUNK_SECONDS < HOURS_SOUGHT {
-                sql.push("WITH RECURSIVE h (hour) AS (SELECT ")
-                    .bind(low)
-                    .push(" UNION ALL SELECT hour + ")
-                    .bind(CHUNK_SECONDS)
-                    .push(" FROM h WHERE hour + ")
-                    .bind(CHUNK_SECONDS)
-                    .push(" <= ")
-                    .bind(high)
-                    .push(") SELECT c.source, c.mmsi, c.points FROM h JOIN track_chunks c ON c.source = ")
-                    .bind(Arg::Id(source))
-                    .push(" AND c.hour = h.hour");
-            } else {
-                sql.push("SELECT c.source, c.mmsi, c.points FROM track_chunks c WHERE c.source = ")
-                    .bind(Arg::Id(source))
-                    .push(" AND c.hour >= ")
-                    .bind(low)
-                    .push(" AND c.hour <= ")
-                    .bind(high);
-            }
+            push_keys_between(
+                &mut sql,
+                "c.source, c.mmsi, c.points FROM track_chunks c",
+                "c.hour",
+                source,
+                (low, high, CHUNK_SECONDS),
+                HOURS_SOUGHT,
+            );
             sql.push(" AND c.mmsi = ").bind(mmsi);
             for chunk in self.db.fetch_all(&sql, chunk_from_row).await? {
                 points.extend(chunk.into_iter().filter(|p| p.t >= from && p.t <= to));
@@ -398,29 +386,14 @@ impl Store {
                 continue;
             }
             let mut sql = SqlBuf::new(self.dialect());
-            if high - low < MINUTES_SOUGHT {
-                sql.push("WITH RECURSIVE m (minute) AS (SELECT ")
-                    .bind(low)
-                    .push(" UNION ALL SELECT minute + 1 FROM m WHERE minute < ")
-                    .bind(high)
-                    .push(
-                        ") SELECT p.source, p.mmsi, p.t, p.lat, p.lon, p.sog, p.cog, p.heading \
-                           FROM m JOIN track_points p ON p.source = ",
-                    )
-                    .bind(Arg::Id(source))
-                    .push(" AND p.minute = m.minute");
-            } else {
-                // Points held over days (the compaction has not run yet): one pass.
-                sql.push(
-                    "SELECT p.source, p.mmsi, p.t, p.lat, p.lon, p.sog, p.cog, p.heading \
-                          FROM track_points p WHERE p.source = ",
-                )
-                .bind(Arg::Id(source))
-                .push(" AND p.minute >= ")
-                .bind(low)
-                .push(" AND p.minute <= ")
-                .bind(high);
-            }
+            push_keys_between(
+                &mut sql,
+                "p.source, p.mmsi, p.t, p.lat, p.lon, p.sog, p.cog, p.heading FROM track_points p",
+                "p.minute",
+                source,
+                (low, high, 1),
+                MINUTES_SOUGHT,
+            );
             sql.push(" AND p.mmsi = ")
                 .bind(mmsi)
                 .push(" AND p.t >= ")
@@ -550,6 +523,41 @@ impl Store {
         }
         Ok(ends[0].zip(ends[1]))
     }
+}
+
+/// Appends `SELECT {select}` for the rows of `source` whose `key` (the part of the
+/// primary key after the source) is one of `low, low + step, …` up to `high`: with one
+/// seek each, joined to the series of keys, when there are fewer than `most` of them,
+/// else in one pass over the range (rows held over a long span). Conditions on the
+/// rest of the key follow as ` AND …`.
+fn push_keys_between(
+    sql: &mut SqlBuf,
+    select: &str,
+    key: &str,
+    source: Uuid,
+    (low, high, step): (i64, i64, i64),
+    most: i64,
+) {
+    if (high - low) / step < most {
+        sql.push("WITH RECURSIVE k (key) AS (SELECT ")
+            .bind(low)
+            .push(" UNION ALL SELECT key + ")
+            .bind(step)
+            .push(" FROM k WHERE key + ")
+            .bind(step)
+            .push(" <= ")
+            .bind(high)
+            .push(&format!(") SELECT {select} JOIN k ON {key} = k.key WHERE "));
+    } else {
+        sql.push(&format!("SELECT {select} WHERE {key} >= "))
+            .bind(low)
+            .push(&format!(" AND {key} <= "))
+            .bind(high)
+            .push(" AND ");
+    }
+    let alias = key.split('.').next().unwrap_or_default();
+    sql.push(&format!("{alias}.source = "))
+        .bind(Arg::Id(source));
 }
 
 /// Minutes of points [`Store::compact_tracks`] reads at a time.
