@@ -1344,8 +1344,13 @@ fn area_view(row: AreaRow) -> AreaView {
 /// beyond it the pipeline waits for the database, and so does whoever feeds it.
 const WRITER_QUEUE: usize = 8;
 
-/// Track points a writer puts in one transaction at most, gathering what is waiting.
+/// Track points and vessel states a writer takes from its queue at most, gathering
+/// what is waiting; beyond it the queue fills and the pipeline waits.
 const WRITER_COALESCE: usize = 50_000;
+
+/// Track points and vessel states a writer puts in one transaction at most: some tens
+/// of milliseconds of writing, the longest an alert waits for the writer.
+const WRITER_SLICE: usize = 4_000;
 
 /// How often the vessels' current states are written at most. The engine holds them;
 /// the stored copy serves the vessel list and the map's first load (the map moves with
@@ -1366,78 +1371,181 @@ enum WriteJob {
 }
 
 /// Writes a pipeline's track points, identity changes and vessel states, in order, on
-/// its own task so that decoding and the detectors go on meanwhile. What is waiting is
-/// gathered into one transaction. A failed write is retried until it succeeds: the
-/// pipeline waits (the queue is bounded) and nothing is dropped.
+/// its own task so that decoding and the detectors go on meanwhile, and makes the
+/// alerts of its events. What is waiting is gathered (up to `WRITER_COALESCE` rows) and
+/// written in transactions of at most `WRITER_SLICE` rows; the alerts of what was
+/// gathered are made after the first of them, so that an alert never waits behind a
+/// burst of track points (every vessel's point of the minute coming at once) or a
+/// turn of vessel states. A failed write is retried until it succeeds: the pipeline
+/// waits (the queue is bounded) and nothing is dropped. Moving old hours of points
+/// into chunks goes in steps of a few hundred vessels, one after each slice and more
+/// while nothing is waiting, so that nothing waits behind the whole of an hour.
 async fn run_writer(alerter: Alerter, mut jobs: mpsc::Receiver<WriteJob>) {
     let service = alerter.service.clone();
     let source = alerter.source.id;
-    // Hours before this one are in chunks (but for points that came late since).
+    // Hours before this one are in chunks or being moved (but for points that came
+    // late since).
     let mut compacted_before = i64::MIN;
-    while let Some(job) = jobs.recv().await {
-        let (mut batch, mut events) = match job {
-            WriteJob::Batch(batch, events) => (batch, events),
-            WriteJob::Barrier(done) => {
+    // The compaction under way: up to when, and where its next step starts.
+    let mut compacting: Option<(i64, Option<interdict_store::CompactCursor>)> = None;
+    // What has been taken from the queue and is not yet written, in order.
+    let mut pending = MaritimeBatch::default();
+    let mut events: Vec<(Event, Option<String>)> = Vec::new();
+    // Answered once everything taken before it is written.
+    let mut barrier: Option<oneshot::Sender<()>> = None;
+    let mut open = true;
+    loop {
+        let idle = pending.track.is_empty()
+            && pending.identity.is_empty()
+            && pending.states.is_empty()
+            && events.is_empty();
+        if idle {
+            if let Some(done) = barrier.take() {
                 let _ = done.send(());
-                continue;
             }
-        };
-        let mut barrier = None;
-        while batch.track.len() < WRITER_COALESCE {
-            match jobs.try_recv() {
-                Ok(WriteJob::Batch(more, more_events)) => {
-                    merge_batches(&mut batch, more);
-                    events.extend(more_events);
+            if !open {
+                // Stopped: what compaction is left is done after the next start.
+                break;
+            }
+            // Nothing to write: a step of compaction, or wait for the next job.
+            let job = if compacting.is_some() {
+                match jobs.try_recv() {
+                    Ok(job) => Some(job),
+                    Err(mpsc::error::TryRecvError::Empty) => {
+                        compact_step(&service, source, &mut compacting).await;
+                        continue;
+                    }
+                    Err(mpsc::error::TryRecvError::Disconnected) => None,
                 }
-                Ok(WriteJob::Barrier(done)) => {
-                    barrier = Some(done);
-                    break;
+            } else {
+                jobs.recv().await
+            };
+            match job {
+                Some(job) => take_job(job, &mut pending, &mut events, &mut barrier),
+                None => {
+                    open = false;
+                    continue;
                 }
-                Err(_) => break,
             }
         }
+        // Whatever else is waiting, up to a barrier or the most held at once.
+        while barrier.is_none() && pending.track.len() + pending.states.len() < WRITER_COALESCE {
+            match jobs.try_recv() {
+                Ok(job) => take_job(job, &mut pending, &mut events, &mut barrier),
+                Err(mpsc::error::TryRecvError::Empty) => break,
+                Err(mpsc::error::TryRecvError::Disconnected) => {
+                    open = false;
+                    break;
+                }
+            }
+        }
+        let slice = take_slice(&mut pending, WRITER_SLICE);
         until_written(
             source,
             "cannot write the maritime picture; retrying",
-            || service.store().write_maritime(&batch),
+            || service.store().write_maritime(&slice),
         )
         .await;
-        // Once the data is COMPACT_AFTER past the end of an hour, the hours before it
-        // are moved into chunks (with any point that came late for them since).
-        if let Some(latest) = batch.track.iter().map(|p| p.t).max() {
-            let before = interdict_store::chunk_hour(latest - COMPACT_AFTER);
-            if before > compacted_before {
-                until_written(
-                    source,
-                    "cannot move track points into chunks; retrying",
-                    || service.store().compact_tracks(source, before),
-                )
-                .await;
-                compacted_before = before;
-            }
-        }
-        for (event, vessel_name) in events {
+        for (event, vessel_name) in events.drain(..) {
             if let Err(e) = alerter.alert(&event, vessel_name).await {
                 tracing::error!(error = %e, event = %event.id, "cannot store an alert");
             }
         }
-        if let Some(done) = barrier {
-            let _ = done.send(());
+        // Once the data is COMPACT_AFTER past the end of an hour, the hours before it
+        // are moved into chunks (with any point that came late for them since).
+        if let Some(latest) = slice.track.iter().map(|p| p.t).max() {
+            let before = interdict_store::chunk_hour(latest - COMPACT_AFTER);
+            if before > compacted_before {
+                compacted_before = before;
+                let at = compacting.and_then(|(_, at)| at);
+                compacting = Some((before, at));
+            }
+        }
+        if compacting.is_some() {
+            compact_step(&service, source, &mut compacting).await;
         }
     }
 }
 
+/// Adds a job taken from a writer's queue to what it has to write.
+fn take_job(
+    job: WriteJob,
+    pending: &mut MaritimeBatch,
+    events: &mut Vec<(Event, Option<String>)>,
+    barrier: &mut Option<oneshot::Sender<()>>,
+) {
+    match job {
+        WriteJob::Batch(batch, more_events) => {
+            merge_batches(pending, batch);
+            events.extend(more_events);
+        }
+        WriteJob::Barrier(done) => *barrier = Some(done),
+    }
+}
+
+/// Takes from `pending` what the next transaction writes: every identity change, and
+/// vessel states and track points, oldest first, `most` rows in all.
+fn take_slice(pending: &mut MaritimeBatch, most: usize) -> MaritimeBatch {
+    // Half each while both wait; what one leaves, the other may take.
+    let states = if pending.track.is_empty() {
+        most
+    } else {
+        most / 2
+    };
+    let states = states
+        .max(most.saturating_sub(pending.track.len()))
+        .min(pending.states.len());
+    let track = (most - states).min(pending.track.len());
+    MaritimeBatch {
+        identity: std::mem::take(&mut pending.identity),
+        states: pending.states.drain(..states).collect(),
+        track: pending.track.drain(..track).collect(),
+    }
+}
+
+/// Takes the next step of the compaction under way (retried until it succeeds), and
+/// ends it once nothing is left to move.
+async fn compact_step(
+    service: &Service,
+    source: Uuid,
+    compacting: &mut Option<(i64, Option<interdict_store::CompactCursor>)>,
+) {
+    let Some((before, at)) = *compacting else {
+        return;
+    };
+    let step = until_written(
+        source,
+        "cannot move track points into chunks; retrying",
+        || {
+            service
+                .store()
+                .compact_step(source, before, at, interdict_store::COMPACT_VESSELS)
+        },
+    )
+    .await;
+    *compacting = match step.next {
+        Some(next) => Some((before, Some(next))),
+        None if at.is_none() && step.moved == 0 => None,
+        None => Some((before, None)),
+    };
+}
+
 /// Runs `write` until it succeeds, waiting longer after each failure (up to 10 s).
-async fn until_written<T, F, W>(source: Uuid, message: &'static str, mut write: W)
+async fn until_written<T, F, W>(source: Uuid, message: &'static str, mut write: W) -> T
 where
     W: FnMut() -> F,
     F: std::future::Future<Output = Result<T, interdict_store::StoreError>>,
 {
     let mut delay = std::time::Duration::from_millis(100);
-    while let Err(e) = write().await {
-        tracing::error!(error = %e, source = %source, "{message}");
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(std::time::Duration::from_secs(10));
+    loop {
+        match write().await {
+            Ok(done) => return done,
+            Err(e) => {
+                tracing::error!(error = %e, source = %source, "{message}");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(std::time::Duration::from_secs(10));
+            }
+        }
     }
 }
 

@@ -45,8 +45,8 @@ pub use error::StoreError;
 pub use feed::{Change, ChangeOp, FeedWaker};
 pub use hits::{HitAnswer, HitRow, NewHit};
 pub use maritime::{
-    chunk_hour, AreaRow, BoundingBox, IdentityRow, MaritimeBatch, SourceRow, TrackRow, VesselRow,
-    CHUNK_SECONDS,
+    chunk_hour, AreaRow, BoundingBox, CompactCursor, CompactStep, IdentityRow, MaritimeBatch,
+    SourceRow, TrackRow, VesselRow, CHUNK_SECONDS, COMPACT_VESSELS,
 };
 pub use operations::{AttachmentRow, MemberRow, MessageRow, OperationRow, ReadRow};
 pub use records::{
@@ -105,10 +105,10 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 // A 64 MiB page cache per connection keeps the upper levels of the
-                // indexes of a large database in memory; checkpoints every 64 MiB of WAL
-                // instead of 4 MiB spare bulk imports most of their syncs, and let the
-                // maritime writes change a page of the recent track points several
-                // times before it is copied back into the database.
+                // indexes of a large database in memory. The log is copied back into
+                // the database by `spawn_checkpoints`, beside the writes; a commit does
+                // it only past 64 MiB of log (instead of 4 MiB), which spares bulk
+                // imports most of their syncs.
                 .pragma("cache_size", "-65536")
                 .pragma("wal_autocheckpoint", "16000")
                 // Statement journals (a multi-row INSERT … ON CONFLICT inside a
@@ -144,9 +144,13 @@ impl Store {
                 url.split(':').next().unwrap_or_default()
             )));
         };
+        let write_gate = Arc::new(tokio::sync::Mutex::new(()));
+        if let Db::Sqlite(pool) = &db {
+            spawn_checkpoints(pool.clone(), Arc::downgrade(&write_gate));
+        }
         let store = Self {
             db,
-            write_gate: Arc::new(tokio::sync::Mutex::new(())),
+            write_gate,
             codes: Arc::default(),
             feed: feed::FeedWaker::new(),
             url: Arc::from(url),
@@ -280,6 +284,39 @@ impl Store {
     pub async fn close(&self) {
         self.db.close().await;
     }
+}
+
+/// How often the SQLite write-ahead log is copied back into the database beside the
+/// writes (see [`spawn_checkpoints`]).
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copies the write-ahead log of a SQLite database back into the database every
+/// `CHECKPOINT_EVERY`, on a connection of its own, without waiting for the writer
+/// (`PASSIVE`), for as long as the store is alive (`alive`). Otherwise the commit that
+/// takes the log over `wal_autocheckpoint` pages does it, syncs included: a live
+/// feed's writer then held its alerts back for a second or more every minute or so.
+/// That limit stays as a backstop; it finds little left to copy.
+fn spawn_checkpoints(pool: sqlx::SqlitePool, alive: std::sync::Weak<tokio::sync::Mutex<()>>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    runtime.spawn(async move {
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if alive.strong_count() == 0 || pool.is_closed() {
+                break;
+            }
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+            {
+                tracing::debug!(error = %e, "write-ahead log checkpoint");
+            }
+        }
+    });
 }
 
 /// A write transaction; dropping it without [`WriteTx::commit`] rolls back.

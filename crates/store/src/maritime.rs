@@ -467,34 +467,112 @@ impl Store {
     /// Moves the points of `source` older than `before` (Unix seconds, the start of an
     /// hour) from `track_points` into the chunks of their hours, merged with a chunk
     /// already there (a point that came late); a point already in a chunk stays as it
-    /// is, as a second insert of a point does. An hour is moved at a time (its points
-    /// are held in memory, about 100 bytes each); one transaction; returns the points
-    /// moved.
+    /// is, as a second insert of a point does. Moves everything in steps of
+    /// [`Store::compact_step`]; returns the points moved.
     pub async fn compact_tracks(&self, source: Uuid, before: i64) -> Result<usize, StoreError> {
+        let mut moved = 0;
+        let mut at = None;
+        loop {
+            let step = self
+                .compact_step(source, before, at, COMPACT_VESSELS)
+                .await?;
+            moved += step.moved;
+            // A step from no cursor that moves nothing found nothing to move.
+            if at.is_none() && step.moved == 0 && step.next.is_none() {
+                return Ok(moved);
+            }
+            at = step.next;
+        }
+    }
+
+    /// One step of [`Store::compact_tracks`], in a transaction of its own: the points
+    /// of about `vessels` vessels (counted in the latest minute of the hour that has
+    /// points) for one hour, from `at` (where the previous step stopped) or from the
+    /// first vessel of the oldest hour held. A step reads only the points it moves (a
+    /// seek per minute of the hour), so its cost, and how long it holds the database's
+    /// writer, is bounded whatever the number of vessels; a live pipeline's writer takes
+    /// steps between its writes. `next` says where the next step of the same hour
+    /// starts; `None` when the hour is done (a next step looks for the oldest hour
+    /// again, and finds none once everything before `before` is moved).
+    pub async fn compact_step(
+        &self,
+        source: Uuid,
+        before: i64,
+        at: Option<CompactCursor>,
+        vessels: usize,
+    ) -> Result<CompactStep, StoreError> {
         // Whole minutes only: a minute that `before` cuts stays for the next time.
         let end = minute_of(before);
         let mut tx = self.begin_write().await?;
-        let mut moved = 0;
-        loop {
-            let first = tx
-                .tx
-                .fetch_one(
-                    &SqlBuf::with(
-                        tx.dialect,
-                        "SELECT MIN(minute) AS first FROM track_points WHERE source = $1 AND minute < $2",
-                        vec![Arg::Id(source), Arg::Int(end)],
-                    ),
-                    |row| row.opt_int("first"),
-                )
-                .await?;
-            let Some(first) = first else {
-                break;
-            };
-            let upto = minute_of(chunk_hour(first * 60) + CHUNK_SECONDS).min(end);
-            moved += compact_minutes(&mut tx, source, first, upto).await?;
-        }
+        let (hour, from) = match at {
+            Some(at) => (at.hour, at.mmsi),
+            None => {
+                let first = tx
+                    .tx
+                    .fetch_one(
+                        &SqlBuf::with(
+                            tx.dialect,
+                            "SELECT MIN(minute) AS first FROM track_points WHERE source = $1 AND minute < $2",
+                            vec![Arg::Id(source), Arg::Int(end)],
+                        ),
+                        |row| row.opt_int("first"),
+                    )
+                    .await?;
+                let Some(first) = first else {
+                    return Ok(CompactStep {
+                        moved: 0,
+                        next: None,
+                    });
+                };
+                (chunk_hour(first * 60), i64::MIN)
+            }
+        };
+        let minutes = minute_of(hour)..minute_of(hour + CHUNK_SECONDS).min(end);
+        // Where this step stops: the vessel `vessels` places on in the hour's latest
+        // minute with points (the vessels of one minute stand for those of the hour).
+        let latest = tx
+            .tx
+            .fetch_one(
+                &SqlBuf::with(
+                    tx.dialect,
+                    "SELECT MAX(minute) AS latest FROM track_points \
+                     WHERE source = $1 AND minute >= $2 AND minute < $3",
+                    vec![
+                        Arg::Id(source),
+                        Arg::Int(minutes.start),
+                        Arg::Int(minutes.end),
+                    ],
+                ),
+                |row| row.opt_int("latest"),
+            )
+            .await?;
+        let until = match latest {
+            Some(latest) => {
+                tx.tx
+                    .fetch_optional(
+                        &SqlBuf::with(
+                            tx.dialect,
+                            "SELECT mmsi FROM track_points WHERE source = $1 AND minute = $2 \
+                             AND mmsi >= $3 ORDER BY mmsi LIMIT 1 OFFSET $4",
+                            vec![
+                                Arg::Id(source),
+                                Arg::Int(latest),
+                                Arg::Int(from),
+                                Arg::Int(i64::try_from(vessels.max(1)).unwrap_or(i64::MAX)),
+                            ],
+                        ),
+                        |row| row.int("mmsi"),
+                    )
+                    .await?
+            }
+            None => None,
+        };
+        let moved = compact_vessels(&mut tx, source, hour, minutes, from, until).await?;
         tx.commit().await?;
-        Ok(moved)
+        Ok(CompactStep {
+            moved,
+            next: until.map(|mmsi| CompactCursor { hour, mmsi }),
+        })
     }
 
     /// The lowest and highest `column` of the rows of `source` in `table` (the first
@@ -560,8 +638,26 @@ fn push_keys_between(
         .bind(Arg::Id(source));
 }
 
-/// Minutes of points [`Store::compact_tracks`] reads at a time.
-const COMPACT_MINUTES: i64 = 5;
+/// Vessels whose hour of points a step of [`Store::compact_tracks`] moves, about: at a
+/// point a minute, some 15,000 points read, deleted and written as 250 chunks.
+pub const COMPACT_VESSELS: usize = 250;
+
+/// Where [`Store::compact_step`] stopped in an hour: the hour (Unix seconds) and the
+/// first vessel not yet moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CompactCursor {
+    pub hour: i64,
+    pub mmsi: i64,
+}
+
+/// What a step of compaction did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CompactStep {
+    /// Points moved into chunks.
+    pub moved: usize,
+    /// Where the next step of the same hour starts; `None` once the hour is done.
+    pub next: Option<CompactCursor>,
+}
 
 /// Most minutes [`Store::track`] reads with a seek each; over more it reads the
 /// minutes' points in one pass.
@@ -575,42 +671,47 @@ pub fn minute_of(t: i64) -> i64 {
     t.div_euclid(60)
 }
 
-/// Moves the points of `source` in the minutes `[first, upto)`, all of one hour, into
-/// the chunks of their vessels, inside `tx`.
-async fn compact_minutes(
+/// Moves the points of `source` in `minutes` (all of `hour`) of the vessels from `from`
+/// up to `until` (or all after `from`) into the chunks of their vessels, inside `tx`.
+async fn compact_vessels(
     tx: &mut crate::WriteTx<'_>,
     source: Uuid,
-    first: i64,
-    upto: i64,
+    hour: i64,
+    minutes: std::ops::Range<i64>,
+    from: i64,
+    until: Option<i64>,
 ) -> Result<usize, StoreError> {
-    // The points are read a few minutes at a time in the order of the key (no sort),
-    // so that what is held is the hour's points by vessel and not the rows read.
-    let hour = chunk_hour(first * 60);
+    // A seek per minute of the hour, then the vessels' range within it.
+    let slice = |sql: &mut SqlBuf| {
+        sql.push(" WHERE source = ")
+            .bind(Arg::Id(source))
+            .push(" AND minute IN ")
+            .bind_list(minutes.clone())
+            .push(" AND mmsi >= ")
+            .bind(from);
+        if let Some(until) = until {
+            sql.push(" AND mmsi < ").bind(until);
+        }
+    };
+    if minutes.is_empty() {
+        return Ok(0);
+    }
+    let mut select = SqlBuf::new(tx.dialect);
+    select.push("SELECT source, mmsi, t, lat, lon, sog, cog, heading FROM track_points");
+    slice(&mut select);
     let mut by_vessel: std::collections::BTreeMap<i64, Vec<TrackRow>> = Default::default();
     let mut moved = 0;
-    let mut from = first;
-    while from < upto {
-        let to = (from + COMPACT_MINUTES).min(upto);
-        let select = SqlBuf::with(
-            tx.dialect,
-            "SELECT source, mmsi, t, lat, lon, sog, cog, heading FROM track_points \
-             WHERE source = $1 AND minute >= $2 AND minute < $3 ORDER BY minute, mmsi, t",
-            vec![Arg::Id(source), Arg::Int(from), Arg::Int(to)],
-        );
-        for point in tx.tx.fetch_all(&select, track_from_row).await? {
-            moved += 1;
-            by_vessel.entry(point.mmsi).or_default().push(point);
-        }
-        from = to;
+    for point in tx.tx.fetch_all(&select, track_from_row).await? {
+        moved += 1;
+        by_vessel.entry(point.mmsi).or_default().push(point);
     }
-    tx.tx
-        .execute(&SqlBuf::with(
-            tx.dialect,
-            "DELETE FROM track_points WHERE source = $1 AND minute >= $2 AND minute < $3",
-            vec![Arg::Id(source), Arg::Int(first), Arg::Int(upto)],
-        ))
-        .await?;
-    // Minute by minute, a vessel's points came in time order.
+    let mut delete = SqlBuf::new(tx.dialect);
+    delete.push("DELETE FROM track_points");
+    slice(&mut delete);
+    tx.tx.execute(&delete).await?;
+    for rows in by_vessel.values_mut() {
+        rows.sort_by_key(|p| p.t);
+    }
     let chunks: Vec<((i64, i64), Vec<TrackRow>)> = by_vessel
         .into_iter()
         .map(|(mmsi, rows)| ((mmsi, hour), rows))

@@ -72,6 +72,27 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const FIRST_WATCHED: u32 = 441_900_000;
 
+/// The wall clock, to compare with the times the node writes into alerts.
+#[allow(clippy::disallowed_methods)]
+fn wall() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+/// When each watched vessel's first line was written, by the monotonic and the wall clock.
+type SentAt = HashMap<u32, (Instant, chrono::DateTime<chrono::Utc>)>;
+
+/// A sighting: seconds into the feed, its latency in ms, and the two parts of it (line
+/// written to alert made, alert made to event read) when the alert says when it was made.
+type Sighting = (f64, f64, Option<(f64, f64)>);
+
+/// When a sighting's alert was read from the stream, and when the node made it.
+#[derive(Clone, Copy)]
+struct Seen {
+    read: Instant,
+    read_wall: chrono::DateTime<chrono::Utc>,
+    created: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -145,7 +166,7 @@ async fn main() -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
     // The stream an officer's map reads.
-    let sightings: Arc<Mutex<HashMap<u32, Instant>>> = Arc::default();
+    let sightings: Arc<Mutex<HashMap<u32, Seen>>> = Arc::default();
     let mut stream = http
         .get(format!("{base}/api/v1/maritime/stream"))
         .bearer_auth(&officer)
@@ -158,6 +179,7 @@ async fn main() -> anyhow::Result<()> {
         let mut events = 0u64;
         while let Ok(Some(chunk)) = stream.chunk().await {
             let now = Instant::now();
+            let now_wall = wall();
             text.push_str(&String::from_utf8_lossy(&chunk));
             while let Some(end) = text.find("\n\n") {
                 let event: String = text.drain(..end + 2).collect();
@@ -173,10 +195,18 @@ async fn main() -> anyhow::Result<()> {
                 };
                 if alert["kind"] == "watchlist" {
                     if let Some(mmsi) = alert["mmsi"].as_u64() {
+                        let created = alert["created_at"]
+                            .as_str()
+                            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                            .map(|t| t.with_timezone(&chrono::Utc));
                         seen.lock()
                             .unwrap_or_else(|e| e.into_inner())
                             .entry(mmsi as u32)
-                            .or_insert(now);
+                            .or_insert(Seen {
+                                read: now,
+                                read_wall: now_wall,
+                                created,
+                            });
                     }
                 }
             }
@@ -204,7 +234,7 @@ async fn main() -> anyhow::Result<()> {
     socket.set_nodelay(true)?;
 
     let (rate, vessels, minutes) = (args.rate, args.vessels, args.minutes);
-    let sent_at: Arc<Mutex<HashMap<u32, Instant>>> = Arc::default();
+    let sent_at: Arc<Mutex<SentAt>> = Arc::default();
     let sent = sent_at.clone();
     let cpu_before = cpu_seconds();
     let writer = std::thread::spawn(move || -> anyhow::Result<u64> {
@@ -255,7 +285,7 @@ async fn main() -> anyhow::Result<()> {
                 out.flush()?;
                 sent.lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .insert(mmsi, Instant::now());
+                    .insert(mmsi, (Instant::now(), wall()));
                 lines += 1;
                 appeared += 1;
             }
@@ -308,13 +338,27 @@ async fn main() -> anyhow::Result<()> {
 
     let sent_at = sent_at.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let seen = sightings.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let mut latencies: Vec<f64> = sent_at
+    // Each sighting: seconds into the feed, the latency, and its two parts when the
+    // alert says when it was made: line written to alert made (reading, decoding,
+    // detecting, writing the track), alert made to event read (storing the alert, the
+    // change feed, the stream).
+    let millis = |d: chrono::Duration| d.num_microseconds().unwrap_or(0) as f64 / 1000.0;
+    let mut each: Vec<Sighting> = sent_at
         .iter()
-        .filter_map(|(mmsi, at)| {
-            seen.get(mmsi)
-                .map(|got| got.saturating_duration_since(*at).as_secs_f64() * 1000.0)
+        .filter_map(|(mmsi, (at, at_wall))| {
+            seen.get(mmsi).map(|got| {
+                (
+                    at.saturating_duration_since(began).as_secs_f64(),
+                    got.read.saturating_duration_since(*at).as_secs_f64() * 1000.0,
+                    got.created.map(|created| {
+                        (millis(created - *at_wall), millis(got.read_wall - created))
+                    }),
+                )
+            })
         })
         .collect();
+    each.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut latencies: Vec<f64> = each.iter().map(|e| e.1).collect();
     latencies.sort_by(f64::total_cmp);
     let quantile = |q: f64| -> f64 {
         if latencies.is_empty() {
@@ -344,6 +388,14 @@ async fn main() -> anyhow::Result<()> {
         quantile(1.0),
         args.reorder_window
     );
+    for (offset, total, parts) in each.iter().rev().take(10) {
+        match parts {
+            Some((made, read)) => println!(
+                "  slow: {offset:.1} s into the feed, {total:.0} ms: {made:.0} ms to the alert made, {read:.0} ms from there to the stream"
+            ),
+            None => println!("  slow: {offset:.1} s into the feed, {total:.0} ms"),
+        }
+    }
     println!(
         "CPU of the process {cpu:.1} s over {wall:.1} s; peak resident memory {:.0} MB",
         peak_resident_kib().unwrap_or(0) as f64 / 1024.0

@@ -49,6 +49,11 @@ struct Args {
     plain_runs: usize,
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Keep the database and load only the seizures it lacks to reach `--seizures`
+    /// (a long load taken up again after a stop; each batch of the import is one
+    /// transaction, so a stop loses at most the batch under way).
+    #[arg(long)]
+    resume: bool,
 }
 
 /// mimalloc rather than the C library's allocator: with the maritime writer on its own
@@ -60,41 +65,53 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let url = database::prepare(&args.database_url).await?;
+    let (url, held) = if args.resume {
+        let url = args.database_url.clone();
+        (url.clone(), database::count_seizures(&url).await?)
+    } else {
+        (database::prepare(&args.database_url).await?, 0)
+    };
     let files = tempfile::tempdir()?;
     let mut config = ServiceConfig::new(files.path());
     config.background = false;
     let service = Service::open(config, &url, Clock::system()).await?;
     let by = Admin::Console;
     let fail = |e: interdict_service::ServiceError| anyhow::anyhow!("{e}");
-    for spec in AGENCIES {
+    for spec in AGENCIES.iter().filter(|_| !args.resume) {
         service
             .create_agency(&by, spec.code, spec.name, spec.country, "customs", "")
             .await
             .map_err(fail)?;
     }
-    service
-        .create_agreement(
-            &by,
-            AgreementInput {
-                title: "KCS–Thai seizures, up to GREEN".into(),
-                parties: vec!["KR-KCS".into(), "TH-CUSTOMS".into()],
-                scopes: vec!["seizures".into()],
-                valid_from: service.today() - Duration::days(10),
-                valid_to: None,
-                max_tlp: "GREEN".into(),
-            },
-        )
-        .await
-        .map_err(fail)?;
-    let mut generator = Generator::new(args.seed)?;
-    let mut rng = StdRng::seed_from_u64(args.seed);
+    if !args.resume {
+        service
+            .create_agreement(
+                &by,
+                AgreementInput {
+                    title: "KCS–Thai seizures, up to GREEN".into(),
+                    parties: vec!["KR-KCS".into(), "TH-CUSTOMS".into()],
+                    scopes: vec!["seizures".into()],
+                    valid_from: service.today() - Duration::days(10),
+                    valid_to: None,
+                    max_tlp: "GREEN".into(),
+                },
+            )
+            .await
+            .map_err(fail)?;
+    }
+    // Taken up again: other seizures than the first run's, from the same generator.
+    let seed = args.seed + held as u64;
+    let mut generator = Generator::new(seed)?;
+    let mut rng = StdRng::seed_from_u64(seed);
     #[allow(clippy::disallowed_methods)]
     let now = Utc::now();
     let today = now.date_naive();
     #[allow(clippy::disallowed_methods)]
     let started = Instant::now();
-    let mut loaded = 0usize;
+    let mut loaded = held;
+    if held > 0 {
+        eprintln!("{held} seizures already held");
+    }
     while loaded < args.seizures {
         let n = (args.seizures - loaded).min(10_000);
         let mut batch = Vec::with_capacity(n);

@@ -186,3 +186,69 @@ backend_tests! {
         assert_eq!(store.track(&[a], two, 0, FAR, 10_000).await.unwrap(), only(&all, two, 0, FAR));
     }
 }
+
+backend_tests! {
+    async fn compaction_goes_a_few_vessels_at_a_time(store: Store) {
+        seed_agencies(&store).await;
+        let a = source(&store, "KR-KCG").await;
+        // 25 vessels over two hours, each every 7 minutes from its own second; the first
+        // three are silent in the latest minutes, which choose where the steps stop.
+        let vessels: Vec<i64> = (0..25).map(|i| 440_000_000 + i * 37).collect();
+        let mut all = Vec::new();
+        for (i, mmsi) in vessels.iter().enumerate() {
+            let mut t = 7_200 + i as i64;
+            while t < 14_400 {
+                if i >= 3 || t < 7_200 + 3_000 {
+                    all.push(point(a, *mmsi, t));
+                }
+                t += 420;
+            }
+        }
+        // The last minute of each hour: every vessel but the first three.
+        for mmsi in &vessels[3..] {
+            all.push(point(a, *mmsi, 10_790));
+            all.push(point(a, *mmsi, 14_390));
+        }
+        write(&store, all.clone()).await;
+        let tracks = |store: Store| async move {
+            let mut out = Vec::new();
+            for mmsi in 440_000_000..440_000_000 + 25 * 37 {
+                out.extend(store.track(&[a], mmsi, 0, FAR, 10_000).await.unwrap());
+            }
+            out
+        };
+        let before = tracks(store.clone()).await;
+        assert_eq!(before.len(), all.len());
+
+        // Steps of four vessels: each moves about four vessels' hour, and says where the
+        // next starts; the first step also takes the three silent at the end.
+        let mut at = None;
+        let mut steps = Vec::new();
+        loop {
+            let step = store.compact_step(a, 14_400, at, 4).await.unwrap();
+            if at.is_none() && step.moved == 0 && step.next.is_none() {
+                break;
+            }
+            steps.push(step);
+            if steps.len() == 2 {
+                // A point that comes late for a vessel already moved is moved too,
+                // once the hour comes round again.
+                write(&store, vec![point(a, vessels[0], 7_203)]).await;
+                all.push(point(a, vessels[0], 7_203));
+            }
+            at = step.next;
+            assert!(steps.len() < 40, "compaction does not end: {steps:?}");
+        }
+        // Two hours of 25 vessels, four at a time (seven in the first step of each), and
+        // the late point.
+        assert!(steps.len() >= 13, "steps: {steps:?}");
+        for step in &steps {
+            assert!(step.moved <= 7 * 10 + 14, "a step moved {} points", step.moved);
+        }
+        assert_eq!(steps.iter().map(|s| s.moved).sum::<usize>(), all.len());
+        assert_eq!(store.compact_tracks(a, 14_400).await.unwrap(), 0, "nothing left to move");
+        all.sort_by_key(|p| (p.mmsi, p.t));
+        let after = tracks(store.clone()).await;
+        assert_eq!(after, all);
+    }
+}

@@ -39,3 +39,18 @@ pub async fn prepare(url: &str) -> anyhow::Result<String> {
     }
     bail!("database url must start with sqlite:// or postgres://")
 }
+
+/// The seizures held in the database at `url` (for a load taken up again).
+#[allow(dead_code)]
+pub async fn count_seizures(url: &str) -> anyhow::Result<usize> {
+    use sqlx::Connection as _;
+    let sql = "SELECT COUNT(*) FROM records WHERE kind = 'seizure'";
+    let count: i64 = if url.starts_with("sqlite://") {
+        let mut db = sqlx::sqlite::SqliteConnection::connect(url).await?;
+        sqlx::query_scalar(sql).fetch_one(&mut db).await?
+    } else {
+        let mut db = sqlx::postgres::PgConnection::connect(url).await?;
+        sqlx::query_scalar(sql).fetch_one(&mut db).await?
+    };
+    Ok(usize::try_from(count)?)
+}
