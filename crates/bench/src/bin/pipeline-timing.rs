@@ -50,10 +50,25 @@ struct Args {
     /// default when absent).
     #[arg(long)]
     track_interval: Option<i64>,
+    /// Vessels of the fleet named in published reports of the coast guard (by MMSI),
+    /// each watched and its first sighting an alert.
+    #[arg(long, default_value_t = 200)]
+    watched: u32,
+    /// Areas (port approaches and a strait) whose entries are alerts.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    areas: bool,
     /// Database (default: SQLite in a temporary directory).
     #[arg(long)]
     database_url: Option<String>,
 }
+
+/// Boxes the areas are drawn as: south, west, north, east.
+const AREAS: [(&str, [f64; 4]); 4] = [
+    ("Busan approach", [34.8, 128.8, 35.3, 129.4]),
+    ("Korea Strait", [33.5, 128.5, 34.8, 130.0]),
+    ("Yellow Sea west", [34.0, 122.0, 37.0, 124.0]),
+    ("Okinawa north", [26.0, 126.5, 28.0, 129.0]),
+];
 
 /// One vessel of the day.
 struct Vessel {
@@ -187,6 +202,47 @@ async fn main() -> anyhow::Result<()> {
     let source = service
         .create_source_as_operator(&agency, "bench", "file", "/dev/null", Tlp::Amber)
         .await?;
+    // The watch list: a published report per watched vessel, spread over the fleet.
+    let mut generator = interdict_datagen::Generator::new(7)?;
+    let mut reports = Vec::new();
+    let step = (args.vessels / args.watched.max(1)).max(1);
+    for k in 0..args.watched.min(args.vessels) {
+        #[allow(clippy::disallowed_methods)]
+        let mut report = generator.report(chrono::Utc::now())?;
+        report.agency = agency.clone();
+        report.status = interdict_core::RecordStatus::Published;
+        report.subjects = vec![interdict_core::Subject::Vessel(
+            interdict_core::subject::Vessel {
+                name: None,
+                imo: None,
+                mmsi: Some(interdict_core::ident::Mmsi::parse(
+                    &(440_000_000 + k * step).to_string(),
+                )?),
+                call_sign: None,
+                flag: None,
+            },
+        )];
+        reports.push(report);
+    }
+    service
+        .import_records(&interdict_service::admin::Admin::Console, &reports)
+        .await?;
+    let watched = service.refresh_watchlist().await?;
+    if args.areas {
+        for (name, [south, west, north, east]) in AREAS {
+            let geojson = serde_json::json!({
+                "type": "Polygon",
+                "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]],
+            });
+            service
+                .create_area_as_operator(&agency, name, &geojson.to_string(), Tlp::Amber)
+                .await?;
+        }
+    }
+    println!(
+        "watch list: {watched} entries; areas: {}",
+        if args.areas { AREAS.len() } else { 0 }
+    );
 
     // Into the node: the lines in batches, as a feed hands them over.
     let cpu_before = cpu_seconds();

@@ -654,7 +654,19 @@ pub async fn live_events(
     // with its error rather than ending the stream.
     let first = state
         .feed_after(&principal, after.as_deref(), 50, Duration::ZERO)
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // The position came in the header: the error names it.
+            interdict_service::ServiceError::Invalid { fields, .. }
+                if fields.contains_key("after") =>
+            {
+                interdict_service::ServiceError::field(
+                    "Last-Event-ID",
+                    "is not a position of this feed",
+                )
+            }
+            other => other,
+        })?;
     let (alert_tx, alerts) = tokio::sync::mpsc::channel(64);
     let reader = AbortOnDrop(tokio::spawn(alert_events(
         state.clone(),

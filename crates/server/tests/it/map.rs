@@ -440,4 +440,10 @@ async fn a_resume_position_from_elsewhere_is_refused_when_the_stream_opens() {
         "{}",
         answer.body
     );
+    // The error names the header the position came in.
+    assert!(
+        answer.body["error"]["fields"]["Last-Event-ID"].is_string(),
+        "{}",
+        answer.body
+    );
 }
