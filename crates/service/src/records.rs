@@ -710,7 +710,7 @@ impl Service {
         let reports = self
             .access(&Principal::User(actor.clone()), DataKind::Report)
             .await?;
-        let links = self
+        let links: Vec<RecordSummary> = self
             .visible_reports(&reports, loaded.record.links_of())
             .await?
             .iter()
@@ -728,6 +728,11 @@ impl Service {
             if seizures.allows(&seizure.meta()) {
                 linked_from.push(RecordSummary::of_seizure(&seizure.record));
             }
+        }
+        // The summaries of other agencies' records shown are reads of them, as a list's.
+        for (action, shown) in [("report.list", &links), ("seizure.list", &linked_from)] {
+            let shown = shown.iter().map(|r| (r.agency.clone(), r.id)).collect();
+            self.audit_foreign_reads(actor, action, shown, None);
         }
         Ok(References { links, linked_from })
     }

@@ -229,3 +229,47 @@ async fn a_page_view_is_one_entry_per_owner_and_the_log_filters_as_asked() {
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     node.finish().await;
 }
+
+#[tokio::test]
+async fn the_records_a_record_page_links_to_are_audited_as_read() {
+    let node = TestNode::start(Backend::Sqlite).await.unwrap();
+    seed_world(node.service()).await;
+    let kcs = token_for(node.service(), "kcs.analyst").await;
+    let kcg = token_for(node.service(), "kcg.analyst").await;
+    let auditor = token_for(node.service(), "kcs.auditor").await;
+    let report = file(
+        &node,
+        &kcs,
+        "/api/v1/reports",
+        &report_json("Lantern route through Busan", "GREEN", &[], "published"),
+    )
+    .await;
+    // The coast guard's own seizure names the customs' report.
+    let mut body = seizure_json("Lantern", "GREEN", &[], "published");
+    body["linked_reports"] = serde_json::json!([report]);
+    let seizure = file(&node, &kcg, "/api/v1/seizures", &body).await;
+
+    let browser = node.browser("kcg.analyst").await;
+    let response = browser
+        .get(node.url(&format!("/seizures/{seizure}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("Lantern route through Busan"),
+        "the link is shown"
+    );
+    // The customs' log has the view, naming the report it showed (a read alone keeps
+    // its action; several in one page become one `page.view`).
+    node.service().flush_audit().await;
+    let reads = entries(&node, &auditor, "&actor=kcg.analyst").await;
+    let view = reads
+        .iter()
+        .find(|v| detail(v)["path"] == format!("/seizures/{seizure}"))
+        .unwrap_or_else(|| panic!("no read on the seizure page: {reads:?}"));
+    assert_eq!(view["target_agency"], "KR-KCS");
+    assert_eq!(view["action"], "report.list");
+    assert_eq!(detail(view)["records"], serde_json::json!([report]));
+}
