@@ -412,39 +412,63 @@ pub(crate) async fn read_feed(
 }
 
 /// Replays a file at `speed`, its lines' times read from their tag blocks (or a CSV
-/// time column).
+/// time column). The file is read as it is replayed, a gzip file decompressed on the
+/// way (members one after another, as `cat a.gz b.gz` makes), so a recording of any
+/// size costs the memory of a line: a line longer than [`MAX_LINE`] is skipped and
+/// counted as it goes by.
 async fn replay_file(
     path: &std::path::Path,
     speed: Speed,
     batcher: &mut Batcher,
     stop: &mut watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let bytes = tokio::fs::read(path).await?;
-    let text = if path.extension().is_some_and(|e| e == "gz") {
-        let mut out = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&bytes[..]), &mut out)?;
-        out
-    } else {
-        bytes
-    };
+    let file = BufReader::new(tokio::fs::File::open(path).await?);
+    let mut reader: Box<dyn AsyncBufRead + Unpin + Send> =
+        if path.extension().is_some_and(|e| e == "gz") {
+            let mut decoder = async_compression::tokio::bufread::GzipDecoder::new(file);
+            decoder.multiple_members(true);
+            Box::new(BufReader::new(decoder))
+        } else {
+            Box::new(file)
+        };
     #[allow(clippy::disallowed_methods)]
     let started = tokio::time::Instant::now();
     let mut first = None;
     let mut csv = None;
     let mut timed = false;
-    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
+    let mut line = Vec::with_capacity(256);
+    let mut skipping = false;
+    let mut header = true;
+    loop {
         if *stop.borrow() {
             break;
         }
-        if i == 0 {
-            csv = interdict_maritime::CsvReader::from_header(&String::from_utf8_lossy(line));
+        line.clear();
+        let last = match read_line(&mut reader, &mut line, &mut skipping).await? {
+            LineRead::Line => false,
+            // The last line of a file may lack its line end; it is a line all the same.
+            LineRead::End if skipping => {
+                FeedStats::add(&batcher.stats.too_long, 1);
+                break;
+            }
+            LineRead::End if line.is_empty() => break,
+            LineRead::End => true,
+            LineRead::TooLong => {
+                FeedStats::add(&batcher.stats.too_long, 1);
+                header = false;
+                continue;
+            }
+        };
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        if std::mem::take(&mut header) {
+            csv = interdict_maritime::CsvReader::from_header(&String::from_utf8_lossy(text));
             if csv.is_some() {
-                batcher.push(line).await?;
+                batcher.push(text).await?;
                 continue;
             }
         }
         // A recorded line's own time says when it was heard; the node's clock does not.
-        let t = line_time(line, csv.as_mut());
+        let t = line_time(text, csv.as_mut());
         if speed != Speed::AsFastAsPossible {
             if first.is_none() {
                 first = t;
@@ -464,9 +488,12 @@ async fn replay_file(
         // message in two) belongs to the time of the lines around it.
         timed |= t.is_some();
         if timed {
-            batcher.push_received(line, None).await?;
+            batcher.push_received(text, None).await?;
         } else {
-            batcher.push(line).await?;
+            batcher.push(text).await?;
+        }
+        if last {
+            break;
         }
     }
     batcher.flush().await

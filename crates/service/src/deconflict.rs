@@ -662,8 +662,8 @@ impl Service {
             interdict_core::policy::Action::ReadRecords,
             "deconfliction.hits",
         )?;
-        let rows = self.store().hits_on(&actor.agency, MAX_HITS_LISTED).await?;
-        Ok(rows.iter().filter(|r| r.state == "open").count())
+        let open = self.store().open_hits_on(&actor.agency).await?;
+        Ok(usize::try_from(open).unwrap_or(0))
     }
 
     async fn with_titles(

@@ -135,6 +135,22 @@ impl Store {
             .await
     }
 
+    /// How many hits on the records of `owner` await an answer, all of them (the list
+    /// above stops at its limit).
+    pub async fn open_hits_on(&self, owner: &AgencyCode) -> Result<i64, StoreError> {
+        self.db
+            .fetch_one(
+                &SqlBuf::with(
+                    self.dialect(),
+                    "SELECT COUNT(*) AS n FROM deconfliction_hits h JOIN records r ON r.seq = h.seq \
+                     WHERE h.owner = $1 AND h.state = 'open'",
+                    vec![owner.as_str().into()],
+                ),
+                |r| r.int("n"),
+            )
+            .await
+    }
+
     /// The hits made by officers of `requester`, newest first, at most `limit`.
     pub async fn hits_by(
         &self,

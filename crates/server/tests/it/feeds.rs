@@ -345,10 +345,21 @@ async fn a_gzip_recording_is_replayed_whole() {
     };
     let s = scenario(SEED, node.now().timestamp() - 30 * 3600);
     let path = node.data_dir().join("day.nmea.gz");
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(s.nmea.as_bytes()).unwrap();
-    std::fs::write(&path, gz.finish().unwrap()).unwrap();
-    let n = s.nmea.lines().count() as u64;
+    // Two gzip members one after the other (as `cat a.gz b.gz` makes), the second
+    // starting with a line far over the limit and ending without a line end.
+    let lines: Vec<&str> = s.nmea.lines().collect();
+    let (head, tail) = lines.split_at(lines.len() / 2);
+    let mut file = Vec::new();
+    for part in [
+        format!("{}\n", head.join("\n")),
+        format!("{}\n{}", "!AIVDM,".repeat(20_000), tail.join("\n")),
+    ] {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(part.as_bytes()).unwrap();
+        file.extend(gz.finish().unwrap());
+    }
+    std::fs::write(&path, file).unwrap();
+    let n = lines.len() as u64;
     let id = add_source(
         &node,
         &token,
@@ -371,6 +382,9 @@ async fn a_gzip_recording_is_replayed_whole() {
     }
     let stats = stats.expect("the recording was not replayed");
     assert_eq!(stats.malformed, 0, "{stats:?}");
+    let feed = self::stats(&node, &token, &id).await;
+    assert_eq!(feed["feed"]["lines"], n, "{feed}");
+    assert_eq!(feed["feed"]["too_long"], 1, "{feed}");
     // The recording is a day and more old: its times are not judged by the clock.
     assert_eq!(stats.future + stats.stale, 0, "{stats:?}");
     assert!(stats.track_points > 1_000, "{stats:?}");

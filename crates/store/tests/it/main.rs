@@ -39,6 +39,7 @@ mod agreements;
 mod audit;
 mod fixtures;
 mod harness;
+mod hits;
 mod migrations;
 mod records;
 mod schema;

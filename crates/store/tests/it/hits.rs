@@ -1,0 +1,58 @@
+//! Deconfliction hits: the owner's list and the count of those awaiting an answer.
+
+use interdict_core::{RecordKind, RecordStatus, Tlp};
+use interdict_store::{HitAnswer, NewHit};
+use uuid::Uuid;
+
+use crate::fixtures::*;
+
+backend_tests! {
+    /// The count of open hits is of all of them, not of the newest the list shows, and
+    /// an answered hit leaves it.
+    async fn open_hits_are_counted_past_the_list(store: Store) {
+        seed_agencies(&store).await;
+        let report = report(KCS, "부산항 필로폰", Tlp::Red, RecordStatus::Published);
+        store.insert_record(&report, &event("report.create")).await.unwrap();
+        let hits: Vec<NewHit> = (0..520)
+            .map(|i| NewHit {
+                id: Uuid::new_v4(),
+                at: at(1_700_000_000 + i),
+                owner: code(KCS),
+                record: report.id,
+                kind: RecordKind::Report,
+                requester_agency: code(KCG),
+                requester: "kcg.officer".into(),
+                scheme: "passport".into(),
+                value: format!("M{i:08}"),
+                from_record: None,
+            })
+            .collect();
+        store.record_hits(&hits).await.unwrap();
+        // Another owner's hit is not counted.
+        let other = report_of(THAI);
+        store.insert_record(&other, &event("report.create")).await.unwrap();
+        let mut theirs = hits[0].clone();
+        theirs.id = Uuid::new_v4();
+        theirs.owner = code(THAI);
+        theirs.record = other.id;
+        store.record_hits(&[theirs]).await.unwrap();
+
+        assert_eq!(store.hits_on(&code(KCS), 500).await.unwrap().len(), 500);
+        assert_eq!(store.open_hits_on(&code(KCS)).await.unwrap(), 520);
+        let answer = HitAnswer {
+            state: "declined",
+            message: "not now",
+            by: "kcs.analyst",
+            at: at(1_800_000_000),
+            disclosure: None,
+        };
+        store.answer_hit(hits[3].id, &answer, &event("deconfliction.decline")).await.unwrap();
+        assert_eq!(store.open_hits_on(&code(KCS)).await.unwrap(), 519);
+        assert_eq!(store.open_hits_on(&code(THAI)).await.unwrap(), 1);
+        assert_eq!(store.open_hits_on(&code(JAPAN)).await.unwrap(), 0);
+    }
+}
+
+fn report_of(owner: &str) -> interdict_core::Report {
+    report(owner, "Laem Chabang", Tlp::Amber, RecordStatus::Published)
+}
