@@ -587,8 +587,8 @@ const MAX_HITS_LISTED: i64 = 500;
 const MAX_DECLINE_MESSAGE: usize = 2000;
 
 impl Service {
-    /// The hits on the records of the actor's agency, newest first: for its officers
-    /// to answer.
+    /// The hits on the records of the actor's agency, those awaiting an answer first,
+    /// each part newest first: for its officers to answer.
     pub async fn hits_on_my_records(&self, actor: &Actor) -> ServiceResult<Vec<OwnerHit>> {
         self.require(
             actor,

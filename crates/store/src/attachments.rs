@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use interdict_core::audit::AuditEvent;
-use interdict_core::RecordKind;
+use interdict_core::{AgencyCode, RecordKind};
 use uuid::Uuid;
 
 use crate::audit::append;
 use crate::db::{Arg, RowExt, SqlBuf};
+use crate::feed::{append_change, ChangeOp};
 use crate::records::kind_from;
 use crate::{Store, StoreError};
 
@@ -128,6 +129,32 @@ impl Store {
             ))
             .await?;
         append(&mut tx, event).await?;
+        // A new file changes the record for whoever follows it: its readers as they
+        // stand, whose access the file does not change.
+        let (kind, agency, access) = tx
+            .tx
+            .fetch_one(
+                &SqlBuf::with(
+                    tx.dialect,
+                    "SELECT kind, agency, access FROM records WHERE id = $1",
+                    vec![Arg::Id(row.record)],
+                ),
+                |r| Ok((r.text("kind")?, r.text("agency")?, r.text("access")?)),
+            )
+            .await?;
+        let agency = AgencyCode::parse(&agency)
+            .map_err(|_| StoreError::Corrupt(format!("record agency {agency:?}")))?;
+        append_change(
+            &mut tx,
+            event.at,
+            kind_from(&kind)?.into(),
+            row.record,
+            &agency,
+            ChangeOp::Update,
+            &access,
+            &access,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }

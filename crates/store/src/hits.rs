@@ -118,7 +118,9 @@ impl Store {
         tx.commit().await
     }
 
-    /// The hits on the records of `owner`, newest first, at most `limit`.
+    /// The hits on the records of `owner`, at most `limit`: those awaiting an answer
+    /// first, so that answered ones never push an open one out of the list, each part
+    /// newest first.
     pub async fn hits_on(&self, owner: &AgencyCode, limit: i64) -> Result<Vec<HitRow>, StoreError> {
         self.db
             .fetch_all(
@@ -126,7 +128,9 @@ impl Store {
                     self.dialect(),
                     &format!(
                         "SELECT {COLUMNS} FROM deconfliction_hits h JOIN records r ON r.seq = h.seq \
-                         WHERE h.owner = $1 ORDER BY h.at DESC, h.id DESC LIMIT $2"
+                         WHERE h.owner = $1 \
+                         ORDER BY CASE WHEN h.state = 'open' THEN 0 ELSE 1 END, h.at DESC, h.id DESC \
+                         LIMIT $2"
                     ),
                     vec![owner.as_str().into(), Arg::Int(limit)],
                 ),

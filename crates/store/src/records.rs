@@ -990,7 +990,10 @@ impl Store {
                 .await?;
             dialect::clear_tokens(&mut tx).await?;
             // Every record's lines are added again as its terms are rebuilt.
-            for table in ["seizure_stats", "stat_class_codes", "stat_classes"] {
+            for table in crate::stats::SUM_TABLES
+                .into_iter()
+                .chain(["stat_class_codes", "stat_classes"])
+            {
                 tx.tx
                     .execute(&SqlBuf::with(
                         tx.dialect,

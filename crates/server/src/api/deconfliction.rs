@@ -125,7 +125,8 @@ pub struct DeclineRequest {
     pub message: String,
 }
 
-/// The hits on the records of your agency, newest first (at most 500).
+/// The hits on the records of your agency (at most 500): those awaiting an answer first,
+/// then the answered ones, each newest first.
 #[utoipa::path(get, path = "/api/v1/deconfliction/hits", tag = "search", operation_id = "list_hits",
     responses((status = 200, body = Vec<Hit>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]

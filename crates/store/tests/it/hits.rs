@@ -8,7 +8,7 @@ use crate::fixtures::*;
 
 backend_tests! {
     /// The count of open hits is of all of them, not of the newest the list shows, and
-    /// an answered hit leaves it.
+    /// an answered hit leaves it; the list puts the open ones first.
     async fn open_hits_are_counted_past_the_list(store: Store) {
         seed_agencies(&store).await;
         let report = report(KCS, "부산항 필로폰", Tlp::Red, RecordStatus::Published);
@@ -48,6 +48,17 @@ backend_tests! {
         };
         store.answer_hit(hits[3].id, &answer, &event("deconfliction.decline")).await.unwrap();
         assert_eq!(store.open_hits_on(&code(KCS)).await.unwrap(), 519);
+
+        // The list shows those awaiting an answer first: the newest, once answered,
+        // leaves the first 500 to the open ones and comes after them.
+        store.answer_hit(hits[519].id, &answer, &event("deconfliction.decline")).await.unwrap();
+        let listed = store.hits_on(&code(KCS), 500).await.unwrap();
+        assert!(listed.iter().all(|h| h.state == "open"));
+        assert_eq!(listed[0].id, hits[518].id, "open ones newest first");
+        let all = store.hits_on(&code(KCS), 600).await.unwrap();
+        assert_eq!(all.len(), 520);
+        let answered: Vec<Uuid> = all[518..].iter().map(|h| h.id).collect();
+        assert_eq!(answered, vec![hits[519].id, hits[3].id], "answered ones after, newest first");
         assert_eq!(store.open_hits_on(&code(THAI)).await.unwrap(), 1);
         assert_eq!(store.open_hits_on(&code(JAPAN)).await.unwrap(), 0);
     }

@@ -124,4 +124,47 @@ backend_tests! {
         assert_eq!(store.feed_head().await.unwrap(), start + 3);
         assert_eq!(store.changes_after(start, 100).await.unwrap().len(), 3);
     }
+
+    /// A file attached to a record is a change of the record in the feed, with the
+    /// record's access as it stands; a file refused for the count writes nothing.
+    async fn an_attachment_is_a_change_of_its_record_in_the_feed(store: Store) {
+        seed_agencies(&store).await;
+        let r = report(KCS, "with a photo", Tlp::Green, RecordStatus::Published);
+        store.insert_record(&r, &event("report.create")).await.unwrap();
+        let start = store.feed_head().await.unwrap();
+        let file = |n: u8| interdict_store::RecordAttachmentRow {
+            id: uuid::Uuid::from_u128(0xa77ac4 + u128::from(n)),
+            record: r.id,
+            filename: format!("photo-{n}.txt"),
+            content_type: "text/plain".into(),
+            size: 5,
+            sha256: "0".repeat(64),
+            content: b"hello".to_vec(),
+            thumbnail: None,
+            thumbnail_type: None,
+            width: None,
+            height: None,
+            added_by: "kcs.officer".into(),
+            added_at: chrono::Utc::now(),
+        };
+        assert!(store
+            .insert_record_attachment(&file(1), 1, &event("report.attach"))
+            .await
+            .unwrap());
+        let changes = store.changes_after(start, 100).await.unwrap();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].id, r.id);
+        assert_eq!(changes[0].op, ChangeOp::Update);
+        assert_eq!(changes[0].kind, RecordKind::Report.into());
+        assert_eq!(changes[0].agency.as_str(), KCS);
+        let mut terms = changes[0].terms.clone();
+        terms.sort();
+        assert_eq!(terms, access_terms_of(&store, r.id).await);
+        assert_eq!(changes[0].terms, changes[0].prev_terms);
+        assert!(!store
+            .insert_record_attachment(&file(2), 1, &event("report.attach"))
+            .await
+            .unwrap());
+        assert_eq!(store.feed_head().await.unwrap(), start + 1);
+    }
 }
