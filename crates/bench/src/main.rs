@@ -14,7 +14,7 @@ use anyhow::{bail, Context as _};
 use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
 use clap::Parser;
 use interdict_core::record::DrugType;
-use interdict_core::{Actor, AgencyCode, Report, Role, Scope, Subject, Tlp, Username};
+use interdict_core::{Actor, AgencyCode, RecordKind, Report, Role, Scope, Subject, Tlp, Username};
 use interdict_datagen::{spread, Generator, AGENCIES};
 use interdict_service::admin::{Admin, AgreementInput};
 use interdict_service::records::ListFilter;
@@ -38,7 +38,7 @@ struct Reports {
 impl Reports {
     fn new(seed: u64, n_total: u64) -> anyhow::Result<Self> {
         Ok(Self {
-            generator: Generator::new(seed)?,
+            generator: Generator::new(seed)?.with_red_pairs(red_pairs()?),
             start: Utc
                 .with_ymd_and_hms(2019, 1, 1, 0, 0, 0)
                 .single()
@@ -256,23 +256,9 @@ fn code(raw: &str) -> anyhow::Result<AgencyCode> {
     Ok(AgencyCode::parse(raw)?)
 }
 
-async fn seed_agencies(state: &Service) -> anyhow::Result<()> {
-    let by = Admin::Console;
-    for agency in AGENCIES {
-        state
-            .create_agency(
-                &by,
-                agency.code,
-                agency.name,
-                agency.country,
-                agency.kind.as_str(),
-                agency.contact,
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("agency {}: {e}", agency.code))?;
-    }
-    let valid_from = NaiveDate::from_ymd_opt(2018, 1, 1).context("date")?;
-    let agreements = [
+/// The agreements of the benchmark's world: parties, scopes and the highest label.
+fn agreements() -> [(&'static str, [&'static str; 2], Vec<Scope>, Tlp); 3] {
+    [
         (
             "KCG-KCS maritime cooperation",
             ["KR-KCG", "KR-KCS"],
@@ -291,8 +277,35 @@ async fn seed_agencies(state: &Service) -> anyhow::Result<()> {
             vec![Scope::Intelligence],
             Tlp::Amber,
         ),
-    ];
-    for (title, parties, scopes, max_tlp) in agreements {
+    ]
+}
+
+/// The TLP:RED recipients the agreements let the generated reports name.
+fn red_pairs() -> anyhow::Result<Vec<(RecordKind, AgencyCode, AgencyCode)>> {
+    let mut pairs = Vec::new();
+    for (_, parties, scopes, max_tlp) in agreements() {
+        pairs.extend(interdict_datagen::red_pairs(parties, &scopes, max_tlp)?);
+    }
+    Ok(pairs)
+}
+
+async fn seed_agencies(state: &Service) -> anyhow::Result<()> {
+    let by = Admin::Console;
+    for agency in AGENCIES {
+        state
+            .create_agency(
+                &by,
+                agency.code,
+                agency.name,
+                agency.country,
+                agency.kind.as_str(),
+                agency.contact,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("agency {}: {e}", agency.code))?;
+    }
+    let valid_from = NaiveDate::from_ymd_opt(2018, 1, 1).context("date")?;
+    for (title, parties, scopes, max_tlp) in agreements() {
         state
             .create_agreement(
                 &by,

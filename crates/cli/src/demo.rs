@@ -215,6 +215,11 @@ pub async fn seed(service: &Service, password: &str, now: DateTime<Utc>) -> anyh
             Tlp::Red,
         ),
     ];
+    // Generated TLP:RED records name only recipients these agreements let receive them.
+    let mut red = Vec::new();
+    for (_, parties, scopes, _, max_tlp) in &agreements {
+        red.extend(interdict_datagen::red_pairs(*parties, scopes, *max_tlp)?);
+    }
     for (title, parties, scopes, from, max_tlp) in agreements {
         service
             .create_agreement(
@@ -232,7 +237,7 @@ pub async fn seed(service: &Service, password: &str, now: DateTime<Utc>) -> anyh
             .map_err(|e| anyhow::anyhow!("agreement {title}: {e}"))?;
     }
     // The generated reports go in first, so that the story's come first in listings.
-    let mut generator = Generator::new(SEED)?;
+    let mut generator = Generator::new(SEED)?.with_red_pairs(red);
     let five_years = Duration::days(5 * 365);
     let generated = (0..N_GENERATED_REPORTS)
         .map(|i| generator.report(spread(now - five_years, five_years, i, N_GENERATED_REPORTS)))

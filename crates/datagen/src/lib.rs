@@ -30,12 +30,16 @@ mod seizures;
 mod subjects;
 mod words;
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Duration, Utc};
 use interdict_core::agency::NameError;
 use interdict_core::geo::PositionError;
 use interdict_core::handling::GradingError;
 use interdict_core::ident::IdentError;
-use interdict_core::{AgencyCode, AgencyKind, Handling, RecordStatus, Tlp, Username};
+use interdict_core::{
+    AgencyCode, AgencyKind, Handling, RecordKind, RecordStatus, Scope, Tlp, Username,
+};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -236,6 +240,31 @@ struct Author {
     analyst: Username,
 }
 
+/// What an agreement between `parties` sharing `scopes` up to `max_tlp` lets be named as
+/// TLP:RED recipients (none below RED), for [`Generator::with_red_pairs`].
+pub fn red_pairs(
+    parties: [&str; 2],
+    scopes: &[Scope],
+    max_tlp: Tlp,
+) -> Result<Vec<(RecordKind, AgencyCode, AgencyCode)>, Error> {
+    if max_tlp != Tlp::Red {
+        return Ok(Vec::new());
+    }
+    let (a, b) = (
+        AgencyCode::parse(parties[0])?,
+        AgencyCode::parse(parties[1])?,
+    );
+    Ok(scopes
+        .iter()
+        .filter_map(|scope| match scope {
+            Scope::Intelligence => Some(RecordKind::Report),
+            Scope::Seizures => Some(RecordKind::Seizure),
+            _ => None,
+        })
+        .map(|kind| (kind, a.clone(), b.clone()))
+        .collect())
+}
+
 /// Generates records from a seed: the same seed and the same calls give the same
 /// records, byte for byte.
 pub struct Generator {
@@ -243,6 +272,9 @@ pub struct Generator {
     authors: Vec<Author>,
     report_mix: Mix,
     seizure_mix: Mix,
+    /// Who may receive TLP:RED records of which kind from whom, as the agreements of the
+    /// world the records go into say; `None` names any other agency.
+    red_pairs: Option<BTreeSet<(&'static str, AgencyCode, AgencyCode)>>,
 }
 
 impl Generator {
@@ -264,7 +296,26 @@ impl Generator {
             authors,
             report_mix: Mix::REPORTS,
             seizure_mix: Mix::SEIZURES,
+            red_pairs: None,
         })
+    }
+
+    /// The same generator naming as TLP:RED recipients of a record of `kind` only the
+    /// agencies `pairs` lets receive it from the owner (each pair both ways), as a form
+    /// does: the worlds of agreements the records go into. Recipients are drawn as
+    /// without the rule and the others left out, so that the same seed gives the same
+    /// records in every other respect.
+    pub fn with_red_pairs(
+        mut self,
+        pairs: impl IntoIterator<Item = (RecordKind, AgencyCode, AgencyCode)>,
+    ) -> Self {
+        let mut set = BTreeSet::new();
+        for (kind, a, b) in pairs {
+            set.insert((kind.as_str(), a.clone(), b.clone()));
+            set.insert((kind.as_str(), b, a));
+        }
+        self.red_pairs = Some(set);
+        self
     }
 
     /// The same generator with another mix of reports.
@@ -295,8 +346,13 @@ impl Generator {
         }
     }
 
-    /// Handling and status of a record of the agency at `agency_idx`.
-    fn handling(&mut self, mix: &Mix, agency_idx: usize) -> (Handling, RecordStatus) {
+    /// Handling and status of a record of `kind` of the agency at `agency_idx`.
+    fn handling(
+        &mut self,
+        kind: RecordKind,
+        mix: &Mix,
+        agency_idx: usize,
+    ) -> (Handling, RecordStatus) {
         let rng = &mut self.rng;
         let tlp = weighted(rng, &mix.tlp).unwrap_or(Tlp::Green);
         let recipients = if tlp == Tlp::Red {
@@ -310,6 +366,10 @@ impl Generator {
             others.shuffle(rng);
             let (least, most) = mix.red_recipients;
             others.truncate(rng.gen_range(least..=most.max(least)));
+            let owner = &self.authors[agency_idx].code;
+            if let Some(pairs) = &self.red_pairs {
+                others.retain(|to| pairs.contains(&(kind.as_str(), owner.clone(), to.clone())));
+            }
             others.sort();
             others
         } else {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use interdict_core::record::DrugType;
-use interdict_core::{Grading, Report, Subject};
+use interdict_core::{Grading, RecordKind, Report, Subject};
 use rand::Rng;
 
 use crate::words::*;
@@ -29,7 +29,7 @@ impl Generator {
         let mix = self.report_mix.clone();
         let agency_idx = self.agency_idx(&mix);
         let language = self.language_of(agency_idx);
-        let (handling, status) = self.handling(&mix, agency_idx);
+        let (handling, status) = self.handling(RecordKind::Report, &mix, agency_idx);
         let drug_weights: Vec<(usize, u32)> = DRUGS
             .iter()
             .enumerate()
@@ -166,6 +166,62 @@ mod tests {
 
     fn at(minutes: i64) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap() + chrono::Duration::minutes(minutes)
+    }
+
+    /// With the pairs of a world's agreements, a TLP:RED report names only recipients
+    /// they let receive it, and every record is otherwise the one the same seed gives
+    /// without them.
+    #[test]
+    fn red_recipients_follow_the_pairs_and_nothing_else_changes() {
+        use interdict_core::AgencyCode;
+        let kcs = AgencyCode::parse("KR-KCS").unwrap();
+        let hsi = AgencyCode::parse("US-HSI").unwrap();
+        let pairs = crate::red_pairs(
+            ["KR-KCS", "US-HSI"],
+            &[interdict_core::Scope::Intelligence],
+            Tlp::Red,
+        )
+        .unwrap();
+        assert_eq!(pairs, vec![(RecordKind::Report, kcs.clone(), hsi.clone())]);
+        assert!(crate::red_pairs(
+            ["KR-KCS", "US-HSI"],
+            &[interdict_core::Scope::Intelligence],
+            Tlp::Amber
+        )
+        .unwrap()
+        .is_empty());
+        let mut free = Generator::new(11).unwrap();
+        let mut bound = Generator::new(11).unwrap().with_red_pairs(pairs);
+        let (mut red, mut named) = (0, 0);
+        for i in 0..3_000 {
+            let a = free.report(at(i)).unwrap();
+            let mut b = bound.report(at(i)).unwrap();
+            if b.handling.tlp == Tlp::Red {
+                red += 1;
+                for to in &b.handling.recipients {
+                    named += 1;
+                    assert!(
+                        (b.agency == kcs && *to == hsi) || (b.agency == hsi && *to == kcs),
+                        "{} names {to}",
+                        b.agency
+                    );
+                }
+                let kept: Vec<_> = a
+                    .handling
+                    .recipients
+                    .iter()
+                    .filter(|to| b.handling.recipients.contains(to))
+                    .cloned()
+                    .collect();
+                assert_eq!(kept, b.handling.recipients, "a subset of the free draw");
+                b.handling.recipients = a.handling.recipients.clone();
+            }
+            assert_eq!(a, b);
+        }
+        assert!(
+            red > 100 && named > 10,
+            "{red} RED, {named} recipients named"
+        );
     }
 
     #[test]

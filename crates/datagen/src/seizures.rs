@@ -8,7 +8,7 @@ use interdict_core::record::{
     Conveyance, DrugItem, DrugType, PlaceKind, Route, SeizurePlace, Unit,
 };
 use interdict_core::subject::{Container, Phone};
-use interdict_core::{Seizure, Subject};
+use interdict_core::{RecordKind, Seizure, Subject};
 use rand::rngs::StdRng;
 use rand::Rng;
 
@@ -190,7 +190,7 @@ impl Generator {
             .iter()
             .filter(|s| matches!(s, interdict_core::Subject::Person(_)))
             .count() as u32;
-        let (handling, status) = self.handling(&mix, agency_idx);
+        let (handling, status) = self.handling(RecordKind::Seizure, &mix, agency_idx);
         let id = self.id_at(created_at);
         let author = &self.authors[agency_idx];
         Ok(Seizure {

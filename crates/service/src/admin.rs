@@ -798,6 +798,28 @@ impl Service {
                 ));
             }
         }
+        // TLP:RED recipients are held to what a form holds them to: each must be able
+        // to receive the record. Checked once per owner and list of recipients.
+        let mut checked = std::collections::HashSet::new();
+        for (i, record) in records.iter().enumerate() {
+            let handling = record.handling();
+            if handling.tlp == Tlp::Red
+                && checked.insert((record.agency().clone(), handling.recipients.clone()))
+            {
+                self.check_recipients(record.agency(), R::KIND, handling)
+                    .await
+                    .map_err(|e| match e {
+                        ServiceError::Invalid { fields, .. } => {
+                            let mut errors = interdict_core::FieldErrors::new();
+                            for (name, message) in fields {
+                                errors.add(format!("records[{i}].{name}"), message);
+                            }
+                            ServiceError::from(errors)
+                        }
+                        other => other,
+                    })?;
+            }
+        }
         let mut event = self.admin_event(by, &format!("{}.import", R::KIND.as_str()));
         event.target_kind = Some(R::KIND.as_str().to_owned());
         event.detail = serde_json::json!({

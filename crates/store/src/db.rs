@@ -127,6 +127,18 @@ impl SqlBuf {
         self
     }
 
+    /// Appends `(?, …), (?, …)`, one parenthesized list per row: the rows of a
+    /// multi-row `INSERT … VALUES`.
+    pub(crate) fn bind_rows(&mut self, rows: &[Vec<Arg>]) -> &mut Self {
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind_list(row.iter().cloned());
+        }
+        self
+    }
+
     /// Appends `(?, ?, …)`, one placeholder per value: the right side of an `IN`.
     pub(crate) fn bind_list<T: Into<Arg>>(
         &mut self,

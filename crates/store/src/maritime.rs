@@ -1057,16 +1057,7 @@ async fn insert_rows_on_conflict(
     for chunk in rows.chunks((30_000 / width.max(1)).max(1)) {
         let mut sql = SqlBuf::new(tx.dialect);
         sql.push(head).push(" VALUES ");
-        for (i, row) in chunk.iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" });
-            for (j, value) in row.iter().enumerate() {
-                if j > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(value.clone());
-            }
-            sql.push(")");
-        }
+        sql.bind_rows(chunk);
         sql.push(tail);
         tx.tx.execute(&sql).await?;
     }

@@ -271,16 +271,7 @@ pub(crate) async fn insert_rows(
     for chunk in rows.chunks((MAX_PARAMS / width.max(1)).max(1)) {
         let mut sql = SqlBuf::new(tx.dialect);
         sql.push(head).push(" VALUES ");
-        for (i, row) in chunk.iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" });
-            for (j, value) in row.iter().enumerate() {
-                if j > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(value.clone());
-            }
-            sql.push(")");
-        }
+        sql.bind_rows(chunk);
         tx.tx.execute(&sql).await?;
     }
     Ok(())

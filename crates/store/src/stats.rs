@@ -116,16 +116,7 @@ async fn upsert_sums(
         sql.push(&format!(
             "INSERT INTO {name} ({key}, cases, milligrams, tablets) VALUES "
         ));
-        for (i, row) in chunk.iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" });
-            for (j, value) in row.iter().enumerate() {
-                if j > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(value.clone());
-            }
-            sql.push(")");
-        }
+        sql.bind_rows(chunk);
         sql.push(&format!(
             " ON CONFLICT ({key}) DO UPDATE SET \
              cases = {name}.cases + excluded.cases, \

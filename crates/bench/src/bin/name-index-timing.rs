@@ -77,7 +77,8 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("agency {}: {e}", agency.code))?;
         }
-        let mut generator = Generator::new(args.seed)?;
+        // No agreement here lets a TLP:RED record name another agency.
+        let mut generator = Generator::new(args.seed)?.with_red_pairs([]);
         let start = Utc
             .with_ymd_and_hms(2019, 1, 1, 0, 0, 0)
             .single()

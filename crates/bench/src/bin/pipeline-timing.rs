@@ -203,7 +203,8 @@ async fn main() -> anyhow::Result<()> {
         .create_source_as_operator(&agency, "bench", "file", "/dev/null", Tlp::Amber)
         .await?;
     // The watch list: a published report per watched vessel, spread over the fleet.
-    let mut generator = interdict_datagen::Generator::new(7)?;
+    // No agreement here lets a TLP:RED report name another agency.
+    let mut generator = interdict_datagen::Generator::new(7)?.with_red_pairs([]);
     let mut reports = Vec::new();
     let step = (args.vessels / args.watched.max(1)).max(1);
     for k in 0..args.watched.min(args.vessels) {

@@ -289,3 +289,64 @@ async fn access_matrix_sqlite() {
 async fn access_matrix_postgres() {
     matrix(Backend::Postgres).await;
 }
+
+/// The bulk import holds TLP:RED recipients to what the form holds them to: a recipient
+/// whose agreements stop below RED is refused, naming the record and the field, and
+/// nothing of the batch is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_refuses_red_recipients_who_could_never_receive_it() {
+    use interdict_core::{AgencyCode, Report, ReportInput, Username};
+    use interdict_service::records::RecordType;
+
+    let node = TestNode::start(Backend::Sqlite).await.expect("sqlite node");
+    seed_world(node.service()).await;
+    let by = interdict_service::admin::Admin::Console;
+    let kcs = AgencyCode::parse("KR-KCS").unwrap();
+    let author = Username::parse("kcs.analyst").unwrap();
+    let report = |title: &str, recipients: &[&str]| {
+        let input: ReportInput =
+            serde_json::from_value(report_json(title, "RED", recipients, "published")).unwrap();
+        Report::build(
+            input,
+            uuid::Uuid::new_v4(),
+            kcs.clone(),
+            author.clone(),
+            chrono::Utc::now(),
+        )
+    };
+    let batch = [
+        report("to the coast guard", &["KR-KCG"]),
+        report("to the Thai customs", &["TH-CUSTOMS"]),
+    ];
+    let token = token_for(node.service(), "kcs.analyst").await;
+    let held = || async {
+        let (code, list) = node.get("/api/v1/reports", &token).await;
+        assert_eq!(code, StatusCode::OK, "{list}");
+        list["total"].as_i64().expect("total")
+    };
+    let before = held().await;
+    let refused = node
+        .service()
+        .import_records(&by, &batch)
+        .await
+        .expect_err("a RED recipient who cannot receive it");
+    assert_eq!(refused.code(), "invalid_input");
+    let fields = refused.fields();
+    assert!(
+        fields["records[1].handling.recipients[0]"].contains("TH-CUSTOMS cannot receive TLP:RED"),
+        "{fields:?}"
+    );
+    assert_eq!(fields.len(), 1, "{fields:?}");
+    assert_eq!(
+        held().await,
+        before,
+        "nothing of the refused batch is stored"
+    );
+    let kcg_only = &batch[..1];
+    assert_eq!(
+        node.service().import_records(&by, kcg_only).await.unwrap(),
+        1
+    );
+    assert_eq!(held().await, before + 1);
+    node.finish().await;
+}
