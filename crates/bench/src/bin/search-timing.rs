@@ -129,6 +129,21 @@ async fn main() -> anyhow::Result<std::process::ExitCode> {
         )
         .await
         .map_err(fail)?;
+    // The coast guard receives the RED records that name it (hidden from the partner).
+    service
+        .create_agreement(
+            &by,
+            AgreementInput {
+                title: "KCS–KCG, up to RED".into(),
+                parties: vec!["KR-KCS".into(), "KR-KCG".into()],
+                scopes: vec!["intelligence".into()],
+                valid_from: service.today() - Duration::days(10),
+                valid_to: None,
+                max_tlp: "RED".into(),
+            },
+        )
+        .await
+        .map_err(fail)?;
     let mut rng = StdRng::seed_from_u64(args.seed);
     // Words of the same shapes: hidden ones go into hidden records only.
     let hidden: Vec<String> = (0..20)
